@@ -1,0 +1,90 @@
+"""Diagnostics: every problem the toolkit reports, one code per rule.
+
+Sphinx logs each as ``WARNING: ... [dep.<code>]`` (so ``suppress_warnings = ["dep.date"]``
+silences one rule); ``dep lint`` prints the same message with the same code.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Code(enum.Enum):
+    """Warning subtypes. The value is the subtype; the second item documents the rule."""
+
+    def __new__(cls, value: str, doc: str) -> Code:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.doc = doc  # type: ignore[attr-defined]
+        return member
+
+    doc: str
+
+    # --- the dep-meta header -------------------------------------------------------
+    OPTION = ("option", "An option ``dep-meta`` does not know.")
+    STATUS = ("status", "A status that is not one of the process's eight.")
+    CATEGORY = ("category", "A category that is not one of ``dep_categories``.")
+    DATE = ("date", "A date that is not ``YYYY-MM-DD``.")
+    REVIEWER_STATUS = ("reviewer_status", "A reviewer status in parentheses that is unknown.")
+    TEMPLATE = ("template", "A ``:template:`` other than ``limited`` or ``complete``.")
+    PERSON = ("person", "An author, sponsor or reviewer that cannot be read.")
+    REF = ("ref", "A ``replaces``/``replaced-by`` entry that names no proposal.")
+    URL = ("url", "A link that is not an absolute http(s) URL (``javascript:`` and the like are refused).")
+    NUMBER = ("number", "``:number:`` disagrees with the number in the file name.")
+    DUPLICATE_META = ("duplicate_meta", "A second ``dep-meta`` in one document.")
+    TITLE = ("title", "``dep-meta`` before the document's first heading, or no heading at all.")
+    MISSING_META = ("missing_meta", "A proposal file without a ``dep-meta`` block.")
+    VALUE = ("value", "A value of the wrong shape (a number that is not a number, ...).")
+    ENCODING = ("encoding", "A file that is not valid UTF-8, or cannot be read.")
+    # --- structure (templates, sections, alternatives, phases) -----------------------
+    SECTION_MISSING = ("section_missing", "A section the proposal's template requires is missing.")
+    SECTION_ORDER = ("section_order", "Sections out of the order the template prescribes.")
+    PLACEHOLDER = ("placeholder", "Text left over from the template.")
+    ALTERNATIVE = ("alternative", "A ``dep-alternative`` that cannot be read.")
+    PHASE = ("phase", "A ``dep-phase`` that cannot be read.")
+    # --- lifecycle and review ------------------------------------------------------------
+    REVIEW_INCOMPLETE = ("review_incomplete", "Under Review without a sponsor, a required reviewer or a review date.")
+    APPROVAL = ("approval", "Approved while a required reviewer has not approved (and no ``:decision:``).")
+    UNNUMBERED = ("unnumbered", "A status that requires a number, on an unnumbered draft.")
+    IMPLEMENTATION_MISSING = ("implementation_missing", "Implemented without an implementation link.")
+    SUPERSEDED_MISSING = ("superseded_missing", "Superseded without ``:replaced-by:``.")
+    REVIEW_WINDOW = ("review_window", "A review date later than the review window allows.")
+    TRANSITION = ("transition", "A status change that the lifecycle graph does not allow.")
+    # --- the whole corpus ---------------------------------------------------------------
+    DUPLICATE_NUMBER = ("duplicate_number", "Two proposals with the same number.")
+    REPLACES_MISMATCH = ("replaces_mismatch", "``replaces`` and ``replaced-by`` disagree between two proposals.")
+    REPLACES_CYCLE = ("replaces_cycle", "A cycle of replacements.")
+    SELF_REPLACE = ("self_replace", "A proposal that replaces itself.")
+    UNKNOWN_REF = ("unknown_ref", "A reference to a proposal that does not exist.")
+    SUCCESSORS = ("successors", "A proposal replaced in full by more than one successor.")
+    GRAPH = ("graph", "The graph engine (graphviz ``dot``) is missing or failed.")
+    EMBARGO = ("embargo", "An embargoed proposal left out of a public build.")
+    MIGRATE = ("migrate", "A legacy value the migrator could not map.")
+
+
+class Severity(enum.Enum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One located problem: the same object drives Sphinx warnings and ``dep lint`` output."""
+
+    code: Code
+    message: str
+    path: str | None = None
+    line: int | None = None
+    severity: Severity = Severity.WARNING
+
+    @property
+    def subtype(self) -> str:
+        return self.code.value
+
+    def format(self) -> str:
+        """``path:line: message [dep.code]``, the shape Sphinx gives warnings."""
+        where = self.path or "<unknown>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message} [dep.{self.code.value}]"

@@ -1,0 +1,295 @@
+"""The proposal model: statuses, categories, people, links and the ``Dep`` record.
+
+Everything here is plain data with no Sphinx import, so the command line, the Sphinx
+layer and the tests share one definition of each list of values.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+
+def normalize_key(text: str) -> str:
+    """Fold case and drop everything but letters and digits: ``"Under-Review"`` -> ``"underreview"``."""
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+class _Choice(enum.Enum):
+    """An enum whose members match their value case- and punctuation-insensitively."""
+
+    @classmethod
+    def aliases(cls) -> dict[str, str]:
+        return {}
+
+    @classmethod
+    def lookup(cls, text: str) -> _Choice | None:
+        key = normalize_key(text)
+        if not key:
+            return None
+        for member in cls:
+            if normalize_key(member.value) == key:
+                return member
+        alias = cls.aliases().get(key)
+        return cls(alias) if alias is not None else None
+
+    @classmethod
+    def allowed(cls) -> str:
+        return ", ".join(member.value for member in cls)
+
+
+class Status(_Choice):
+    """The eight statuses of the process, in the order a proposal moves through them."""
+
+    NOT_STARTED = "Not Started"
+    IN_PROGRESS = "In Progress"
+    UNDER_REVIEW = "Under Review"
+    APPROVED = "Approved"
+    IMPLEMENTED = "Implemented"
+    REJECTED = "Rejected"
+    DEFERRED = "Deferred"
+    SUPERSEDED = "Superseded"
+
+    @classmethod
+    def aliases(cls) -> dict[str, str]:
+        # "Draft" is the process document's own word for In Progress.
+        return {"draft": "In Progress"}
+
+    @property
+    def slug(self) -> str:
+        return self.value.lower().replace(" ", "-")
+
+
+#: Statuses in which a proposal may still carry no number (file ``deps/0000-slug.md``).
+UNNUMBERED_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
+
+#: Statuses that end the process: the proposal is decided.
+FINAL_STATUSES = frozenset(
+    {Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED}
+)
+
+
+class ReviewStatus(_Choice):
+    """A required reviewer's status, from the process document's reviewer table."""
+
+    NOT_STARTED = "Not Started"
+    REVIEWING = "Reviewing"
+    APPROVED = "Approved"
+    REJECTED = "Rejected"
+    DEFERRED = "Deferred"
+    CHANGES_REQUESTED = "Changes Requested"
+
+    @property
+    def slug(self) -> str:
+        return self.value.lower().replace(" ", "-")
+
+
+class Template(_Choice):
+    """The two proposal templates; limited is a strict subset of complete."""
+
+    LIMITED = "limited"
+    COMPLETE = "complete"
+
+
+#: The process's categories; projects may configure their own (``dep_categories``).
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "Architecture",
+    "Process",
+    "Build/Infrastructure",
+    "Guidelines",
+)
+
+
+def lookup_category(text: str, categories: tuple[str, ...]) -> str | None:
+    """The configured category that ``text`` names, matched like every other value."""
+    key = normalize_key(text)
+    for category in categories:
+        if normalize_key(category) == key:
+            return category
+    return None
+
+
+_HANDLE = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9_.-]+)?"
+HANDLE_RE = re.compile(rf"^@({_HANDLE})$")
+GITHUB_PROFILE_RE = re.compile(
+    rf"^https?://(?:www\.)?github\.com/(?:orgs/([A-Za-z0-9-]+)/teams/([A-Za-z0-9_.-]+)|({_HANDLE}))/?$"
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author, sponsor or reviewer: a GitHub handle, a name, or a name with a link."""
+
+    name: str = ""
+    handle: str | None = None
+    url: str | None = None
+
+    @property
+    def display(self) -> str:
+        if self.name:
+            return self.name
+        return f"@{self.handle}" if self.handle else ""
+
+    @property
+    def profile_url(self) -> str | None:
+        if self.url:
+            return self.url
+        if self.handle:
+            if "/" in self.handle:
+                org, team = self.handle.split("/", 1)
+                return f"https://github.com/orgs/{org}/teams/{team}"
+            return f"https://github.com/{self.handle}"
+        return None
+
+    def to_text(self) -> str:
+        """The person as written in ``dep-meta``: ``@handle``, ``Name`` or ``Name <url>``."""
+        if self.handle and not self.name:
+            return f"@{self.handle}"
+        if self.handle:
+            return f"{self.name} <https://github.com/{self.handle}>"
+        if self.url:
+            return f"{self.name} <{self.url}>"
+        return self.name
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A required reviewer and where their review stands."""
+
+    person: Person
+    status: ReviewStatus = ReviewStatus.NOT_STARTED
+
+    def to_text(self) -> str:
+        text = self.person.to_text()
+        if self.status is ReviewStatus.NOT_STARTED:
+            return text
+        return f"{text} ({self.status.value.lower()})"
+
+
+@dataclass(frozen=True)
+class DepRef:
+    """A reference to another proposal (``DEP-0003``), possibly partial, or a plain URL."""
+
+    number: int | None = None
+    url: str | None = None
+    partial: bool = False
+
+    def to_text(self, prefix: str = "DEP-", width: int = 4) -> str:
+        text = format_id(self.number, prefix, width) if self.number is not None else self.url or ""
+        return f"{text} (partial)" if self.partial else text
+
+
+_GITHUB_ITEM_RE = re.compile(
+    r"^https?://github\.com/([^/\s]+)/([^/\s]+)/(pull|issues)/(\d+)(?:[/?#].*)?$"
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """An implementation pull request or tracking issue, or any other URL."""
+
+    url: str
+
+    @property
+    def kind(self) -> str:
+        match = _GITHUB_ITEM_RE.match(self.url)
+        if match:
+            return "pr" if match.group(3) == "pull" else "issue"
+        return "link"
+
+    @property
+    def label(self) -> str:
+        """``org/repo#123`` for GitHub pull requests and issues, else the URL itself."""
+        match = _GITHUB_ITEM_RE.match(self.url)
+        if match:
+            return f"{match.group(1)}/{match.group(2)}#{match.group(4)}"
+        return self.url
+
+
+@dataclass
+class Alternative:
+    """A rejected alternative: ``dep-alternative``."""
+
+    title: str
+    pros: list[str] = field(default_factory=list)
+    cons: list[str] = field(default_factory=list)
+    reason_rejected: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class Phase:
+    """An implementation phase: ``dep-phase``."""
+
+    number: int
+    title: str = ""
+    release_target: str | None = None
+    effort: str | None = None
+    work_items: list[Link] = field(default_factory=list)
+    supported: list[str] = field(default_factory=list)
+    not_supported: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class Dep:
+    """One proposal's metadata, as written in its ``dep-meta`` block."""
+
+    title: str = ""
+    number: int | None = None
+    #: ``None`` when the header names no status, or one that is not known.
+    status: Status | None = None
+    authors: list[Person] = field(default_factory=list)
+    category: str | None = None
+    sponsors: list[Person] = field(default_factory=list)
+    reviewers: list[Reviewer] = field(default_factory=list)
+    review_date: date | None = None
+    review_requested: date | None = None
+    replaces: list[DepRef] = field(default_factory=list)
+    replaced_by: list[DepRef] = field(default_factory=list)
+    pull_request: str | None = None
+    implementation: list[Link] = field(default_factory=list)
+    template: Template = Template.LIMITED
+    decision: str | None = None
+    embargoed: bool = False
+    #: Values the migrator could not map, kept verbatim so nothing is lost.
+    unmapped: dict[str, str] = field(default_factory=dict)
+    alternatives: list[Alternative] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
+    #: Where the proposal lives: a path relative to the project (``deps/0001-x.md``).
+    path: str = ""
+    #: Sphinx docname, when built by Sphinx.
+    docname: str = ""
+    #: 1-based line of the ``dep-meta`` directive.
+    line: int | None = None
+
+    def id(self, prefix: str = "DEP-", width: int = 4) -> str | None:
+        return format_id(self.number, prefix, width) if self.number is not None else None
+
+
+def format_id(number: int | None, prefix: str = "DEP-", width: int = 4) -> str:
+    return f"{prefix}{number:0{width}d}" if number is not None else ""
+
+
+_FILE_NUMBER_RE = re.compile(r"^(\d{4,})-")
+
+
+def number_from_filename(name: str) -> int | None:
+    """The number a file name carries (``0012-x.md`` -> 12); ``0000-x.md`` is an unnumbered draft."""
+    match = _FILE_NUMBER_RE.match(name.rsplit("/", 1)[-1])
+    if not match:
+        return None
+    number = int(match.group(1))
+    return number or None
+
+
+def slugify(title: str, max_length: int = 60) -> str:
+    """A file-name-safe ASCII slug: lowercase letters, digits and single hyphens."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "proposal"

@@ -1,0 +1,54 @@
+"""The Sphinx layer: registers directives, roles, the domain and the sphinx-needs bridge.
+
+``setup`` reads as the table of contents of the extension; each handler's priority is
+commented where its order matters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .. import __version__
+from . import config, needs
+from .directives import DepMetaDirective
+from .domain import DepDomain, DepRole
+
+#: Bump when the data stored in the environment changes shape.
+ENV_VERSION = 1
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))  # type: ignore[attr-defined]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # MyST first, then sphinx-needs: sphinx-needs' setup() clears its registry, so
+    # nothing may be registered with it before this call.
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_needs")
+
+    config.register(app)
+    # Priority 5: our settings (and [tool.dep]) are resolved before anything reads them.
+    app.connect("config-inited", config.on_config_inited, priority=5)
+    # Priority 13: after sphinx-needs resolves need types (12), before it loads links (500).
+    app.connect("config-inited", needs.configure, priority=13)
+
+    app.add_domain(DepDomain)
+    app.add_role("dep", DepRole())
+    app.add_directive("dep-meta", DepMetaDirective.bound_to(app))
+
+    app.connect("builder-inited", _add_static)
+    app.add_css_file("dep.css")
+
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,133 @@
+"""``dep-meta``: parse options, call the core, report located warnings, emit needs and the card."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from .. import parsing
+from ..diagnostics import Code, Diagnostic
+from ..model import Dep
+from . import card
+from . import config as sphinx_config
+from . import needs
+from .domain import get_domain
+from .logging import emit
+
+
+class AnyOptions(dict[str, Any]):
+    """An ``option_spec`` that takes every option as text, so the core judges unknown ones.
+
+    docutils and MyST both look options up with ``spec[name]``; answering every name lets
+    the option reach :func:`~sphinxcontrib_dep.parsing.parse_meta`, which reports an unknown
+    one with the same wording ``dep lint`` uses, instead of the parser dropping it.
+    """
+
+    def __missing__(self, key: str) -> Any:
+        return directives.unchanged
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        # docutils and MyST skip option parsing for an empty (falsy) spec.
+        return True
+
+
+def option_lines(block_text: str, lineno: int) -> dict[str, int]:
+    """The source line of each ``:name:`` option, from the directive's own text."""
+    found: dict[str, int] = {}
+    for offset, text in enumerate(block_text.splitlines()):
+        match = re.match(r"^\s*:([^:\s][^:]*?):(?:\s|$)", text)
+        if match and match.group(1) not in found:
+            found[match.group(1)] = lineno + offset
+    return found
+
+
+class DepDirective(SphinxDirective):
+    """Base of our directives: bound to one Sphinx app (``env.app`` is deprecated in Sphinx 9)."""
+
+    app: ClassVar[Sphinx]
+
+    @classmethod
+    def bound_to(cls, app: Sphinx) -> type[DepDirective]:
+        return type(cls.__name__, (cls,), {"app": app})
+
+    def settings(self) -> Any:
+        return sphinx_config.get(self.config)
+
+    def source_path(self) -> str:
+        """The file relative to the source folder, as the core names it (``deps/0001-x.md``)."""
+        return str(self.env.doc2path(self.env.docname, False)).replace("\\", "/")
+
+    def emit(self, diagnostics: list[Diagnostic]) -> None:
+        emit(diagnostics, self.env.docname)
+
+
+def _document_title(directive: SphinxDirective) -> str | None:
+    """The document's first heading, if the parser has met one before this directive.
+
+    Both parsers build the document in source order, so a title that exists now stands
+    above the directive (MyST's directive state offers no ``parent`` to walk instead).
+    """
+    title = next(iter(directive.state.document.findall(nodes.title)), None)
+    return title.astext() if title is not None else None
+
+
+class DepMetaDirective(DepDirective):
+    """The header of a proposal: ``dep-meta`` with one option per piece of metadata."""
+
+    has_content = True
+    option_spec = AnyOptions()
+
+    def run(self) -> list[nodes.Node]:
+        settings = self.settings()
+        domain = get_domain(self.env)
+        docname = self.env.docname
+        path = self.source_path()
+        existing = domain.deps.get(docname)
+        if existing is not None:
+            message = parsing.DUPLICATE_META_MESSAGE.format(first=existing.line)
+            self.emit([Diagnostic(Code.DUPLICATE_META, message, path, self.lineno)])
+            return []
+
+        title = _document_title(self)
+        diagnostics: list[Diagnostic] = []
+        if title is None:
+            diagnostics.append(Diagnostic(Code.TITLE, parsing.TITLE_MESSAGE, path, self.lineno))
+        dep, found = parsing.parse_meta(
+            {name: value for name, value in self.options.items()},
+            path=path,
+            line=self.lineno,
+            option_lines=option_lines(self.block_text, self.lineno),
+            title=title or "",
+            config=settings,
+        )
+        self.emit(diagnostics + found)
+        dep.docname = docname
+        domain.add(dep)
+        return self.render(dep)
+
+    def render(self, dep: Dep) -> list[nodes.Node]:
+        settings = self.settings()
+        need_id = needs.dep_need_id(dep, settings)
+        result: list[nodes.Node] = []
+        result += needs.create(
+            self, self.app, need_type="dep", need_id=need_id, title=dep.title,
+            status=dep.status.value if dep.status else None,
+            fields=needs.dep_fields(dep, settings), lineno=self.lineno,
+        )
+        for index, link in enumerate(dep.implementation, start=1):
+            impl_id = f"{settings.impl_prefix}{need_id.removeprefix(settings.id_prefix)}-{index}"
+            result += needs.create(
+                self, self.app, need_type="impl", need_id=impl_id, title=link.label,
+                status=None, fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id]},
+                lineno=self.lineno,
+            )
+        result.append(card.build(dep, need_id, settings))
+        return result

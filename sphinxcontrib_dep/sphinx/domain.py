@@ -1,0 +1,124 @@
+"""The ``dep`` domain: every proposal of the project, by document, for cross-document work.
+
+It stores model objects (never nodes), forgets a document in ``clear_doc`` and merges
+parallel readers' data in ``merge_domaindata``, so ``-j N`` and incremental builds see the
+same set of proposals a fresh serial build does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Set
+from typing import Any
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxRole
+from sphinx.util.nodes import make_refnode
+
+from ..diagnostics import Code
+from ..model import Dep
+from . import config as sphinx_config
+from .card import status_badge
+from .logging import warn
+
+_TARGET_RE = re.compile(r"^\s*(?:[A-Za-z]+[-_ ]?)?0*(\d+)\s*$")
+
+
+class DepRole(SphinxRole):
+    """``{dep}`12``` / ``:dep:`DEP-0012``` / ``{dep}`the process <12>```: a link to a proposal."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        match = re.match(r"^(.*?)\s*<([^<>]+)>$", self.text, re.S)
+        title, target = (match.group(1), match.group(2)) if match else ("", self.text)
+        node = pending_xref(
+            self.rawtext, refdomain="dep", reftype="dep", reftarget=target.strip(),
+            refexplicit=bool(title), refdoc=self.env.docname,
+        )
+        node += nodes.inline(title or target, title or target, classes=["xref", "dep"])
+        self.set_source_info(node)
+        return [node], []
+
+
+class DepDomain(Domain):
+    """All proposals of the project."""
+
+    name = "dep"
+    label = "Enhancement Proposals"
+    data_version = 1
+    initial_data: dict[str, Any] = {"deps": {}}
+
+    @property
+    def deps(self) -> dict[str, Dep]:
+        """docname -> the proposal that document holds."""
+        return self.data["deps"]
+
+    def add(self, dep: Dep) -> None:
+        self.deps[dep.docname] = dep
+
+    def clear_doc(self, docname: str) -> None:
+        self.deps.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname, dep in otherdata["deps"].items():
+            if docname in docnames:
+                self.deps[docname] = dep
+
+    def by_number(self) -> dict[int, Dep]:
+        """Numbered proposals; where a number is used twice, the first document by name wins."""
+        numbered: dict[int, Dep] = {}
+        for docname in sorted(self.deps):
+            dep = self.deps[docname]
+            if dep.number is not None:
+                numbered.setdefault(dep.number, dep)
+        return numbered
+
+    def find(self, target: str) -> Dep | None:
+        match = _TARGET_RE.match(target)
+        return self.by_number().get(int(match.group(1))) if match else None
+
+    def resolve_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
+        target: str, node: pending_xref, contnode: Element,
+    ) -> nodes.reference | None:
+        dep = self.find(target)
+        if dep is None:
+            if node.get("refwarn", True):
+                warn(Code.UNKNOWN_REF, f"{{dep}} role: no proposal {target!r} in this project", node)
+            return None
+        settings = sphinx_config.get(env.config)
+        need_id = settings.format_id(dep.number or 0)
+        if node.get("refexplicit"):
+            content: Element = contnode
+        else:
+            content = nodes.inline(classes=["dep-ref"])
+            text = f"{need_id}: {dep.title}"
+            content += nodes.inline(text, text)
+            content += nodes.Text(" ")
+            content += status_badge(dep.status)
+        return make_refnode(builder, fromdocname, dep.docname, need_id, content, f"{need_id}: {dep.title}")
+
+    def resolve_any_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
+        node: pending_xref, contnode: Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        if not _TARGET_RE.match(target) or self.find(target) is None:
+            return []
+        node["refwarn"] = False
+        ref = self.resolve_xref(env, fromdocname, builder, "dep", target, node, contnode)
+        return [("dep:dep", ref)] if ref is not None else []
+
+    def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
+        settings = sphinx_config.get(self.env.config)
+        for dep in self.deps.values():
+            if dep.number is not None:
+                need_id = settings.format_id(dep.number)
+                yield need_id, f"{need_id}: {dep.title}", "dep", dep.docname, need_id, 1
+
+
+def get_domain(env: BuildEnvironment) -> DepDomain:
+    return env.domains["dep"]  # type: ignore[return-value]

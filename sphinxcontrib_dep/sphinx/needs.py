@@ -1,0 +1,180 @@
+"""The bridge into sphinx-needs: need types, fields and links, and the needs of a proposal.
+
+Only ``sphinx_needs.api`` is used to register and create needs, with two exceptions the
+API does not yet cover and sphinx-needs' own docs point to: link types are declared by
+writing ``needs_links`` before sphinx-needs loads its config (there is no ``add_link``),
+and a page whose only needs come from our directives is recorded with ``add_doc``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import SphinxDirective
+from sphinx_needs.api import InvalidNeedException, add_field, add_need, add_need_type, get_need_types
+from sphinx_needs.need_item import NeedItemSourceDirective
+from sphinx_needs.utils import add_doc
+
+from ..config import DepConfig
+from ..diagnostics import Code
+from ..model import Dep, slugify
+from .logging import warn
+
+
+@dataclass(frozen=True)
+class NeedType:
+    directive: str
+    title: str
+    prefix: str
+    color: str
+
+
+#: The need types this extension creates. ``impl`` is also a sphinx-needs default type;
+#: where it already exists it is used as it is.
+NEED_TYPES: tuple[NeedType, ...] = (
+    NeedType("dep", "Enhancement Proposal", "DEP-", "#BFD8D2"),
+    NeedType("impl", "Implementation", "IMPL-", "#DF744A"),
+    NeedType("alt", "Rejected Alternative", "ALT-", "#DCB239"),
+    NeedType("phase", "Implementation Phase", "PHASE-", "#9DC5BB"),
+)
+
+_STRING: dict[str, Any] = {"type": "string"}
+_STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+
+#: Fields of our needs: name -> (description, JSON schema). Named so as not to clash with
+#: sphinx-needs' own need fields (``template`` is one, hence ``dep_template``).
+FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "number": ("The proposal's number", {"type": "integer"}),
+    "authors": ("Authors", _STRINGS),
+    "category": ("Category", _STRING),
+    "sponsors": ("Sponsors / stewards", _STRINGS),
+    "reviewers": ("Required reviewers with their review status", _STRINGS),
+    "review_date": ("Review date (YYYY-MM-DD)", _STRING),
+    "review_requested": ("Date the review was requested (YYYY-MM-DD)", _STRING),
+    "pull_request": ("The proposal's own pull request", _STRING),
+    "dep_template": ("The template the proposal follows", _STRING),
+    "decision": ("Who made the final call, and why", _STRING),
+    "url": ("Link of an implementation pull request or issue", _STRING),
+    "impl_kind": ("pr, issue or link", _STRING),
+    "pros": ("Pros of a rejected alternative", _STRINGS),
+    "cons": ("Cons of a rejected alternative", _STRINGS),
+    "reason_rejected": ("Why the alternative was rejected", _STRINGS),
+    "notes": ("Notes on a rejected alternative", _STRINGS),
+    "release_target": ("Release target of a phase", _STRING),
+    "effort": ("Effort estimate of a phase", _STRING),
+    "supported": ("Behaviour a phase supports", _STRINGS),
+    "not_supported": ("Behaviour a phase leaves out", _STRINGS),
+}
+
+#: Link types: name -> (outgoing title, incoming title, target types).
+LINKS: dict[str, tuple[str, str, list[str]]] = {
+    "replaces": ("replaces", "replaced by", ["dep"]),
+    "replaced_by": ("replaced by", "replaces", ["dep"]),
+    "implements": ("implements", "implemented by", ["dep", "phase"]),
+    "alternative_of": ("alternative of", "alternatives", ["dep"]),
+    "phase_of": ("phase of", "phases", ["dep"]),
+}
+
+_SPHINX_NEEDS_DEFAULT_ID_REGEX = "^[A-Z0-9_]{5,}"
+
+
+def configure(app: Sphinx, config: Config) -> None:
+    """Register types, fields and links with sphinx-needs (config-inited, priority 13).
+
+    Priority 13: after sphinx-needs resolves ``needs_types`` (12), before it loads the
+    rest of its configuration (500), which is when ``needs_links`` is read.
+    """
+    existing = set(get_need_types(app))
+    for need_type in NEED_TYPES:
+        if need_type.directive not in existing:
+            add_need_type(app, need_type.directive, need_type.title, need_type.prefix, need_type.color)
+    user_fields = config.needs_fields or {}
+    for name, (description, schema) in FIELDS.items():
+        if name not in user_fields:  # the project's own declaration wins
+            add_field(name, description, schema=schema, nullable=True)
+    links = {
+        name: {"outgoing": out, "incoming": incoming, "target_types": targets}
+        for name, (out, incoming, targets) in LINKS.items()
+    }
+    config.needs_links = {**links, **(config.needs_links or {})}
+    if config.needs_id_regex == _SPHINX_NEEDS_DEFAULT_ID_REGEX:
+        # Our ids carry hyphens (DEP-0001, IMPL-0001-1), which the default rejects.
+        config.needs_id_regex = r"^[A-Za-z][A-Za-z0-9_-]{2,}$"
+    if config.needs_flow_engine == "plantuml" and "needs_flow_engine" not in config._raw_config:
+        # PlantUML needs Java and a jar and fails silently without them; graphviz works offline.
+        config.needs_flow_engine = "graphviz"
+
+
+def dep_need_id(dep: Dep, settings: DepConfig) -> str:
+    """``DEP-0001``; an unnumbered draft gets ``DEP-DRAFT-<SLUG>`` from its file name."""
+    if dep.number is not None:
+        return settings.format_id(dep.number)
+    stem = dep.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = stem.split("-", 1)[1] if stem[:4].isdigit() and "-" in stem else stem
+    return f"{settings.id_prefix}DRAFT-{slugify(stem).upper()}"
+
+
+def _ref_ids(refs: list[Any], settings: DepConfig) -> list[str]:
+    return [settings.format_id(ref.number) for ref in refs if ref.number is not None]
+
+
+def dep_fields(dep: Dep, settings: DepConfig) -> dict[str, Any]:
+    """The metadata of a proposal as need fields and links (``None`` where unset)."""
+    return {
+        "number": dep.number,
+        "authors": [p.display for p in dep.authors],
+        "category": dep.category,
+        "sponsors": [p.display for p in dep.sponsors],
+        "reviewers": [f"{r.person.display} ({r.status.value})" for r in dep.reviewers],
+        "review_date": dep.review_date.isoformat() if dep.review_date else None,
+        "review_requested": dep.review_requested.isoformat() if dep.review_requested else None,
+        "pull_request": dep.pull_request,
+        "dep_template": dep.template.value,
+        "decision": dep.decision,
+        "replaces": _ref_ids(dep.replaces, settings),
+        "replaced_by": _ref_ids(dep.replaced_by, settings),
+    }
+
+
+def create(
+    directive: SphinxDirective,
+    app: Sphinx,
+    *,
+    need_type: str,
+    need_id: str,
+    title: str,
+    status: str | None,
+    fields: dict[str, Any],
+    lineno: int,
+) -> list[nodes.Node]:
+    """Create one hidden need (we render our own card) and return its nodes.
+
+    A comment node goes first: sphinx-needs takes the closest preceding need node as
+    the parent of a hidden need, and our needs have no parent.
+    """
+    source = NeedItemSourceDirective(
+        docname=directive.env.docname, lineno=lineno, lineno_content=lineno
+    )
+    try:
+        created = add_need(
+            app,
+            directive.state,
+            need_source=source,
+            need_type=need_type,
+            title=title or need_id,
+            id=need_id,
+            status=status,
+            content="",
+            hide=True,
+            **fields,
+        )
+    except InvalidNeedException as err:
+        code = Code.DUPLICATE_NUMBER if err.type == "duplicate_id" else Code.VALUE
+        warn(code, f"{need_id}: {err.message}", (directive.env.docname, lineno))
+        return []
+    add_doc(directive.env, directive.env.docname)
+    return [nodes.comment(), *created]

@@ -1,0 +1,2 @@
+project = "basic"
+extensions = ["sphinxcontrib_dep"]
