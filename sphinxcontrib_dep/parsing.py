@@ -356,7 +356,9 @@ def parse_meta(
     dep.replaced_by = [
         r for item in split_list(seen.get("replaced-by")) if (r := parse_ref(item, report, "replaced-by"))
     ]
-    pull_requests = split_list(seen.get("pull-request"))
+    # One URL; split on white space only, as a URL may itself hold commas.
+    pull_request_text = seen.get("pull-request")
+    pull_requests = [] if is_empty(pull_request_text) else (pull_request_text or "").split()
     if len(pull_requests) > 1:
         report(Code.VALUE, ":pull-request: takes one URL; the first is kept", "pull-request")
     if pull_requests:

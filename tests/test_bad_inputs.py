@@ -1,0 +1,50 @@
+"""Tier 3: each broken input gives exactly its warnings, located, and the build goes on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CONF, FIXTURES, INDEX, build_in_process, load_cases, sphinx_build
+
+BAD = FIXTURES / "bad"
+CASES = load_cases(BAD / "cases.toml")
+
+
+def make_case(name: str, dest: Path) -> Path:
+    shutil.copytree(BAD / name, dest)
+    if not (dest / "conf.py").exists():
+        (dest / "conf.py").write_text(CONF)
+    if not (dest / "index.md").exists():
+        (dest / "index.md").write_text(INDEX)
+    return dest
+
+
+def test_every_case_has_a_folder() -> None:
+    folders = {p.name for p in BAD.iterdir() if p.is_dir()}
+    assert folders == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_sphinx_reports_exactly(name: str, tmp_path: Path) -> None:
+    srcdir = make_case(name, tmp_path / "src")
+    build = build_in_process(srcdir, tmp_path / "out")
+    assert build.warnings == CASES[name]
+    # The build goes on: every proposal still has its page.
+    for source in (srcdir / "deps").glob("*.md"):
+        assert (build.outdir / "deps" / f"{source.stem}.html").exists()
+
+
+def test_warnings_fail_the_build_under_W(tmp_path: Path) -> None:
+    srcdir = make_case("unknown-status", tmp_path / "src")
+    build = sphinx_build(srcdir, tmp_path / "out", "-W")
+    assert build.returncode == 1
+    assert build.warnings == CASES["unknown-status"]
+
+
+def test_suppress_warnings_silences_one_rule(tmp_path: Path) -> None:
+    srcdir = make_case("unknown-status", tmp_path / "src")
+    (srcdir / "conf.py").write_text(CONF + 'suppress_warnings = ["dep.status"]\n')
+    build = sphinx_build(srcdir, tmp_path / "out", "-W")
+    assert (build.returncode, build.warnings) == (0, [])
