@@ -1,0 +1,171 @@
+"""Header edits keep every other byte; writes are atomic and stay inside the repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sphinxcontrib_dep import editing, fsutil, parsing
+
+MD = """# A proposal
+
+Intro.
+
+```{dep-meta}
+:status: In Progress
+:authors: @a,
+  @b
+:category: Process
+```
+
+## Summary
+
+```{code-block}
+:status: not this one
+```
+"""
+
+
+def test_replaces_only_the_option_line() -> None:
+    result = editing.set_options(MD, "deps/0001-x.md", {"status": "Under Review"})
+    assert result == MD.replace(":status: In Progress", ":status: Under Review", 1)
+
+
+def test_replaces_an_option_with_continuation_lines() -> None:
+    result = editing.set_options(MD, "deps/0001-x.md", {"authors": "@c"})
+    assert result == MD.replace(":authors: @a,\n  @b\n", ":authors: @c\n")
+
+
+def test_adds_an_absent_option_after_the_last() -> None:
+    result = editing.set_options(MD, "deps/0001-x.md", {"number": "12"})
+    assert result == MD.replace(":category: Process\n", ":category: Process\n:number: 12\n")
+
+
+def test_removes_an_option() -> None:
+    result = editing.set_options(MD, "deps/0001-x.md", {"category": None, "number": None})
+    assert result == MD.replace(":category: Process\n", "")
+
+
+def test_alias_spelling_is_kept() -> None:
+    text = MD.replace(":category: Process", ":sponsors: @x")
+    result = editing.set_options(text, "deps/0001-x.md", {"sponsor": "@y"})
+    assert result == text.replace(":sponsors: @x", ":sponsors: @y")
+
+
+def test_crlf_and_bom_are_kept() -> None:
+    text = "\ufeff" + MD.replace("\n", "\r\n")
+    result = editing.set_options(text, "deps/0001-x.md", {"status": "Approved", "number": "3"})
+    expected = text.replace(":status: In Progress", ":status: Approved").replace(
+        ":category: Process\r\n", ":category: Process\r\n:number: 3\r\n"
+    )
+    assert result == expected
+
+
+def test_empty_block_gets_its_first_option() -> None:
+    text = "# T\n\n```{dep-meta}\n```\n"
+    assert editing.set_options(text, "x.md", {"status": "Approved"}) == "# T\n\n```{dep-meta}\n:status: Approved\n```\n"
+
+
+def test_colon_fence_and_indented_fence() -> None:
+    text = "# T\n\n:::{dep-meta}\n:status: Approved\n:::\n"
+    assert editing.set_options(text, "x.md", {"number": "2"}) == "# T\n\n:::{dep-meta}\n:status: Approved\n:number: 2\n:::\n"
+    nested = "# T\n\n- item\n\n  ```{dep-meta}\n  :status: Approved\n  ```\n"
+    assert editing.set_options(nested, "x.md", {"status": "Rejected"}) == nested.replace("Approved", "Rejected")
+    added = editing.set_options(nested, "x.md", {"number": "4"})
+    assert added == nested.replace("  :status: Approved\n", "  :status: Approved\n  :number: 4\n")
+
+
+def test_restructuredtext() -> None:
+    text = "Title\n=====\n\n.. dep-meta::\n   :status: In Progress\n   :category: Process\n\nBody.\n"
+    result = editing.set_options(text, "deps/0001-x.rst", {"status": "Approved", "number": "1"})
+    assert result == text.replace("In Progress", "Approved").replace(
+        "   :category: Process\n", "   :category: Process\n   :number: 1\n"
+    )
+    assert parsing.parse_file(result, "deps/0001-x.rst")[0].status.value == "Approved"
+
+
+def test_only_the_first_dep_meta_is_edited() -> None:
+    text = MD + "\n```{dep-meta}\n:status: Rejected\n```\n"
+    result = editing.set_options(text, "x.md", {"status": "Approved"})
+    assert result.count(":status: Rejected") == 1
+    assert result.count(":status: Approved") == 1
+
+
+def test_refusals() -> None:
+    with pytest.raises(editing.EditError, match="no dep-meta"):
+        editing.set_options("# T\n\ntext\n", "x.md", {"status": "Approved"})
+    with pytest.raises(editing.EditError, match="one line"):
+        editing.set_options(MD, "x.md", {"status": "A\nB"})
+
+
+def test_add_to_list_and_get_option() -> None:
+    assert editing.add_to_list("N/A", "DEP-0002") == "DEP-0002"
+    assert editing.add_to_list("DEP-0001", "DEP-0002") == "DEP-0001, DEP-0002"
+    assert editing.get_option(MD, "x.md", "authors") == "@a,\n@b"
+    assert editing.get_option(MD, "x.md", "replaces") is None
+
+
+def test_set_title() -> None:
+    assert editing.set_title("# <Title>\n\nx\n", "x.md", "Hello") == "# Hello\n\nx\n"
+    with pytest.raises(editing.EditError):
+        editing.set_title("no heading\n", "x.md", "Hello")
+
+
+# --- fsutil -------------------------------------------------------------------------------------
+
+
+def test_atomic_write_replaces_and_keeps_mode(tmp_path: Path) -> None:
+    target = tmp_path / "f.md"
+    target.write_text("old")
+    target.chmod(0o640)
+    fsutil.atomic_write(target, "new")
+    assert target.read_text() == "new"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["f.md"]
+
+
+def test_interrupted_write_leaves_the_original(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "f.md"
+    target.write_text("original")
+
+    def fail(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="No space"):
+        fsutil.atomic_write(target, "half")
+    assert target.read_text() == "original"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.md"]  # no temporary file left behind
+
+
+def test_exclusive_write_refuses_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "f.md"
+    fsutil.atomic_write(target, "first", exclusive=True)
+    with pytest.raises(FileExistsError):
+        fsutil.atomic_write(target, "second", exclusive=True)
+    assert target.read_text() == "first"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.md"]
+
+
+def test_inside_refuses_escapes(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "deps").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / "deps" / "link").symlink_to(outside)
+    (repo / "deps" / "ok").symlink_to(repo / "deps")
+    assert fsutil.inside(repo, Path("deps/x.md")) == (repo / "deps" / "x.md").resolve()
+    assert fsutil.inside(repo, repo / "deps" / "ok" / "x.md") == (repo / "deps" / "x.md").resolve()
+    with pytest.raises(fsutil.UnsafePath, match="symlink"):
+        fsutil.inside(repo, repo / "deps" / "link" / "x.md")
+    with pytest.raises(fsutil.UnsafePath, match="outside the repository"):
+        fsutil.inside(repo, Path("deps/../../x.md"))
+
+
+def test_unified_diff() -> None:
+    assert fsutil.unified_diff("a\nb\n", "a\nc\n", "deps/x.md") == (
+        "--- a/deps/x.md\n+++ b/deps/x.md\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+    )
+    assert fsutil.unified_diff("", "new\n", "x.md").startswith("--- /dev/null\n+++ b/x.md\n")
