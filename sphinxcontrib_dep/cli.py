@@ -85,7 +85,9 @@ class Console:
                 self.print("\t".join(row))
             return
         widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
-        self.print(self.style("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(), "bold"))
+        self.print(
+            self.style("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(), "bold")
+        )
         for row in rows:
             self.print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
 
@@ -276,7 +278,9 @@ def resolve_proposal(ctx: Context, ref: str) -> Path:
     if not match:
         if path.exists():
             raise CliError(f"{ref}: not a proposal file")
-        raise CliError(f"{ref}: no such file, and not a proposal number like 12 or {ctx.config.format_id(12)}")
+        raise CliError(
+            f"{ref}: no such file, and not a proposal number like 12 or {ctx.config.format_id(12)}"
+        )
     number = int(match.group(1))
     found = [p for p in proposal_files(ctx) if number_from_filename(p.name) == number]
     if not found:
@@ -478,7 +482,9 @@ def since_diagnostics(ctx: Context, result: lint.LintResult, rev: str) -> list[D
     except fsutil.GitError:
         raise CliError(f"--since: {rev!r} is not a revision of this repository") from None
     if getattr(rules, "check_transition", None) is None:
-        ctx.console.note("dep lint: the lifecycle graph (rules.check_transition) is not available; --since checks nothing")
+        ctx.console.note(
+            "dep lint: the lifecycle graph (rules.check_transition) is not available; --since checks nothing"
+        )
         return []
     # new path -> old path, for files modified or renamed since rev
     previous: dict[str, str] = {}
@@ -533,7 +539,9 @@ def package_template(name: str) -> str:
     try:
         return resource.read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
-        raise CliError(f"the {name} template is missing from this installation of sphinxcontrib-dep") from None
+        raise CliError(
+            f"the {name} template is missing from this installation of sphinxcontrib-dep"
+        ) from None
 
 
 def project_template(ctx: Context, name: str) -> tuple[str, str]:
@@ -557,16 +565,22 @@ def cmd_new(ctx: Context) -> int:
         people = [p.strip() for item in args.author for p in item.split(",") if p.strip()]
         for person in people:
             if parsing.parse_person(person) is None:
-                raise CliError(f"--author: cannot read {person!r} as a person (write @handle, Name or Name <url>)")
+                raise CliError(
+                    f"--author: cannot read {person!r} as a person (write @handle, Name or Name <url>)"
+                )
         changes["authors"] = ", ".join(people)
     if args.category:
         category = lookup_category(args.category, tuple(ctx.config.categories))
         if category is None:
-            raise CliError(f"unknown category {args.category!r} (allowed: {', '.join(ctx.config.categories)})")
+            raise CliError(
+                f"unknown category {args.category!r} (allowed: {', '.join(ctx.config.categories)})"
+            )
         changes["category"] = category
     changes["template"] = template.value
     slug = slugify(title)
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):  # slugify promises this; a file name depends on it
+    if not re.fullmatch(
+        r"[a-z0-9]+(?:-[a-z0-9]+)*", slug
+    ):  # slugify promises this; a file name depends on it
         raise CliError(f"cannot make a safe file name from {title!r}")
     folder = ctx.deps_folder()
     target = ctx.safe(folder / f"{'0' * ctx.config.id_width}-{slug}.md")
@@ -702,7 +716,9 @@ def cmd_init(ctx: Context) -> int:
             in_the_way.append(name)
         changes.append(Change(path, name, None, text, f"created {name}"))
     if in_the_way:
-        raise Refused(f"{target}: already has {', '.join(in_the_way)}; nothing written (dep init never overwrites)")
+        raise Refused(
+            f"{target}: already has {', '.join(in_the_way)}; nothing written (dep init never overwrites)"
+        )
     apply(ctx, changes, exclusive=True)
     if not ctx.dry_run:
         ctx.console.note(f'next: cd {target} && dep new "Your first proposal"')
@@ -729,13 +745,17 @@ def used_numbers(ctx: Context) -> dict[int, str]:
     if top is None:
         return used
     prefix = lint.relative(folder, top).rstrip("/") + "/"
-    refs = fsutil.git(["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"], top).stdout.split()
+    refs = fsutil.git(
+        ["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"], top
+    ).stdout.split()
     for ref in refs:
-        listing = fsutil.git(["ls-tree", "-r", "--name-only", "--full-tree", ref, "--", prefix], top, check=False)
+        listing = fsutil.git(
+            ["ls-tree", "-r", "--name-only", "--full-tree", ref, "--", prefix], top, check=False
+        )
         if listing.returncode != 0:
             continue  # a symbolic ref such as origin/HEAD pointing nowhere
         for name in listing.stdout.splitlines():
-            first = name[len(prefix):].split("/", 1)[0]
+            first = name[len(prefix) :].split("/", 1)[0]
             number = number_from_filename(first)
             if number is not None:
                 used.setdefault(number, ref)
@@ -842,7 +862,14 @@ def cmd_status(ctx: Context) -> int:
     if problems and not args.force:
         _refuse_problems(problems, f"{loaded.rel}: moving to {new.value}")
     extra = f", :review-requested: {changes['review-requested']}" if "review-requested" in changes else ""
-    apply(ctx, [Change(loaded.path, loaded.rel, loaded.text, text, f"{loaded.rel}: {old_text} -> {new.value}{extra}")])
+    apply(
+        ctx,
+        [
+            Change(
+                loaded.path, loaded.rel, loaded.text, text, f"{loaded.rel}: {old_text} -> {new.value}{extra}"
+            )
+        ],
+    )
     return EXIT_OK
 
 
@@ -947,7 +974,9 @@ def cmd_gate(ctx: Context) -> int:
         dep = deps.get(number)
         if dep is None:
             failed += 1
-            ctx.console.print(f"{ctx.console.style('FAIL', 'red')} {shown}: no such proposal in {ctx.config.deps_dir}/")
+            ctx.console.print(
+                f"{ctx.console.style('FAIL', 'red')} {shown}: no such proposal in {ctx.config.deps_dir}/"
+            )
             continue
         status = dep.status.value if dep.status else "without a status"
         label = f"{shown} ({dep.title})" if dep.title else shown
@@ -970,7 +999,9 @@ def _report_module() -> Any:
     try:
         from . import report
     except ImportError:
-        raise CliError("the index and reports are not available in this installation (report.py is missing)") from None
+        raise CliError(
+            "the index and reports are not available in this installation (report.py is missing)"
+        ) from None
     return report
 
 
@@ -981,7 +1012,9 @@ def cmd_index(ctx: Context) -> int:
     return report_output(ctx, report, result)
 
 
-def report_output(ctx: Context, report: Any, result: lint.LintResult) -> int:  # pragma: no cover - wired after merge
+def report_output(
+    ctx: Context, report: Any, result: lint.LintResult
+) -> int:  # pragma: no cover - wired after merge
     raise CliError("dep index/export/report are wired once report.py is merged")
 
 
@@ -1017,61 +1050,87 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors exit with status 2 and one clear line, never a traceback."""
-
-
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("settings")
-    group.add_argument("--root", metavar="DIR", help="the project folder (default: found from the current folder)")
     group.add_argument(
-        "--config", metavar="KEY=VALUE", action="append",
+        "--root", metavar="DIR", help="the project folder (default: found from the current folder)"
+    )
+    group.add_argument(
+        "--config",
+        metavar="KEY=VALUE",
+        action="append",
         help="override a [tool.dep] setting, e.g. --config id_width=3 (repeatable)",
     )
     group.add_argument("--deps-dir", metavar="DIR", help="the proposals folder, relative to the project")
     group.add_argument(
-        "--color", choices=["auto", "always", "never"], default="auto",
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
         help="colour and tables: auto (when stdout is a terminal and NO_COLOR is unset), always, never",
     )
-    group.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="the date to judge against (default: today)")
+    group.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="the date to judge against (default: today)"
+    )
 
     writing = argparse.ArgumentParser(add_help=False)
-    writing.add_argument("--dry-run", action="store_true", help="show the diff of what would change; write nothing")
+    writing.add_argument(
+        "--dry-run", action="store_true", help="show the diff of what would change; write nothing"
+    )
 
-    parser = _Parser(
+    parser = argparse.ArgumentParser(
         prog="dep",
         description="Enhancement proposals (DEPs) without running Sphinx: the same rules as the extension.",
         epilog="Exit status: 0 done, 1 problems found or change refused, 2 usage error or unreadable input. "
         "Settings come from [tool.dep] in pyproject.toml.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, handler: Callable[[Context], int], help: str, *, writes: bool = False) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[Context], int], help: str, *, writes: bool = False
+    ) -> argparse.ArgumentParser:
         parents = [common, writing] if writes else [common]
         sub = commands.add_parser(name, help=help, description=help, parents=parents)
         sub.set_defaults(handler=handler)
         return sub
 
-    sub = add("init", cmd_init, "Scaffold a proposals repository: conf.py, index page, deps/, templates, CI, pre-commit.", writes=True)
+    sub = add(
+        "init",
+        cmd_init,
+        "Scaffold a proposals repository: conf.py, index page, deps/, templates, CI, pre-commit.",
+        writes=True,
+    )
     sub.add_argument("dir", nargs="?", default=".", metavar="DIR", help="where (default: the current folder)")
 
     sub = add("new", cmd_new, "Create deps/0000-<slug>.md from a template, filled in.", writes=True)
     sub.add_argument("title", help="the proposal's title")
     sub.add_argument("--template", choices=[t.value for t in Template], help="limited (default) or complete")
-    sub.add_argument("--author", action="append", metavar="PERSON", help="@handle, Name or 'Name <url>' (repeatable)")
+    sub.add_argument(
+        "--author", action="append", metavar="PERSON", help="@handle, Name or 'Name <url>' (repeatable)"
+    )
     sub.add_argument("--category", help="one of the configured categories")
     sub.add_argument("--force", action="store_true", help="replace the draft if the file exists")
 
     sub = add("lint", cmd_lint, "Check proposals with every rule; exit 1 when problems are found.")
-    sub.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the proposals folder)")
-    sub.add_argument("--format", choices=["text", "json", "github"], default="text",
-                     help="text (path:line: message [dep.code]), json, or github (workflow annotations)")
-    sub.add_argument("--since", metavar="REV",
-                     help="also check each changed proposal's status moved along the lifecycle since REV")
+    sub.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: the proposals folder)"
+    )
+    sub.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text (path:line: message [dep.code]), json, or github (workflow annotations)",
+    )
+    sub.add_argument(
+        "--since",
+        metavar="REV",
+        help="also check each changed proposal's status moved along the lifecycle since REV",
+    )
 
-    sub = add("number", cmd_number, "Give an unnumbered draft the next free number, renaming it.", writes=True)
+    sub = add(
+        "number", cmd_number, "Give an unnumbered draft the next free number, renaming it.", writes=True
+    )
     sub.add_argument("path", metavar="PATH", help="the draft, e.g. deps/0000-my-idea.md")
 
     sub = add("status", cmd_status, "Move a proposal along the lifecycle, updating its header.", writes=True)
@@ -1079,15 +1138,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("status", metavar="STATUS", help=f"the new status ({Status.allowed()})")
     sub.add_argument("--force", action="store_true", help="write even if the rules forbid the move")
 
-    sub = add("supersede", cmd_supersede,
-              "Record that NEW replaces OLD on both sides and mark OLD Superseded.", writes=True)
+    sub = add(
+        "supersede",
+        cmd_supersede,
+        "Record that NEW replaces OLD on both sides and mark OLD Superseded.",
+        writes=True,
+    )
     sub.add_argument("old", metavar="OLD", help="the proposal replaced")
     sub.add_argument("new", metavar="NEW", help="the proposal that replaces it")
     sub.add_argument("--partial", action="store_true", help="NEW replaces part of OLD; OLD keeps its status")
     sub.add_argument("--force", action="store_true", help="write even if the rules forbid the move")
 
     sub = add("gate", cmd_gate, "Fail unless every proposal a pull request names is Approved or Implemented.")
-    sub.add_argument("--text", action="append", metavar="TEXT", help="text to search, e.g. the PR title and body")
+    sub.add_argument(
+        "--text", action="append", metavar="TEXT", help="text to search, e.g. the PR title and body"
+    )
     sub.add_argument("--file", action="append", metavar="FILE", help="a file to search (- reads stdin)")
     sub.add_argument("--commits", action="append", metavar="REV..REV", help="commit messages to search")
     sub.add_argument("--require", action="store_true", help="also fail when no proposal is named")
@@ -1095,7 +1160,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help in (
         ("index", "The index of proposals as text, Markdown, CSV or JSON."),
         ("export", "Export the proposals (deps.json by default)."),
-        ("report", "The review report: under review, overdue, reviewers, approved without implementation, stale."),
+        (
+            "report",
+            "The review report: under review, overdue, reviewers, approved without implementation, stale.",
+        ),
     ):
         sub = add(name, cmd_index, help)
         sub.add_argument("--format", choices=["text", "markdown", "csv", "json"], default=None)

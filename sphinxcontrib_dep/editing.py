@@ -91,7 +91,7 @@ def find_meta(text: str, path: str) -> MetaBlock:
         raw = lines[index].rstrip("\r\n")
         if not raw.startswith(indent):
             break
-        dedented = raw[len(indent):]
+        dedented = raw[len(indent) :]
         match = _OPTION_RE.match(dedented)
         if match:
             spans.append(OptionSpan(match.group(1).strip(), index, index + 1))

@@ -92,7 +92,9 @@ def inside(root: Path, target: Path) -> Path:
     if resolved != base and base not in resolved.parents:
         shown = target.as_posix()
         if target.is_symlink() or any(p.is_symlink() for p in _ancestors(root / target, root)):
-            raise UnsafePath(f"{shown}: a symlink leads outside the repository ({resolved}); refusing to follow it")
+            raise UnsafePath(
+                f"{shown}: a symlink leads outside the repository ({resolved}); refusing to follow it"
+            )
         raise UnsafePath(f"{shown}: outside the repository {base}; refusing to write there")
     return resolved
 
@@ -110,7 +112,9 @@ def unified_diff(old: str, new: str, path: str) -> str:
     lines = difflib.unified_diff(
         old.splitlines(keepends=True), new.splitlines(keepends=True), before, f"b/{path}"
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def git(args: list[str], cwd: Path, *, check: bool = True) -> subprocess.CompletedProcess[str]:

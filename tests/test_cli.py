@@ -34,7 +34,8 @@ N/A
 """
 
 #: A stand-in for the package's limited template, for checkouts where it has not landed yet.
-TEMPLATE = """# <Title>
+TEMPLATE = (
+    """# <Title>
 
 ```{dep-meta}
 :status: Not Started
@@ -42,7 +43,9 @@ TEMPLATE = """# <Title>
 :category: Process
 :number: 0000
 ```
-""" + BODY
+"""
+    + BODY
+)
 
 
 def proposal(title: str, **options: str) -> str:
@@ -108,7 +111,19 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for command in ("init", "new", "lint", "number", "status", "supersede", "index", "export", "report", "gate", "migrate"):
+    for command in (
+        "init",
+        "new",
+        "lint",
+        "number",
+        "status",
+        "supersede",
+        "index",
+        "export",
+        "report",
+        "gate",
+        "migrate",
+    ):
         assert f"    {command}" in out
     code, out, _ = run(capsys, "lint", "--help")
     assert code == 0 and "--since REV" in out and "--format {text,json,github}" in out
@@ -154,10 +169,18 @@ def test_bad_pyproject_setting_is_a_usage_error(proj: Path, capsys: pytest.Captu
     assert "dep lint: configuration: dep_id_width must be int, not 'four'" in err
 
 
-def test_settings_come_from_pyproject_and_flags_override(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_settings_come_from_pyproject_and_flags_override(
+    proj: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (proj / "pyproject.toml").write_text('[tool.dep]\nid-prefix = "KEP-"\n')
-    (proj / "deps" / "0002-beta.md").write_text(proposal("Beta", status="Approved", category="Ops", **{
-        k: v for k, v in REVIEWED.items() if k != "category"}))
+    (proj / "deps" / "0002-beta.md").write_text(
+        proposal(
+            "Beta",
+            status="Approved",
+            category="Ops",
+            **{k: v for k, v in REVIEWED.items() if k != "category"},
+        )
+    )
     code, out, _ = run(capsys, "gate", "--text", "implements KEP-2")
     assert (code, out) == (0, "ok   KEP-0002 (Beta): Approved\n")
     code, out, _ = run(capsys, "lint", "deps/0002-beta.md", "--config", "categories=Ops,Process")
@@ -178,7 +201,9 @@ def test_lint_clean_exits_0(proj: Path, capsys: pytest.CaptureFixture[str], no_r
     assert err == "dep lint: 3 files, no problems\n"
 
 
-def test_lint_problems_exit_1_in_each_format(proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None) -> None:
+def test_lint_problems_exit_1_in_each_format(
+    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None
+) -> None:
     (proj / "deps" / "0003-broken.md").write_text(BROKEN)
     line = 4
     message = (
@@ -197,9 +222,20 @@ def test_lint_problems_exit_1_in_each_format(proj: Path, capsys: pytest.CaptureF
     code, out, _ = run(capsys, "lint", "--format", "json", "deps")
     assert code == 1
     data = json.loads(out)
-    assert data["files"] == ["deps/0000-draft.md", "deps/0001-alpha.md", "deps/0002-beta.md", "deps/0003-broken.md"]
+    assert data["files"] == [
+        "deps/0000-draft.md",
+        "deps/0001-alpha.md",
+        "deps/0002-beta.md",
+        "deps/0003-broken.md",
+    ]
     assert data["problems"] == [
-        {"path": "deps/0003-broken.md", "line": line, "code": "dep.status", "severity": "warning", "message": message}
+        {
+            "path": "deps/0003-broken.md",
+            "line": line,
+            "code": "dep.status",
+            "severity": "warning",
+            "message": message,
+        }
     ]
 
 
@@ -212,23 +248,29 @@ def test_lint_github_escapes_and_names_files_from_the_repository_root(tmp_path: 
     )
 
 
-def test_lint_unreadable_input_exits_2(proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None) -> None:
+def test_lint_unreadable_input_exits_2(
+    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None
+) -> None:
     (proj / "deps" / "0003-latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
     code, out, _ = run(capsys, "lint")
     assert code == 2
-    assert out == "deps/0003-latin1.md:1: not valid UTF-8 (invalid continuation byte at byte 5) [dep.encoding]\n"
+    assert (
+        out == "deps/0003-latin1.md:1: not valid UTF-8 (invalid continuation byte at byte 5) [dep.encoding]\n"
+    )
 
 
-def test_lint_without_a_proposals_folder_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_without_a_proposals_folder_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "lint")
     assert code == 2
     assert "no deps/ folder in" in err
 
 
-def test_lint_colour_only_on_a_terminal(proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lint_colour_only_on_a_terminal(
+    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (proj / "deps" / "0003-broken.md").write_text(BROKEN)
     _, plain, _ = run(capsys, "lint")
     assert "\x1b[" not in plain
@@ -283,8 +325,17 @@ def test_lint_imports_no_sphinx(proj: Path) -> None:
 
 
 def test_new_fills_the_template(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "new", "Ünïcode: a/b ../Title!", "--author", "@nnshah1", "--author",
-                         "Jane Doe", "--category", "architecture")
+    code, out, err = run(
+        capsys,
+        "new",
+        "Ünïcode: a/b ../Title!",
+        "--author",
+        "@nnshah1",
+        "--author",
+        "Jane Doe",
+        "--category",
+        "architecture",
+    )
     assert code == 0
     target = proj / "deps" / "0000-unicode-a-b-title.md"
     assert out == "created deps/0000-unicode-a-b-title.md from templates/limited.md\n"
@@ -301,7 +352,7 @@ def test_new_refuses_to_overwrite(proj: Path, capsys: pytest.CaptureFixture[str]
     assert code == 1
     assert "deps/0000-draft.md already exists; not overwritten (give --force to replace it)" in err
     assert (proj / "deps" / "0000-draft.md").read_text().startswith("# Draft\n")
-    code, out, _ = run(capsys, "new", "Draft", "--force", "--template", "complete")
+    code, _out, _ = run(capsys, "new", "Draft", "--force", "--template", "complete")
     assert code == 0
     assert ":template: complete" in (proj / "deps" / "0000-draft.md").read_text()
 
@@ -315,7 +366,9 @@ def test_new_dry_run_writes_nothing(proj: Path, capsys: pytest.CaptureFixture[st
     assert not (proj / "deps" / "0000-fresh-idea.md").exists()
 
 
-def test_new_never_writes_outside_deps(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_never_writes_outside_deps(
+    proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (proj / "deps" / "0000-escape.md").symlink_to(outside / "target.md")
@@ -368,23 +421,36 @@ def test_status_dry_run(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (proj / "deps" / "0002-beta.md").read_text() == before
 
 
-def test_status_refuses_a_move_the_graph_forbids(proj: Path, capsys: pytest.CaptureFixture[str], graph: None) -> None:
+def test_status_refuses_a_move_the_graph_forbids(
+    proj: Path, capsys: pytest.CaptureFixture[str], graph: None
+) -> None:
     path = proj / "deps" / "0002-beta.md"
     path.write_text(path.read_text().replace("Approved\n", "Rejected\n", 1))
     before = path.read_text()
     code, _, err = run(capsys, "status", "2", "In Progress")
     assert code == 1
-    assert err == "dep status: deps/0002-beta.md: cannot move from Rejected to In Progress: Rejected is final; nothing follows it\n"
+    assert (
+        err
+        == "dep status: deps/0002-beta.md: cannot move from Rejected to In Progress: Rejected is final; nothing follows it\n"
+    )
     assert path.read_text() == before
     code, out, _ = run(capsys, "status", "2", "In Progress", "--force")
     assert (code, out) == (0, "deps/0002-beta.md: Rejected -> In Progress\n")
 
 
-def test_status_refuses_a_move_that_breaks_a_rule(proj: Path, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_status_refuses_a_move_that_breaks_a_rule(
+    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def check(dep: Dep, config: object, today: object = None) -> list[Diagnostic]:
         if dep.status is Status.IMPLEMENTED and not dep.implementation:
-            return [Diagnostic(Code.IMPLEMENTATION_MISSING, "Implemented without an implementation link", dep.path, dep.line)]
+            return [
+                Diagnostic(
+                    Code.IMPLEMENTATION_MISSING,
+                    "Implemented without an implementation link",
+                    dep.path,
+                    dep.line,
+                )
+            ]
         return []
 
     monkeypatch.setattr(rules, "check_dep", check)
@@ -405,7 +471,9 @@ def _rule_is_there(code: Code, dep: Dep) -> bool:
 
 
 @pytest.mark.xfail(
-    not _rule_is_there(Code.IMPLEMENTATION_MISSING, Dep(number=1, status=Status.IMPLEMENTED, path="deps/0001-x.md")),
+    not _rule_is_there(
+        Code.IMPLEMENTATION_MISSING, Dep(number=1, status=Status.IMPLEMENTED, path="deps/0001-x.md")
+    ),
     reason="the lifecycle rules (rules.check_dep) land with the structure branch",
     strict=True,
 )
@@ -417,8 +485,11 @@ def test_status_refuses_implemented_without_a_link_with_the_real_rules(
     assert "[dep.implementation_missing]" in err
 
 
-@pytest.mark.xfail(not hasattr(rules, "check_transition"),
-                   reason="rules.check_transition (the lifecycle graph) lands with the structure branch", strict=True)
+@pytest.mark.xfail(
+    not hasattr(rules, "check_transition"),
+    reason="rules.check_transition (the lifecycle graph) lands with the structure branch",
+    strict=True,
+)
 def test_status_uses_the_real_lifecycle_graph(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = proj / "deps" / "0002-beta.md"
     path.write_text(path.read_text().replace("Approved\n", "Implemented\n", 1))
@@ -449,10 +520,12 @@ def test_supersede_writes_both_sides(proj: Path, capsys: pytest.CaptureFixture[s
     assert (code, out) == (0, "DEP-0002 is already superseded by DEP-0001; nothing to change\n")
 
 
-def test_supersede_partial_keeps_the_status_and_appends(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_supersede_partial_keeps_the_status_and_appends(
+    proj: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = proj / "deps" / "0002-beta.md"
     path.write_text(path.read_text().replace(":category:", ":replaces: DEP-0009\n:category:"))
-    code, out, _ = run(capsys, "supersede", "deps/0001-alpha.md", "DEP-2", "--partial")
+    code, _out, _ = run(capsys, "supersede", "deps/0001-alpha.md", "DEP-2", "--partial")
     assert code == 0
     assert ":replaces: DEP-0009, DEP-0001 (partial)\n" in path.read_text()
     alpha = (proj / "deps" / "0001-alpha.md").read_text()
@@ -475,8 +548,9 @@ def test_supersede_refusals(proj: Path, capsys: pytest.CaptureFixture[str], grap
     assert {p.name: p.read_text() for p in (proj / "deps").iterdir()} == before
 
 
-def test_supersede_changes_both_files_or_neither(proj: Path, capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_supersede_changes_both_files_or_neither(
+    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = {p.name: p.read_text() for p in (proj / "deps").iterdir()}
     real = fsutil.atomic_write
 
@@ -511,7 +585,9 @@ def test_gate_fails_saying_why(proj: Path, capsys: pytest.CaptureFixture[str]) -
     )
 
 
-def test_gate_with_nothing_named(proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gate_with_nothing_named(
+    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("fix a typo"))
@@ -550,8 +626,10 @@ def _files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
-def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None) -> None:
-    code, out, err = run(capsys, "init", str(tmp_path / "site"))
+def test_init_scaffolds_a_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
+) -> None:
+    code, out, _err = run(capsys, "init", str(tmp_path / "site"))
     assert code == 0
     assert _files(tmp_path / "site") == INIT_FILES
     assert sorted(out.splitlines()) == [f"created {name}" for name in INIT_FILES]
@@ -569,11 +647,13 @@ def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert (code, out) == (0, "created deps/0000-first.md from templates/limited.md\n")
 
 
-def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None) -> None:
+def test_init_refuses_to_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "conf.py").write_text("# mine\n")
-    code, out, err = run(capsys, "init", str(site))
+    code, _out, err = run(capsys, "init", str(site))
     assert code == 1
     assert err == f"dep init: {site}: already has conf.py; nothing written (dep init never overwrites)\n"
     assert _files(site) == ["conf.py"]
@@ -588,7 +668,9 @@ def test_init_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[str], templa
     assert not (tmp_path / "site").exists()
 
 
-def test_init_refuses_a_file_as_the_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None) -> None:
+def test_init_refuses_a_file_as_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
+) -> None:
     (tmp_path / "f").write_text("")
     code, _, err = run(capsys, "init", str(tmp_path / "f"))
     assert code == 2

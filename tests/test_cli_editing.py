@@ -65,14 +65,22 @@ def test_crlf_and_bom_are_kept() -> None:
 
 def test_empty_block_gets_its_first_option() -> None:
     text = "# T\n\n```{dep-meta}\n```\n"
-    assert editing.set_options(text, "x.md", {"status": "Approved"}) == "# T\n\n```{dep-meta}\n:status: Approved\n```\n"
+    assert (
+        editing.set_options(text, "x.md", {"status": "Approved"})
+        == "# T\n\n```{dep-meta}\n:status: Approved\n```\n"
+    )
 
 
 def test_colon_fence_and_indented_fence() -> None:
     text = "# T\n\n:::{dep-meta}\n:status: Approved\n:::\n"
-    assert editing.set_options(text, "x.md", {"number": "2"}) == "# T\n\n:::{dep-meta}\n:status: Approved\n:number: 2\n:::\n"
+    assert (
+        editing.set_options(text, "x.md", {"number": "2"})
+        == "# T\n\n:::{dep-meta}\n:status: Approved\n:number: 2\n:::\n"
+    )
     nested = "# T\n\n- item\n\n  ```{dep-meta}\n  :status: Approved\n  ```\n"
-    assert editing.set_options(nested, "x.md", {"status": "Rejected"}) == nested.replace("Approved", "Rejected")
+    assert editing.set_options(nested, "x.md", {"status": "Rejected"}) == nested.replace(
+        "Approved", "Rejected"
+    )
     added = editing.set_options(nested, "x.md", {"number": "4"})
     assert added == nested.replace("  :status: Approved\n", "  :status: Approved\n  :number: 4\n")
 

@@ -12,18 +12,24 @@ import pytest
 from sphinxcontrib_dep import cli, fsutil, rules
 from sphinxcontrib_dep.model import Status
 
-pytestmark = pytest.mark.skipif(subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
-                                reason="git is not installed")
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["git", "--version"], capture_output=True).returncode != 0, reason="git is not installed"
+)
 
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
 def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV})
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV}
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -62,7 +68,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 # --- dep number ----------------------------------------------------------------------------------
 
 
-def test_number_renames_with_git_mv_and_sets_the_header(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_number_renames_with_git_mv_and_sets_the_header(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     draft = repo / "deps" / "0000-idea.md"
     draft.write_text(proposal("Idea", "In Progress"))
     commit_all(repo, "draft")
@@ -76,7 +84,9 @@ def test_number_renames_with_git_mv_and_sets_the_header(repo: Path, capsys: pyte
     assert git(repo, "status", "--porcelain") == "RM deps/0000-idea.md -> deps/0003-idea.md\n"
 
 
-def test_number_counts_every_branch_and_remote_tracking_ref(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_number_counts_every_branch_and_remote_tracking_ref(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     git(repo, "checkout", "-q", "-b", "feature")
     (repo / "deps" / "0007-elsewhere.md").write_text(proposal("Elsewhere", "In Progress"))
     commit_all(repo, "seven on a branch")
@@ -93,9 +103,16 @@ def test_number_counts_every_branch_and_remote_tracking_ref(repo: Path, capsys: 
     code, out, _ = run(capsys, "number", "deps/0000-mine.md")
     assert code == 0
     assert out == "deps/0000-mine.md -> deps/0010-mine.md: numbered DEP-0010, :number: 10\n"
-    used = cli.used_numbers(cli.make_context(cli.build_parser().parse_args(["number", "x"]), cli.Console(sys.stdout, sys.stderr)))
-    assert used == {1: "the work tree", 2: "the work tree", 10: "the work tree", 7: "refs/heads/feature",
-                    9: "refs/remotes/origin/main"}
+    used = cli.used_numbers(
+        cli.make_context(cli.build_parser().parse_args(["number", "x"]), cli.Console(sys.stdout, sys.stderr))
+    )
+    assert used == {
+        1: "the work tree",
+        2: "the work tree",
+        10: "the work tree",
+        7: "refs/heads/feature",
+        9: "refs/remotes/origin/main",
+    }
 
 
 def test_number_refusals(repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -124,7 +141,9 @@ def test_number_dry_run(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert not (repo / "deps" / "0003-idea.md").exists()
 
 
-def test_number_without_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_number_without_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "deps").mkdir()
     (tmp_path / "deps" / "0004-four.md").write_text(proposal("Four", "Approved"))
     (tmp_path / "deps" / "0000-next.md").write_text(proposal("Next", "In Progress", number="0000"))
@@ -148,21 +167,30 @@ def test_two_concurrent_runs_get_different_numbers(repo: Path) -> None:
     # Hold the lock while both start, so both are queued on it when it is released.
     with fsutil.file_lock(lock):
         processes = [
-            subprocess.Popen([sys.executable, "-c", NUMBER, f"deps/0000-{name}.md"], cwd=repo, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", NUMBER, f"deps/0000-{name}.md"],
+                cwd=repo,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for name in ("a", "b")
         ]
         assert sorted(p.name for p in (repo / "deps").iterdir()) == [
-            "0000-a.md", "0000-b.md", "0001-one.md", "0002-two.md"
+            "0000-a.md",
+            "0000-b.md",
+            "0001-one.md",
+            "0002-two.md",
         ]
-    results = [p.communicate(timeout=120) + (p.returncode,) for p in processes]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in processes]
     assert [code for _, _, code in results] == [0, 0], results
     assert sorted(p.name for p in (repo / "deps").iterdir()) in (
         ["0001-one.md", "0002-two.md", "0003-a.md", "0004-b.md"],
         ["0001-one.md", "0002-two.md", "0003-b.md", "0004-a.md"],
     )
     numbers = {int(p.name[:4]): p.read_text() for p in (repo / "deps").iterdir()}
-    assert f":number: 3\n" in numbers[3] and ":number: 4\n" in numbers[4]
+    assert ":number: 3\n" in numbers[3] and ":number: 4\n" in numbers[4]
 
 
 def test_lock_is_in_the_shared_git_folder(repo: Path) -> None:
@@ -206,8 +234,9 @@ def test_since_follows_a_rename(repo: Path, capsys: pytest.CaptureFixture[str], 
     assert out.startswith("deps/0001-renamed.md:4: status moved from Approved to In Progress since base:")
 
 
-def test_since_clean_and_refusals(repo: Path, capsys: pytest.CaptureFixture[str], graph: None,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_since_clean_and_refusals(
+    repo: Path, capsys: pytest.CaptureFixture[str], graph: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sphinxcontrib_dep import lint
 
     monkeypatch.setattr(rules, "check_dep", lambda dep, config, today=None: [])
@@ -219,15 +248,20 @@ def test_since_clean_and_refusals(repo: Path, capsys: pytest.CaptureFixture[str]
     assert (code, err) == (2, "dep lint: --since: 'no-such-rev' is not a revision of this repository\n")
 
 
-def test_since_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_since_outside_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "deps").mkdir()
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "lint", "--since", "main")
     assert (code, err) == (2, "dep lint: --since needs a git work tree\n")
 
 
-@pytest.mark.xfail(not hasattr(rules, "check_transition"),
-                   reason="rules.check_transition (the lifecycle graph) lands with the structure branch", strict=True)
+@pytest.mark.xfail(
+    not hasattr(rules, "check_transition"),
+    reason="rules.check_transition (the lifecycle graph) lands with the structure branch",
+    strict=True,
+)
 def test_since_with_the_real_lifecycle_graph(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "tag", "base")
     path = repo / "deps" / "0001-one.md"
