@@ -10,6 +10,7 @@ instead with ``--dry-run``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import re
@@ -996,26 +997,103 @@ def cmd_gate(ctx: Context) -> int:
 
 
 def _report_module() -> Any:
-    try:
-        from . import report
-    except ImportError:
-        raise CliError(
-            "the index and reports are not available in this installation (report.py is missing)"
-        ) from None
+    report = _optional_module("report")
+    if report is None:
+        raise CliError("the index and reports are not available in this installation (report.py is missing)")
     return report
+
+
+def _load_all(ctx: Context) -> list[Dep]:
+    """Every proposal of the project, parsed with every rule; problems are only counted here."""
+    ctx.deps_folder()
+    result = lint.lint_paths([], ctx.root, ctx.config, today=ctx.today)
+    if result.diagnostics:
+        noun = "problem" if len(result.diagnostics) == 1 else "problems"
+        ctx.console.note(
+            f"dep {ctx.args.command}: {len(result.diagnostics)} {noun} in the proposals (see `dep lint`)"
+        )
+    return result.deps
+
+
+def _render(ctx: Context, report: Any, tables: list[Any], data: Any) -> str:
+    """The chosen format; text is aligned and coloured on a terminal, tab-separated when piped."""
+    fmt = ctx.args.format
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return str(report.render_markdown(tables))
+    if fmt == "csv":
+        return str(report.render_csv(tables))
+    if ctx.console.color and not ctx.args.output:
+        return _coloured_tables(ctx.console, str(report.render_text(tables)), tables)
+    if ctx.args.output:
+        return str(report.render_text(tables))
+    parts = []
+    for table in tables:
+        lines = [f"# {table.title}", "\t".join(table.headers)]
+        lines += ["\t".join(cell.replace("\t", " ") for cell in row) for row in table.rows]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def _coloured_tables(console: Console, text: str, tables: list[Any]) -> str:
+    titles = {table.title for table in tables}
+    lines = []
+    for line in text.splitlines():
+        if line in titles:
+            line = console.style(line, "bold")
+        elif match := re.search(r"overdue by \d+ days?", line):
+            line = line.replace(match.group(0), console.style(match.group(0), "red"), 1)
+        else:
+            for status, colour in STATUS_COLORS.items():
+                if f"  {status.value}  " in f"{line}  ":
+                    line = line.replace(f"  {status.value}", "  " + console.style(status.value, colour), 1)
+                    break
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _emit(ctx: Context, text: str) -> int:
+    """Print, or write ``--output`` atomically (an existing file only with ``--force``)."""
+    if not ctx.args.output:
+        ctx.console.out.write(text)
+        return EXIT_OK
+    target = Path(ctx.args.output)
+    if target.is_dir():
+        raise CliError(f"{target}: is a folder")
+    old = None
+    if target.exists():
+        if not ctx.args.force:
+            raise Refused(f"{target} already exists; not overwritten (give --force to replace it)")
+        old = read_text(target)
+    if old == text:
+        ctx.console.print(f"{target}: unchanged")
+        return EXIT_OK
+    apply(ctx, [Change(target, str(target), old, text, f"wrote {target}")], exclusive=old is None)
+    return EXIT_OK
 
 
 def cmd_index(ctx: Context) -> int:
     report = _report_module()
-    result = lint.lint_paths([], ctx.root, ctx.config, today=ctx.today) if ctx.deps_folder() else None
-    assert result is not None
-    return report_output(ctx, report, result)
+    deps = _load_all(ctx)
+    tables = report.index_tables(deps, ctx.config, ctx.args.by)
+    return _emit(ctx, _render(ctx, report, tables, report.deps_json(deps, ctx.config)))
 
 
-def report_output(
-    ctx: Context, report: Any, result: lint.LintResult
-) -> int:  # pragma: no cover - wired after merge
-    raise CliError("dep index/export/report are wired once report.py is merged")
+def cmd_export(ctx: Context) -> int:
+    report = _report_module()
+    deps = _load_all(ctx)
+    tables = [*report.index_tables(deps, ctx.config), report.traceability_table(deps, ctx.config)]
+    return _emit(ctx, _render(ctx, report, tables, report.deps_json(deps, ctx.config)))
+
+
+def cmd_report(ctx: Context) -> int:
+    report = _report_module()
+    deps = _load_all(ctx)
+    touched = report.last_touched([dep.path for dep in deps], ctx.root)
+    tables = report.review_tables(deps, ctx.config, ctx.today, touched)
+    data = report.review_report(deps, ctx.config, ctx.today, touched)
+    return _emit(ctx, _render(ctx, report, tables, data))
 
 
 # --------------------------------------------------------------------------------------
@@ -1023,18 +1101,30 @@ def report_output(
 # --------------------------------------------------------------------------------------
 
 
-def _migrate_module() -> Any:
+def _optional_module(name: str) -> Any:
+    """A module of this package that a command delegates to, or ``None`` when it is not installed.
+
+    Imported only when needed; an import error inside the module itself is not hidden.
+    """
+    qualified = f"{__package__}.{name}"
     try:
-        from . import migrate
-    except ImportError:
-        return None
-    return migrate
+        return importlib.import_module(qualified)
+    except ModuleNotFoundError as err:
+        if err.name == qualified:
+            return None
+        raise
+
+
+def _migrate_module() -> Any:
+    return _optional_module("migrate")
 
 
 def cmd_migrate(ctx: Context) -> int:
     migrate = _migrate_module()
     if migrate is None:
         raise CliError("dep migrate is not available in this installation (migrate.py is missing)")
+    # migrate.run reads the resolved settings from args.config: [tool.dep] with --config applied.
+    ctx.args.config = ctx.config
     return int(migrate.run(ctx.args))
 
 
@@ -1157,17 +1247,38 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--commits", action="append", metavar="REV..REV", help="commit messages to search")
     sub.add_argument("--require", action="store_true", help="also fail when no proposal is named")
 
-    for name, help in (
-        ("index", "The index of proposals as text, Markdown, CSV or JSON."),
-        ("export", "Export the proposals (deps.json by default)."),
-        (
-            "report",
-            "The review report: under review, overdue, reviewers, approved without implementation, stale.",
+    formats = {
+        "index": (cmd_index, "The index of proposals as text, Markdown, CSV or JSON (deps.json).", "text"),
+        "export": (
+            cmd_export,
+            "Export every proposal: deps.json, or the index and traceability tables.",
+            "json",
         ),
-    ):
-        sub = add(name, cmd_index, help)
-        sub.add_argument("--format", choices=["text", "markdown", "csv", "json"], default=None)
-        sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        "report": (
+            cmd_report,
+            "The review report: under review and overdue, reviewers, approved without implementation, stale.",
+            "text",
+        ),
+    }
+    for name, (handler, help, default) in formats.items():
+        sub = add(name, handler, help, writes=True)
+        sub.add_argument(
+            "--format",
+            choices=["text", "markdown", "csv", "json"],
+            default=default,
+            help=f"output format (default: {default}); json prints the document as it is",
+        )
+        sub.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+        )
+        sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+        if name == "index":
+            sub.add_argument(
+                "--by",
+                choices=["number", "status", "category"],
+                default="number",
+                help="one table by number, or one per status or category",
+            )
 
     migrate = _migrate_module()
     sub = add("migrate", cmd_migrate, "Convert legacy proposals to dep-meta headers.")
