@@ -1308,6 +1308,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.note("interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader went away (``dep index | head``): stop quietly, as other tools do.
+        _silence_stdout()
+        return EXIT_PROBLEMS
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

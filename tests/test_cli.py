@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -689,3 +690,42 @@ def test_migrate_is_delegated(proj: Path, capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = run(capsys, "migrate", "--help")
     assert code == 0
     assert "usage: dep migrate" in out
+
+
+# --- the pre-commit hook and a scaffolded site that builds ----------------------------------------
+
+
+def test_pre_commit_hook_runs_dep_lint_on_proposals() -> None:
+    import re
+    import tomllib
+
+    import yaml
+    from conftest import REPO
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    (hook,) = hooks
+    assert (hook["id"], hook["entry"], hook["language"]) == ("dep-lint", "dep lint", "python")
+    files = re.compile(hook["files"])
+    assert files.search("deps/0001-x.md") and files.search("deps/0002-y.rst")
+    assert not files.search("docs/index.md") and not files.search("deps/image.png")
+    # Cross-proposal rules need every proposal, not only the staged ones.
+    assert hook["pass_filenames"] is False
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["dep"] == f"{cli.__name__}:main"
+
+
+SITE_READY = importlib.util.find_spec("sphinxcontrib_dep.report") is not None
+
+
+@pytest.mark.xfail(
+    not SITE_READY, reason="the index directives (report.py) land with the traceability branch", strict=True
+)
+def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import sphinx_build
+
+    site = tmp_path / "site"
+    assert cli.main(["init", str(site)]) == 0
+    capsys.readouterr()
+    build = sphinx_build(site, tmp_path / "out", "-W")
+    assert (build.returncode, build.warnings) == (0, []), build.output
+    assert cli.main(["lint", "--root", str(site)]) == 0
