@@ -55,11 +55,20 @@ class MetaBlock:
     first: int  # 0-based index where options start (the line after the directive)
     indent: str
     spans: list[OptionSpan]
+    #: ``colon`` for ``:name: value`` lines, ``yaml`` for a ``---`` block of ``name: value`` lines.
+    style: str = "colon"
+    #: 0-based index of the closing ``---`` of a ``yaml`` block.
+    close: int | None = None
 
     @property
     def end(self) -> int:
-        """0-based index one past the last option line (where a new option goes)."""
+        """0-based index where a new option goes: after the last, or before a block's ``---``."""
+        if self.close is not None:
+            return self.close
         return self.spans[-1].end if self.spans else self.first
+
+
+_YAML_KEY_RE = re.compile(r"^([A-Za-z0-9_][\w-]*):(?:\s|$)")
 
 
 def _eol(line: str) -> str:
@@ -67,6 +76,10 @@ def _eol(line: str) -> str:
         if line.endswith(ending):
             return ending
     return ""
+
+
+def _leading(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def find_meta(text: str, path: str) -> MetaBlock:
@@ -77,14 +90,28 @@ def find_meta(text: str, path: str) -> MetaBlock:
     block = blocks[0]
     lines = split_lines(text)
     first = block.line  # 0-based index of the line after the directive
-    indent = ""
+    after = lines[first].rstrip("\r\n") if first < len(lines) else ""
     if path.endswith(".rst"):
         body = next((ln for ln in lines[first:] if ln.strip()), "")
-        indent = body[: len(body) - len(body.lstrip())] or "   "
-    elif first < len(lines):
+        meta = _walk_colon(lines, first, _leading(body) or "   ")
+    elif after.strip() == "---":
+        meta = _walk_yaml(lines, first, _leading(after))
+    else:
         # A fence inside a list or quote: options are indented like the first one.
-        candidate = lines[first]
-        indent = candidate[: len(candidate) - len(candidate.lstrip(" \t"))]
+        meta = _walk_colon(lines, first, _leading(after))
+    meta.line = block.line
+    # The scanner decides where the options end (MyST takes no indented continuation
+    # lines, docutils does): nothing from the body's first line on is an option here.
+    body_start = block.body_line - 1
+    meta.spans = [s for s in meta.spans if s.start < body_start]
+    for span in meta.spans:
+        span.end = min(span.end, body_start) if meta.style == "colon" else span.end
+    if sorted(block.option_lines) != sorted({s.name for s in meta.spans}):
+        raise EditError(f"{path}:{block.line}: cannot locate the option lines of dep-meta")
+    return meta
+
+
+def _walk_colon(lines: list[str], first: int, indent: str) -> MetaBlock:
     spans: list[OptionSpan] = []
     index = first
     while index < len(lines):
@@ -100,10 +127,24 @@ def find_meta(text: str, path: str) -> MetaBlock:
         else:
             break
         index += 1
-    # The scanner's last occurrence of a repeated option is the one that counts.
-    if sorted(block.option_lines) != sorted({s.name for s in spans}):
-        raise EditError(f"{path}:{block.line}: cannot locate the option lines of dep-meta")
-    return MetaBlock(block.line, first, indent, spans)
+    return MetaBlock(0, first, indent, spans)
+
+
+def _walk_yaml(lines: list[str], first: int, indent: str) -> MetaBlock:
+    spans: list[OptionSpan] = []
+    index = first + 1
+    while index < len(lines):
+        raw = lines[index].rstrip("\r\n")
+        if raw.strip().startswith("---"):
+            return MetaBlock(0, first + 1, indent, spans, "yaml", index)
+        dedented = raw[len(indent) :] if raw.startswith(indent) else raw
+        match = _YAML_KEY_RE.match(dedented)
+        if match:
+            spans.append(OptionSpan(match.group(1), index, index + 1))
+        elif spans and (dedented[:1] in (" ", "\t") or not dedented.strip()):
+            spans[-1].end = index + 1 if dedented.strip() else spans[-1].end
+        index += 1
+    return MetaBlock(0, first + 1, indent, spans, "yaml", None)
 
 
 def get_option(text: str, path: str, name: str) -> str | None:
@@ -123,25 +164,39 @@ def set_options(text: str, path: str, changes: Mapping[str, str | None]) -> str:
     """``text`` with the ``dep-meta`` options in ``changes`` set (a string) or removed (``None``).
 
     Only the lines of the options named change; an option that is absent is added after
-    the last option. Every other byte stays as it was.
+    the last option. Every other byte stays as it was. The result is read back: a value
+    the parser would read differently (a ``#`` it takes for a comment) is written quoted.
     """
+    for value in changes.values():
+        if value is not None and ("\n" in value or "\r" in value):
+            raise EditError("a header value must fit on one line")
+    result = _rewrite(text, path, changes, quoted=set())
+    wrong = _misread(result, path, changes)
+    if wrong:
+        result = _rewrite(text, path, changes, quoted=wrong)
+        still = _misread(result, path, changes)
+        if still:
+            name = sorted(still)[0]
+            raise EditError(f"{path}: could not set :{name}: (read back {get_option(result, path, name)!r})")
+    return result
+
+
+def _rewrite(text: str, path: str, changes: Mapping[str, str | None], quoted: set[str]) -> str:
     meta = find_meta(text, path)
     lines = split_lines(text)
     # Edits as (start, end, replacement lines), applied bottom-up so indices stay valid.
     edits: list[tuple[int, int, list[str]]] = []
     additions: list[str] = []
     for name, value in changes.items():
-        if value is not None and ("\n" in value or "\r" in value):
-            raise EditError(f":{name}: a header value must fit on one line")
         wanted = canonical_option(name)
         matching = [s for s in meta.spans if s.canonical == wanted]
         if matching:
             span = matching[-1]
             eol = _eol(lines[span.end - 1]) or _eol(lines[span.start])
-            replacement = [] if value is None else [_option_line(meta.indent, span.name, value, eol)]
+            replacement = [] if value is None else [_option_line(meta, span.name, value, eol, name in quoted)]
             edits.append((span.start, span.end, replacement))
         elif value is not None:
-            additions.append(_option_line(meta.indent, name, value, ""))
+            additions.append(_option_line(meta, name, value, "", name in quoted))
     if additions:
         at = meta.end
         previous = lines[at - 1] if at > 0 else ""
@@ -151,23 +206,25 @@ def set_options(text: str, path: str, changes: Mapping[str, str | None]) -> str:
         edits.append((at, at, [line + eol for line in additions]))
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = replacement
-    result = "".join(lines)
-    _verify(result, path, changes)
-    return result
+    return "".join(lines)
 
 
-def _option_line(indent: str, name: str, value: str, eol: str) -> str:
+def _option_line(meta: MetaBlock, name: str, value: str, eol: str, quoted: bool) -> str:
     value = value.strip()
-    return f"{indent}:{name}: {value}{eol}" if value else f"{indent}:{name}:{eol}"
+    if quoted:
+        value = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    key = f"{name}:" if meta.style == "yaml" else f":{name}:"
+    return f"{meta.indent}{key} {value}{eol}" if value else f"{meta.indent}{key}{eol}"
 
 
-def _verify(text: str, path: str, changes: Mapping[str, str | None]) -> None:
-    """Read the result back: each option must now hold exactly what was asked."""
+def _misread(text: str, path: str, changes: Mapping[str, str | None]) -> set[str]:
+    """The options that do not read back as exactly what was asked."""
+    wrong = set()
     for name, value in changes.items():
-        found = get_option(text, path, name)
         expected = None if value is None else value.strip()
-        if found != expected:
-            raise EditError(f"{path}: could not set :{name}: (read back {found!r})")
+        if get_option(text, path, name) != expected:
+            wrong.add(name)
+    return wrong
 
 
 def add_to_list(current: str | None, item: str) -> str:

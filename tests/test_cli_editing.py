@@ -15,8 +15,7 @@ Intro.
 
 ```{dep-meta}
 :status: In Progress
-:authors: @a,
-  @b
+:authors: @a, @b
 :category: Process
 ```
 
@@ -31,11 +30,6 @@ Intro.
 def test_replaces_only_the_option_line() -> None:
     result = editing.set_options(MD, "deps/0001-x.md", {"status": "Under Review"})
     assert result == MD.replace(":status: In Progress", ":status: Under Review", 1)
-
-
-def test_replaces_an_option_with_continuation_lines() -> None:
-    result = editing.set_options(MD, "deps/0001-x.md", {"authors": "@c"})
-    assert result == MD.replace(":authors: @a,\n  @b\n", ":authors: @c\n")
 
 
 def test_adds_an_absent_option_after_the_last() -> None:
@@ -94,6 +88,13 @@ def test_restructuredtext() -> None:
     assert parsing.parse_file(result, "deps/0001-x.rst")[0].status.value == "Approved"
 
 
+def test_restructuredtext_continuation_lines() -> None:
+    text = "Title\n=====\n\n.. dep-meta::\n   :authors: @a,\n      @b\n   :category: Process\n"
+    result = editing.set_options(text, "x.rst", {"authors": "@c"})
+    assert result == text.replace("   :authors: @a,\n      @b\n", "   :authors: @c\n")
+    assert editing.get_option(text, "x.rst", "authors") == "@a,\n@b"
+
+
 def test_only_the_first_dep_meta_is_edited() -> None:
     text = MD + "\n```{dep-meta}\n:status: Rejected\n```\n"
     result = editing.set_options(text, "x.md", {"status": "Approved"})
@@ -111,7 +112,7 @@ def test_refusals() -> None:
 def test_add_to_list_and_get_option() -> None:
     assert editing.add_to_list("N/A", "DEP-0002") == "DEP-0002"
     assert editing.add_to_list("DEP-0001", "DEP-0002") == "DEP-0001, DEP-0002"
-    assert editing.get_option(MD, "x.md", "authors") == "@a,\n@b"
+    assert editing.get_option(MD, "x.md", "authors") == "@a, @b"
     assert editing.get_option(MD, "x.md", "replaces") is None
 
 
@@ -177,3 +178,28 @@ def test_unified_diff() -> None:
         "--- a/deps/x.md\n+++ b/deps/x.md\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
     )
     assert fsutil.unified_diff("", "new\n", "x.md").startswith("--- /dev/null\n+++ b/x.md\n")
+
+
+def test_a_value_is_read_back_exactly_as_asked() -> None:
+    # MyST reads " #" as the start of a comment: such a value is written quoted where needed.
+    value = 'Team #1 said "yes" \\ no'
+    result = editing.set_options(MD, "x.md", {"decision": value})
+    assert editing.get_option(result, "x.md", "decision") == value
+    added = [line for line in result.splitlines() if line not in MD.splitlines()]
+    assert len(added) == 1 and added[0].startswith(":decision: ")
+
+
+YAML_MD = "# T\n\n```{dep-meta}\n---\nstatus: In Progress\nauthors: @a\n---\n```\n\nBody.\n"
+_YAML_READ = parsing.scan(YAML_MD, "x.md").blocks[0].options.get("status") == "In Progress"
+
+
+@pytest.mark.xfail(
+    not _YAML_READ,
+    reason="the scanner reads ---  option blocks once MyST's tokenizer lands (hardening)",
+    strict=True,
+)
+def test_yaml_option_block() -> None:
+    result = editing.set_options(YAML_MD, "x.md", {"status": "Approved", "number": "3"})
+    assert result == YAML_MD.replace(
+        "status: In Progress\nauthors: @a\n", "status: Approved\nauthors: @a\nnumber: 3\n"
+    )
