@@ -746,10 +746,15 @@ def used_numbers(ctx: Context) -> dict[int, str]:
     if top is None:
         return used
     prefix = lint.relative(folder, top).rstrip("/") + "/"
-    refs = fsutil.git(
-        ["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"], top
-    ).stdout.split()
-    for ref in refs:
+    listing = fsutil.git(
+        ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/remotes"], top
+    ).stdout
+    # Many refs name the same commit (a branch and its remote-tracking ref): list each once.
+    refs: dict[str, str] = {}
+    for line in listing.splitlines():
+        commit, _, ref = line.partition(" ")
+        refs.setdefault(commit, ref)
+    for ref in refs.values():
         listing = fsutil.git(
             ["ls-tree", "-r", "--name-only", "--full-tree", ref, "--", prefix], top, check=False
         )
@@ -1308,10 +1313,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.note("interrupted")
         return 130
+    except fsutil.GitError as err:
+        console.note(f"dep {args.command}: git: {err}")
+        return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (``dep index | head``): stop quietly, as other tools do.
         _silence_stdout()
         return EXIT_PROBLEMS
+    except OSError as err:
+        # A file or folder the command could not read or write (permissions, a full disk).
+        where = f"{err.filename}: " if err.filename else ""
+        console.note(f"dep {args.command}: {where}{err.strerror or err}")
+        return EXIT_USAGE
 
 
 def _silence_stdout() -> None:

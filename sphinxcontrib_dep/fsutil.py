@@ -153,23 +153,48 @@ def git_common_dir(path: Path) -> Path | None:
 
 @contextlib.contextmanager
 def file_lock(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive lock between processes (``fcntl.flock`` on ``lock_path``) while inside.
+    """Hold an exclusive lock between processes (``flock`` on ``lock_path``) while inside.
 
     The lock file is left in place (removing it would race with a waiting process); the
     operating system releases the lock if the process dies.
     """
-    import fcntl
-
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        _lock(fd)
         try:
             yield
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            _unlock(fd)
     finally:
         os.close(fd)
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the first byte instead, waiting as flock does
+        import msvcrt
+
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
+                return
+            except OSError:
+                continue
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _unlock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def lock_path_for(root: Path, deps_dir: Path) -> Path:

@@ -729,3 +729,14 @@ def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.
     build = sphinx_build(site, tmp_path / "out", "-W")
     assert (build.returncode, build.warnings) == (0, []), build.output
     assert cli.main(["lint", "--root", str(site)]) == 0
+
+
+def test_an_unreadable_folder_is_a_message_not_a_traceback(
+    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(ctx: object, **kwargs: object) -> list[Path]:
+        raise PermissionError(13, "Permission denied", "deps")
+
+    monkeypatch.setattr(cli, "proposal_files", denied)
+    code, out, err = run(capsys, "gate", "--text", "DEP-1")
+    assert (code, out, err) == (2, "", "dep gate: deps: Permission denied\n")
