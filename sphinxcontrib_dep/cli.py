@@ -579,9 +579,8 @@ def cmd_new(ctx: Context) -> int:
         changes["category"] = category
     changes["template"] = template.value
     slug = slugify(title)
-    if not re.fullmatch(
-        r"[a-z0-9]+(?:-[a-z0-9]+)*", slug
-    ):  # slugify promises this; a file name depends on it
+    # slugify promises ASCII letters, digits and single hyphens; the file name depends on it.
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
         raise CliError(f"cannot make a safe file name from {title!r}")
     folder = ctx.deps_folder()
     target = ctx.safe(folder / f"{'0' * ctx.config.id_width}-{slug}.md")
@@ -704,7 +703,7 @@ def cmd_init(ctx: Context) -> int:
         ".pre-commit-config.yaml": INIT_PRE_COMMIT.format(version=__version__),
     }
     if deps != "deps":
-        files["conf.py"] += f'dep_deps_dir = "{deps}"\n'
+        files["conf.py"] += f"dep_deps_dir = {deps!r}\n"
     root = target.resolve()
     changes = []
     in_the_way = []

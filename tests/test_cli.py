@@ -740,3 +740,13 @@ def test_an_unreadable_folder_is_a_message_not_a_traceback(
     monkeypatch.setattr(cli, "proposal_files", denied)
     code, out, err = run(capsys, "gate", "--text", "DEP-1")
     assert (code, out, err) == (2, "", "dep gate: deps: Permission denied\n")
+
+
+def test_init_with_another_proposals_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
+) -> None:
+    site = tmp_path / "site"
+    assert cli.main(["init", str(site), "--deps-dir", "proposals"]) == 0
+    assert (site / "proposals" / "README.md").exists()
+    assert "dep_deps_dir = 'proposals'\n" in (site / "conf.py").read_text()
+    assert "\nproposals/*\n" in (site / "index.md").read_text()
