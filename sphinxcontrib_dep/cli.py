@@ -702,8 +702,9 @@ def cmd_init(ctx: Context) -> int:
         ".github/workflows/deps.yml": INIT_WORKFLOW,
         ".pre-commit-config.yaml": INIT_PRE_COMMIT.format(version=__version__),
     }
-    if deps != "deps":
-        files["conf.py"] += f"dep_deps_dir = {deps!r}\n"
+    if deps != DepConfig().deps_dir:
+        # In [tool.dep], which sphinx-build and the dep command both read.
+        files["pyproject.toml"] = f"[tool.dep]\ndeps-dir = {json.dumps(deps)}\n"
     root = target.resolve()
     changes = []
     in_the_way = []

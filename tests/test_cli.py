@@ -748,5 +748,8 @@ def test_init_with_another_proposals_folder(
     site = tmp_path / "site"
     assert cli.main(["init", str(site), "--deps-dir", "proposals"]) == 0
     assert (site / "proposals" / "README.md").exists()
-    assert "dep_deps_dir = 'proposals'\n" in (site / "conf.py").read_text()
+    assert (site / "pyproject.toml").read_text() == '[tool.dep]\ndeps-dir = "proposals"\n'
     assert "\nproposals/*\n" in (site / "index.md").read_text()
+    capsys.readouterr()
+    assert cli.main(["new", "First", "--root", str(site)]) == 0
+    assert capsys.readouterr().out == "created proposals/0000-first.md from templates/limited.md\n"
