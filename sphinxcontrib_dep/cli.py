@@ -734,8 +734,9 @@ _DRAFT_NAME_RE = re.compile(r"^\d{4,}-(.+)$")
 
 
 def used_numbers(ctx: Context) -> dict[int, str]:
-    """Every number taken, and where: the work tree's proposals folder, and every local
-    branch and remote-tracking ref of the repository (so drafts on two branches differ)."""
+    """Every number taken, and where: the proposals folder of this work tree and of the
+    repository's other worktrees, and every local branch and remote-tracking ref (so drafts
+    on two branches, or in two worktrees, get different numbers)."""
     used: dict[int, str] = {}
     folder = ctx.deps_folder()
     for path in folder.iterdir():
@@ -749,6 +750,18 @@ def used_numbers(ctx: Context) -> dict[int, str]:
     listing = fsutil.git(
         ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/remotes"], top
     ).stdout
+    # Other worktrees of the repository may hold numbered drafts not yet committed.
+    worktrees = fsutil.git(["worktree", "list", "--porcelain"], top, check=False).stdout
+    for line in worktrees.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        other = Path(line[len("worktree ") :])
+        if other.resolve() == top.resolve() or not (other / prefix).is_dir():
+            continue
+        for path in (other / prefix).iterdir():
+            number = number_from_filename(path.name)
+            if number is not None:
+                used.setdefault(number, f"the worktree {other}")
     # Many refs name the same commit (a branch and its remote-tracking ref): list each once.
     refs: dict[str, str] = {}
     for line in listing.splitlines():

@@ -115,6 +115,17 @@ def test_number_counts_every_branch_and_remote_tracking_ref(
     }
 
 
+def test_number_counts_uncommitted_files_of_other_worktrees(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = repo.parent / "other"
+    git(repo, "worktree", "add", "-q", "-b", "other", str(other))
+    (other / "deps" / "0005-in-progress-elsewhere.md").write_text(proposal("Elsewhere", "In Progress"))
+    (repo / "deps" / "0000-here.md").write_text(proposal("Here", "In Progress"))
+    code, out, _ = run(capsys, "number", "deps/0000-here.md")
+    assert (code, out) == (0, "deps/0000-here.md -> deps/0006-here.md: numbered DEP-0006, :number: 6\n")
+
+
 def test_number_refusals(repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "number", "deps/0001-one.md")
     assert (code, err) == (1, "dep number: deps/0001-one.md already has a number (DEP-0001)\n")
