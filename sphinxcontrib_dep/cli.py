@@ -1158,6 +1158,27 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
 
 
+#: What each command's ``--help`` adds below its options: behaviour a user relies on.
+EPILOGS = {
+    "init": "Refuses to write anything if one of the files exists already.",
+    "new": "The slug is ASCII letters, digits and hyphens; the file is never written outside the "
+    "proposals folder and an existing one is replaced only with --force. A project's own "
+    "templates/<name>.md is used before the package's.",
+    "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
+    "Each line is path:line: message [dep.code], as sphinx-build words it.",
+    "number": "The next free number is one more than the highest used in this work tree, in other "
+    "worktrees, and on every local branch and remote-tracking ref; a lock in .git keeps two "
+    "runs apart. Inside git the file is renamed with git mv.",
+    "status": "A move the lifecycle graph forbids, or one that would break a rule (Approved "
+    "without approvals, Implemented without a link, ...), is refused with the reason; "
+    "--force writes it anyway. Moving to Under Review records :review-requested: today.",
+    "supersede": "Adds OLD to NEW's :replaces: and NEW to OLD's :replaced-by:, and sets OLD "
+    "Superseded; with --partial both references say (partial) and OLD keeps its status.",
+    "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
+    "proposal named is Approved or Implemented; 0 when none is named, unless --require.",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("settings")
@@ -1199,7 +1220,9 @@ def build_parser() -> argparse.ArgumentParser:
         name: str, handler: Callable[[Context], int], help: str, *, writes: bool = False
     ) -> argparse.ArgumentParser:
         parents = [common, writing] if writes else [common]
-        sub = commands.add_parser(name, help=help, description=help, parents=parents)
+        sub = commands.add_parser(
+            name, help=help, description=help, epilog=EPILOGS.get(name), parents=parents
+        )
         sub.set_defaults(handler=handler)
         return sub
 
