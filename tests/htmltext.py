@@ -38,7 +38,7 @@ class _Text(HTMLParser):
             self.out.append("\x00\x00## ")
         elif tag == "p" and "dep-empty" in classes:
             self.out.append("\x00")
-        elif tag == "p" and not self.out[-1:] == ["|"]:
+        elif tag == "p" and self.out[-1:] != ["|"]:
             self.out.append(" ")
         elif tag == "a":
             self.links.append(attributes.get("href"))

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -29,7 +29,7 @@ TODAY_EPOCH = "1768478400"
 
 
 def _epoch(day: str) -> float:
-    return datetime.fromisoformat(day).replace(hour=12, tzinfo=timezone.utc).timestamp()
+    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC).timestamp()
 
 
 def prepare(dest: Path) -> Path:
