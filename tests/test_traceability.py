@@ -212,3 +212,15 @@ def test_card_shows_back_links_written_only_on_the_other_side(tmp_path: Path) ->
         'class="dep-field-replaced-by dep-field-derived' in card
     )
     assert 'href="0002-new.html#DEP-0002"' in card
+
+
+def test_parallel_build_renders_the_same_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import sphinx_build
+
+    src = prepare(tmp_path / "src")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    build = sphinx_build(src, tmp_path / "out", "-j", "4", check=True)
+    for name, region in (("all", "dep-index"), ("traceability", "dep-traceability"),
+                         ("report", "dep-review-report")):
+        assert region_text(page(build, name), region) == (SNAPSHOTS / f"{name}.txt").read_text()
+    assert (build.outdir / "deps.json").read_text() == (SNAPSHOTS / "deps.json").read_text()
