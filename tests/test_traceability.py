@@ -224,3 +224,23 @@ def test_parallel_build_renders_the_same_views(tmp_path: Path, monkeypatch: pyte
                          ("report", "dep-review-report")):
         assert region_text(page(build, name), region) == (SNAPSHOTS / f"{name}.txt").read_text()
     assert (build.outdir / "deps.json").read_text() == (SNAPSHOTS / "deps.json").read_text()
+
+
+def test_text_builder_renders_the_views_as_text(tmp_path: Path) -> None:
+    src = prepare(tmp_path / "src")
+    build = build_in_process(src, tmp_path / "out", builder="text")
+    assert build.warnings == []
+    graph = (build.outdir / "graph.txt").read_text()
+    assert "* DEP-0003 replaces DEP-0001" in graph
+    assert "* DEP-0005 replaces (partial) DEP-0003" in graph
+    index = (build.outdir / "all.txt").read_text()
+    assert "Numerical index" in index and "Release Cadence" in index
+    assert not (build.outdir / "deps.json").exists()  # deps.json comes with the HTML pages
+
+
+def test_role_to_an_unknown_proposal_is_reported(project, tmp_path: Path) -> None:
+    src = project({
+        "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n\nSee {dep}`99`.\n",
+    })
+    build = build_in_process(src, tmp_path / "out")
+    assert build.warnings == ["deps/0001-a.md:8: {dep} role: no proposal '99' in this project [dep.unknown_ref]"]

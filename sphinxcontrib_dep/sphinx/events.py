@@ -90,6 +90,17 @@ def _card_field(name: str, key: str, body: nodes.Node) -> nodes.field:
     return field
 
 
+#: (snapshot, links): the joined replacements, computed once per build, not once per page.
+_links_cache: list[Any] = [None, None]
+
+
+def _links(domain: Any) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
+    # The snapshot is a new object after every read (env-updated), so it marks the build.
+    if _links_cache[0] is not domain.snapshot:
+        _links_cache[:] = [domain.snapshot, report.links_both_ways(domain.deps.values())]
+    return _links_cache[1]  # type: ignore[no-any-return]
+
+
 def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Show on a proposal's card what other proposals say about it (replaced by, replaces)."""
     domain = get_domain(app.env)
@@ -100,7 +111,7 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     fields = next((n for n in card.findall(nodes.field_list) if "dep-fields" in n["classes"]), None) if card else None
     if fields is None:
         return
-    replaces, replaced_by = report.links_both_ways(domain.deps.values())[dep.path]
+    replaces, replaced_by = _links(domain)[dep.path]
     renderer: Renderer | None = None
     for name, key, written, merged in (
         ("Replaces", "replaces", dep.replaces, replaces),

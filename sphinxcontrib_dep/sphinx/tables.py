@@ -203,8 +203,10 @@ def make_table(headers: list[str], rows: list[tuple[list[nodes.Node | str], list
     table = nodes.table(classes=["dep-table", *classes])
     group = nodes.tgroup(cols=len(headers))
     table += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
+    # Widths in characters (the text builder lays out by them; HTML sizes columns itself).
+    for index, header in enumerate(headers):
+        longest = max([len(header), *(len(_text(cells[index])) for cells, _ in rows)])
+        group += nodes.colspec(colwidth=max(4, min(longest, 40)))
     head = nodes.thead()
     group += head
     head_row = nodes.row()
@@ -225,6 +227,10 @@ def make_table(headers: list[str], rows: list[tuple[list[nodes.Node | str], list
             row += entry
         body += row
     return table
+
+
+def _text(cell: nodes.Node | str) -> str:
+    return cell if isinstance(cell, str) else cell.astext()
 
 
 def _row_classes(row: dict[str, Any]) -> list[str]:
