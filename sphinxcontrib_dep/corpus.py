@@ -181,6 +181,7 @@ def _mismatches(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
                 )
             )
         elif edge.partial_in_replaces != edge.partial_in_replaced_by:
+
             def said(partial: bool) -> str:
                 return "partial" if partial else "in full"
 

@@ -70,7 +70,8 @@ def filter_deps(
     wanted_status = set(statuses) if statuses is not None else None
     wanted_category = {c.casefold() for c in categories} if categories is not None else None
     return [
-        dep for dep in deps
+        dep
+        for dep in deps
         if (wanted_status is None or dep.status in wanted_status)
         and (wanted_category is None or (dep.category or UNCATEGORIZED).casefold() in wanted_category)
     ]
@@ -104,8 +105,13 @@ def group_by_category(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str,
 
 def ref_rows(refs: Iterable[DepRef], config: DepConfig) -> list[dict[str, Any]]:
     return [
-        {"id": config.format_id(r.number) if r.number is not None else None, "number": r.number,
-         "url": r.url, "partial": r.partial, "text": ref_text(r, config)}
+        {
+            "id": config.format_id(r.number) if r.number is not None else None,
+            "number": r.number,
+            "url": r.url,
+            "partial": r.partial,
+            "text": ref_text(r, config),
+        }
         for r in refs
     ]
 
@@ -140,23 +146,31 @@ def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[dict[str, 
     rows = []
     for dep in shown:
         replaces, replaced_by = links[dep.path]
-        rows.append({
-            "id": dep_id(dep, config),
-            "number": dep.number,
-            "title": dep.title,
-            "status": dep.status.value if dep.status else None,
-            "pull_request": dep.pull_request,
-            "implementation": [{"url": link.url, "label": link.label, "kind": link.kind} for link in dep.implementation],
-            "phases": [
-                {"number": phase.number, "title": phase.title, "release_target": phase.release_target,
-                 "work_items": [link.url for link in phase.work_items]}
-                for phase in dep.phases
-            ],
-            "replaces": ref_rows(replaces, config),
-            "replaced_by": ref_rows(replaced_by, config),
-            "path": dep.path,
-            "docname": dep.docname,
-        })
+        rows.append(
+            {
+                "id": dep_id(dep, config),
+                "number": dep.number,
+                "title": dep.title,
+                "status": dep.status.value if dep.status else None,
+                "pull_request": dep.pull_request,
+                "implementation": [
+                    {"url": link.url, "label": link.label, "kind": link.kind} for link in dep.implementation
+                ],
+                "phases": [
+                    {
+                        "number": phase.number,
+                        "title": phase.title,
+                        "release_target": phase.release_target,
+                        "work_items": [link.url for link in phase.work_items],
+                    }
+                    for phase in dep.phases
+                ],
+                "replaces": ref_rows(replaces, config),
+                "replaced_by": ref_rows(replaced_by, config),
+                "path": dep.path,
+                "docname": dep.docname,
+            }
+        )
     return rows
 
 
@@ -207,20 +221,32 @@ def review_report(
         if dep.status is not Status.UNDER_REVIEW:
             continue
         days_left = (dep.review_date - today).days if dep.review_date else None
-        under_review.append({
-            "id": dep_id(dep, config), "number": dep.number, "title": dep.title,
-            "review_date": dep.review_date.isoformat() if dep.review_date else None,
-            "days_left": days_left, "due": due_text(days_left),
-            "reviewers": [{"name": r.person.display, "status": r.status.value} for r in dep.reviewers],
-            "approval_met": approval_met(dep),
-            "path": dep.path, "docname": dep.docname,
-        })
+        under_review.append(
+            {
+                "id": dep_id(dep, config),
+                "number": dep.number,
+                "title": dep.title,
+                "review_date": dep.review_date.isoformat() if dep.review_date else None,
+                "days_left": days_left,
+                "due": due_text(days_left),
+                "reviewers": [{"name": r.person.display, "status": r.status.value} for r in dep.reviewers],
+                "approval_met": approval_met(dep),
+                "path": dep.path,
+                "docname": dep.docname,
+            }
+        )
     unimplemented = [
-        {"id": dep_id(dep, config), "number": dep.number, "title": dep.title,
-         "review_date": dep.review_date.isoformat() if dep.review_date else None,
-         "path": dep.path, "docname": dep.docname}
+        {
+            "id": dep_id(dep, config),
+            "number": dep.number,
+            "title": dep.title,
+            "review_date": dep.review_date.isoformat() if dep.review_date else None,
+            "path": dep.path,
+            "docname": dep.docname,
+        }
         for dep in shown
-        if dep.status is Status.APPROVED and not dep.implementation
+        if dep.status is Status.APPROVED
+        and not dep.implementation
         and not any(phase.work_items for phase in dep.phases)
     ]
     stale = []
@@ -230,12 +256,18 @@ def review_report(
             continue
         days = (today - last).days
         if days >= config.stale_days:
-            stale.append({
-                "id": dep_id(dep, config), "number": dep.number, "title": dep.title,
-                "status": dep.status.value if dep.status else None,
-                "last_touched": last.isoformat(), "days": days,
-                "path": dep.path, "docname": dep.docname,
-            })
+            stale.append(
+                {
+                    "id": dep_id(dep, config),
+                    "number": dep.number,
+                    "title": dep.title,
+                    "status": dep.status.value if dep.status else None,
+                    "last_touched": last.isoformat(),
+                    "days": days,
+                    "path": dep.path,
+                    "docname": dep.docname,
+                }
+            )
     return {"under_review": under_review, "approved_unimplemented": unimplemented, "stale": stale}
 
 
@@ -249,9 +281,22 @@ def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
     found: dict[str, date] = {}
     try:
         result = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "log", "--relative", "--name-only",
-             "--format=format:%x01%cs", "--", *paths],
-            cwd=root, capture_output=True, text=True, timeout=120, check=False,
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "log",
+                "--relative",
+                "--name-only",
+                "--format=format:%x01%cs",
+                "--",
+                *paths,
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         result = None
@@ -280,9 +325,14 @@ def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
 # --------------------------------------------------------------------------------------
 
 _STATUS_COLOURS = {
-    Status.NOT_STARTED: "#d0d7de", Status.IN_PROGRESS: "#b6d7ff", Status.UNDER_REVIEW: "#ffe08a",
-    Status.APPROVED: "#aceebb", Status.IMPLEMENTED: "#7ee2a8", Status.REJECTED: "#ffc1c0",
-    Status.DEFERRED: "#e0d4ff", Status.SUPERSEDED: "#e6e6e6",
+    Status.NOT_STARTED: "#d0d7de",
+    Status.IN_PROGRESS: "#b6d7ff",
+    Status.UNDER_REVIEW: "#ffe08a",
+    Status.APPROVED: "#aceebb",
+    Status.IMPLEMENTED: "#7ee2a8",
+    Status.REJECTED: "#ffc1c0",
+    Status.DEFERRED: "#e0d4ff",
+    Status.SUPERSEDED: "#e6e6e6",
 }
 
 
@@ -307,9 +357,7 @@ def _label(*lines: str) -> str:
     return '"' + "\\n".join(dot_quote(line)[1:-1] for line in lines if line) + '"'
 
 
-def graph_dot(
-    deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None
-) -> str:
+def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None) -> str:
     """Supersession and implementation as a DOT digraph; ``href`` gives each proposal's URL."""
     shown = [dep for dep in visible(deps, config) if dep.number is not None]
     numbers = {dep.number for dep in shown}
@@ -334,15 +382,15 @@ def graph_dot(
     for edge in corpus.replacements(shown):
         if edge.successor in numbers and edge.predecessor in numbers:
             style = ', style="dashed", label="replaces (partial)"' if edge.partial else ', label="replaces"'
-            out.append(f"  dep{edge.successor} -> dep{edge.predecessor} [color=\"#57606a\"{style}];")
+            out.append(f'  dep{edge.successor} -> dep{edge.predecessor} [color="#57606a"{style}];')
     for dep in shown:
         for index, link in enumerate(dep.implementation, start=1):
             node = f"impl{dep.number}_{index}"
             out.append(
-                f"  {node} [shape=note, style=filled, fillcolor=\"#f6f8fa\", label={dot_quote(link.label)}, "
-                f"URL={dot_quote(link.url)}, tooltip={dot_quote(link.url)}, target=\"_top\"];"
+                f'  {node} [shape=note, style=filled, fillcolor="#f6f8fa", label={dot_quote(link.label)}, '
+                f'URL={dot_quote(link.url)}, tooltip={dot_quote(link.url)}, target="_top"];'
             )
-            out.append(f"  dep{dep.number} -> {node} [label=\"implemented by\", color=\"#116329\"];")
+            out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#116329"];')
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -352,7 +400,9 @@ def graph_dot(
 # --------------------------------------------------------------------------------------
 
 
-def dep_record(dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by: list[DepRef]) -> dict[str, Any]:
+def dep_record(
+    dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by: list[DepRef]
+) -> dict[str, Any]:
     """One entry of ``deps.json``, keys in the documented order."""
     return {
         "id": dep_id(dep, config),
@@ -405,8 +455,13 @@ def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> 
     headers = ["ID", "Title", "Status", "Authors", "Category"]
 
     def cells(row: Mapping[str, Any]) -> list[str]:
-        return [_id_or_draft(row), row["title"], row["status"] or UNKNOWN_STATUS, ", ".join(row["authors"]),
-                row["category"] or ""]
+        return [
+            _id_or_draft(row),
+            row["title"],
+            row["status"] or UNKNOWN_STATUS,
+            ", ".join(row["authors"]),
+            row["category"] or "",
+        ]
 
     deps = list(deps)
     if by == "number":
@@ -416,15 +471,21 @@ def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> 
 
 
 def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
-    table = Table("Traceability", ["ID", "Title", "Status", "Implementation", "Phases", "Replaces", "Replaced by"])
+    table = Table(
+        "Traceability", ["ID", "Title", "Status", "Implementation", "Phases", "Replaces", "Replaced by"]
+    )
     for row in traceability_rows(deps, config):
-        table.rows.append([
-            _id_or_draft(row), row["title"], row["status"] or UNKNOWN_STATUS,
-            ", ".join(link["label"] for link in row["implementation"]),
-            ", ".join(f"{p['number']}. {p['title']}".strip() for p in row["phases"]),
-            ", ".join(r["text"] for r in row["replaces"]),
-            ", ".join(r["text"] for r in row["replaced_by"]),
-        ])
+        table.rows.append(
+            [
+                _id_or_draft(row),
+                row["title"],
+                row["status"] or UNKNOWN_STATUS,
+                ", ".join(link["label"] for link in row["implementation"]),
+                ", ".join(f"{p['number']}. {p['title']}".strip() for p in row["phases"]),
+                ", ".join(r["text"] for r in row["replaces"]),
+                ", ".join(r["text"] for r in row["replaced_by"]),
+            ]
+        )
     return table
 
 
@@ -435,15 +496,32 @@ def review_tables(
     under = Table("Under review", ["ID", "Title", "Review date", "Due", "Reviewers", "Approval rule"])
     for row in report["under_review"]:
         reviewers = ", ".join(f"{r['name']} ({r['status']})" for r in row["reviewers"])
-        under.rows.append([_id_or_draft(row), row["title"], row["review_date"] or "", row["due"], reviewers,
-                           "met" if row["approval_met"] else "not met"])
+        under.rows.append(
+            [
+                _id_or_draft(row),
+                row["title"],
+                row["review_date"] or "",
+                row["due"],
+                reviewers,
+                "met" if row["approval_met"] else "not met",
+            ]
+        )
     approved = Table("Approved, no implementation", ["ID", "Title", "Review date"])
     for row in report["approved_unimplemented"]:
         approved.rows.append([_id_or_draft(row), row["title"], row["review_date"] or ""])
-    stale = Table(f"Not touched in {config.stale_days} days", ["ID", "Title", "Status", "Last touched", "Days"])
+    stale = Table(
+        f"Not touched in {config.stale_days} days", ["ID", "Title", "Status", "Last touched", "Days"]
+    )
     for row in report["stale"]:
-        stale.rows.append([_id_or_draft(row), row["title"], row["status"] or UNKNOWN_STATUS,
-                           row["last_touched"], str(row["days"])])
+        stale.rows.append(
+            [
+                _id_or_draft(row),
+                row["title"],
+                row["status"] or UNKNOWN_STATUS,
+                row["last_touched"],
+                str(row["days"]),
+            ]
+        )
     return [under, approved, stale]
 
 
@@ -451,10 +529,14 @@ def render_text(tables: Iterable[Table]) -> str:
     """Aligned plain-text columns, each table under its title."""
     parts = []
     for table in tables:
-        widths = [max(len(cell) for cell in column) for column in zip(table.headers, *table.rows, strict=False)]
+        widths = [
+            max(len(cell) for cell in column) for column in zip(table.headers, *table.rows, strict=False)
+        ]
         lines = [table.title, ""]
         for cells in (table.headers, *table.rows):
-            lines.append("  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip())
+            lines.append(
+                "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
+            )
             if cells is table.headers:
                 lines.append("  ".join("-" * width for width in widths))
         if not table.rows:

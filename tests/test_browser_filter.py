@@ -34,11 +34,15 @@ def test_typing_narrows_the_rows(site: Path) -> None:
             assert rows.count() == 7
             box = page.locator(".dep-filterable input.dep-filter")
             box.fill("error")
-            visible = [rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()]
+            visible = [
+                rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()
+            ]
             assert visible == ["DEP-0001", "DEP-0003", "DEP-0005"]
             assert page.locator(".dep-filter-count").inner_text() == "3 of 7 shown"
             box.fill("error partial")  # every word must match
-            visible = [rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()]
+            visible = [
+                rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()
+            ]
             assert visible == ["DEP-0003", "DEP-0005"]
             box.fill("")
             assert all(rows.nth(i).is_visible() for i in range(7))

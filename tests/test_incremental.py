@@ -27,7 +27,9 @@ def build(src: Path, out: Path) -> tuple[set[str], set[str]]:
     # dep_stale_days=0 lists every open proposal in the review report, with its status.
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-D", "dep_stale_days=0", str(src), str(out)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr, result.stderr

@@ -16,12 +16,19 @@ from sphinxcontrib_dep.config import DepConfig
 CONFIG = DepConfig()
 TODAY = date(2026, 1, 15)
 CORPUS_CASES = [
-    "duplicate-number", "replaces-mismatch", "replaces-cycle", "self-replace", "unknown-ref", "several-successors",
+    "duplicate-number",
+    "replaces-mismatch",
+    "replaces-cycle",
+    "self-replace",
+    "unknown-ref",
+    "several-successors",
 ]
 
 
 def dep(path: str, **options: str):
-    parsed, _problems = parsing.parse_meta(options, path=path, line=3, title=path.rsplit("/", 1)[-1], config=CONFIG)
+    parsed, _problems = parsing.parse_meta(
+        options, path=path, line=3, title=path.rsplit("/", 1)[-1], config=CONFIG
+    )
     return parsed
 
 
@@ -57,16 +64,26 @@ def test_replacements_join_both_sides_and_keep_partial() -> None:
 
 def test_review_report_days_left_overdue_approval_and_stale() -> None:
     deps = [
-        dep("deps/0001-a.md", status="Under Review", **{"review-date": "2026-01-20",
-            "required-reviewers": "@x (approved), @y"}),
-        dep("deps/0002-b.md", status="Under Review", **{"review-date": "2026-01-14",
-            "required-reviewers": "@x (approved)"}),
+        dep(
+            "deps/0001-a.md",
+            status="Under Review",
+            **{"review-date": "2026-01-20", "required-reviewers": "@x (approved), @y"},
+        ),
+        dep(
+            "deps/0002-b.md",
+            status="Under Review",
+            **{"review-date": "2026-01-14", "required-reviewers": "@x (approved)"},
+        ),
         dep("deps/0003-c.md", status="Under Review"),
         dep("deps/0004-d.md", status="Approved"),
         dep("deps/0005-e.md", status="Approved", implementation="https://github.com/o/r/pull/1"),
         dep("deps/0006-f.md", status="Rejected"),
     ]
-    touched = {"deps/0004-d.md": date(2025, 7, 1), "deps/0006-f.md": date(2020, 1, 1), "deps/0003-c.md": TODAY}
+    touched = {
+        "deps/0004-d.md": date(2025, 7, 1),
+        "deps/0006-f.md": date(2020, 1, 1),
+        "deps/0003-c.md": TODAY,
+    }
     data = report.review_report(deps, CONFIG, TODAY, touched)
     assert [(r["id"], r["days_left"], r["due"], r["approval_met"]) for r in data["under_review"]] == [
         ("DEP-0001", 5, "5 days left", False),
@@ -79,8 +96,13 @@ def test_review_report_days_left_overdue_approval_and_stale() -> None:
 
 
 def test_last_touched_reads_git_history_in_one_call_and_falls_back_to_mtime(tmp_path: Path) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@e"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@e",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@e",
+    }
 
     def git(*args: str, when: str | None = None) -> None:
         extra = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {}

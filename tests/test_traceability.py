@@ -96,12 +96,30 @@ def test_deps_json_keys_and_order(built) -> None:
     assert list(data) == ["schema_version", "deps"]
     assert data["schema_version"] == 1
     assert list(data["deps"][0]) == [
-        "id", "number", "title", "status", "category", "authors", "sponsors", "reviewers",
-        "review_date", "replaces", "replaced_by", "pull_request", "implementation", "path",
+        "id",
+        "number",
+        "title",
+        "status",
+        "category",
+        "authors",
+        "sponsors",
+        "reviewers",
+        "review_date",
+        "replaces",
+        "replaced_by",
+        "pull_request",
+        "implementation",
+        "path",
     ]
     # Sorted by number, the unnumbered draft last.
     assert [d["id"] for d in data["deps"]] == [
-        "DEP-0001", "DEP-0002", "DEP-0003", "DEP-0004", "DEP-0005", "DEP-0006", None,
+        "DEP-0001",
+        "DEP-0002",
+        "DEP-0003",
+        "DEP-0004",
+        "DEP-0005",
+        "DEP-0006",
+        None,
     ]
 
 
@@ -122,7 +140,7 @@ def test_deps_json_validates_against_the_shipped_schema(built) -> None:
 
 def test_graph_is_inline_svg_with_links_and_escaped_labels(built) -> None:
     html = page(built, "graph")
-    svg = html[html.index('<div class="dep-graph-svg">'):]
+    svg = html[html.index('<div class="dep-graph-svg">') :]
     svg = svg[: svg.index("</svg>")]
     assert "<?xml" not in html and "<!DOCTYPE svg" not in html
     assert '<a xlink:href="deps/0001-error-propagation.html#DEP-0001"' in svg
@@ -153,7 +171,7 @@ def test_missing_graph_engine_warns_and_says_so_on_the_page(tmp_path: Path) -> N
     ]
     html = page(build, "graph")
     assert (
-        '<p class="dep-graph-error">The proposal graph could not be drawn: graphviz \'dot-missing-xyz\' '
+        "<p class=\"dep-graph-error\">The proposal graph could not be drawn: graphviz 'dot-missing-xyz' "
         "(dep_graph_engine) was not found; install graphviz to draw dep-graph.</p>"
     ) in html
 
@@ -176,7 +194,9 @@ def test_role_in_rst_links_across_documents(built) -> None:
         'title="DEP-0003: Standardized Error System">'
     ) in html
     assert '<span class="dep-badge dep-status-implemented">Implemented</span>' in html
-    assert re.search(r'href="deps/0004-escape-test.html#DEP-0004"[^>]*><span class="xref dep">the escape test', html)
+    assert re.search(
+        r'href="deps/0004-escape-test.html#DEP-0004"[^>]*><span class="xref dep">the escape test', html
+    )
 
 
 def test_filter_box_and_script_are_on_the_traceability_page(built) -> None:
@@ -187,10 +207,13 @@ def test_filter_box_and_script_are_on_the_traceability_page(built) -> None:
 
 
 def test_unknown_filter_values_are_reported(project, tmp_path: Path) -> None:
-    src = project({
-        "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n",
-        "views.md": "# Views\n\n```{dep-index}\n:status: Accepted\n:category: Nope\n```\n",
-    }, index="# P\n\n```{toctree}\n:glob:\n\ndeps/*\nviews\n```\n")
+    src = project(
+        {
+            "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n",
+            "views.md": "# Views\n\n```{dep-index}\n:status: Accepted\n:category: Nope\n```\n",
+        },
+        index="# P\n\n```{toctree}\n:glob:\n\ndeps/*\nviews\n```\n",
+    )
     build = build_in_process(src, tmp_path / "out")
     assert build.warnings == [
         "views.md:3: dep-index :status: unknown status 'Accepted' (allowed: Not Started, In Progress, "
@@ -206,7 +229,7 @@ def test_card_shows_back_links_written_only_on_the_other_side(tmp_path: Path) ->
     src = make_case("replaces-mismatch", tmp_path / "src")
     build = build_in_process(src, tmp_path / "out")
     html = (build.outdir / "deps" / "0001-old.html").read_text()
-    card = html[html.index('<div class="dep-card'):]
+    card = html[html.index('<div class="dep-card') :]
     card = card[: card.index("</dl>")]
     assert '<dt class="dep-field-replaced-by dep-field-derived field-even">Replaced by' in card or (
         'class="dep-field-replaced-by dep-field-derived' in card
@@ -220,8 +243,11 @@ def test_parallel_build_renders_the_same_views(tmp_path: Path, monkeypatch: pyte
     src = prepare(tmp_path / "src")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
     build = sphinx_build(src, tmp_path / "out", "-j", "4", check=True)
-    for name, region in (("all", "dep-index"), ("traceability", "dep-traceability"),
-                         ("report", "dep-review-report")):
+    for name, region in (
+        ("all", "dep-index"),
+        ("traceability", "dep-traceability"),
+        ("report", "dep-review-report"),
+    ):
         assert region_text(page(build, name), region) == (SNAPSHOTS / f"{name}.txt").read_text()
     assert (build.outdir / "deps.json").read_text() == (SNAPSHOTS / "deps.json").read_text()
 
@@ -239,8 +265,12 @@ def test_text_builder_renders_the_views_as_text(tmp_path: Path) -> None:
 
 
 def test_role_to_an_unknown_proposal_is_reported(project, tmp_path: Path) -> None:
-    src = project({
-        "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n\nSee {dep}`99`.\n",
-    })
+    src = project(
+        {
+            "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n\nSee {dep}`99`.\n",
+        }
+    )
     build = build_in_process(src, tmp_path / "out")
-    assert build.warnings == ["deps/0001-a.md:8: {dep} role: no proposal '99' in this project [dep.unknown_ref]"]
+    assert build.warnings == [
+        "deps/0001-a.md:8: {dep} role: no proposal '99' in this project [dep.unknown_ref]"
+    ]

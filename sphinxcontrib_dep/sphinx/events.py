@@ -50,7 +50,10 @@ def stale_pages(env: BuildEnvironment) -> list[str]:
     if not changed:
         return []
     changed_numbers = {
-        entry[0] for d in changed for entry in (old_deps.get(d), new_deps.get(d)) if entry and entry[0] is not None
+        entry[0]
+        for d in changed
+        for entry in (old_deps.get(d), new_deps.get(d))
+        if entry and entry[0] is not None
     }
     rewrite = set(domain.pages)
     rewrite |= {d for d in set(old_links) | set(new_links) if old_links.get(d) != new_links.get(d)}
@@ -108,7 +111,11 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if dep is None:
         return
     card = next((n for n in doctree.findall(nodes.container) if "dep-card" in n["classes"]), None)
-    fields = next((n for n in card.findall(nodes.field_list) if "dep-fields" in n["classes"]), None) if card else None
+    fields = (
+        next((n for n in card.findall(nodes.field_list) if "dep-fields" in n["classes"]), None)
+        if card
+        else None
+    )
     if fields is None:
         return
     replaces, replaced_by = _links(domain)[dep.path]

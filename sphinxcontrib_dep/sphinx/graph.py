@@ -31,14 +31,22 @@ def run_engine(command: str, source: str) -> tuple[str | None, str]:
     """(SVG text, "") or (None, why it failed)."""
     argv = [*shlex.split(command), "-Tsvg"]
     try:
-        result = subprocess.run(argv, input=source.encode(), capture_output=True, timeout=TIMEOUT, check=False)
+        result = subprocess.run(
+            argv, input=source.encode(), capture_output=True, timeout=TIMEOUT, check=False
+        )
     except FileNotFoundError:
-        return None, f"graphviz {argv[0]!r} (dep_graph_engine) was not found; install graphviz to draw dep-graph"
+        return (
+            None,
+            f"graphviz {argv[0]!r} (dep_graph_engine) was not found; install graphviz to draw dep-graph",
+        )
     except (OSError, subprocess.SubprocessError) as err:
         return None, f"graphviz {argv[0]!r} (dep_graph_engine) could not be run: {err}"
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()
-        return None, f"graphviz {argv[0]!r} failed (exit {result.returncode}): {detail[0] if detail else 'no message'}"
+        return (
+            None,
+            f"graphviz {argv[0]!r} failed (exit {result.returncode}): {detail[0] if detail else 'no message'}",
+        )
     return result.stdout.decode("utf-8", errors="replace"), ""
 
 

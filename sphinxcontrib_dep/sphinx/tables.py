@@ -86,8 +86,11 @@ class CorpusDirective(DepDirective):
         for item in items:
             status = Status.lookup(item)
             if status is None:
-                warn(Code.STATUS, f"{self.name} :status: unknown status {item!r} (allowed: {Status.allowed()})",
-                     self.get_location())
+                warn(
+                    Code.STATUS,
+                    f"{self.name} :status: unknown status {item!r} (allowed: {Status.allowed()})",
+                    self.get_location(),
+                )
             else:
                 found.append(status.value)
         return found
@@ -101,8 +104,12 @@ class CorpusDirective(DepDirective):
         for item in items:
             category = lookup_category(item, tuple(settings.categories))
             if category is None and item.casefold() != report.UNCATEGORIZED.casefold():
-                warn(Code.CATEGORY, f"{self.name} :category: unknown category {item!r} "
-                     f"(allowed: {', '.join(settings.categories)})", self.get_location())
+                warn(
+                    Code.CATEGORY,
+                    f"{self.name} :category: unknown category {item!r} "
+                    f"(allowed: {', '.join(settings.categories)})",
+                    self.get_location(),
+                )
             else:
                 found.append(category or report.UNCATEGORIZED)
         return found
@@ -181,8 +188,9 @@ class Renderer:
             items.append(node)
         return joined(items)
 
-    def table(self, headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]],
-              classes: list[str]) -> nodes.Node:
+    def table(
+        self, headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]], classes: list[str]
+    ) -> nodes.Node:
         if not rows:
             return nodes.paragraph("None.", "None.", classes=["dep-empty"])
         return make_table(headers, rows, classes)
@@ -197,8 +205,9 @@ def joined(items: list[nodes.Node], separator: str = ", ") -> nodes.inline:
     return container
 
 
-def make_table(headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]],
-               classes: list[str]) -> nodes.table:
+def make_table(
+    headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]], classes: list[str]
+) -> nodes.table:
     """A docutils table: ``rows`` are (cells, row classes); a cell is a node or text."""
     table = nodes.table(classes=["dep-table", *classes])
     group = nodes.tgroup(cols=len(headers))
@@ -248,8 +257,11 @@ def render_index(renderer: Renderer) -> nodes.Node:
         for row in group:
             dep = renderer.by_path[row["path"]]
             cells: list[nodes.Node | str] = [
-                renderer.id_cell(row), renderer.title_cell(row), renderer.status_cell(row),
-                joined([person_node(p) for p in dep.authors]), row["category"] or "",
+                renderer.id_cell(row),
+                renderer.title_cell(row),
+                renderer.status_cell(row),
+                joined([person_node(p) for p in dep.authors]),
+                row["category"] or "",
             ]
             result.append((cells, _row_classes(row)))
         return result
@@ -267,7 +279,9 @@ def render_index(renderer: Renderer) -> nodes.Node:
             container += renderer.table(headers, rows(group), ["dep-index-table"])
     part = "Numerical index"
     container += nodes.rubric(part, part, classes=["dep-index-part", "dep-index-numerical"])
-    container += renderer.table(headers, rows(report.index_rows(renderer.deps, settings)), ["dep-index-table"])
+    container += renderer.table(
+        headers, rows(report.index_rows(renderer.deps, settings)), ["dep-index-table"]
+    )
     return container
 
 
@@ -275,23 +289,38 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
     """One row per proposal, DEP -> implementation -> replacement, with a filter box in HTML."""
     headers = ["DEP", "Title", "Status", "Implementation", "Phases", "Replaces", "Replaced by"]
     # Replacements are joined over every proposal, so a filter never hides a back-link.
-    rows_by_path = {row["path"]: row for row in report.traceability_rows(renderer.all_deps, renderer.settings)}
+    rows_by_path = {
+        row["path"]: row for row in report.traceability_rows(renderer.all_deps, renderer.settings)
+    }
     rows: list[tuple[list[nodes.Node | str], list[str]]] = []
     for dep in report.visible(renderer.deps, renderer.settings):
         row = rows_by_path[dep.path]
-        implementation = joined([
-            nodes.reference(link["label"], link["label"], refuri=link["url"], classes=[f"dep-impl-{link['kind']}"])
-            for link in row["implementation"]
-        ])
+        implementation = joined(
+            [
+                nodes.reference(
+                    link["label"], link["label"], refuri=link["url"], classes=[f"dep-impl-{link['kind']}"]
+                )
+                for link in row["implementation"]
+            ]
+        )
         phases = joined(
-            [nodes.Text(f"{p['number']}. {p['title']}".strip(". ")
-                        + (f" ({p['release_target']})" if p["release_target"] else ""))
-             for p in row["phases"]],
+            [
+                nodes.Text(
+                    f"{p['number']}. {p['title']}".strip(". ")
+                    + (f" ({p['release_target']})" if p["release_target"] else "")
+                )
+                for p in row["phases"]
+            ],
             "; ",
         )
         cells: list[nodes.Node | str] = [
-            renderer.id_cell(row), renderer.title_cell(row), renderer.status_cell(row), implementation,
-            phases, renderer.ref_cell(row["replaces"]), renderer.ref_cell(row["replaced_by"]),
+            renderer.id_cell(row),
+            renderer.title_cell(row),
+            renderer.status_cell(row),
+            implementation,
+            phases,
+            renderer.ref_cell(row["replaces"]),
+            renderer.ref_cell(row["replaced_by"]),
         ]
         rows.append((cells, _row_classes(row)))
     container = nodes.container(classes=["dep-traceability", "dep-filterable"])
@@ -326,13 +355,18 @@ def render_review(renderer: Renderer) -> nodes.Node:
             due_classes.append("dep-overdue")
         met = "met" if row["approval_met"] else "not met"
         cells: list[nodes.Node | str] = [
-            renderer.id_cell(row), renderer.title_cell(row), row["review_date"] or "",
-            nodes.inline(row["due"], row["due"], classes=due_classes), reviewers,
+            renderer.id_cell(row),
+            renderer.title_cell(row),
+            row["review_date"] or "",
+            nodes.inline(row["due"], row["due"], classes=due_classes),
+            reviewers,
             nodes.inline(met, met, classes=[f"dep-approval-{met.replace(' ', '-')}"]),
         ]
         rows.append((cells, ["dep-row"]))
     container += renderer.table(
-        ["DEP", "Title", "Review date", "Due", "Required reviewers", "Approval rule"], rows, ["dep-review-table"]
+        ["DEP", "Title", "Review date", "Due", "Required reviewers", "Approval rule"],
+        rows,
+        ["dep-review-table"],
     )
 
     title = "Approved, no implementation"
@@ -346,8 +380,16 @@ def render_review(renderer: Renderer) -> nodes.Node:
     title = f"Not touched in {settings.stale_days} days"
     container += nodes.rubric(title, title, classes=["dep-review-part"])
     rows = [
-        ([renderer.id_cell(row), renderer.title_cell(row), renderer.status_cell(row), row["last_touched"],
-          str(row["days"])], ["dep-row"])
+        (
+            [
+                renderer.id_cell(row),
+                renderer.title_cell(row),
+                renderer.status_cell(row),
+                row["last_touched"],
+                str(row["days"]),
+            ],
+            ["dep-row"],
+        )
         for row in data["stale"]
     ]
     container += renderer.table(["DEP", "Title", "Status", "Last touched", "Days"], rows, ["dep-stale-table"])
