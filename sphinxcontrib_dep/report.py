@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import corpus
 from .config import DepConfig
@@ -342,6 +343,15 @@ def dot_quote(text: str) -> str:
     return '"' + " ".join(text.split()) + '"' if text.strip() else '""'
 
 
+def safe_url(url: str) -> str:
+    """``url`` with the characters graphviz copies unescaped into SVG attributes percent-encoded.
+
+    graphviz escapes labels and tooltips in its SVG but writes ``URL`` as it is, so a
+    ``"`` or ``<`` in a link would break out of the attribute of the inline SVG.
+    """
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~-._")
+
+
 def _wrap(text: str, width: int = 28) -> list[str]:
     lines: list[str] = []
     for word in text.split():
@@ -377,7 +387,7 @@ def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str 
         ]
         url = href(dep) if href else None
         if url:
-            attrs += [f"URL={dot_quote(url)}", 'target="_top"']
+            attrs += [f"URL={dot_quote(safe_url(url))}", 'target="_top"']
         out.append(f"  dep{dep.number} [{', '.join(attrs)}];")
     for edge in corpus.replacements(shown):
         if edge.successor in numbers and edge.predecessor in numbers:
@@ -388,7 +398,7 @@ def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str 
             node = f"impl{dep.number}_{index}"
             out.append(
                 f'  {node} [shape=note, style=filled, fillcolor="#f6f8fa", label={dot_quote(link.label)}, '
-                f'URL={dot_quote(link.url)}, tooltip={dot_quote(link.url)}, target="_top"];'
+                f'URL={dot_quote(safe_url(link.url))}, tooltip={dot_quote(link.url)}, target="_top"];'
             )
             out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#116329"];')
     out.append("}")

@@ -149,6 +149,9 @@ def test_graph_is_inline_svg_with_links_and_escaped_labels(built) -> None:
     assert "Escape &quot;quotes&quot;, back\\slash" in svg
     assert "&amp; a &lt; b &gt; c; {braces} [x]" in svg
     assert ">replaces (partial)</text>" in svg
+    # A hostile implementation link is percent-encoded: graphviz copies URLs verbatim.
+    assert "<script>alert" not in html
+    assert '<a xlink:href="https://example.org/%22%3E%3Cscript%3Ealert(1)%3C/script"' in svg
 
 
 def test_graph_dot_escapes_labels() -> None:
@@ -159,7 +162,7 @@ def test_graph_dot_escapes_labels() -> None:
     dot = report.graph_dot([dep], DepConfig(), href=lambda d: 'x.html#"q"')
     line = next(line for line in dot.splitlines() if line.startswith("  dep7 "))
     assert 'label="DEP-0007\\na \\"b\\" \\\\N c d\\n[Approved]"' in line
-    assert 'URL="x.html#\\"q\\""' in line
+    assert 'URL="x.html#%22q%22"' in line
 
 
 def test_missing_graph_engine_warns_and_says_so_on_the_page(tmp_path: Path) -> None:
