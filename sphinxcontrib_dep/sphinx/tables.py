@@ -4,6 +4,18 @@ Each directive leaves a :class:`dep_report` placeholder at read time and records
 the domain; :func:`fill` replaces the placeholder at ``doctree-resolved`` with tables built
 from the domain's proposals by :mod:`sphinxcontrib_dep.report`. So the tables always show
 the proposals as they are now, also on pages that were not re-read.
+
+HTML classes (stable, for styling and browser tests):
+
+* ``div.dep-index``: ``p.rubric.dep-index-part`` (By status / By category / Numerical index),
+  ``p.rubric.dep-index-group`` (one status or category), ``table.dep-index-table``.
+* ``div.dep-traceability.dep-filterable``: ``input.dep-filter`` (type to narrow the rows;
+  every word must occur in a row), ``span.dep-filter-count`` ("3 of 7 shown"),
+  ``table.dep-traceability-table``; a row filtered out gets ``hidden`` and ``dep-filtered-out``.
+* ``div.dep-review-report``: ``table.dep-review-table`` (``span.dep-due``, ``.dep-overdue``,
+  ``.dep-approval-met`` / ``.dep-approval-not-met``), ``table.dep-unimplemented-table``,
+  ``table.dep-stale-table``; ``p.dep-empty`` where a part has no rows.
+* Every body row is ``tr.dep-row.dep-row-<status-slug>`` (index and traceability).
 """
 
 from __future__ import annotations
