@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import sys
@@ -714,13 +713,9 @@ def test_pre_commit_hook_runs_dep_lint_on_proposals() -> None:
     assert scripts["dep"] == f"{cli.__name__}:main"
 
 
-SITE_READY = importlib.util.find_spec("sphinxcontrib_dep.report") is not None
-
-
-@pytest.mark.xfail(
-    not SITE_READY, reason="the index directives (report.py) land with the traceability branch", strict=True
-)
-def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_site_builds_with_W_and_lints_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
+) -> None:
     from conftest import sphinx_build
 
     site = tmp_path / "site"
