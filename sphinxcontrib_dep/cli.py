@@ -768,12 +768,12 @@ def used_numbers(ctx: Context) -> dict[int, str]:
         commit, _, ref = line.partition(" ")
         refs.setdefault(commit, ref)
     for ref in refs.values():
-        listing = fsutil.git(
+        tree = fsutil.git(
             ["ls-tree", "-r", "--name-only", "--full-tree", ref, "--", prefix], top, check=False
         )
-        if listing.returncode != 0:
+        if tree.returncode != 0:
             continue  # a symbolic ref such as origin/HEAD pointing nowhere
-        for name in listing.stdout.splitlines():
+        for name in tree.stdout.splitlines():
             first = name[len(prefix) :].split("/", 1)[0]
             number = number_from_filename(first)
             if number is not None:
