@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -10,11 +9,6 @@ from pathlib import Path
 import pytest
 
 from sphinxcontrib_dep import cli
-
-HAS_REPORT = importlib.util.find_spec("sphinxcontrib_dep.report") is not None
-needs_report = pytest.mark.xfail(
-    not HAS_REPORT, reason="report.py lands with the traceability branch", strict=True
-)
 
 TODAY = "2026-11-28"
 
@@ -53,7 +47,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-@needs_report
 def test_index_piped_is_tab_separated(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "index")
     assert code == 0
@@ -65,7 +58,6 @@ def test_index_piped_is_tab_separated(proj: Path, capsys: pytest.CaptureFixture[
     )
 
 
-@needs_report
 def test_index_on_a_terminal_is_an_aligned_coloured_table(
     proj: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -75,7 +67,6 @@ def test_index_on_a_terminal_is_an_aligned_coloured_table(
     assert "DEP-0001  Alpha  \x1b[32mApproved\x1b[0m" in out
 
 
-@needs_report
 def test_index_json_is_the_deps_json_document(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from sphinxcontrib_dep import report
 
@@ -91,7 +82,6 @@ def test_index_json_is_the_deps_json_document(proj: Path, capsys: pytest.Capture
     assert run(capsys, "export")[1] == out  # export's default is the same document
 
 
-@needs_report
 def test_index_markdown_csv_and_by_status(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = run(capsys, "index", "--format", "markdown")[1]
     assert "| DEP-0002 | Beta | Under Review | @b, Jane Doe | Architecture |" in out
@@ -101,7 +91,6 @@ def test_index_markdown_csv_and_by_status(proj: Path, capsys: pytest.CaptureFixt
     assert "# Approved\n" in out and "# Under Review\n" in out
 
 
-@needs_report
 def test_export_writes_a_file_once(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "export", "-o", "deps.json")
     assert (code, out) == (0, "wrote deps.json\n")
@@ -118,7 +107,6 @@ def test_export_writes_a_file_once(proj: Path, capsys: pytest.CaptureFixture[str
     assert (code, out) == (0, "deps.json: unchanged\n")
 
 
-@needs_report
 def test_report_lists_reviews(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "report", "--today", TODAY, "--format", "json")
     assert code == 0
@@ -132,7 +120,6 @@ def test_report_lists_reviews(proj: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "## Under review" in out
 
 
-@needs_report
 def test_index_notes_problems_but_still_lists(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (proj / "deps" / "0003-bad.md").write_text(proposal("Bad", status="Accepted"))
     code, out, err = run(capsys, "index")
