@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sphinxcontrib_dep import editing, fsutil, parsing
 
@@ -203,3 +205,42 @@ def test_yaml_option_block() -> None:
     assert result == YAML_MD.replace(
         "status: In Progress\nauthors: @a\n", "status: Approved\nauthors: @a\nnumber: 3\n"
     )
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+_NAMES = ["status", "authors", "category", "sponsor", "review-date", "replaces", "decision", "number"]
+_VALUE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\x85"),
+    max_size=30,
+).map(str.strip)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    present=st.dictionaries(
+        st.sampled_from(_NAMES),
+        st.from_regex(r"[A-Za-z0-9@ ,.-]{1,20}", fullmatch=True).map(str.strip),
+        min_size=1,
+    ),
+    name=st.sampled_from(_NAMES),
+    value=_VALUE,
+    eol=st.sampled_from(["\n", "\r\n"]),
+)
+def test_setting_an_option_changes_that_line_only(
+    present: dict[str, str], name: str, value: str, eol: str
+) -> None:
+    options = [f":{key}: {val}".rstrip() for key, val in present.items()]
+    lines = ["# Title", "", "```{dep-meta}", *options, "```", "", "## Summary", "", "Body :status: x", ""]
+    text = eol.join(lines)
+    result = editing.set_options(text, "deps/0001-x.md", {name: value})
+    assert editing.get_option(result, "deps/0001-x.md", name) == value
+    before, after = text.split(eol), result.split(eol)
+    # The same lines but one: that option's, replaced or added after the last option.
+    if name in present:
+        assert len(after) == len(before)
+        changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        assert all(before[i].startswith(f":{name}:") for i in changed)
+    else:
+        assert after[: 3 + len(options)] == before[: 3 + len(options)]
+        assert after[4 + len(options) :] == before[3 + len(options) :]
