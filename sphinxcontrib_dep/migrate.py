@@ -289,7 +289,8 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             while index < len(lines) and not lines[index].strip():
                 index += 1
             values: list[str] = []
-            while index < len(lines) and lines[index].strip() and not _is_block_start(lines[index]):
+            while index < len(lines) and lines[index].strip() and not _is_block_start(lines[index]) \
+                    and _match_field(lines[index]) is None:
                 values.append(lines[index].strip())
                 index += 1
             if len(values) > _MAX_HEADING_VALUE_LINES:
@@ -416,7 +417,7 @@ def _empty_or_placeholder(value: str, ctx: _Context) -> bool:
 
 def _checked_option(value: str, ctx: _Context) -> str:
     """``[ ] Draft [x] Approved`` -> ``Approved``: the one checked option of a list."""
-    checked = [c.strip() for c in _CHECKED_RE.findall(value)]
+    checked = [str(c).strip() for c in _CHECKED_RE.findall(value)]
     if len(checked) == 1 and re.search(r"\[\s*\]", value):
         ctx.add(Kind.NORMALISED, f"checked option {checked[0]!r} read from the list")
         return checked[0]
@@ -524,8 +525,9 @@ def _people(value: str, ctx: _Context) -> tuple[str | None, str | None]:
         if re.fullmatch(r"\[[^\]]+\]", text):
             text = text[1:-1].strip()
             unbracketed.append(text)
+        # A bare lower-case word or one with digits is a GitHub handle (names are capitalised).
         if not text.startswith("@") and _HANDLE_WORD_RE.match(text) and (
-            text == text.lower() and (re.search(r"[\d-]", text) or "/" in text)
+            text == text.lower() or re.search(r"\d", text)
         ):
             guessed.append(text)
             text = "@" + text
@@ -619,9 +621,11 @@ def _refs(value: str, ctx: _Context) -> tuple[str | None, str | None]:
         ref: DepRef | None = None
         if link:
             label, target = link.group(1).strip(), link.group(2)
-            if (number := _ref_number(label)) is not None:
-                ref = DepRef(number=number, partial=partial)
-            elif (number := number_from_filename(target.rstrip("/").rsplit("/", 1)[-1])) is not None:
+            # [DEP-0003](...) or [the old one](0003-old.md): the label or the file names it.
+            number = _ref_number(label)
+            if number is None:
+                number = number_from_filename(target.rstrip("/").rsplit("/", 1)[-1])
+            if number is not None:
                 ref = DepRef(number=number, partial=partial)
             elif parsing.check_url(target, None, "") is not None:
                 ref = DepRef(url=target, partial=partial)
@@ -702,23 +706,31 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
     body = text[len(bom):]
     newline = "\r\n" if "\r\n" in body else "\n"
     scanned = parsing.scan_markdown(body, path)
-    if scanned.blocks_named("dep-meta"):
-        result.outcome = "unchanged"
-        note(Kind.NOTE, "already has a dep-meta block; left as it is")
-        return result
+    has_meta = bool(scanned.blocks_named("dep-meta"))
     lines = body.splitlines(keepends=True)
     title = _title_range(body, lines, path)
+    fields: list[_Field] = []
+    if title is not None:
+        first, after = title
+        fields, begin, end = _read_header(lines, after)
+        if not _is_header(fields):
+            # A header above the title ("**Status**: Draft" before "# Title").
+            fields, begin, end = _read_header(lines, _front_matter_end(lines))
+            if end > first:
+                fields = []
+    if has_meta:
+        result.outcome = "unchanged"
+        if _is_header(fields):
+            note(Kind.HUMAN, "a dep-meta block and a legacy header both; merge them by hand", fields[0].line)
+        else:
+            note(Kind.NOTE, "already has a dep-meta block; left as it is")
+        return result
     if title is None:
         note(Kind.HUMAN, "no '# Title' heading to put the dep-meta block under; left as it is", 1)
         return result
-    first, after = title
-    fields, begin, end = _read_header(lines, after)
     if not _is_header(fields):
-        # A header above the title ("**Status**: Draft" before "# Title").
-        fields, begin, end = _read_header(lines, _front_matter_end(lines))
-        if not _is_header(fields) or end > first:
-            note(Kind.HUMAN, "no legacy header (such as '**Status**: Draft') found; left as it is", first + 1)
-            return result
+        note(Kind.HUMAN, "no legacy header (such as '**Status**: Draft') found; left as it is", first + 1)
+        return result
 
     options, legacy, comments = _read_fields(fields, path, config, decisions)
 
