@@ -197,6 +197,9 @@ _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 _RULE_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _COMMENT_RE = re.compile(r"<!--(.*?)-->", re.S)
 _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# | Status | Draft |   (a two-column table of fields; its head and rule rows are skipped)
+_TABLE_ROW_RE = re.compile(r"^\s{0,3}\|\s*(?P<name>[^|]+?)\s*\|\s*(?P<value>(?:[^|\\]|\\.)*?)\s*\|?\s*$")
+_TABLE_RULE_RE = re.compile(r"^\s{0,3}\|\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 #: A heading-form value longer than this is a section of the body, not a header value.
 _MAX_HEADING_VALUE_LINES = 3
 
@@ -233,7 +236,11 @@ def _field_key(name: str) -> tuple[str | None, bool]:
 
 
 def _match_field(line: str) -> tuple[str, str, str] | None:
-    """``(form, name, value)`` of a header line, or ``None``. Forms: bold, plain, heading."""
+    """``(form, name, value)`` of a header line, or ``None``. Forms: bold, plain, heading, table."""
+    match = _TABLE_ROW_RE.match(line)
+    if match:
+        name = _unwrap(match.group("name")).rstrip(":").strip()
+        return "table", name, match.group("value").replace("\\|", "|")
     match = _BOLD_FIELD_RE.match(line)
     if match and (match.group("inside") or match.group("outside")):
         return "bold", match.group("name").strip(), match.group("value")
@@ -270,6 +277,14 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
         if not line.strip():
             index += 1
             continue
+        if _TABLE_RULE_RE.match(line) and (fields or index == begin + 1):
+            index += 1  # the rule under a table's head row (which was skipped below)
+            continue
+        head = _TABLE_ROW_RE.match(line) if index == begin and line.lstrip().startswith("|") else None
+        if head and index + 1 < len(lines) and _TABLE_RULE_RE.match(lines[index + 1]) \
+                and _field_key(_unwrap(head.group("name")))[0] is None:
+            index += 1  # "| Field | Value |": the head row of a table of fields
+            continue
         found = _match_field(line)
         if found is None:
             if _is_comment_line(line) and fields:
@@ -298,7 +313,7 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
                 fields.pop()
                 break
             current.value = "\n".join(values)
-        else:
+        elif form != "table":
             # Continuation lines: indented, bulleted or plain text directly below the field.
             while index < len(lines) and lines[index].strip() and not _is_block_start(lines[index]) \
                     and _match_field(lines[index]) is None:
@@ -339,6 +354,7 @@ _MD_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?\s*\)")
 _URL_RE = re.compile(r"<?(https?://[^\s<>,;)\]]+)>?")
 _CHECKED_RE = re.compile(r"\[\s*[xX✓✔]\s*\]\s*([^\[\]|\n,;]+)")
 _OPTION_LIST_RE = re.compile(r"^\[?\s*[^|\[\]]+\]?(\s*\|\s*[^|]+){2,}$")
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _HANDLE_WORD_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9_.-]+)?$")
 
 
@@ -426,22 +442,34 @@ def _checked_option(value: str, ctx: _Context) -> str:
     return value
 
 
+def _lookup_status(text: str) -> tuple[Status | None, bool]:
+    """The status a word names, and whether it took a legacy alias to tell."""
+    status = Status.lookup(text)
+    if status is not None:
+        return status, False  # type: ignore[return-value]
+    alias = STATUS_ALIASES.get(normalize_key(text))
+    return alias, alias is not None
+
+
 def _status(value: str, ctx: _Context) -> tuple[str | None, str | None]:
     """(option value, legacy value)."""
-    text = _unwrap(_checked_option(value, ctx))
-    text = " ".join(text.split())
-    status = Status.lookup(text)
-    if status is None:
-        alias = STATUS_ALIASES.get(normalize_key(text))
-        if alias is not None:
-            ctx.add(Kind.NORMALISED, f"{text!r} -> {alias.value} (legacy status word)")
-            return alias.value, None
-        ctx.add(Kind.HUMAN, f"{text!r} is none of the eight statuses ({Status.allowed()}); "
-                f"kept as :legacy-status:")
-        return None, text
-    if status.value != text:
-        ctx.add(Kind.NORMALISED, f"{text!r} -> {status.value}")
-    return status.value, None
+    text = " ".join(_unwrap(_checked_option(value, ctx)).split())
+    status, alias = _lookup_status(text)
+    if status is not None:
+        if status.value != text:
+            why = " (legacy status word)" if alias else ""
+            ctx.add(Kind.NORMALISED, f"{text!r} -> {status.value}{why}")
+        return status.value, None
+    # "Approved (2025-04-16)", "Accepted - merged in #12": the status, with the rest kept.
+    annotated = re.match(r"^(.+?)\s*(?:\(.*\)|[-–—:;,]\s+.*)$", text)
+    if annotated:
+        status, _ = _lookup_status(_unwrap(annotated.group(1)))
+        if status is not None:
+            ctx.add(Kind.NORMALISED, f"{text!r} -> {status.value}; the full text is kept as :legacy-status:")
+            return status.value, text
+    ctx.add(Kind.HUMAN, f"{text!r} is none of the eight statuses ({Status.allowed()}); "
+            f"kept as :legacy-status:")
+    return None, text
 
 
 def _category(value: str, ctx: _Context) -> tuple[str | None, str | None]:
@@ -486,28 +514,31 @@ def _date(value: str, ctx: _Context) -> tuple[str | None, str | None]:
 
 
 def _split_items(text: str) -> list[str]:
-    """Items of a list value: Markdown links stay whole; commas, semicolons, "and", lines split."""
+    """Items of a list value: Markdown links stay whole; commas, semicolons, "and", lines split.
+
+    Words that are all handles, links or URLs (``@a @b``) are items of their own.
+    """
+    # Links may hold commas; set them aside while splitting, then put them back.
+    masked_links: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        masked_links.append(match.group(0))
+        return f"\x00{len(masked_links) - 1}\x00"
+
+    def restore(chunk: str) -> str:
+        return re.sub(r"\x00(\d+)\x00", lambda m: masked_links[int(m.group(1))], chunk)
+
+    masked = _MD_LINK_RE.sub(mask, text.replace("\x00", ""))
     items: list[str] = []
-    position = 0
-    pieces: list[tuple[str, bool]] = []
-    for match in _MD_LINK_RE.finditer(text):
-        pieces.append((text[position:match.start()], False))
-        pieces.append((match.group(0), True))
-        position = match.end()
-    pieces.append((text[position:], False))
-    for piece, is_link in pieces:
-        if is_link:
-            items.append(piece)
+    for chunk in re.split(r"\s*(?:[,;\n]|\band\b|&)\s*", masked):
+        chunk = re.sub(r"^[-*+]\s+", "", chunk.strip()).strip()
+        if not chunk:
             continue
-        for chunk in re.split(r"\s*(?:[,;\n]|\band\b|&)\s*", piece):
-            chunk = re.sub(r"^[-*+]\s+", "", chunk.strip()).strip()
-            if not chunk:
-                continue
-            words = chunk.split()
-            if len(words) > 1 and all(w.startswith("@") or "://" in w for w in words):
-                items.extend(words)
-            else:
-                items.append(chunk)
+        words = chunk.split()
+        if len(words) > 1 and all(w.startswith(("@", "\x00")) or "://" in w for w in words):
+            items.extend(restore(w) for w in words)
+        else:
+            items.append(restore(chunk))
     return items
 
 
@@ -532,6 +563,15 @@ def _people(value: str, ctx: _Context) -> tuple[str | None, str | None]:
             guessed.append(text)
             text = "@" + text
         status_note = ""
+        if _EMAIL_RE.search(text):
+            leftover.append(item.strip())  # an e-mail address has no place in dep-meta; keep it all
+            continue
+        # "Ryan Olson (@ryanolson)" or "Ryan Olson ([@ryanolson](https://github.com/ryanolson))"
+        named = re.match(r"^([^()\[\]@]+?)\s*\(\s*(@[\w.-]+(?:/[\w.-]+)?|\[[^\]]*\]\([^()\s]*\))\s*\)$", text)
+        if named:
+            inner = parse_person(named.group(2))
+            if inner is not None and inner.handle:
+                text = f"{named.group(1).strip()} <https://github.com/{inner.handle}>"
         paren = None if _MD_LINK_RE.fullmatch(text) else re.match(r"^(.*?)\s*\(([^()]*)\)$", text)
         if paren and option == "required-reviewers":
             if ReviewStatus.lookup(paren.group(2)) is None:

@@ -201,6 +201,12 @@ def test_categories_map_only_when_unambiguous(written: str, category: str | None
     assert (found.get("category"), found.get("legacy-category")) == (category, legacy)
 
 
+def test_two_categories_with_a_pipe_are_not_a_table() -> None:
+    assert options_of("# T\n\n**Status**: Draft\n**Category**: Architecture | Process\n") == {
+        "status": "In Progress", "legacy-category": "Architecture | Process",
+    }
+
+
 def test_categories_follow_the_configuration() -> None:
     config = DepConfig(categories=["Architecture", "CI/CD"])
     assert options_of("# T\n\n**Status**: Draft\n**Category**: ci-cd\n", config=config)["category"] == "CI/CD"
@@ -758,3 +764,37 @@ def test_output_copies_of_a_single_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert (tmp_path / "0001-x.md").read_text() == LEGACY
     assert (tmp_path / "out" / "0001-x.md").read_text().startswith("# T\n\n```{dep-meta}\n")
     shutil.rmtree(tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| Field | Value |\n|-------|-------|\n| Status | Draft |\n| **Authors** | @a, @b |\n",
+        "| Status | Draft |\n| :--- | --- |\n| Authors | @a @b |\n",
+        "| Status: | Draft |\n| --- | --- |\n| Authors | @a, @b |\n",
+    ],
+)
+def test_a_table_of_fields_is_a_header(table: str) -> None:
+    result = migrate_text(f"# Title\n\n{table}{BODY}", "deps/0001-x.md")
+    assert result.new_text == "# Title\n\n```{dep-meta}\n:status: In Progress\n:authors: @a, @b\n```\n" + BODY
+
+
+def test_people_written_with_their_handles_and_mail() -> None:
+    text = (
+        "# T\n\n**Status**: Draft\n**Authors**: Ryan Olson (@ryanolson), Ann Lee ([@annl](https://github.com/annl)), "
+        "Jane <jane@example.org>\n"
+    )
+    assert options_of(text) == {
+        "status": "In Progress",
+        "authors": "Ryan Olson <https://github.com/ryanolson>, Ann Lee <https://github.com/annl>",
+        "legacy-authors": "Jane <jane@example.org>",
+    }
+
+
+def test_a_status_with_a_note_keeps_the_note() -> None:
+    text = "# T\n\n**Status**: Accepted - merged in #12\n"
+    assert options_of(text) == {"status": "Approved", "legacy-status": "Accepted - merged in #12"}
+    new = migrate_text(text, "deps/0001-x.md").new_text
+    assert ':legacy-status: "Accepted - merged in #12"' in new
+    dep, _, found = parse_file(new, "deps/0001-x.md")
+    assert found == [] and dep is not None and dep.unmapped == {"status": "Accepted - merged in #12"}
