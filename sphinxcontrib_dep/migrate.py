@@ -932,13 +932,13 @@ class Summary:
     def count(self, kind: Kind) -> int:
         return sum(m.count(kind) for m in self.migrations)
 
-    def lines(self, config: DepConfig) -> list[str]:
+    def lines(self, config: DepConfig, written: bool = True) -> list[str]:
         outcomes = [m.outcome for m in self.migrations]
         duplicates = "; ".join(
             f"{config.format_id(number)} ({', '.join(paths)})" for number, paths in sorted(self.duplicates.items())
         )
         return [
-            f"files: {len(outcomes)} read, {outcomes.count('migrated')} migrated, "
+            f"files: {len(outcomes)} read, {outcomes.count('migrated')} {'migrated' if written else 'to migrate'}, "
             f"{outcomes.count('unchanged')} already migrated, {outcomes.count('skipped')} skipped",
             f"values normalised: {self.count(Kind.NORMALISED)}",
             f"values empty or template placeholders: {self.count(Kind.EMPTY)}",
@@ -1062,10 +1062,12 @@ def run(args: argparse.Namespace, out: object = None) -> int:
         print("dep migrate: --check writes nothing; drop --in-place/--output", file=sys.stderr)
         return 2
     summary, files = migrate_paths(args.paths, config)
+    writing = bool(args.in_place or args.output is not None)
     bases = {_display(path): (path, base) for path, base in files}
     would_change = 0
     for migration in summary.migrations:
-        say(f"{migration.path}: {migration.outcome}" + (" (would change)" if args.check and migration.changed else ""))
+        outcome = migration.outcome if writing or migration.outcome != "migrated" else "would be migrated"
+        say(f"{migration.path}: {outcome}")
         for decision in migration.decisions:
             say(f"  {decision.format()}")
         if migration.changed:
@@ -1083,7 +1085,7 @@ def run(args: argparse.Namespace, out: object = None) -> int:
     for error in summary.errors:
         say(error)
     say()
-    for line in summary.lines(config):
+    for line in summary.lines(config, writing):
         say(line)
     if args.check:
         say(f"{would_change} file(s) would change" if would_change else "nothing to migrate")

@@ -447,12 +447,12 @@ def test_dry_run_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert code == 0
     assert (tmp_path / "deps" / "0001-x.md").read_text() == LEGACY
     assert out == (
-        "deps/0001-x.md: migrated\n"
+        "deps/0001-x.md: would be migrated\n"
         "  deps/0001-x.md:3: status: 'Accepted' -> Approved (legacy status word) [normalised]\n"
         "  deps/0001-x.md:4: review-date: 'Jul 09 2025' -> 2025-07-09 [normalised]\n"
         "  deps/0001-x.md: number DEP-0001 from the file name [note]\n"
         "\n"
-        "files: 1 read, 1 migrated, 0 already migrated, 0 skipped\n"
+        "files: 1 read, 1 to migrate, 0 already migrated, 0 skipped\n"
         "values normalised: 2\n"
         "values empty or template placeholders: 0\n"
         "values needing a human: 0\n"
