@@ -798,3 +798,14 @@ def test_a_status_with_a_note_keeps_the_note() -> None:
     assert ':legacy-status: "Accepted - merged in #12"' in new
     dep, _, found = parse_file(new, "deps/0001-x.md")
     assert found == [] and dep is not None and dep.unmapped == {"status": "Accepted - merged in #12"}
+
+
+@needs_corpus
+def test_the_migration_guide_shows_the_report_it_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "migration.md").read_text(encoding="utf-8")
+    marker = guide.index("<!-- report: dep migrate deps")
+    shown = guide[marker:].split("```text\n", 1)[1].split("```\n", 1)[0]
+    monkeypatch.chdir(CORPUS)
+    code, out = run("deps")
+    assert code == 0
+    assert shown == out
