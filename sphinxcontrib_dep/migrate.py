@@ -719,10 +719,11 @@ def format_value(value: str) -> str:
 
 
 def render_block(options: dict[str, str], newline: str = "\n") -> str:
-    lines = ["```{dep-meta}"]
-    lines += [f":{name}: {format_value(value)}" if value else f":{name}:" for name, value in options.items()]
-    lines.append("```")
-    return newline.join(lines) + newline
+    """The ``dep-meta`` block; its fence is longer than any run of backticks in a value."""
+    body = [f":{name}: {format_value(value)}" if value else f":{name}:" for name, value in options.items()]
+    longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return newline.join([f"{fence}{{dep-meta}}", *body, fence]) + newline
 
 
 # --------------------------------------------------------------------------------------
@@ -797,9 +798,10 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
 
     _validate(options, legacy, path, config, fields, decisions)
 
-    ordered = {name: options[name] for name in META_OPTIONS if name in options}
+    # One line per option, as MyST reads them: runs of white space become one space.
+    ordered = {name: " ".join(options[name].split()) for name in META_OPTIONS if name in options}
     for name, value in legacy.items():
-        ordered[f"{UNMAPPED_PREFIX}{name}"] = value
+        ordered[f"{UNMAPPED_PREFIX}{name}"] = " ".join(value.split())
     result.options = ordered
 
     block = render_block(ordered, newline) + "".join(f"{comment}{newline}" for comment in comments)
