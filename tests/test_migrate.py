@@ -673,10 +673,10 @@ CORPUS_HUMAN = [
 #: The warnings of a build of the migrated corpus: each one a real problem of the corpus.
 CORPUS_WARNINGS = sorted([
     # The numbers used twice.
-    "deps/0008-testing-strategy.md:3: DEP-0008: A need with ID 'DEP-0008' already exists (defined at "
-    "deps/0008-dynamo-components-restructure:3). [dep.duplicate_number]",
-    "deps/0014-error-standardization.md:3: DEP-0014: A need with ID 'DEP-0014' already exists (defined at "
-    "deps/0014-automated-dependency-upgrades:3). [dep.duplicate_number]",
+    "deps/0008-testing-strategy.md:3: duplicate number DEP-0008: deps/0008-testing-strategy.md and "
+    "deps/0008-dynamo-components-restructure.md both use it [dep.duplicate_number]",
+    "deps/0014-error-standardization.md:3: duplicate number DEP-0014: deps/0014-error-standardization.md and "
+    "deps/0014-automated-dependency-upgrades.md both use it [dep.duplicate_number]",
     # Headings that skip a level in the bodies.
     *(f"deps/0003-responses-api.md:{n}: Non-consecutive header level increase; H1 to H3 [myst.header]"
       for n in (16, 20, 28, 39, 47, 373)),
