@@ -200,6 +200,9 @@ _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # | Status | Draft |   (a two-column table of fields; its head and rule rows are skipped)
 _TABLE_ROW_RE = re.compile(r"^\s{0,3}\|\s*(?P<name>[^|]+?)\s*\|\s*(?P<value>(?:[^|\\]|\\.)*?)\s*\|?\s*$")
 _TABLE_RULE_RE = re.compile(r"^\s{0,3}\|\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+#: An unknown field with a longer value, or a longer name, is prose: the body has begun.
+_MAX_UNKNOWN_VALUE = 80
+_MAX_UNKNOWN_NAME_WORDS = 4
 #: A heading-form value longer than this is a section of the body, not a header value.
 _MAX_HEADING_VALUE_LINES = 3
 
@@ -251,8 +254,12 @@ def _match_field(line: str) -> tuple[str, str, str] | None:
             return "heading", name, ""
         return None
     match = _PLAIN_FIELD_RE.match(line)
-    if match and _field_key(match.group("name"))[0] is not None and not match.group("value").startswith("//"):
-        return "plain", match.group("name").strip(), match.group("value")
+    if match and not match.group("value").startswith("//"):
+        # "Status: Draft" is a field; "- Start Date: 2025-01-01" too (a list of fields);
+        # an unknown "Note: ..." without a bullet is prose.
+        bulleted = re.match(r"^\s*[-*+]\s", line) is not None
+        if _field_key(match.group("name"))[0] is not None or bulleted:
+            return "plain", match.group("name").strip(), match.group("value")
     return None
 
 
@@ -296,6 +303,8 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             break
         form, name, value = found
         canonical, partial = _field_key(name)
+        if canonical is None and (len(value) > _MAX_UNKNOWN_VALUE or len(name.split()) > _MAX_UNKNOWN_NAME_WORDS):
+            break  # "**Important:** this proposal depends on ...": prose, where the body begins
         current = _Field(name, value.strip(), index + 1, canonical, partial, form)
         fields.append(current)
         index += 1

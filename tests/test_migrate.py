@@ -855,3 +855,25 @@ def test_any_text_migrates_without_a_traceback(text: str) -> None:
     result = migrate_text(text, "deps/0001-x.md")
     if result.changed:
         assert migrate_text(result.new_text, "deps/0001-x.md").new_text == result.new_text
+
+
+def test_a_list_of_fields_keeps_the_unknown_ones() -> None:
+    text = (
+        "# Title\n\n- Feature Name: `async_drop`\n- Status: Accepted\n- Start Date: 2014-03-11\n"
+        "- RFC PR: [rust-lang/rfcs#1](https://github.com/rust-lang/rfcs/pull/1)\n\n# Summary\n"
+    )
+    assert options_of(text) == {
+        "status": "Approved",
+        "legacy-feature-name": "`async_drop`",
+        "legacy-start-date": "2014-03-11",
+        "legacy-rfc-pr": "[rust-lang/rfcs#1](https://github.com/rust-lang/rfcs/pull/1)",
+    }
+
+
+def test_prose_after_the_header_stays_in_the_body() -> None:
+    prose = "**Important:** this proposal depends on the new runtime, which is itself still being designed " \
+        "and reviewed by the runtime team.\n"
+    text = f"# Title\n\n**Status**: Draft\n**Team**: Runtime\n\n{prose}\n# Summary\n"
+    result = migrate_text(text, "deps/0001-x.md")
+    assert result.options == {"status": "In Progress", "legacy-team": "Runtime"}
+    assert result.new_text.endswith(f"```\n\n{prose}\n# Summary\n")
