@@ -189,7 +189,7 @@ _BULLET = r"(?:[-*+]\s+)?"
 _BOLD_FIELD_RE = re.compile(
     rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\n][^*:\n]*?)\s*(?P<inside>:?)\s*\1\s*(?P<outside>:?)\s*(?P<value>.*)$"
 )
-# Name: value (plain; accepted only for known field names)
+# Name: value (plain: known field names, or any name in a bulleted list of fields)
 _PLAIN_FIELD_RE = re.compile(rf"^\s{{0,3}}{_BULLET}(?P<name>[A-Za-z][A-Za-z ()/&_-]{{0,40}}?)\s*:\s*(?P<value>.*)$")
 # ## Name   (a heading whose text is a known field name; the value follows)
 _HEADING_FIELD_RE = re.compile(r"^\s{0,3}#{2,6}\s+(?P<name>[^#\n]+?)\s*:?\s*#*\s*$")
@@ -214,7 +214,7 @@ class _Field:
     line: int  # 1-based
     canonical: str | None  # the dep-meta option, or None when unknown
     partial: bool = False  # "Replaces (partially)"
-    form: str = "bold"  # bold, plain or heading
+    form: str = "bold"  # bold, plain, heading or table
     #: HTML comments beside the value that are not template text; kept beside the block.
     comments: list[str] = field(default_factory=list)
 
@@ -274,7 +274,8 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
     the first non-blank line is not a field.
     """
     index = start
-    while index < len(lines) and not lines[index].strip():
+    # Blank lines, and comments of their own ("<!-- fill in the fields below -->"), stay put.
+    while index < len(lines) and (not lines[index].strip() or _is_comment_line(lines[index])):
         index += 1
     begin = index
     fields: list[_Field] = []

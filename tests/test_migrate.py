@@ -877,3 +877,11 @@ def test_prose_after_the_header_stays_in_the_body() -> None:
     result = migrate_text(text, "deps/0001-x.md")
     assert result.options == {"status": "In Progress", "legacy-team": "Runtime"}
     assert result.new_text.endswith(f"```\n\n{prose}\n# Summary\n")
+
+
+def test_a_comment_above_the_header_stays_in_place() -> None:
+    text = "# Title\n\n<!-- fill in the fields below -->\n\n**Status**: Draft\n**Authors**: @a\n\n# Summary\n"
+    assert migrate_text(text, "deps/0001-x.md").new_text == (
+        "# Title\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n"
+        "\n<!-- fill in the fields below -->\n\n\n# Summary\n"
+    )
