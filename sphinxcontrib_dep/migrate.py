@@ -1052,13 +1052,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: object = None) -> int:
-    """Migrate, print each file's decisions and the summary; the exit status."""
+    """Migrate, print each file's decisions and the summary; the exit status.
+
+    0: done (or, with ``--check``, nothing would change); 1: with ``--check``, some file
+    would change, or a file could not be read; 2: bad arguments or settings.
+    """
     stream = out or sys.stdout
 
     def say(text: str = "") -> None:
         print(text, file=stream)  # type: ignore[arg-type]
 
-    config = getattr(args, "config", None)
+    # The settings: a DepConfig the caller resolved (``dep`` puts it in ``args.dep_config``),
+    # else [tool.dep] of the nearest pyproject.toml. (``args.config`` may be ``dep``'s own
+    # list of --config KEY=VALUE strings, so only a DepConfig there is taken.)
+    config = next(
+        (c for c in (getattr(args, "dep_config", None), getattr(args, "config", None)) if isinstance(c, DepConfig)),
+        None,
+    )
     if config is None:
         try:
             config = load(Path.cwd())

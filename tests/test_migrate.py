@@ -885,3 +885,17 @@ def test_a_comment_above_the_header_stays_in_place() -> None:
         "# Title\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n"
         "\n<!-- fill in the fields below -->\n\n\n# Summary\n"
     )
+
+
+def test_settings_given_by_the_caller_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "0001-x.md").write_text("# T\n\n**Status**: Draft\n**Category**: CI/CD\n")
+    parser = argparse.ArgumentParser()
+    migrate.add_arguments(parser)
+    for extra in ({"config": ["id_width=4"]}, {"dep_config": DepConfig(categories=["CI/CD"])}):
+        args = parser.parse_args(["0001-x.md"])
+        vars(args).update(extra)
+        out = io.StringIO()
+        assert migrate.run(args, out=out) == 0
+        mapped = "matches no configured category" not in out.getvalue()
+        assert mapped is ("dep_config" in extra)
