@@ -899,3 +899,37 @@ def test_settings_given_by_the_caller_are_used(tmp_path: Path, monkeypatch: pyte
         assert migrate.run(args, out=out) == 0
         mapped = "matches no configured category" not in out.getvalue()
         assert mapped is ("dep_config" in extra)
+
+
+def test_every_kind_of_migrated_value_builds_cleanly(tmp_path: Path) -> None:
+    from conftest import build_in_process, write_project
+
+    legacy = {
+        "deps/0003-old.md": "# Old\n\n**Status**: Replaced\n**Replaced By**: [DEP-0009](0009-new.md) (partially)\n"
+                            "**Authors**: @a\n\n# Summary\n\nOld.\n",
+        "deps/0009-new.md": (
+            "# New\n\n<!-- header -->\n\n- **Status:** [ ] Draft [x] Accepted\n"
+            "- **Authors**: Ryan Olson (@ryanolson), [Ann](https://example.org/ann), jane-doe\n"
+            "- **Sponser / Steward**: @b\n- **Category**: Architecture - CI/CD <!-- ask the board -->\n"
+            "- **Replaces (partially)**: [DEP-0003](0003-old.md), https://github.com/o/r/pull/4\n"
+            "- **Review Date**: Wed, Jul 9 2025\n- **Pull Request**: [#5](https://github.com/o/r/pull/5)\n"
+            "- **Implementation PR / Tracking Issue**:\n  - [#6](https://github.com/o/r/pull/6)\n"
+            "  - https://github.com/o/r/issues/7\n- **Team**: see #runtime\n\n## Summary\n\nNew.\n"
+        ),
+    }
+    migrated = {name: migrate_text(text, name).new_text for name, text in legacy.items()}
+    assert migrated["deps/0009-new.md"].startswith(
+        "# New\n\n```{dep-meta}\n:status: Approved\n"
+        ":authors: Ryan Olson <https://github.com/ryanolson>, Ann <https://example.org/ann>, @jane-doe\n"
+        ":category: Architecture\n:sponsor: @b\n:review-date: 2025-07-09\n"
+        ":replaces: DEP-0003 (partial), https://github.com/o/r/pull/4 (partial)\n"
+        ":pull-request: https://github.com/o/r/pull/5\n"
+        ":implementation: https://github.com/o/r/pull/6, https://github.com/o/r/issues/7\n"
+        ":legacy-category: Architecture - CI/CD\n:legacy-team: \"see #runtime\"\n```\n<!-- ask the board -->\n"
+        "\n<!-- header -->\n\n\n## Summary\n"
+    )
+    root = write_project(tmp_path / "src", migrated)
+    build = build_in_process(root, tmp_path / "out")
+    assert build.warnings == []
+    html = (build.outdir / "deps" / "0009-new.html").read_text(encoding="utf-8")
+    assert "see #runtime" in html and "Architecture - CI/CD" in html
