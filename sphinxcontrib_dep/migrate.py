@@ -1083,6 +1083,13 @@ def run(args: argparse.Namespace, out: object = None) -> int:
     if args.check and (args.in_place or args.output):
         print("dep migrate: --check writes nothing; drop --in-place/--output", file=sys.stderr)
         return 2
+    if args.output is not None:
+        clashes = [path for path, base in discover(args.paths)
+                   if (args.output / path.relative_to(base)).resolve() == path.resolve()]
+        if clashes:
+            print(f"dep migrate: --output {args.output} would overwrite {clashes[0]}; "
+                  "use --in-place to rewrite files where they are", file=sys.stderr)
+            return 2
     summary, files = migrate_paths(args.paths, config)
     writing = bool(args.in_place or args.output is not None)
     bases = {_display(path): (path, base) for path, base in files}

@@ -487,6 +487,13 @@ def test_bad_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: 
     assert "0001-x.md:3: not valid UTF-8 (invalid start byte at byte 17) [dep.encoding]" in out
     with pytest.raises(SystemExit):
         run("--in-place", "--output", "out", "0001-x.md")
+    capsys.readouterr()
+    (tmp_path / "0002-y.md").write_text(LEGACY)
+    assert run("0002-y.md", "--output", ".")[0] == 2
+    assert capsys.readouterr().err == (
+        "dep migrate: --output . would overwrite 0002-y.md; use --in-place to rewrite files where they are\n"
+    )
+    assert (tmp_path / "0002-y.md").read_text() == LEGACY
 
 
 def test_module_runs_on_its_own(tmp_path: Path) -> None:
