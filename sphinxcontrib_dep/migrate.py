@@ -582,6 +582,12 @@ def _people(value: str, ctx: _Context) -> tuple[str | None, str | None]:
             inner = parse_person(named.group(2))
             if inner is not None and inner.handle:
                 text = f"{named.group(1).strip()} <https://github.com/{inner.handle}>"
+        if option == "required-reviewers":
+            # "@a ✅": a review marked with a check (or a cross) is approved (or rejected).
+            marked = re.match(r"^(.*?)\s*(✅|✔️?|☑️?|❌|✖️?)$", text)
+            if marked and marked.group(1):
+                verdict = "rejected" if marked.group(2) in {"❌", "✖", "✖️"} else "approved"
+                text = f"{marked.group(1)} ({verdict})"
         paren = None if _MD_LINK_RE.fullmatch(text) else re.match(r"^(.*?)\s*\(([^()]*)\)$", text)
         if paren and option == "required-reviewers":
             if ReviewStatus.lookup(paren.group(2)) is None:
@@ -962,11 +968,16 @@ class Summary:
 def discover(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     """``(file, base)`` pairs: files as given (base = their folder), folders' ``NNNN-*`` proposals."""
     found: list[tuple[Path, Path]] = []
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found += [(p, path) for p in sorted(path.iterdir()) if p.is_file() and _PROPOSAL_RE.match(p.name)]
+            pairs = [(p, path) for p in sorted(path.iterdir()) if p.is_file() and _PROPOSAL_RE.match(p.name)]
         else:
-            found.append((path, path.parent))
+            pairs = [(path, path.parent)]
+        for file, base in pairs:
+            if file.resolve() not in seen:  # a file named twice is migrated once
+                seen.add(file.resolve())
+                found.append((file, base))
     return found
 
 

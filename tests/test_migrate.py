@@ -245,13 +245,13 @@ def test_people() -> None:
         "**Authors**: [nnshah1](https://github.com/nnshah1) [@kthui](https://github.com/kthui), Jane Doe, "
         "[Ann Lee](https://example.org/ann)\n"
         "**Sponsor**: saturley-hall, [nv-anants], Meenakshi Sharma\n"
-        "**Required Reviewers**: @a (approved), @ai-dynamo/DevOps, Ryan Olson (NVIDIA)\n"
+        "**Required Reviewers**: @a (approved), @ai-dynamo/DevOps, Ryan Olson (NVIDIA), @c ✅, @d ❌\n"
     )
     assert options_of(text) == {
         "status": "In Progress",
         "authors": "@nnshah1, @kthui, Jane Doe, Ann Lee <https://example.org/ann>",
         "sponsor": "@saturley-hall, @nv-anants, Meenakshi Sharma",
-        "required-reviewers": "@a (approved), @ai-dynamo/DevOps",
+        "required-reviewers": "@a (approved), @ai-dynamo/DevOps, @c (approved), @d (rejected)",
         "legacy-required-reviewers": "Ryan Olson (NVIDIA)",
     }
 
@@ -465,7 +465,8 @@ def test_check_in_place_and_check_again(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "0001-x.md"
     path.write_text(LEGACY)
-    assert run("--check", "0001-x.md")[0] == 1
+    code, out = run("--check", "0001-x.md", "0001-x.md", ".")
+    assert (code, out.count("0001-x.md: would be migrated"), out.splitlines()[-1]) == (1, 1, "1 file(s) would change")
     assert path.read_text() == LEGACY
     code, out = run("--in-place", "0001-x.md")
     assert code == 0
