@@ -1,8 +1,8 @@
 """Legacy proposals to ``dep-meta``: read a hand-written header, write the block, keep the body.
 
 A legacy proposal carries its metadata as lines under the title (``**Status**: Draft``,
-``**Status:** Draft``, ``Status: Draft``, ``- **Status**: Draft``) or as small headings
-(``## Status`` followed by the value). :func:`migrate_text` finds that header, reads each
+``**Status:** Draft``, ``Status: Draft``, ``- **Status**: Draft``), as small headings
+(``## Status`` followed by the value) or as a table (``| Status | Draft |``). :func:`migrate_text` finds that header, reads each
 value with the core's parsers (:mod:`.parsing`, :mod:`.model`), and replaces it with one
 ``dep-meta`` block right after the title. Every other byte of the file stays as it was.
 
