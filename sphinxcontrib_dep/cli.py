@@ -1141,8 +1141,8 @@ def cmd_migrate(ctx: Context) -> int:
     migrate = _migrate_module()
     if migrate is None:
         raise CliError("dep migrate is not available in this installation (migrate.py is missing)")
-    # migrate.run reads the resolved settings from args.config: [tool.dep] with --config applied.
-    ctx.args.config = ctx.config
+    # The resolved settings ([tool.dep] with --config applied), where migrate.run looks for them.
+    ctx.args.dep_config = ctx.config
     return int(migrate.run(ctx.args))
 
 

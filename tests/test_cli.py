@@ -681,14 +681,34 @@ def test_init_refuses_a_file_as_the_folder(
 
 
 def test_migrate_is_delegated(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if cli._migrate_module() is None:
-        code, _, err = run(capsys, "migrate")
-        assert code == 2
-        assert "dep migrate is not available" in err
-        pytest.xfail("sphinxcontrib_dep/migrate.py lands with the migrate branch")
-    code, out, _ = run(capsys, "migrate", "--help")
+    legacy = "# Legacy\n\n**Status**: Draft\n\n**Category**: Ops\n\n## Summary\n\nText.\n"
+    path = proj / "deps" / "0003-legacy.md"
+    path.write_text(legacy)
+    code, out, _ = run(capsys, "migrate", "--check", "deps/0003-legacy.md")
+    assert code == 1
+    assert out.startswith("deps/0003-legacy.md: would be migrated")
+    assert path.read_text() == legacy
+    # The settings dep resolved ([tool.dep] and --config) are the ones the migration uses.
+    code, out, _ = run(
+        capsys, "migrate", "--in-place", "deps/0003-legacy.md", "--config", "categories=Ops,Process"
+    )
     assert code == 0
-    assert "usage: dep migrate" in out
+    assert ":category: Ops\n" in path.read_text()
+    code, _, err = run(capsys, "migrate", "deps/missing.md")
+    assert (code, err) == (2, "dep migrate: deps/missing.md: no such file or folder\n")
+    code, out, _ = run(capsys, "migrate", "--help")
+    assert code == 0 and "--in-place" in out
+
+
+def test_migrate_missing_from_the_installation(
+    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "sphinxcontrib_dep.migrate", None)
+    code, _, err = run(capsys, "migrate")
+    assert (code, err) == (
+        2,
+        "dep migrate: dep migrate is not available in this installation (migrate.py is missing)\n",
+    )
 
 
 # --- the pre-commit hook and a scaffolded site that builds ----------------------------------------
