@@ -265,6 +265,8 @@ class Dep:
     docname: str = ""
     #: 1-based line of the ``dep-meta`` directive.
     line: int | None = None
+    #: Canonical option name -> its line, so rules can point at ``:status:`` itself.
+    option_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def id(self, prefix: str = "DEP-", width: int = 4) -> str | None:
         return format_id(self.number, prefix, width) if self.number is not None else None

@@ -87,8 +87,16 @@ _REF_RE = re.compile(r"^(?:[A-Za-z]+[-_ ]?)?0*(\d+)$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
+#: A value that is only a stand-in from the template (``<YYYY-MM-DD>``, ``<@handle>``) means
+#: nothing is given yet; the section rules report it as a placeholder, once.
+STAND_IN_VALUE_RE = re.compile(r"^\\?<(?![a-z][a-z0-9+.-]*:[^\s<>]*>)[^<>]*\\?>$", re.I)
+
+
 def is_empty(value: str | None) -> bool:
-    return value is None or value.strip().casefold() in _EMPTY_VALUES
+    if value is None:
+        return True
+    value = value.strip()
+    return value.casefold() in _EMPTY_VALUES or STAND_IN_VALUE_RE.match(value) is not None
 
 
 def split_list(value: str | None) -> list[str]:
@@ -281,6 +289,8 @@ def parse_meta(
     config = config or DepConfig()
     report = _Reporter(path, line, option_lines or {})
     dep = Dep(title=title, path=path, line=line, template=config.template)
+    for raw_name, option_line in (option_lines or {}).items():
+        dep.option_lines.setdefault(canonical_option(raw_name), option_line)
     seen: dict[str, str | None] = {}
     for raw_name, value in options.items():
         name = canonical_option(raw_name)

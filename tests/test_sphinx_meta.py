@@ -101,6 +101,7 @@ def test_parallel_build_gives_the_same_needs_json(tmp_path: Path) -> None:
         (src / "deps" / f"{number:04d}-extra.md").write_text(
             f"# Extra {number}\n\n```{{dep-meta}}\n:status: Approved\n:authors: @a{number}\n"
             f":replaces: {number - 1}\n:implementation: https://github.com/o/r/pull/{number}\n```\n"
+            + "".join(f"\n## {name}\n\nText.\n" for name in ("Summary", "Motivation", "Proposal", "Alternate Solutions"))
         )
     serial = sphinx_build(src, tmp_path / "serial", builder="needs", check=True)
     parallel = sphinx_build(src, tmp_path / "parallel", "-j", "4", builder="needs", check=True)
