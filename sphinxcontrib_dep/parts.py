@@ -134,7 +134,7 @@ def parse_alternative(block: Block, path: str) -> tuple[Alternative, list[Diagno
         diagnostics.append(
             Diagnostic(Code.ALTERNATIVE, f"dep-alternative{shown} gives no **Reason rejected:**", path, block.line)
         )
-    return alternative, diagnostics
+    return alternative, sorted(diagnostics, key=lambda d: d.line or 0)
 
 
 def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tuple[Phase, list[Diagnostic]]:
@@ -146,7 +146,7 @@ def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tup
     else:
         number, title = -1, block.argument.strip()
         diagnostics.append(
-            Diagnostic(Code.PHASE, f"dep-phase needs a number first: ```{{dep-phase}} 0 {title or 'Title'}```",
+            Diagnostic(Code.PHASE, f"dep-phase needs a number before its title: '0 {title or 'Title'}'",
                        path, block.line)
         )
     # Lines by canonical name too, so a bad work item is reported at its option.

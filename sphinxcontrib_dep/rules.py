@@ -81,6 +81,9 @@ def lifecycle_dot(*, name: str = "lifecycle") -> str:
 # Review
 # --------------------------------------------------------------------------------------
 
+_UNNUMBERED = [s.value for s in Status if s in UNNUMBERED_STATUSES]
+_UNNUMBERED_TEXT = f"{', '.join(_UNNUMBERED[:-1])} and {_UNNUMBERED[-1]}"
+
 #: Reviewer statuses that count towards approval.
 CONSENTING = frozenset({ReviewStatus.APPROVED, ReviewStatus.DEFERRED})
 
@@ -160,8 +163,7 @@ def check_dep(
     if status is not None and status not in UNNUMBERED_STATUSES and dep.number is None:
         report(
             Code.UNNUMBERED,
-            f"a proposal that is {status.value} needs a number; only "
-            f"{', '.join(s.value for s in Status if s in UNNUMBERED_STATUSES)} may stay unnumbered "
+            f"a proposal that is {status.value} needs a number; only {_UNNUMBERED_TEXT} may stay unnumbered "
             "(give the file its number: NNNN-title.md)",
         )
     if status is Status.APPROVED and not approval_met(dep):

@@ -147,7 +147,7 @@ class DepPartDirective(DepDirective):
         if self.source_path().endswith(".rst"):
             body_line = self.content_offset + 1  # docutils: 0-based line of the content
         else:
-            body_line = self.lineno + self.content_offset  # MyST: offset from the fence
+            body_line = self.lineno + 1 + self.content_offset  # MyST: lines after the fence
         while body and not body[0].strip():
             body, body_line = body[1:], body_line + 1
         return parsing.Block(
