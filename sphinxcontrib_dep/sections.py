@@ -155,7 +155,9 @@ def instruction_paragraphs() -> frozenset[str]:
 # --------------------------------------------------------------------------------------
 
 #: ``**[Required]**``, ``**\[Optional \- if not applicable omit\]**`` and the like.
-MARKER_RE = re.compile(r"(?:\*\*)?\\?\[\s*(?:Required|Optional)\b[^\]\n]*\](?:\*\*)?", re.I)
+MARKER_RE = re.compile(
+    r"(?:\*\*)?\\?\[\s*(?:Required|Optional)\s*(?:(?:[,:(–—-]|\\-)[^\]\n]*)?\\?\](?:\*\*)?", re.I
+)
 
 #: ``<Title>``, ``\<numbered subheadings\>``, ``<#>``: a stand-in the author should replace.
 #: Not an autolink (``<https://...>``), a comment, a closing tag, or ``Vec<T>``.
@@ -173,7 +175,7 @@ def _strip_markers(text: str) -> str:
 
 def _stand_ins(text: str) -> list[tuple[int, str]]:
     """Stand-ins in ``text`` (inline code blanked out first), with their offsets."""
-    text = _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    text = _CODE_SPAN_RE.sub(_blank, text)
     found = []
     for match in _STAND_IN_RE.finditer(text):
         inner = match.group(1)
@@ -202,8 +204,17 @@ class _Context:
         return f"in section '{before[-1].text}'"
 
 
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """A match blanked out, its line breaks kept so offsets still give lines."""
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
 def _line_problems(text: str, line: int, context: _Context, path: str) -> Iterator[Diagnostic]:
-    for marker in MARKER_RE.finditer(_CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), text)):
+    text = _COMMENT_RE.sub(_blank, text)
+    for marker in MARKER_RE.finditer(_CODE_SPAN_RE.sub(_blank, text)):
         at = line + text[: marker.start()].count("\n")
         shown = marker.group(0).replace("\\", "")
         yield Diagnostic(Code.PLACEHOLDER, f"template marker {shown!r} left {context.where(at)}", path, at)
