@@ -163,9 +163,16 @@ MARKER_RE = re.compile(
 #: Not an autolink (``<https://...>``), a comment, a closing tag, or ``Vec<T>``.
 _STAND_IN_RE = re.compile(r"(?<![\w<])\\?<(?![a-z][a-z0-9+.-]*:[^\s<>]*>|[/!?\s])([^<>\n]{1,160}?)(?<![\s\\])\\?>", re.I)
 _HTML_TAG_RE = re.compile(r"^[a-z][a-z0-9]*(?:\s+[a-z_:-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*\s*/?$")
-_HTML_TAGS = frozenset(
-    ["a", "abbr", "b", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s", "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul", "video"]
-)
+#: HTML elements (``<title>`` aside: ``<Title>`` is the templates' own stand-in).
+_HTML_TAGS = frozenset((  # noqa: SIM905
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption "
+    "center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset "
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd "
+    "label legend li link main map mark menu meta meter nav noscript object ol optgroup option output p "
+    "param picture pre progress q rp rt ruby s samp script section select slot small source span strong "
+    "style sub summary sup svg table tbody td template textarea tfoot th thead time tr track u ul var "
+    "video wbr"
+).split())
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
 
 

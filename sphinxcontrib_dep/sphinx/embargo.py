@@ -34,7 +34,8 @@ def _escape(path: str) -> str:
 def embargoed_files(srcdir: Path, config: Config) -> list[str]:
     """Source files (relative, ``/``-separated) whose proposal is embargoed."""
     settings = sphinx_config.get(config)
-    suffixes = tuple(config.source_suffix) if config.source_suffix else (".rst", ".md")
+    # MyST adds ``.md`` to ``source_suffix`` only after config-inited: look at both always.
+    suffixes = (".rst", ".md", *(config.source_suffix or ()))
     excluded = Matcher([*config.exclude_patterns, "**/_build", "**/.*"])
     found: list[str] = []
     for folder, dirs, files in os.walk(srcdir):
