@@ -320,26 +320,29 @@ class Found:
 def recognize(scanned: ScannedFile) -> list[Found]:
     """The template sections among a file's headings, in document order, first of each only.
 
-    Sections are the shallowest headings below the title (``##`` in our templates, ``#``
-    in the legacy ones); a sub-section counts only inside its own section, so a
-    "References" under "Proposal" is just a heading. Headings in code are never seen.
+    A section is a heading nested in no other heading but the title, at whatever level
+    (``##`` in our templates, ``#`` in the legacy ones, a mix in some). A sub-section
+    counts inside its own section, or as a later sibling of it (the legacy templates put
+    "Goals" beside "Motivation"); a "References" under "Proposal" is just a heading.
+    Headings in code were never seen by the scanner.
     """
     title = scanned.title
     below = [h for h in scanned.headings if title is None or h.line > title.line]
-    if not below:
-        return []
-    top = min(h.level for h in below)
     found: list[Found] = []
     seen: set[str] = set()
-    parent: Section | None = None
+    ancestors: list[Heading] = []
+    current: Found | None = None  # the section in effect
     for heading in below:
-        if heading.level == top:
+        while ancestors and ancestors[-1].level >= heading.level:
+            ancestors.pop()
+        nested = bool(ancestors)
+        ancestors.append(heading)
+        section = None
+        if current is not None and heading.level >= current.heading.level:
+            section = match_section(heading.text, current.section.name)
+        if section is None and not nested:
             section = match_section(heading.text, None)
-            parent = section
-        elif parent is not None:
-            section = match_section(heading.text, parent.name)
-        else:
-            section = None
+            current = Found(section, heading) if section is not None else None
         if section is not None and section.name not in seen:
             seen.add(section.name)
             found.append(Found(section, heading))

@@ -217,3 +217,35 @@ def test_public_build_leaves_embargoed_proposals_out_entirely(tmp_path: Path) ->
 def test_embargoed_page_is_marked_in_a_project_build(structure) -> None:
     page = (structure[1].outdir / "deps" / "0003-frobnicator-mitigation.html").read_text()
     assert '<span class="dep-badge dep-embargoed">Embargoed</span>' in page
+
+
+def test_parallel_and_incremental_builds_give_the_same_parts(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-structure", src)
+    # Sphinx reads in parallel only beyond five documents: add enough to split the work.
+    for number in range(4, 14):
+        (src / "deps" / f"{number:04d}-extra.md").write_text(
+            f"# Extra {number}\n\n```{{dep-meta}}\n:status: In Progress\n:authors: @a{number}\n```\n\n"
+            f"## Implementation Phases\n\n```{{dep-phase}} 0 First\n:work-items: https://github.com/o/r/issues/{number}\n"
+            f"```\n\n## Alternate Solutions\n\n```{{dep-alternative}} Other {number}\n**Reason rejected:**\n- No\n```\n"
+        )
+    strip = lambda needs: {k: {f: v for f, v in n.items() if f not in {"created", "creator"}} for k, n in needs.items()}  # noqa: E731
+    serial = subprocess.run([sys.executable, "-m", "sphinx", "-b", "needs", "-q", str(src), str(tmp_path / "serial")],
+                            capture_output=True, text=True, check=True)
+    parallel = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "needs", "-q", "-j", "4", str(src), str(tmp_path / "parallel")],
+        capture_output=True, text=True, check=True,
+    )
+    assert serial.stderr == parallel.stderr == ""
+    expected = strip(needs_of(tmp_path / "serial"))
+    assert len([k for k in expected if "-ALT-" in k]) == 13 and "IMPL-0013-PHASE-0-1" in expected
+    assert strip(needs_of(tmp_path / "parallel")) == expected
+    # Touch one proposal and rebuild in place: its parts are read again, nothing doubles.
+    page = src / "deps" / "0001-folder-structure.md"
+    page.write_text(page.read_text() + "\n")
+    again = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "needs", "-q", "-j", "4", str(src), str(tmp_path / "parallel")],
+        capture_output=True, text=True, check=True,
+    )
+    assert again.stderr == ""
+    assert strip(needs_of(tmp_path / "parallel")) == expected

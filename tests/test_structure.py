@@ -157,6 +157,28 @@ def test_legacy_layout_with_level_one_sections_is_recognized() -> None:
     assert names == ["Summary", "Motivation", "Goals", "Non Goals", "Proposal", "Alternate Solutions"]
 
 
+def test_mixed_levels_as_some_legacy_proposals_have_them() -> None:
+    # Summary and Motivation one level below Proposal, Non-goals beside Motivation.
+    body = (
+        "## Summary\n\nText.\n\n## Motivation\n\nText.\n\n## Non-goals\n\nText.\n\n# Proposal\n\n"
+        "## Overview\n\nText.\n\n### Motivation\n\nNested: not the section.\n\n# Alternate Solutions\n\nN/A\n"
+    )
+    text = proposal(body=body)
+    assert lint_lines(text) == []
+    found = sections.recognize(parsing.scan(text, "deps/0001-x.md"))
+    assert [(f.section.name, f.heading.line) for f in found] == [
+        ("Summary", 9), ("Motivation", 13), ("Non Goals", 17), ("Proposal", 21), ("Alternate Solutions", 31),
+    ]
+
+
+def test_sections_nested_in_another_heading_do_not_count() -> None:
+    body = "## Proposal\n\n### Summary\n\n### Motivation\n\nText.\n\n## Alternate Solutions\n\nN/A\n"
+    assert [line.split(": ", 1)[1] for line in lint_lines(proposal(body=body))] == [
+        "missing section 'Summary', which the limited template requires (before 'Proposal') [dep.section_missing]",
+        "missing section 'Motivation', which the limited template requires (before 'Proposal') [dep.section_missing]",
+    ]
+
+
 def test_missing_sections_are_located_before_the_next_one() -> None:
     body = "## Summary\n\nText.\n\n## Proposal\n\nText.\n"
     assert lint_lines(proposal(body=body)) == [
