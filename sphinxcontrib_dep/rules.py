@@ -96,9 +96,9 @@ def pending_reviewers(dep: Dep) -> list[str]:
 
 
 def approval_met(dep: Dep) -> bool:
-    """Whether the approval rule holds: every required reviewer approved or deferred, or a
-    ``:decision:`` records who made the final call."""
-    return bool(dep.decision) or not pending_reviewers(dep)
+    """Whether the approval rule holds: there are required reviewers and every one approved
+    or deferred, or a ``:decision:`` records who made the final call."""
+    return bool(dep.decision) or (bool(dep.reviewers) and not pending_reviewers(dep))
 
 
 def approval_summary(dep: Dep) -> str:
@@ -167,12 +167,19 @@ def check_dep(
             "(give the file its number: NNNN-title.md)",
         )
     if status is Status.APPROVED and not approval_met(dep):
-        report(
-            Code.APPROVAL,
-            f"Approved, but required reviewers have not all approved or deferred: "
-            f"{', '.join(pending_reviewers(dep))}; record who made the final call, and why, in :decision:",
-            "required-reviewers",
-        )
+        if dep.reviewers:
+            report(
+                Code.APPROVAL,
+                f"Approved, but required reviewers have not all approved or deferred: "
+                f"{', '.join(pending_reviewers(dep))}; record who made the final call, and why, in :decision:",
+                "required-reviewers",
+            )
+        else:
+            report(
+                Code.APPROVAL,
+                "Approved without required reviewers; name them in :required-reviewers: "
+                "or record who made the final call, and why, in :decision:",
+            )
     if status is Status.IMPLEMENTED and not dep.implementation:
         report(
             Code.IMPLEMENTATION_MISSING,

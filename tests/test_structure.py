@@ -362,6 +362,13 @@ def test_approved_needs_every_reviewer_or_a_decision() -> None:
     assert check(status=Status.APPROVED, reviewers=pending, decision="The PIC decided: ship it") == []
     deferred = [REVIEWER, Reviewer(Person(handle="kthui"), ReviewStatus.DEFERRED)]
     assert check(status=Status.APPROVED, reviewers=deferred) == []
+    # Nobody approved what has no reviewers: the rule is not met vacuously.
+    assert check(status=Status.APPROVED) == [(
+        Code.APPROVAL,
+        "Approved without required reviewers; name them in :required-reviewers: or record who made the "
+        "final call, and why, in :decision:",
+    )]
+    assert check(status=Status.APPROVED, decision="The lead architect approved it") == []
 
 
 @pytest.mark.parametrize("status", list(Status))

@@ -12,12 +12,20 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, embargo, needs, structure
+from . import config, embargo, events, needs, structure
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
+from .graph import DepGraphDirective
+from .tables import (
+    NODE_VISITORS,
+    DepIndexDirective,
+    DepReviewReportDirective,
+    DepTraceabilityDirective,
+    dep_report,
+)
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 STATIC = Path(__file__).parent / "static"
 
@@ -50,8 +58,21 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # The section rules run on the source text once the page is read, like `dep lint`.
     app.connect("doctree-read", structure.check_sections)
 
+    # Whole-corpus views: placeholders at read time, filled at doctree-resolved.
+    app.add_node(dep_report, **NODE_VISITORS)
+    app.add_directive("dep-index", DepIndexDirective.bound_to(app))
+    app.add_directive("dep-traceability", DepTraceabilityDirective.bound_to(app))
+    app.add_directive("dep-review-report", DepReviewReportDirective.bound_to(app))
+    app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
+    # Default priority (500): the domain holds every proposal by then.
+    app.connect("env-updated", events.on_env_updated)
+    app.connect("env-check-consistency", events.on_check_consistency)
+    app.connect("doctree-resolved", events.on_doctree_resolved)
+    app.connect("build-finished", events.on_build_finished)
+
     app.connect("builder-inited", _add_static)
     app.add_css_file("dep.css")
+    app.add_js_file("dep.js")
 
     return {
         "version": __version__,
