@@ -20,7 +20,7 @@ from typing import Any
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep, Status, Template, normalize_key
-from .parsing import Heading, ScannedFile, _markdown_parser
+from .parsing import STAND_IN_RE, Heading, ScannedFile, _markdown_parser, is_html_tag
 
 
 class Need(enum.Enum):
@@ -159,20 +159,6 @@ MARKER_RE = re.compile(
     r"(?:\*\*)?\\?\[\s*(?:Required|Optional)\s*(?:(?:[,:(–—-]|\\-)[^\]\n]*)?\\?\](?:\*\*)?", re.I
 )
 
-#: ``<Title>``, ``\<numbered subheadings\>``, ``<#>``: a stand-in the author should replace.
-#: Not an autolink (``<https://...>``), a comment, a closing tag, or ``Vec<T>``.
-_STAND_IN_RE = re.compile(r"(?<![\w<])\\?<(?![a-z][a-z0-9+.-]*:[^\s<>]*>|[/!?\s])([^<>\n]{1,160}?)(?<![\s\\])\\?>", re.I)
-_HTML_TAG_RE = re.compile(r"^[a-z][a-z0-9]*(?:\s+[a-z_:-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*\s*/?$")
-#: HTML elements (``<title>`` aside: ``<Title>`` is the templates' own stand-in).
-_HTML_TAGS = frozenset((  # noqa: SIM905
-    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption "
-    "center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset "
-    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd "
-    "label legend li link main map mark menu meta meter nav noscript object ol optgroup option output p "
-    "param picture pre progress q rp rt ruby s samp script section select slot small source span strong "
-    "style sub summary sup svg table tbody td template textarea tfoot th thead time tr track u ul var "
-    "video wbr"
-).split())
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
 
 
@@ -184,9 +170,9 @@ def _stand_ins(text: str) -> list[tuple[int, str]]:
     """Stand-ins in ``text`` (inline code blanked out first), with their offsets."""
     text = _CODE_SPAN_RE.sub(_blank, text)
     found = []
-    for match in _STAND_IN_RE.finditer(text):
+    for match in STAND_IN_RE.finditer(text):
         inner = match.group(1)
-        if _HTML_TAG_RE.match(inner) and inner.split()[0].lower() in _HTML_TAGS:
+        if is_html_tag(inner):
             continue
         found.append((match.start(), f"<{inner.replace(chr(92), '')}>"))
     return found

@@ -145,7 +145,7 @@ def test_templates_in_sphinx(tmp_path: Path) -> None:
 
 def test_sections_are_checked_in_sphinx_at_the_same_lines(tmp_path: Path) -> None:
     text = (
-        "# Title\n\n```{dep-meta}\n:status: Approved\n:authors: @a\n```\n\n## Proposal\n\nText.\n\n"
+        "# Title\n\n```{dep-meta}\n:status: Approved\n:required-reviewers: @a (approved)\n```\n\n## Proposal\n\nText.\n\n"
         "```markdown\n## Summary\n```\n\n## Summary\n\n**[Required]**\n"
     )
     src = write_project(tmp_path / "src", {"deps/0001-x.md": text})
