@@ -370,10 +370,9 @@ def edit_header(loaded: Loaded, changes: dict[str, str | None]) -> str:
 
 def transition_problem(old: Status | None, new: Status) -> str | None:
     """Why the lifecycle graph forbids ``old`` -> ``new`` (``None`` when allowed or unknown)."""
-    check: Callable[[Status, Status], str | None] | None = getattr(rules, "check_transition", None)
-    if check is None or old is None or old is new:
+    if old is None or old is new:
         return None
-    return check(old, new)
+    return rules.check_transition(old, new)
 
 
 def new_problems(ctx: Context, before: Loaded, text: str) -> list[Diagnostic]:
@@ -482,11 +481,6 @@ def since_diagnostics(ctx: Context, result: lint.LintResult, rev: str) -> list[D
         listing = fsutil.git(["diff", "--name-status", "-M", "-z", rev, "--"], top).stdout
     except fsutil.GitError:
         raise CliError(f"--since: {rev!r} is not a revision of this repository") from None
-    if getattr(rules, "check_transition", None) is None:
-        ctx.console.note(
-            "dep lint: the lifecycle graph (rules.check_transition) is not available; --since checks nothing"
-        )
-        return []
     # new path -> old path, for files modified or renamed since rev
     previous: dict[str, str] = {}
     fields = listing.split("\0")

@@ -385,10 +385,6 @@ def test_new_never_writes_outside_deps(
 def test_new_with_the_package_template(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("limited", "complete"):
         (proj / "templates" / f"{name}.md").unlink()
-    try:
-        cli.package_template("limited")
-    except cli.CliError:
-        pytest.xfail("the package templates land with the structure branch")
     code, out, _ = run(capsys, "new", "From the package", "--template", "complete")
     assert code == 0
     assert out == "created deps/0000-from-the-package.md from the package's complete template\n"
@@ -464,19 +460,6 @@ def test_status_refuses_a_move_that_breaks_a_rule(
     assert (proj / "deps" / "0002-beta.md").read_text() == before
 
 
-def _rule_is_there(code: Code, dep: Dep) -> bool:
-    from sphinxcontrib_dep.config import DepConfig
-
-    return any(d.code is code for d in rules.check_dep(dep, DepConfig()))
-
-
-@pytest.mark.xfail(
-    not _rule_is_there(
-        Code.IMPLEMENTATION_MISSING, Dep(number=1, status=Status.IMPLEMENTED, path="deps/0001-x.md")
-    ),
-    reason="the lifecycle rules (rules.check_dep) land with the structure branch",
-    strict=True,
-)
 def test_status_refuses_implemented_without_a_link_with_the_real_rules(
     proj: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -485,11 +468,6 @@ def test_status_refuses_implemented_without_a_link_with_the_real_rules(
     assert "[dep.implementation_missing]" in err
 
 
-@pytest.mark.xfail(
-    not hasattr(rules, "check_transition"),
-    reason="rules.check_transition (the lifecycle graph) lands with the structure branch",
-    strict=True,
-)
 def test_status_uses_the_real_lifecycle_graph(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = proj / "deps" / "0002-beta.md"
     path.write_text(path.read_text().replace("Approved\n", "Implemented\n", 1))
@@ -602,15 +580,6 @@ def test_gate_with_nothing_named(
 # --- init ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def templates(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The package templates, or the stand-in while they have not landed."""
-    try:
-        cli.package_template("limited")
-    except cli.CliError:
-        monkeypatch.setattr(cli, "package_template", lambda name: TEMPLATE)
-
-
 INIT_FILES = [
     ".github/workflows/deps.yml",
     ".pre-commit-config.yaml",
@@ -626,9 +595,7 @@ def _files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
-def test_init_scaffolds_a_repository(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
-) -> None:
+def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, "init", str(tmp_path / "site"))
     assert code == 0
     assert _files(tmp_path / "site") == INIT_FILES
@@ -647,9 +614,7 @@ def test_init_scaffolds_a_repository(
     assert (code, out) == (0, "created deps/0000-first.md from templates/limited.md\n")
 
 
-def test_init_refuses_to_overwrite(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
-) -> None:
+def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "conf.py").write_text("# mine\n")
@@ -660,7 +625,7 @@ def test_init_refuses_to_overwrite(
     assert (site / "conf.py").read_text() == "# mine\n"
 
 
-def test_init_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None) -> None:
+def test_init_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "init", str(tmp_path / "site"), "--dry-run")
     assert code == 0
     assert out.count("--- /dev/null\n") == len(INIT_FILES)
@@ -668,9 +633,7 @@ def test_init_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[str], templa
     assert not (tmp_path / "site").exists()
 
 
-def test_init_refuses_a_file_as_the_folder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
-) -> None:
+def test_init_refuses_a_file_as_the_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "f").write_text("")
     code, _, err = run(capsys, "init", str(tmp_path / "f"))
     assert code == 2
@@ -733,9 +696,7 @@ def test_pre_commit_hook_runs_dep_lint_on_proposals() -> None:
     assert scripts["dep"] == f"{cli.__name__}:main"
 
 
-def test_init_site_builds_with_W_and_lints_clean(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
-) -> None:
+def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from conftest import sphinx_build
 
     site = tmp_path / "site"
@@ -757,9 +718,7 @@ def test_an_unreadable_folder_is_a_message_not_a_traceback(
     assert (code, out, err) == (2, "", "dep gate: deps: Permission denied\n")
 
 
-def test_init_with_another_proposals_folder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], templates: None
-) -> None:
+def test_init_with_another_proposals_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
     assert cli.main(["init", str(site), "--deps-dir", "proposals"]) == 0
     assert (site / "proposals" / "README.md").exists()

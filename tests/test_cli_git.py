@@ -269,11 +269,6 @@ def test_since_outside_git(
     assert (code, err) == (2, "dep lint: --since needs a git work tree\n")
 
 
-@pytest.mark.xfail(
-    not hasattr(rules, "check_transition"),
-    reason="rules.check_transition (the lifecycle graph) lands with the structure branch",
-    strict=True,
-)
 def test_since_with_the_real_lifecycle_graph(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "tag", "base")
     path = repo / "deps" / "0001-one.md"
