@@ -142,6 +142,11 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
         name, url = match.group(1).strip(), match.group(2)
     elif text.lower().startswith(("http://", "https://")):
         name, url = "", text
+    if re.search(r"[<>\[\]]", name):
+        # Markup left in the name (``<b>x</b>``, ``a [b]``): not a person we can show.
+        if report is not None:
+            report(Code.PERSON, f":{option}: cannot read {text!r} as a person", option)
+        return None
     if url is not None:
         profile = GITHUB_PROFILE_RE.match(url)
         if profile:
@@ -152,10 +157,6 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
             return Person(name=name, handle=handle)
         safe = check_url(url, report, option)
         return Person(name=name or (safe or ""), url=safe) if (name or safe) else None
-    if re.search(r"[<>\[\]]", name):
-        if report is not None:
-            report(Code.PERSON, f":{option}: cannot read {text!r} as a person", option)
-        return None
     return Person(name=name)
 
 
@@ -383,7 +384,10 @@ def parse_meta(
     dep.decision = None if is_empty(decision) else (decision or "").strip()
     if "embargoed" in seen:
         flag = (seen["embargoed"] or "").strip().lower()
-        dep.embargoed = flag in {"", "yes", "true", "1", "on"}
+        # Fail closed: a value that is neither yes nor no still keeps the proposal private.
+        dep.embargoed = flag not in {"no", "false", "0", "off"}
+        if flag not in {"", "yes", "true", "1", "on", "no", "false", "0", "off"}:
+            report(Code.VALUE, f":embargoed: {flag!r} is not yes or no; the proposal is kept embargoed", "embargoed")
     return dep, report.diagnostics
 
 
