@@ -592,7 +592,7 @@ def iter_meta_diagnostics(scanned: ScannedFile, config: DepConfig) -> Iterator[D
     """Document-level problems of the header: none, two, or before the title."""
     metas = scanned.blocks_named("dep-meta")
     if not metas:
-        yield Diagnostic(Code.MISSING_META, "no dep-meta block in this proposal", scanned.path, 1)
+        yield Diagnostic(Code.MISSING_META, MISSING_META_MESSAGE, scanned.path, 1)
         return
     for extra in metas[1:]:
         yield Diagnostic(
@@ -608,6 +608,7 @@ def iter_meta_diagnostics(scanned: ScannedFile, config: DepConfig) -> Iterator[D
 
 #: One wording for the Sphinx directive and the command line.
 TITLE_MESSAGE = "dep-meta must come after the document's first heading, which is the proposal's title"
+MISSING_META_MESSAGE = "no dep-meta block in this proposal"
 DUPLICATE_META_MESSAGE = "a second dep-meta in one document (the first is on line {first}); it is ignored"
 
 

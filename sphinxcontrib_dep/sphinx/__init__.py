@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, needs
+from . import config, needs, sources
 from .directives import DepMetaDirective
 from .domain import DepDomain, DepRole
 
@@ -44,6 +44,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-meta", DepMetaDirective.bound_to(app))
 
     app.connect("builder-inited", _add_static)
+    # Undecodable sources become located warnings instead of stopping the build.
+    app.connect("env-before-read-docs", sources.skip_undecodable)
+    app.connect("doctree-read", sources.check_has_meta)
     app.add_css_file("dep.css")
 
     return {

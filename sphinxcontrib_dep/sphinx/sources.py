@@ -1,0 +1,70 @@
+"""Source files the build cannot use as they are: undecodable bytes, proposals without a header.
+
+Sphinx reads each source with a strict decoder, so one file with stray Latin-1 bytes stops
+the whole build with a traceback. These handlers turn such files into located warnings
+with the same wording ``dep lint`` uses, and the rest of the build goes on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .. import parsing
+from ..diagnostics import Code, Diagnostic
+from . import config as sphinx_config
+from .domain import get_domain
+from .logging import emit
+
+_PROPOSAL_NAME_RE = re.compile(r"^\d{4,}-")
+
+
+def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Warn about, and leave out of the build, every document that is not valid text.
+
+    ``env-before-read-docs``: the list may be changed in place. A document left out is
+    also dropped from the project, so no builder asks for its (never read) doctree.
+    """
+    encoding = env.settings.get("input_encoding", "utf-8-sig")
+    for docname in list(docnames):
+        path = env.doc2path(docname)
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            problems = [Diagnostic(Code.ENCODING, f"cannot read: {err.strerror}", str(path))]
+        else:
+            if encoding.replace("_", "-").lower() in {"utf-8", "utf-8-sig", "utf8"}:
+                problems = parsing.decode(data, str(path))[1]
+            else:
+                try:
+                    data.decode(encoding)
+                    problems = []
+                except (UnicodeDecodeError, LookupError) as err:
+                    problems = [Diagnostic(Code.ENCODING, f"cannot decode as {encoding}: {err}", str(path), 1)]
+        if problems:
+            emit(problems, docname)
+            docnames.remove(docname)
+            env.project.docnames.discard(docname)
+
+
+def is_proposal(docname: str, deps_dir: str) -> bool:
+    """A document ``dep lint`` treats as a proposal: ``<deps_dir>/NNNN-*``."""
+    folder, _, name = docname.rpartition("/")
+    # The project root may not be the Sphinx source folder (docs/deps linking ../deps),
+    # so the folder's own name is what is compared.
+    last = deps_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return folder.rsplit("/", 1)[-1] == last and _PROPOSAL_NAME_RE.match(name) is not None
+
+
+def check_has_meta(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: a proposal file whose text holds no ``dep-meta`` gets the lint warning."""
+    env = app.env
+    settings = sphinx_config.get(app.config)
+    docname = env.docname
+    if not is_proposal(docname, settings.deps_dir) or docname in get_domain(env).deps:
+        return
+    path = str(env.doc2path(docname, False)).replace("\\", "/")
+    emit([Diagnostic(Code.MISSING_META, parsing.MISSING_META_MESSAGE, path, 1)], docname)
