@@ -39,6 +39,26 @@ class AnyOptions(dict[str, Any]):
         return True
 
 
+def read_block(block_text: str, lineno: int, path: str) -> tuple[dict[str, int], list[Diagnostic]]:
+    """The line of each option, and why the option block could not be read, from the core.
+
+    A MyST directive's ``block_text`` is its whole fence, which the core scans exactly as
+    ``dep lint`` does; reStructuredText keeps the line-by-line reading.
+    """
+    if not block_text.lstrip().startswith(("`", "~", ":")):
+        return option_lines(block_text, lineno), []
+    blocks = parsing.scan_markdown(block_text, path).blocks
+    if not blocks:
+        return option_lines(block_text, lineno), []
+    shift = lineno - blocks[0].line
+    lines = {name: line + shift for name, line in blocks[0].option_lines.items()}
+    problems = [
+        Diagnostic(d.code, d.message, d.path, (d.line or 0) + shift)
+        for d in parsing.meta_block_problems(blocks[0], path)
+    ]
+    return lines, problems
+
+
 def option_lines(block_text: str, lineno: int) -> dict[str, int]:
     """The source line of each ``:name:`` option, from the directive's own text."""
     found: dict[str, int] = {}
@@ -97,14 +117,20 @@ class DepMetaDirective(DepDirective):
             return []
 
         title = _document_title(self)
-        diagnostics: list[Diagnostic] = []
+        lines, diagnostics = read_block(self.block_text, self.lineno, path)
+        if not self.block_text.lstrip().startswith(("`", "~", ":")):
+            # reStructuredText: docutils has already split the options from the content.
+            body = parsing.Block(self.name, "", {}, {}, list(self.content), self.content_offset + 1, self.lineno)
+            while body.body and not body.body[0].strip():
+                body.body, body.body_line = body.body[1:], body.body_line + 1
+            diagnostics += parsing.meta_block_problems(body, path)
         if title is None:
             diagnostics.append(Diagnostic(Code.TITLE, parsing.TITLE_MESSAGE, path, self.lineno))
         dep, found = parsing.parse_meta(
             {name: value for name, value in self.options.items()},
             path=path,
             line=self.lineno,
-            option_lines=option_lines(self.block_text, self.lineno),
+            option_lines=lines,
             title=title or "",
             config=settings,
         )
