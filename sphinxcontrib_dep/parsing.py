@@ -646,10 +646,13 @@ def iter_meta_diagnostics(scanned: ScannedFile, config: DepConfig) -> Iterator[D
     title = scanned.title
     if title is None or metas[0].line < title.line:
         yield Diagnostic(Code.TITLE, TITLE_MESSAGE, scanned.path, metas[0].line)
+    elif not title.text.strip():
+        yield Diagnostic(Code.TITLE, EMPTY_TITLE_MESSAGE, scanned.path, metas[0].line)
 
 
 #: One wording for the Sphinx directive and the command line.
 TITLE_MESSAGE = "dep-meta must come after the document's first heading, which is the proposal's title"
+EMPTY_TITLE_MESSAGE = "the proposal's title (the document's first heading) is empty"
 MISSING_META_MESSAGE = "no dep-meta block in this proposal"
 DUPLICATE_META_MESSAGE = "a second dep-meta in one document (the first is on line {first}); it is ignored"
 

@@ -126,6 +126,8 @@ class DepMetaDirective(DepDirective):
             diagnostics += parsing.meta_block_problems(body, path)
         if title is None:
             diagnostics.append(Diagnostic(Code.TITLE, parsing.TITLE_MESSAGE, path, self.lineno))
+        elif not title.strip():
+            diagnostics.append(Diagnostic(Code.TITLE, parsing.EMPTY_TITLE_MESSAGE, path, self.lineno))
         dep, found = parsing.parse_meta(
             {name: value for name, value in self.options.items()},
             path=path,
