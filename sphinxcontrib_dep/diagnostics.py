@@ -36,6 +36,7 @@ class Code(enum.Enum):
     TITLE = ("title", "``dep-meta`` before the document's first heading, or no heading at all.")
     MISSING_META = ("missing_meta", "A proposal file without a ``dep-meta`` block.")
     VALUE = ("value", "A value of the wrong shape (a number that is not a number, ...).")
+    RAW_HTML = ("raw_html", "Raw HTML or a link in a proposal that could run script; shown as text (``dep_raw_html``).")
     ENCODING = ("encoding", "A file that is not valid UTF-8, or cannot be read.")
     # --- structure (templates, sections, alternatives, phases) -----------------------
     SECTION_MISSING = ("section_missing", "A section the proposal's template requires is missing.")

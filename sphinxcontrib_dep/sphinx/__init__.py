@@ -47,6 +47,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Undecodable sources become located warnings instead of stopping the build.
     app.connect("env-before-read-docs", sources.skip_undecodable)
     app.connect("doctree-read", sources.check_has_meta)
+    # Proposals arrive as pull requests: their raw HTML is judged before any page shows it.
+    app.add_transform(sources.NeutralizeRawHtml)
     app.add_css_file("dep.css")
 
     return {

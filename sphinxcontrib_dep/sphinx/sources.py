@@ -1,4 +1,4 @@
-"""Source files the build cannot use as they are: undecodable bytes, proposals without a header.
+"""Source files the build cannot use as they are: undecodable bytes, no header, hostile HTML.
 
 Sphinx reads each source with a strict decoder, so one file with stray Latin-1 bytes stops
 the whole build with a traceback. These handlers turn such files into located warnings
@@ -12,8 +12,9 @@ import re
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 
-from .. import parsing
+from .. import parsing, sanitize
 from ..diagnostics import Code, Diagnostic
 from . import config as sphinx_config
 from .domain import get_domain
@@ -43,7 +44,9 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
                     data.decode(encoding)
                     problems = []
                 except (UnicodeDecodeError, LookupError) as err:
-                    problems = [Diagnostic(Code.ENCODING, f"cannot decode as {encoding}: {err}", str(path), 1)]
+                    problems = [
+                        Diagnostic(Code.ENCODING, f"cannot decode as {encoding}: {err}", str(path), 1)
+                    ]
         if problems:
             emit(problems, docname)
             docnames.remove(docname)
@@ -68,3 +71,66 @@ def check_has_meta(app: Sphinx, doctree: nodes.document) -> None:
         return
     path = str(env.doc2path(docname, False)).replace("\\", "/")
     emit([Diagnostic(Code.MISSING_META, parsing.MISSING_META_MESSAGE, path, 1)], docname)
+
+
+def raw_html_problem(fragment: str, mode: str) -> str | None:
+    """Why a proposal's raw HTML is shown as text under ``dep_raw_html = mode`` (``None``: kept)."""
+    return sanitize.raw_html_problem(fragment, mode)
+
+
+#: Link schemes that run script or read local files; markdown-it refuses the same, so a
+#: reStructuredText proposal gets what a MyST one does.
+_SCRIPT_SCHEMES = re.compile(
+    r"^\s*(?:javascript|vbscript|file|data(?!:image/(?:gif|png|jpeg|webp);))\s*:", re.I
+)
+
+
+class NeutralizeRawHtml(SphinxTransform):
+    """In proposals, raw HTML that is not plainly harmless, and script links, become text.
+
+    A transform, so it runs while the document is parsed: before the title reaches the
+    table of contents, the search index or any other page.
+    """
+
+    default_priority = 200
+
+    def apply(self, **kwargs: object) -> None:
+        settings = sphinx_config.get(self.config)
+        docname = self.env.docname
+        if settings.raw_html == "all" or not is_proposal(docname, settings.deps_dir):
+            return
+        path = str(self.env.doc2path(docname, False)).replace("\\", "/")
+        for raw in list(self.document.findall(nodes.raw)):
+            if "html" not in raw.get("format", "").split():
+                continue
+            text = raw.astext()
+            reason = raw_html_problem(text, settings.raw_html)
+            if reason is None:
+                continue
+            line = raw.line or _line_of(raw)
+            emit(
+                [Diagnostic(Code.RAW_HTML, sanitize.RAW_HTML_MESSAGE.format(reason=reason), path, line)],
+                docname,
+            )
+            inline = isinstance(raw.parent, nodes.TextElement)
+            raw.replace_self(nodes.literal(text, text) if inline else nodes.literal_block(text, text))
+        for reference in list(self.document.findall(nodes.reference)):
+            uri = _URL_NOISE_RE.sub("", reference.get("refuri", ""))
+            if _SCRIPT_SCHEMES.match(uri):
+                line = _line_of(reference)
+                emit(
+                    [Diagnostic(Code.URL, f"link {uri[:40]!r} could run script; shown as text", path, line)],
+                    docname,
+                )
+                reference.replace_self(nodes.inline(reference.rawsource, "", *reference.children))
+
+
+_URL_NOISE_RE = re.compile(r"[\t\n\r\x00-\x1f]")
+
+
+def _line_of(node: nodes.Node) -> int | None:
+    while node is not None:
+        if node.line:
+            return int(node.line)
+        node = node.parent
+    return None
