@@ -137,10 +137,15 @@ def raw_html_findings(text: str, path: str) -> list[tuple[int, str]]:
         return [
             (b.line, "\n".join(b.body)) for b in blocks if b.name == "raw" and "html" in b.argument.split()
         ]
-    return _markdown_html(text, 0)
+    return _markdown_html(text, 0, None)
 
 
-def _markdown_html(text: str, offset: int) -> list[tuple[int, str]]:
+def _markdown_html(text: str, offset: int, first: int | None) -> list[tuple[int, str]]:
+    """HTML in ``text``, whose line 1 is line ``offset + 1`` of the file.
+
+    ``first``: in a directive's body MyST places what starts on the body's first line at
+    the directive's own line; the same is done here so both report one line.
+    """
     from . import parsing
 
     found: list[tuple[int, str]] = []
@@ -148,7 +153,7 @@ def _markdown_html(text: str, offset: int) -> list[tuple[int, str]]:
     for token in tokens:
         if not token.map:
             continue
-        line = token.map[0] + 1 + offset
+        line = first if first is not None and token.map[0] == 0 else token.map[0] + 1 + offset
         if token.type == "html_block":
             found.append((line, token.content))
         elif token.type == "inline":
@@ -165,7 +170,7 @@ def _markdown_html(text: str, offset: int) -> list[tuple[int, str]]:
                 if "html" in match.group(2).split() and content.strip():
                     found.append((line, content.strip("\n")))
             else:
-                found += _markdown_html(content, line + used)
+                found += _markdown_html(content, token.map[0] + 1 + offset + used, line)
     return found
 
 
