@@ -113,7 +113,9 @@ class NeutralizeRawHtml(SphinxTransform):
                 docname,
             )
             inline = isinstance(raw.parent, nodes.TextElement)
-            raw.replace_self(nodes.literal(text, text) if inline else nodes.literal_block(text, text))
+            # As plain text: a highlighter would split the markup into tokens no reader could copy.
+            shown = nodes.literal(text, text) if inline else nodes.literal_block(text, text, language="text")
+            raw.replace_self(shown)
         for reference in list(self.document.findall(nodes.reference)):
             uri = _URL_NOISE_RE.sub("", reference.get("refuri", ""))
             if _SCRIPT_SCHEMES.match(uri):
