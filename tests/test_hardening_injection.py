@@ -93,6 +93,21 @@ CLEAN = """\
 See {dep}`1` and {dep}`the <b>hostile</b> one <1>`.
 """
 
+#: Every whole-corpus view, so the payloads go through tables, the graph and deps.json too.
+VIEWS = """
+```{dep-index}
+```
+
+```{dep-traceability}
+```
+
+```{dep-review-report}
+```
+
+```{dep-graph}
+```
+"""
+
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "background"}
 _ACTIVE_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
 _PAYLOAD_RE = re.compile(r"alert\(\d+\)")
@@ -166,7 +181,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory):
         root / "src",
         {"deps/0001-hostile.md": HOSTILE_MD, "deps/0002-clean.md": CLEAN, "deps/0003-hostile-rst.rst": HOSTILE_RST},
         conf=CONF + "needs_build_json = True\n",
-        index=INDEX,
+        index=INDEX + VIEWS,
     )
     return sphinx_build(srcdir, root / "out")
 
@@ -212,6 +227,17 @@ def test_each_refusal_is_a_located_warning(hostile_build) -> None:
     assert any(w.startswith("deps/0003-hostile-rst.rst:13: link 'vbscript:alert(36)' could run script") for w in urls)
     # Every warning is located in a file, at a line.
     assert all(re.match(r"^[\w./-]+:\d+: ", w) for w in warnings), warnings
+
+
+def test_the_views_and_deps_json_carry_the_payloads_as_text(hostile_build) -> None:
+    index = (hostile_build.outdir / "index.html").read_text(encoding="utf-8")
+    assert index.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # index, traceability, review report
+    # The graph is inline SVG: its labels and tooltips hold the title as text.
+    graph = index[index.index("<svg"):index.index("</svg>")]
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt;</text>" in graph
+    assert 'xlink:title="DEP&#45;0001: Title &lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;' in graph
+    data = json.loads((hostile_build.outdir / "deps.json").read_text(encoding="utf-8"))
+    assert "<script>alert(1)</script>" in json.dumps(data, ensure_ascii=False)
 
 
 def test_needs_json_keeps_payloads_as_plain_strings(hostile_build) -> None:
