@@ -12,12 +12,12 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import parsing
 from ..diagnostics import Code, Diagnostic
-from ..model import Dep
-from . import card
+from ..model import Dep, number_from_filename
+from . import card, needs
 from . import config as sphinx_config
-from . import needs
 from .domain import get_domain
 from .logging import emit
+from .sources import is_proposal
 
 
 class AnyOptions(dict[str, Any]):
@@ -141,10 +141,31 @@ class DepMetaDirective(DepDirective):
         domain.add(dep)
         return self.render(dep)
 
+    def yields_number(self, dep: Dep) -> bool:
+        """Whether another proposal file holds this number first, so this one makes no needs.
+
+        Decided from file names alone, which every parallel reader sees the same: the
+        first file by name carrying the number wins, and a ``:number:`` that disagrees
+        with its own file name yields to a file carrying that number. (Left to
+        sphinx-needs, the winner of a duplicate id under ``-j`` is whichever reader
+        finishes first.) The corpus check reports the duplicate, once.
+        """
+        if dep.number is None:
+            return False
+        own = number_from_filename(self.env.docname)
+        deps_dir = self.settings().deps_dir
+        holders = sorted(
+            name for name in self.env.found_docs
+            if name != self.env.docname and is_proposal(name, deps_dir) and number_from_filename(name) == dep.number
+        )
+        return bool(holders) and (own != dep.number or holders[0] < self.env.docname)
+
     def render(self, dep: Dep) -> list[nodes.Node]:
         settings = self.settings()
         need_id = needs.dep_need_id(dep, settings)
         result: list[nodes.Node] = []
+        if self.yields_number(dep):
+            return [card.build(dep, need_id, settings)]
         result += needs.create(
             self, self.app, need_type="dep", need_id=need_id, title=dep.title,
             status=dep.status.value if dep.status else None,
