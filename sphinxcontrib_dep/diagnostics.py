@@ -79,6 +79,12 @@ class Diagnostic:
     line: int | None = None
     severity: Severity = Severity.WARNING
 
+    def __post_init__(self) -> None:
+        # A message quotes values from the proposal; a line break or control character in
+        # one must not start a forged line in a CI log (or rewrite the terminal).
+        if not self.message.isprintable():
+            object.__setattr__(self, "message", printable(self.message))
+
     @property
     def subtype(self) -> str:
         return str(self.code.value)
@@ -89,3 +95,8 @@ class Diagnostic:
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message} [dep.{self.code.value}]"
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (line breaks, ESC, NUL, ...) escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
