@@ -202,3 +202,32 @@ def test_properties_reach_the_parser_paths(tmp_path: Path) -> None:
     text = "".join(["# Title\n", "\n", "```{dep-meta}\n", ":status: Accepted\n", "```\n"])
     dep, _, diagnostics = parsing.parse_file(text, "deps/0001-x.md", CONFIG)
     assert dep is not None and [d.code for d in diagnostics] == [Code.STATUS]
+
+
+LEGACY = [
+    "**Status**: Draft\n", "**Status:** Accepted\n", "- Status: Implemented\n", "| Status | Draft |\n",
+    "|---|---|\n", "**Authors**: @a, Eve <javascript:x>\n", "**Authors**: a\u2028b\n", "**Category**: CI/CD\n",
+    "**Required Reviewers**: @b (✓), @c\n", "**Review Date**: 07/15/2025\n", "**Replaces**: DEP-0002\n",
+    "**Implementation**: https://github.com/a/b/pull/1, javascript:alert(1)\n", "**Decision**: ```x```\n",
+    '**Notes**: "quoted" # not a comment\n', "**Notes**: :status: Approved\n", "**Notes**: ```{dep-meta}\n",
+    "<!-- **Status**: Approved -->\n", "\x00", "\x0b", "\x85",
+]
+legacy_texts = st.lists(st.one_of(st.sampled_from(LEGACY), st.sampled_from(FRAGMENTS), st.text(max_size=10)),
+                        max_size=30).map(lambda parts: "# Title\n\n" + "".join(parts))
+
+
+@SETTINGS
+@given(text=legacy_texts)
+def test_migrate_is_idempotent_and_its_block_reads_back(text: str) -> None:
+    from sphinxcontrib_dep.migrate import migrate_text
+
+    result = migrate_text(text, "deps/0001-x.md")
+    assert migrate_text(result.new_text, "deps/0001-x.md").new_text == result.new_text
+    if result.outcome == "migrated":
+        # A value cannot close the block or smuggle in another option: it reads back as written.
+        metas = parsing.scan(result.new_text, "deps/0001-x.md").blocks_named("dep-meta")
+        # (Markdown reads a NUL byte as U+FFFD, as CommonMark requires.)
+        written = {name: value.replace("\x00", "\ufffd") for name, value in result.options.items()}
+        assert metas and metas[0].options == written and metas[0].problems == []
+    else:
+        assert result.new_text == text
