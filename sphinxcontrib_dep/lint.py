@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import corpus, parsing, rules, sanitize, sections
+from . import corpus, parsing, parts, rules, sanitize, sections
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep
@@ -57,6 +57,7 @@ def lint_text(text: str, path: str, config: DepConfig, *, today: date | None = N
     diagnostics += sanitize.raw_html_diagnostics(text, path, config.raw_html)
     if dep is not None:
         diagnostics += rules.check_dep(dep, config, today=today)
+        diagnostics += parts.parse_parts(scanned, dep, config)
         diagnostics += sections.check_sections(scanned, text, dep, config)
     return dep, diagnostics
 
