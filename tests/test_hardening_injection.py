@@ -53,6 +53,30 @@ In a note: <a href="JaVaScRiPt:alert(21)">click</a> <object data="x" onload=aler
 ```html
 <script>alert(23)</script> in a code block is text, which is fine.
 ```
+
+## Alternate Solutions
+
+```{dep-alternative} Use <script>alert(24)</script> "quotes" *emph*
+**Pros:**
+- Fast <img src=x onerror=alert(25)>, see [x](javascript:alert(26))
+**Cons:**
+- <b onclick="alert(27)">bold</b>
+**Reason rejected:**
+- "><svg onload=alert(28)>
+```
+
+## Implementation Phases
+
+```{dep-phase} 1 Phase <script>alert(29)</script>
+:release-target: 0.4"><script>alert(30)</script>
+:effort: <img src=x onerror=alert(38)>
+:work-items: https://github.com/a/b/issues/1, javascript:alert(39), https://example.com/"onclick="alert(40)
+
+**Supported:**
+- <iframe src=javascript:alert(41)></iframe>
+**Not supported:**
+- [y](vbscript:alert(42))
+```
 """
 
 HOSTILE_RST = """\
@@ -238,6 +262,16 @@ def test_the_views_and_deps_json_carry_the_payloads_as_text(hostile_build) -> No
     assert 'xlink:title="DEP&#45;0001: Title &lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;' in graph
     data = json.loads((hostile_build.outdir / "deps.json").read_text(encoding="utf-8"))
     assert "<script>alert(1)</script>" in json.dumps(data, ensure_ascii=False)
+
+
+def test_alternatives_and_phases_carry_the_payloads_as_text(hostile_build) -> None:
+    page = (hostile_build.outdir / "deps/0001-hostile.html").read_text(encoding="utf-8")
+    for payload in ("alert(24)", "alert(25)", "alert(27)", "alert(28)", "alert(29)", "alert(30)", "alert(41)"):
+        assert payload in page, payload  # shown, as text (no live payload: see above)
+    data = json.loads((hostile_build.outdir / "needs.json").read_text(encoding="utf-8"))
+    needs = next(iter(data["versions"].values()))["needs"]
+    kinds = {need["type"] for need in needs.values()}
+    assert {"alt", "phase"} <= kinds
 
 
 def test_needs_json_keeps_payloads_as_plain_strings(hostile_build) -> None:
