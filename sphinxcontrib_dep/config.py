@@ -15,7 +15,6 @@ from typing import Any
 
 from .model import DEFAULT_CATEGORIES, Template, normalize_key
 
-
 #: What ``dep_raw_html`` may be.
 RAW_HTML_MODES = ("safe", "none", "all")
 
