@@ -15,6 +15,9 @@ from typing import Any
 
 from .model import DEFAULT_CATEGORIES, Template, normalize_key
 
+#: What ``dep_raw_html`` may be.
+RAW_HTML_MODES = ("safe", "none", "all")
+
 
 class ConfigError(ValueError):
     """A setting with a value of the wrong type or range."""
@@ -56,6 +59,11 @@ class DepConfig:
     )
     json_output: bool = _setting(True, "Write ``deps.json`` next to the HTML pages.")
     graph_engine: str = _setting("dot", "Graphviz command used to draw ``dep-graph`` and the lifecycle.")
+    raw_html: str = _setting(
+        "safe",
+        "Raw HTML in proposals: ``safe`` keeps only harmless tags, attributes and links and shows the "
+        "rest as text with a warning; ``none`` shows all of it as text; ``all`` trusts every author.",
+    )
 
     def __post_init__(self) -> None:
         errors = validate(self)
@@ -97,6 +105,8 @@ def validate(config: DepConfig) -> list[str]:
             errors.append(
                 f"dep_default_template must be one of limited, complete, not {config.default_template!r}"
             )
+        if config.raw_html not in RAW_HTML_MODES:
+            errors.append(f"dep_raw_html must be one of {', '.join(RAW_HTML_MODES)}, not {config.raw_html!r}")
         if config.review_window_days < 0 or config.stale_days < 0:
             errors.append("dep_review_window_days and dep_stale_days must not be negative")
         keys = [normalize_key(c) for c in config.categories]

@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, embargo, events, needs, structure
+from . import config, embargo, events, needs, sources, structure
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -71,6 +71,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", events.on_build_finished)
 
     app.connect("builder-inited", _add_static)
+    # Undecodable sources become located warnings instead of stopping the build.
+    app.connect("env-before-read-docs", sources.skip_undecodable)
+    app.connect("doctree-read", sources.check_has_meta)
+    # Proposals arrive as pull requests: their raw HTML is judged before any page shows it.
+    app.add_transform(sources.NeutralizeRawHtml)
     app.add_css_file("dep.css")
     app.add_js_file("dep.js")
 

@@ -12,11 +12,12 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import parsing, parts, rules
 from ..diagnostics import Code, Diagnostic
-from ..model import Dep
+from ..model import Dep, number_from_filename
 from . import card, needs
 from . import config as sphinx_config
 from .domain import get_domain
 from .logging import emit
+from .sources import is_proposal
 
 
 class AnyOptions(dict[str, Any]):
@@ -36,6 +37,26 @@ class AnyOptions(dict[str, Any]):
     def __bool__(self) -> bool:
         # docutils and MyST skip option parsing for an empty (falsy) spec.
         return True
+
+
+def read_block(block_text: str, lineno: int, path: str) -> tuple[dict[str, int], list[Diagnostic]]:
+    """The line of each option, and why the option block could not be read, from the core.
+
+    A MyST directive's ``block_text`` is its whole fence, which the core scans exactly as
+    ``dep lint`` does; reStructuredText keeps the line-by-line reading.
+    """
+    if not block_text.lstrip().startswith(("`", "~", ":")):
+        return option_lines(block_text, lineno), []
+    blocks = parsing.scan_markdown(block_text, path).blocks
+    if not blocks:
+        return option_lines(block_text, lineno), []
+    shift = lineno - blocks[0].line
+    lines = {name: line + shift for name, line in blocks[0].option_lines.items()}
+    problems = [
+        Diagnostic(d.code, d.message, d.path, (d.line or 0) + shift)
+        for d in parsing.meta_block_problems(blocks[0], path)
+    ]
+    return lines, problems
 
 
 def option_lines(block_text: str, lineno: int) -> dict[str, int]:
@@ -96,14 +117,22 @@ class DepMetaDirective(DepDirective):
             return []
 
         title = _document_title(self)
-        diagnostics: list[Diagnostic] = []
+        lines, diagnostics = read_block(self.block_text, self.lineno, path)
+        if not self.block_text.lstrip().startswith(("`", "~", ":")):
+            # reStructuredText: docutils has already split the options from the content.
+            body = parsing.Block(self.name, "", {}, {}, list(self.content), self.content_offset + 1, self.lineno)
+            while body.body and not body.body[0].strip():
+                body.body, body.body_line = body.body[1:], body.body_line + 1
+            diagnostics += parsing.meta_block_problems(body, path)
         if title is None:
             diagnostics.append(Diagnostic(Code.TITLE, parsing.TITLE_MESSAGE, path, self.lineno))
+        elif not title.strip():
+            diagnostics.append(Diagnostic(Code.TITLE, parsing.EMPTY_TITLE_MESSAGE, path, self.lineno))
         dep, found = parsing.parse_meta(
             {name: value for name, value in self.options.items()},
             path=path,
             line=self.lineno,
-            option_lines=option_lines(self.block_text, self.lineno),
+            option_lines=lines,
             title=title or "",
             config=settings,
         )
@@ -113,10 +142,31 @@ class DepMetaDirective(DepDirective):
         domain.add(dep)
         return self.render(dep)
 
+    def yields_number(self, dep: Dep) -> bool:
+        """Whether another proposal file holds this number first, so this one makes no needs.
+
+        Decided from file names alone, which every parallel reader sees the same: the
+        first file by name carrying the number wins, and a ``:number:`` that disagrees
+        with its own file name yields to a file carrying that number. (Left to
+        sphinx-needs, the winner of a duplicate id under ``-j`` is whichever reader
+        finishes first.) The corpus check reports the duplicate, once.
+        """
+        if dep.number is None:
+            return False
+        own = number_from_filename(self.env.docname)
+        deps_dir = self.settings().deps_dir
+        holders = sorted(
+            name for name in self.env.found_docs
+            if name != self.env.docname and is_proposal(name, deps_dir) and number_from_filename(name) == dep.number
+        )
+        return bool(holders) and (own != dep.number or holders[0] < self.env.docname)
+
     def render(self, dep: Dep) -> list[nodes.Node]:
         settings = self.settings()
         need_id = needs.dep_need_id(dep, settings)
         result: list[nodes.Node] = []
+        if self.yields_number(dep):
+            return [card.build(dep, need_id, settings)]
         result += needs.create(
             self, self.app, need_type="dep", need_id=need_id, title=dep.title,
             status=dep.status.value if dep.status else None,
