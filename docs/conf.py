@@ -10,7 +10,7 @@ extensions = ["sphinxcontrib_dep", "sphinxcontrib_dep.sphinx.autodoc"]
 
 html_theme = "furo"
 html_title = f"sphinxcontrib-dep {version}"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "examples"]
 myst_heading_anchors = 3
 html_static_path = ["_static"]
 html_favicon = "_static/logo.svg"

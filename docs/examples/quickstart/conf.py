@@ -1,0 +1,2 @@
+project = "My Project Proposals"
+extensions = ["sphinxcontrib_dep"]

@@ -1,0 +1,94 @@
+"""The docs' examples are test inputs: every snippet the site shows is built here.
+
+Each folder under ``docs/examples/`` that holds a ``deps/`` folder is a Sphinx project
+(its own ``conf.py``/``index.md``, or the minimal ones); the pages show its files with
+``literalinclude``. A docs page that shows a ``dep-*`` snippet inline, where no test
+builds it, fails :func:`test_docs_pages_show_dep_snippets_only_from_examples`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CONF, INDEX, REPO, build_in_process
+
+DOCS = REPO / "docs"
+EXAMPLES = DOCS / "examples"
+PROJECTS = sorted(p.parent for p in EXAMPLES.rglob("deps") if p.is_dir())
+#: Pages written by hand (the generated reference pages contain no snippets).
+PAGES = sorted(
+    p for p in DOCS.rglob("*.md") if not {"examples", "deps", "_build"} & set(p.relative_to(DOCS).parts)
+)
+
+
+def make_project(example: Path, dest: Path) -> Path:
+    shutil.copytree(example, dest)
+    if not (dest / "conf.py").exists():
+        (dest / "conf.py").write_text(CONF)
+    if not (dest / "index.md").exists():
+        (dest / "index.md").write_text(INDEX)
+    return dest
+
+
+def test_there_are_examples() -> None:
+    names = {p.relative_to(EXAMPLES).as_posix() for p in PROJECTS}
+    assert {"quickstart", "tutorial/1-draft", "tutorial/5-superseded"} <= names
+
+
+@pytest.mark.parametrize("example", PROJECTS, ids=lambda p: p.relative_to(EXAMPLES).as_posix())
+def test_example_builds_without_warnings(example: Path, tmp_path: Path) -> None:
+    srcdir = make_project(example, tmp_path / "src")
+    build = build_in_process(srcdir, tmp_path / "out")
+    assert build.warnings == []
+    for source in (srcdir / "deps").glob("*.md"):
+        page = (build.outdir / "deps" / f"{source.stem}.html").read_text()
+        status = re.search(r"^:status: (.+)$", source.read_text(), re.M).group(1)  # type: ignore[union-attr]
+        slug = status.lower().replace(" ", "-")
+        assert f"dep-status-{slug}" in page, f"{source.name}: no {status} badge on its card"
+
+
+_FENCE_RE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+
+
+def inline_dep_snippets(text: str) -> list[int]:
+    """Lines of code blocks (not directives) that show a ``dep-*`` directive."""
+    found: list[int] = []
+    fence: str | None = None
+    is_code = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _FENCE_RE.match(line.strip())
+        if fence is None and match:
+            fence, info = match.group(1), match.group(2).strip()
+            is_code = not info.startswith("{")
+            continue
+        if fence is not None and line.strip() == fence:
+            fence = None
+            continue
+        if fence is not None and is_code and re.search(r"\{dep-[a-z-]+\}|\.\. dep-[a-z-]+::", line):
+            found.append(number)
+    return found
+
+
+def test_docs_pages_show_dep_snippets_only_from_examples() -> None:
+    offenders = {
+        page.relative_to(DOCS).as_posix(): lines
+        for page in PAGES
+        if (lines := inline_dep_snippets(page.read_text()))
+    }
+    assert offenders == {}, "show these with literalinclude from docs/examples/ so a test builds them"
+
+
+def test_the_inline_snippet_check_can_fail() -> None:
+    assert inline_dep_snippets("text\n\n````markdown\n```{dep-meta}\n:status: Draft\n```\n````\n") == [4]
+    assert inline_dep_snippets("```{dep-index}\n```\n") == []
+
+
+def test_quickstart_warning_is_the_one_the_build_gives(tmp_path: Path) -> None:
+    srcdir = make_project(EXAMPLES / "quickstart", tmp_path / "src")
+    proposal = srcdir / "deps" / "0000-webhook-retries.md"
+    proposal.write_text(proposal.read_text().replace(":status: In Progress", ":status: Wip"))
+    build = build_in_process(srcdir, tmp_path / "out")
+    assert build.warnings == (EXAMPLES / "quickstart" / "wip-warning.txt").read_text().splitlines()
