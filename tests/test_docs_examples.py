@@ -92,3 +92,16 @@ def test_quickstart_warning_is_the_one_the_build_gives(tmp_path: Path) -> None:
     proposal.write_text(proposal.read_text().replace(":status: In Progress", ":status: Wip"))
     build = build_in_process(srcdir, tmp_path / "out")
     assert build.warnings == (EXAMPLES / "quickstart" / "wip-warning.txt").read_text().splitlines()
+
+
+def test_readme_shows_a_built_example() -> None:
+    readme = (REPO / "README.md").read_text()
+    example = (EXAMPLES / "readme" / "deps" / "0001-error-propagation.md").read_text()
+    assert f"````markdown\n{example}````" in readme
+
+
+def test_readme_keeps_its_two_commands_first() -> None:
+    lines = (REPO / "README.md").read_text().splitlines()
+    assert lines[2] == "```bash"
+    assert lines[3].startswith("python3 -m pip install nox && python3 -m nox -s docs ")
+    assert lines[4].startswith("python3 -m pip install nox && python3 -m nox -s tests ")
