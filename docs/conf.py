@@ -6,7 +6,11 @@ project = "sphinxcontrib-dep"
 copyright = "2026, sphinxcontrib-dep developers"
 release = version = __version__
 
-extensions = ["sphinxcontrib_dep", "sphinxcontrib_dep.sphinx.autodoc"]
+extensions = [
+    "sphinxcontrib_dep",
+    "sphinxcontrib_dep.sphinx.chart",  # until sphinxcontrib_dep registers it itself
+    "sphinxcontrib_dep.sphinx.autodoc",
+]
 
 html_theme = "furo"
 html_title = f"sphinxcontrib-dep {version}"
