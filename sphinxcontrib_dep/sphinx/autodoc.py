@@ -147,7 +147,12 @@ def setting_default(field: Any) -> Any:
 
 
 class SettingsReference(_ReferenceDirective):
-    """Every setting: ``dep_<name>`` in conf.py and ``<name>`` under ``[tool.dep]``."""
+    """Every setting: ``dep_<name>`` in conf.py and ``<name>`` under ``[tool.dep]``.
+
+    ``:no-index:`` shows them again without making them link targets a second time.
+    """
+
+    option_spec: ClassVar[dict[str, Any]] = {"no-index": directives.flag}
 
     def generate(self, markup: _Markup) -> str:
         self.depends_on(core_config)
@@ -167,7 +172,11 @@ class SettingsReference(_ReferenceDirective):
                 markup.directive(
                     "confval",
                     f"dep_{field.name}",
-                    {"type": markup.literal(str(field.type)), "default": markup.literal(python)},
+                    {
+                        "type": markup.literal(str(field.type)),
+                        "default": markup.literal(python),
+                        **({"no-index": ""} if "no-index" in self.options else {}),
+                    },
                     body,
                     depth=1,
                 )
