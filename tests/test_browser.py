@@ -216,6 +216,19 @@ def check_sidebar_lists_proposals(page: Any) -> None:
         assert title in links, f"the navigation links {title!r}"
 
 
+def check_status_chart(page: Any) -> None:
+    chart = page.locator(".dep-chart")
+    assert chart.count() == 1, "the proposals page shows one status chart"
+    assert chart.is_visible()
+    rows = page.locator(".dep-chart-row")
+    counts = {row.get_attribute("data-status"): int(row.get_attribute("data-count")) for row in rows.all()}
+    assert sum(counts.values()) == len(proposal_titles()), "the chart counts every proposal"
+    for row in rows.all():
+        width = row.locator(".dep-chart-bar").bounding_box()["width"]
+        status, count = row.get_attribute("data-status"), int(row.get_attribute("data-count"))
+        assert (width > 0) is (count > 0), f"the {status} bar is drawn as wide as its count"
+
+
 # --------------------------------------------------------------------------------------
 # tests
 # --------------------------------------------------------------------------------------
@@ -226,6 +239,19 @@ def test_home_page(page: Any, base_url: str) -> None:
     assert page.title().startswith("sphinxcontrib-dep")
     check_sidebar_lists_proposals(page)
     screenshot(page, "home")
+
+
+def test_proposals_page_shows_status_chart(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "proposals.html")
+    check_status_chart(page)
+    screenshot(page, "proposals")
+
+
+def test_chart_check_fails_when_bars_are_not_drawn(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'style="width: [\d.]+%"')
+    open_page(page, base_url, "proposals.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="as wide as its count"):
+        check_status_chart(page)
 
 
 def test_proposal_page_shows_card_and_reviewer_matrix(page: Any, base_url: str) -> None:
