@@ -1,7 +1,7 @@
 """Reference pages generated from the code's own declarations, so the docs cannot drift.
 
 A separate extension (``extensions = ["sphinxcontrib_dep", "sphinxcontrib_dep.sphinx.autodoc"]``)
-offering four directives, each reading one declaration:
+offering directives, each reading one declaration:
 
 * ``dep-settings-reference``: every field of :class:`~sphinxcontrib_dep.config.DepConfig`,
   as a ``confval`` (``dep_<name>`` in conf.py, ``<name>`` in ``[tool.dep]``);
@@ -10,7 +10,8 @@ offering four directives, each reading one declaration:
 * ``dep-directives-reference``: every ``dep-*`` directive registered by the extension, with
   its argument and options (``dep-meta``'s from :data:`~sphinxcontrib_dep.parsing.META_OPTIONS`);
 * ``dep-cli-reference``: ``dep --help`` and the help of every subcommand, from the argparse
-  parser of :mod:`sphinxcontrib_dep.cli`.
+  parser of :mod:`sphinxcontrib_dep.cli`;
+* ``dep-lifecycle-graph``: the allowed status moves, from the rules' transition table.
 
 Each generates markup in the language of the page it is on (MyST or reStructuredText)
 and parses it in place, so the output is made of Sphinx's own objects: ``{confval}`` and
@@ -37,7 +38,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import __version__, diagnostics, parsing
 from .. import config as core_config
 from ..diagnostics import Code
-from ..parsing import META_ALIASES, META_OPTIONS
+from ..parsing import META_ALIASES
 
 #: Our own directives are documentation tools, not part of the proposal format.
 _SELF = __name__
@@ -118,7 +119,7 @@ class _ReferenceDirective(SphinxDirective):
 
     def depends_on(self, *modules: Any) -> None:
         """Reread the page when a module it documents changes (``nox -s docs-live`` too)."""
-        for module in modules:
+        for module in (*modules, importlib.import_module(__name__)):
             self.env.note_dependency(module.__file__)
 
     def run(self) -> list[nodes.Node]:
@@ -245,16 +246,66 @@ def registered_directives() -> Iterator[tuple[str, type]]:
     yield from sorted(found.items())
 
 
+#: Help for options whose directive declares a name but no help (the name still comes from
+#: the code: an option the code drops disappears from the page, a new one shows up bare).
+_OPTION_HELP: dict[str, str] = {
+    "release-target": "When the phase is due to ship: a release or a date.",
+    "effort": "The effort the phase takes: time and people.",
+    "work-items": "Comma-separated issue and pull request URLs that carry the phase's work.",
+    "status": "Comma-separated statuses: show only proposals in these.",
+    "category": "Comma-separated categories: show only proposals in these.",
+}
+
+#: Where a directive that judges its own options (``AnyOptions``) declares them:
+#: directive -> (module, attribute); the attribute maps option (or alias) -> help or canonical name.
+_OPTION_TABLES: dict[str, tuple[str, str]] = {
+    "dep-meta": ("sphinxcontrib_dep.parsing", "META_OPTIONS"),
+    "dep-phase": ("sphinxcontrib_dep.parts", "PHASE_OPTIONS"),
+}
+
+#: Bold labels a directive's body is made of: directive -> (module, attribute).
+_BODY_LABELS: dict[str, tuple[str, str]] = {
+    "dep-alternative": ("sphinxcontrib_dep.parts", "ALTERNATIVE_LABEL_NAMES"),
+    "dep-phase": ("sphinxcontrib_dep.parts", "PHASE_LABEL_NAMES"),
+}
+
+
+def _declared(table: dict[str, tuple[str, str]], name: str) -> Any:
+    if name not in table:
+        return None
+    module, attribute = table[name]
+    try:
+        return getattr(importlib.import_module(module), attribute, None)
+    except ImportError:
+        return None
+
+
 def option_docs(name: str, directive: type) -> dict[str, str]:
-    """Option -> help. ``dep-meta`` judges its options itself (the core's META_OPTIONS);
-    other directives may document theirs in an ``option_docs`` dict, else their
-    ``option_spec`` names them."""
-    if name == "dep-meta":
-        return dict(META_OPTIONS)
-    documented: dict[str, str] = dict(getattr(directive, "option_docs", {}) or {})
-    for option in getattr(directive, "option_spec", None) or {}:
-        documented.setdefault(option, "")
+    """Option -> help, in declaration order.
+
+    ``dep-meta`` judges its options itself: they come from the core's ``META_OPTIONS``
+    (with help); ``dep-phase``'s from ``PHASE_OPTIONS`` (canonical names). Other
+    directives name theirs in ``option_spec`` and may document them in ``option_docs``.
+    """
+    declared = _declared(_OPTION_TABLES, name)
+    documented: dict[str, str] = {}
+    if name == "dep-meta" and declared:
+        return dict(declared)
+    if declared:
+        for canonical in dict.fromkeys(declared.values()):
+            documented[canonical] = _OPTION_HELP.get(canonical, "")
+        return documented
+    documented = dict(getattr(directive, "option_docs", {}) or {})
+    spec = getattr(directive, "option_spec", None) or {}
+    if type(spec) is dict:  # AnyOptions answers every name; it lists none
+        for option in spec:
+            documented.setdefault(option, _OPTION_HELP.get(option, ""))
     return documented
+
+
+def body_labels(name: str) -> str | None:
+    labels = _declared(_BODY_LABELS, name)
+    return str(labels) if labels else None
 
 
 def first_paragraph(text: str | None) -> str:
@@ -294,6 +345,10 @@ class DirectivesReference(_ReferenceDirective):
                     if alias != canonical.replace("-", "_")
                 )
                 body.append(f"Also accepted: {aliases}; and ``_`` in place of ``-`` in every option name.")
+            labels = body_labels(name)
+            if labels:
+                shown = ", ".join(markup.literal(f"**{label.strip()}:**") for label in labels.split(","))
+                body.append(f"Its content is bold labels ({shown}), each followed by a bullet list.")
             if not getattr(directive, "has_content", False):
                 body.append("Takes no content.")
             body += options
@@ -303,6 +358,31 @@ class DirectivesReference(_ReferenceDirective):
                 )
             )
         return "\n\n".join(blocks)
+
+
+# --------------------------------------------------------------------------------------
+# the lifecycle graph
+# --------------------------------------------------------------------------------------
+
+
+class LifecycleGraph(_ReferenceDirective):
+    """The allowed status moves, drawn from the rules' own transition table
+    (:func:`sphinxcontrib_dep.rules.lifecycle_dot`) with ``sphinx.ext.graphviz``."""
+
+    option_spec: ClassVar[dict[str, Any]] = {"caption": directives.unchanged, "alt": directives.unchanged}
+
+    def generate(self, markup: _Markup) -> str:
+        from .. import rules
+
+        self.depends_on(rules)
+        dot = rules.lifecycle_dot()
+        options = {"align": "center"}
+        options["alt"] = self.options.get(
+            "alt", "The lifecycle of a proposal: its statuses and the moves between them"
+        )
+        if "caption" in self.options:
+            options["caption"] = self.options["caption"]
+        return markup.directive("graphviz", "", options, dot.strip(), depth=1)
 
 
 # --------------------------------------------------------------------------------------
@@ -377,4 +457,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-warnings-reference", WarningsReference)
     app.add_directive("dep-directives-reference", DirectivesReference)
     app.add_directive("dep-cli-reference", CliReference)
+    app.add_directive("dep-lifecycle-graph", LifecycleGraph)
+    app.setup_extension("sphinx.ext.graphviz")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
