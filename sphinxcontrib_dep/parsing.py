@@ -281,6 +281,7 @@ def parse_meta(
     config = config or DepConfig()
     report = _Reporter(path, line, option_lines or {})
     dep = Dep(title=title, path=path, line=line, template=config.template)
+    dep.option_lines = {canonical_option(name): number for name, number in (option_lines or {}).items()}
     seen: dict[str, str | None] = {}
     for raw_name, value in options.items():
         name = canonical_option(raw_name)
