@@ -116,7 +116,13 @@ class Errors(list[str]):
     def watch(self, page: Any) -> None:
         page.on("console", lambda msg: msg.type == "error" and self.append(f"console: {msg.text}"))
         page.on("pageerror", lambda exc: self.append(f"exception: {exc}"))
-        page.on("requestfailed", lambda req: self.append(f"failed: {req.url} {req.failure}"))
+        # ERR_ABORTED: a navigation that was cut short (a redirect, a closed tab), not a failure.
+        page.on(
+            "requestfailed",
+            lambda req: (
+                "ERR_ABORTED" not in (req.failure or "") and self.append(f"failed: {req.url} {req.failure}")
+            ),
+        )
         page.on("response", lambda res: res.status >= 400 and self.append(f"HTTP {res.status}: {res.url}"))
 
 
@@ -231,6 +237,67 @@ def check_status_chart(page: Any) -> None:
         assert (width > 0) is (count > 0), f"the {status} bar is drawn as wide as its count"
 
 
+def expected_ids() -> dict[str, str]:
+    """Title -> the id the index shows: ``DEP-0007``, or ``draft`` for an unnumbered draft."""
+    ids = {}
+    for stem, title in proposal_titles().items():
+        number = int(stem[:4])
+        ids[title] = f"DEP-{number:04d}" if number else "draft"
+    return ids
+
+
+def check_index(page: Any) -> None:
+    """The numerical index has one row per proposal: its id, its title (a link) and a badge."""
+    table = page.locator(".dep-index table.dep-index-table").last
+    assert table.count() == 1 and table.is_visible(), "the index shows its numerical table"
+    rows = table.locator("tbody tr")
+    seen = {}
+    for row in rows.all():
+        cells = row.locator("td")
+        title = plain(cells.nth(1).inner_text())
+        badge = row.locator(".dep-badge")
+        assert badge.count() == 1 and badge.is_visible(), f"{title}: a status badge"
+        assert row.locator("a").count() >= 1, f"{title}: a link to the proposal"
+        seen[title] = plain(cells.nth(0).inner_text())
+    assert seen == expected_ids(), "the index lists every proposal once"
+
+
+def traceability_rows(page: Any) -> list[str]:
+    """Ids of the traceability rows a person can see."""
+    rows = page.locator(".dep-traceability table tbody tr")
+    return [plain(row.locator("td").first.inner_text()) for row in rows.all() if row.is_visible()]
+
+
+def check_filter(page: Any) -> None:
+    every = traceability_rows(page)
+    assert len(every) == len(proposal_titles()), "before typing, every proposal is shown"
+    box = page.locator(".dep-filterable input.dep-filter")
+    assert box.is_visible(), "the filter box is shown"
+    box.fill("numbers")
+    assert traceability_rows(page) == ["DEP-0006", "DEP-0007"], "typing narrows the rows"
+    box.fill("numbers superseded")
+    assert traceability_rows(page) == ["DEP-0006"], "every word must match"
+    box.fill("")
+    assert traceability_rows(page) == every, "clearing the box shows every row again"
+
+
+def check_graph(page: Any, base_url: str) -> None:
+    svg = page.locator(".dep-graph svg")
+    assert svg.count() == 1, "the graph page shows one graph"
+    box = svg.bounding_box()
+    assert svg.is_visible() and box is not None and box["width"] > 200 and box["height"] > 200, "it is drawn"
+    links = svg.locator("a")
+    targets = {link.get_attribute("xlink:href") or link.get_attribute("href") for link in links.all()}
+    pages = sorted(t for t in targets if t and t.startswith("deps/"))
+    numbered = [stem for stem in proposal_titles() if int(stem[:4])]
+    assert len(pages) == len(numbered), "every numbered proposal is a node that links to its page"
+    # Clicking a node opens the proposal's page at its card.
+    node = svg.locator('a[*|href^="deps/0007-"]').first
+    node.click()
+    page.wait_for_url("**/deps/0007-*.html#DEP-0007")
+    assert page.locator(".dep-card .dep-id").inner_text().strip() == "DEP-0007"
+
+
 # --------------------------------------------------------------------------------------
 # tests
 # --------------------------------------------------------------------------------------
@@ -243,10 +310,65 @@ def test_home_page(page: Any, base_url: str) -> None:
     screenshot(page, "home")
 
 
-def test_proposals_page_shows_status_chart(page: Any, base_url: str) -> None:
+def test_proposals_page_shows_status_chart_and_index(page: Any, base_url: str) -> None:
     open_page(page, base_url, "proposals.html")
     check_status_chart(page)
-    screenshot(page, "proposals")
+    check_index(page)
+    screenshot(page, "index")
+
+
+def test_index_check_fails_without_badges(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<span class="dep-badge dep-status-deferred">[^<]*</span>')
+    open_page(page, base_url, "proposals.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="a status badge"):
+        check_index(page)
+
+
+def test_index_check_fails_when_a_proposal_is_missing(page: Any, base_url: str) -> None:
+    def doctor(html: str) -> str:
+        # The numerical index is the last table; drop its row of the unnumbered draft.
+        head, _, table = html.rpartition("dep-index-table")
+        return (
+            head + "dep-index-table" + strip(table, r'<tr class="dep-row dep-row-in-progress[^"]*">.*?</tr>')
+        )
+
+    open_page(page, base_url, "proposals.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="every proposal once"):
+        check_index(page)
+
+
+def test_traceability_filter_narrows_rows(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "traceability.html")
+    check_filter(page)
+    page.locator(".dep-filterable input.dep-filter").fill("numbers")
+    screenshot(page, "traceability-filtered")
+
+
+def test_filter_check_fails_without_the_script(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<script src="_static/dep\.js[^"]*"></script>')
+    open_page(page, base_url, "traceability.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="typing narrows the rows"):
+        check_filter(page)
+
+
+def test_graph_is_visible_and_its_nodes_open_proposals(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "graph.html")
+    screenshot(page, "graph")
+    check_graph(page, base_url)
+
+
+def test_graph_check_fails_when_the_graph_is_missing(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r"<svg\b.*?</svg>")
+    open_page(page, base_url, "graph.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="one graph"):
+        check_graph(page, base_url)
+
+
+def test_graph_check_fails_when_nodes_do_not_link(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'xlink:href="deps/[^"]*"')
+    open_page(page, base_url, "graph.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="links to its page"):
+        check_graph(page, base_url)
 
 
 def test_chart_check_fails_when_bars_are_not_drawn(page: Any, base_url: str) -> None:
