@@ -88,7 +88,7 @@ def test_the_inline_snippet_check_can_fail() -> None:
 
 def test_quickstart_warning_is_the_one_the_build_gives(tmp_path: Path) -> None:
     srcdir = make_project(EXAMPLES / "quickstart", tmp_path / "src")
-    proposal = srcdir / "deps" / "0000-webhook-retries.md"
+    proposal = srcdir / "deps" / "0000-retry-failed-webhook-deliveries.md"
     proposal.write_text(proposal.read_text().replace(":status: In Progress", ":status: Wip"))
     build = build_in_process(srcdir, tmp_path / "out")
     assert build.warnings == (EXAMPLES / "quickstart" / "wip-warning.txt").read_text().splitlines()
