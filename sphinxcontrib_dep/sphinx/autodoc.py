@@ -437,7 +437,9 @@ class CliReference(_ReferenceDirective):
         self.depends_on(module)
         prog = self.options.get("prog", "dep")
         parser = find_parser(module)
-        blocks = [markup.code_block(help_text(parser, prog), "text")]
+        # Every part is a section: text before the first heading would land after the
+        # sections, which MyST attaches to the page as it parses them.
+        blocks = [markup.heading(prog, 2), markup.code_block(help_text(parser, prog), "text")]
         for name, sub in subcommands(parser).items():
             blocks.append(markup.heading(f"{prog} {name}", 2))
             description = first_paragraph(sub.description)
