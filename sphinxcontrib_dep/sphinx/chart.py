@@ -133,7 +133,11 @@ def on_env_merge_info(
 
 
 def register(app: Sphinx) -> None:
-    """Register the chart; called by the extension's ``setup``."""
+    """Register the chart; called by the extension's ``setup``. Idempotent, so a conf.py
+    that also lists ``sphinxcontrib_dep.sphinx.chart`` gets no duplicate registrations."""
+    if getattr(app, "_dep_status_chart", False):
+        return
+    app._dep_status_chart = True  # type: ignore[attr-defined]
     app.add_node(dep_status_chart)
     app.add_directive("dep-status-chart", DepStatusChartDirective)
     app.connect("doctree-resolved", on_doctree_resolved)
