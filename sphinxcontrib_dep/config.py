@@ -42,6 +42,11 @@ class DepConfig:
     review_window_days: int = _setting(
         14, "Days a review may take, from ``:review-requested:`` to ``:review-date:``."
     )
+    require_sections_in_drafts: bool = _setting(
+        False,
+        "Require the template's sections in Not Started and In Progress proposals too "
+        "(the process lets a draft be incomplete; placeholders are reported either way).",
+    )
     stale_days: int = _setting(
         180, "A proposal untouched this many days is listed as stale by the review report."
     )

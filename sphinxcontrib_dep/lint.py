@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import corpus, parsing, rules, sections
+from . import corpus, parsing, parts, rules, sections
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep
@@ -56,6 +56,7 @@ def lint_text(text: str, path: str, config: DepConfig, *, today: date | None = N
     dep, scanned, diagnostics = parsing.parse_file(text, path, config)
     if dep is not None:
         diagnostics += rules.check_dep(dep, config, today=today)
+        diagnostics += parts.parse_parts(scanned, dep, config)
         diagnostics += sections.check_sections(scanned, text, dep, config)
     return dep, diagnostics
 

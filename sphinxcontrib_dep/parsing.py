@@ -88,8 +88,46 @@ _REF_RE = re.compile(r"^(?:[A-Za-z]+[-_ ]?)?0*(\d+)$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
+#: ``<Title>``, ``\<numbered subheadings\>``, ``<#>``: a stand-in from the template that the
+#: author should replace. Not an autolink (``<https://...>``), a comment, a closing tag,
+#: ``Vec<T>``, or an HTML element (see :data:`HTML_TAGS`).
+STAND_IN_RE = re.compile(
+    r"(?<![\w<])\\?<(?![a-z][a-z0-9+.-]*:[^\s<>]*>|[/!?\s])([^<>\n]{1,160}?)(?<![\s\\])\\?>", re.I
+)
+_HTML_TAG_RE = re.compile(r"^[a-z][a-z0-9]*(?:[\s/]+[a-z_:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*\s*/?$", re.I)
+#: HTML elements (``<title>`` aside: ``<Title>`` is the templates' own stand-in).
+HTML_TAGS = frozenset((  # noqa: SIM905
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption "
+    "center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset "
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd "
+    "label legend li link main map mark menu meta meter nav noscript object ol optgroup option output p "
+    "param picture pre progress q rp rt ruby s samp script section select slot small source span strong "
+    "style sub summary sup svg table tbody td template textarea tfoot th thead time tr track u ul var "
+    "video wbr"
+).split())
+
+
+def is_html_tag(inner: str) -> bool:
+    """Whether the text between ``<`` and ``>`` is an HTML element rather than a stand-in."""
+    name = re.split(r"[\s/]", inner, maxsplit=1)[0]
+    if name[:1].isupper() and not name.isupper() and name == inner:
+        return False  # ``<Summary>``, ``<Title>``: the templates' way of writing a stand-in
+    return name.lower() in HTML_TAGS and _HTML_TAG_RE.match(inner) is not None
+
+
+def is_stand_in(value: str) -> bool:
+    """A value that is only a template stand-in (``<YYYY-MM-DD>``, ``<@handle>``)."""
+    match = STAND_IN_RE.fullmatch(value.strip())
+    return match is not None and not is_html_tag(match.group(1))
+
+
 def is_empty(value: str | None) -> bool:
-    return value is None or value.strip().casefold() in _EMPTY_VALUES
+    """Nothing given: no value, ``N/A`` and the like, or a stand-in left from the template
+    (the section rules report that as a placeholder, once)."""
+    if value is None:
+        return True
+    value = value.strip()
+    return value.casefold() in _EMPTY_VALUES or is_stand_in(value)
 
 
 def split_list(value: str | None) -> list[str]:
