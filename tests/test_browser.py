@@ -46,6 +46,8 @@ DEPS = REPO / "deps"
 
 #: The proposal whose page the tests look at: it has reviewers in three states.
 PROPOSAL = "deps/0009-sensitive-proposals.html"
+#: The process proposal: two rejected alternatives and two phases.
+PROCESS = "deps/0001-enhancement-proposal-process.html"
 
 
 def _why_no_browser() -> str | None:
@@ -207,6 +209,31 @@ def check_reviewer_matrix(page: Any) -> None:
     assert [b.strip() for b in badges.all_inner_texts()] == ["Approved", "Changes Requested", "Reviewing"]
     for badge in badges.all():
         assert badge.is_visible()
+
+
+def check_alternatives(page: Any) -> None:
+    alternatives = page.locator(".dep-alternative")
+    assert alternatives.count() == 2, "the page shows its two rejected alternatives"
+    titles = [plain(t) for t in page.locator(".dep-alternative .dep-part-title").all_inner_texts()]
+    assert titles == ["Documents in a shared drive", "GitHub issues and discussions only"]
+    for alternative in alternatives.all():
+        assert alternative.is_visible()
+        assert alternative.locator(".dep-badge").is_visible(), "each alternative is badged"
+        for part in (".dep-pros li", ".dep-cons li", ".dep-reason-rejected li"):
+            assert alternative.locator(part).count() >= 1, f"each alternative lists {part}"
+
+
+def check_phases(page: Any) -> None:
+    phases = page.locator(".dep-phase")
+    assert phases.count() == 2, "the page shows its two phases"
+    badges = [b.strip() for b in page.locator(".dep-phase .dep-phase-badge").all_inner_texts()]
+    assert badges == ["Phase 0", "Phase 1"]
+    for phase in phases.all():
+        assert phase.is_visible()
+        assert phase.locator(".dep-field-release-target").first.is_visible(), (
+            "each phase has its release target"
+        )
+        assert phase.locator(".dep-supported li").count() >= 1, "each phase says what it supports"
 
 
 def plain(text: str) -> str:
@@ -385,6 +412,29 @@ def test_proposal_page_shows_card_and_reviewer_matrix(page: Any, base_url: str) 
     check_card(page)
     check_reviewer_matrix(page)
     screenshot(page, "proposal")
+
+
+def test_proposal_page_shows_alternatives_and_phases(page: Any, base_url: str) -> None:
+    open_page(page, base_url, PROCESS)
+    check_alternatives(page)
+    check_phases(page)
+    screenshot(page, "process-proposal")
+
+
+def test_alternatives_check_fails_when_one_is_not_rendered(page: Any, base_url: str) -> None:
+    def doctor(html: str) -> str:
+        return html.replace('class="dep-alternative docutils', 'class="docutils', 1)
+
+    open_page(page, base_url, PROCESS, doctor=doctor)
+    with pytest.raises(AssertionError, match="two rejected alternatives"):
+        check_alternatives(page)
+
+
+def test_phases_check_fails_without_their_lists(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<ul class="dep-supported simple">.*?</ul>')
+    open_page(page, base_url, PROCESS, doctor=doctor)
+    with pytest.raises(AssertionError, match="what it supports"):
+        check_phases(page)
 
 
 def test_card_check_fails_without_the_card(page: Any, base_url: str) -> None:

@@ -148,3 +148,22 @@ def test_headers_shown_on_output_pages_parse_cleanly(name: str) -> None:
         problems += [f"{name}:{line}: {d.format()}" for d in diagnostics]
     assert problems == []
     assert shown or not inline_dep_snippets(page.read_text())
+
+
+#: The tutorial's warnings: file -> (stage, how the stage is broken, file name).
+TUTORIAL_WARNINGS = {
+    "no-sponsor.txt": ("2-under-review", ":sponsor: @carol\n", ""),
+    "approved-too-early.txt": ("3-approved", "@dave (approved)", "@dave (changes requested)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TUTORIAL_WARNINGS))
+def test_tutorial_warnings_are_the_ones_the_build_gives(name: str, tmp_path: Path) -> None:
+    stage, old, new = TUTORIAL_WARNINGS[name]
+    srcdir = make_project(EXAMPLES / "tutorial" / stage, tmp_path / "src")
+    (proposal,) = (srcdir / "deps").glob("*.md")
+    text = proposal.read_text()
+    assert old in text
+    proposal.write_text(text.replace(old, new))
+    build = build_in_process(srcdir, tmp_path / "out")
+    assert build.warnings == (EXAMPLES / "tutorial" / "warnings" / name).read_text().splitlines()
