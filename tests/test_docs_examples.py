@@ -167,3 +167,16 @@ def test_tutorial_warnings_are_the_ones_the_build_gives(name: str, tmp_path: Pat
     proposal.write_text(text.replace(old, new))
     build = build_in_process(srcdir, tmp_path / "out")
     assert build.warnings == (EXAMPLES / "tutorial" / "warnings" / name).read_text().splitlines()
+
+
+def test_the_projects_own_proposals_pass_lint() -> None:
+    """``dep lint`` (the Sphinx-free core) agrees with the -W site build: no problems."""
+    from datetime import date
+
+    from sphinxcontrib_dep import lint
+    from sphinxcontrib_dep.config import DepConfig
+
+    config = DepConfig()
+    result = lint.lint_paths([], REPO, config, today=date(2026, 11, 28))
+    assert len(result.deps) == len(list((REPO / "deps").glob("*.md")))
+    assert [d.format() for d in result.diagnostics] == []
