@@ -93,3 +93,9 @@ def test_examples_are_read_by_subtype(tmp_path: Path) -> None:
         "status": ["x.md:1: bad [dep.status]"],
         "date": ["x.md:2: worse [dep.date]"],
     }
+
+
+def test_examples_skip_warnings_of_other_types(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.toml"
+    cases.write_text('[a]\nwarnings = ["index.md:3: no title [toc.no_title]", "x.md:1: bad [dep.title]"]\n')
+    assert load_examples(cases) == {"title": ["x.md:1: bad [dep.title]"]}

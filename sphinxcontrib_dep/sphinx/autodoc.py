@@ -196,9 +196,9 @@ def load_examples(path: Path) -> dict[str, list[str]]:
     examples: dict[str, list[str]] = {}
     for case in cases.values():
         for line in case.get("warnings", []):
-            subtype = line.rsplit("[dep.", 1)[-1].rstrip("]") if line.endswith("]") else ""
-            if subtype:
-                examples.setdefault(subtype, []).append(line)
+            match = re.search(r"\[dep\.([a-z_]+)\]$", line)
+            if match:
+                examples.setdefault(match.group(1), []).append(line)
     return examples
 
 
