@@ -15,14 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from conftest import REPO
 
 DOCS = REPO / "docs"
 QUICKSTART = DOCS / "quickstart.md"
 EXAMPLE = DOCS / "examples" / "quickstart"
-
-pytest.importorskip("sphinxcontrib_dep.cli", reason="the dep command is not in this checkout yet")
 
 
 def bash_blocks(text: str) -> list[list[str]]:

@@ -99,3 +99,18 @@ def test_examples_skip_warnings_of_other_types(tmp_path: Path) -> None:
     cases = tmp_path / "cases.toml"
     cases.write_text('[a]\nwarnings = ["index.md:3: no title [toc.no_title]", "x.md:1: bad [dep.title]"]\n')
     assert load_examples(cases) == {"title": ["x.md:1: bad [dep.title]"]}
+
+
+def test_cli_reference_shows_every_subcommand(tmp_path: Path) -> None:
+    from sphinxcontrib_dep import cli
+    from sphinxcontrib_dep.sphinx.autodoc import find_parser, subcommands
+
+    src = write_project(tmp_path / "src", {"index.md": "# CLI\n\n```{dep-cli-reference}\n```\n"}, conf=CONF)
+    build = build_in_process(src, tmp_path / "out")
+    assert build.warnings == []
+    text = text_of((build.outdir / "index.html").read_text())
+    names = list(subcommands(find_parser(cli)))
+    assert len(names) >= 8
+    assert text.index("usage: dep [") < min(text.index(f"usage: dep {name}") for name in names)
+    for name in names:
+        assert f"usage: dep {name}" in text, name

@@ -17,8 +17,6 @@ import pytest
 from conftest import CONF, REPO
 from test_docs_newcomer import Shell, bash_blocks
 
-pytest.importorskip("sphinxcontrib_dep.cli", reason="the dep command is not in this checkout yet")
-
 TUTORIAL = REPO / "docs" / "tutorial.md"
 STAGES = REPO / "docs" / "examples" / "tutorial"
 
