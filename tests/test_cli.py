@@ -243,12 +243,11 @@ def test_lint_github_escapes_and_names_files_from_the_repository_root(tmp_path: 
     ctx = cli.Context.__new__(cli.Context)
     ctx.root, ctx.repo = tmp_path / "docs", tmp_path
     diagnostic = Diagnostic(Code.VALUE, "100% wrong,\nreally", "deps/a,b.md", 3)
-    # A Diagnostic escapes its own line breaks (no message spans lines in any output);
-    # the annotation still encodes any that reach it.
+    # A line break in a message is already escaped by Diagnostic (no forged log lines);
+    # the annotation escapes what GitHub's workflow commands need on top.
     assert cli.github_annotation(ctx, diagnostic) == (
         "::warning file=docs/deps/a%2Cb.md,line=3,title=dep.value::100%25 wrong,\\nreally"
     )
-    assert cli._escape_data("a\r\nb") == "a%0D%0Ab"
 
 
 def test_lint_unreadable_input_exits_2(

@@ -196,10 +196,10 @@ def load_examples(path: Path) -> dict[str, list[str]]:
     examples: dict[str, list[str]] = {}
     for case in cases.values():
         for line in case.get("warnings", []):
-            # Only our own lines: a case may also list Sphinx's ([toc.no_title], [myst.*]).
-            subtype = line.rsplit("[dep.", 1)[-1].rstrip("]") if line.endswith("]") and "[dep." in line else ""
-            if subtype:
-                examples.setdefault(subtype, []).append(line)
+            # Only our own warnings: a case may also expect a Sphinx or MyST line.
+            match = re.search(r"\[dep\.(\w+)\]$", line)
+            if match:
+                examples.setdefault(match.group(1), []).append(line)
     return examples
 
 
