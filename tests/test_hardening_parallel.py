@@ -190,6 +190,8 @@ def test_incremental_parallel_rebuild_equals_a_fresh_build(built, tmp_path: Path
     (work / "deps/0020-proposal-20.md").unlink()
     new = proposal(COUNT + 1).replace("```\n\n## Summary", f":replaces: DEP-{COUNT:04d}\n```\n\n## Summary")
     (work / f"deps/{COUNT + 1:04d}-proposal-{COUNT + 1}.md").write_text(new)
+    # A new file that sorts before an unchanged one with its number: it now holds DEP-0008.
+    (work / "deps/0008-aaa-early-twin.md").write_text(proposal(8, title="Early twin"))
 
     build(work, out, "-j", "4")
     fresh = tmp_path / "fresh"
@@ -202,3 +204,4 @@ def test_incremental_parallel_rebuild_equals_a_fresh_build(built, tmp_path: Path
     assert needs["DEP-0003"]["status"] == "Approved"
     assert needs["DEP-0010"]["title"] == "Renamed proposal"
     assert "DEP-0020" not in needs and f"DEP-{COUNT + 1:04d}" in needs
+    assert needs["DEP-0008"]["title"] == "Early twin"

@@ -74,6 +74,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Undecodable sources become located warnings instead of stopping the build.
     app.connect("env-before-read-docs", sources.skip_undecodable)
     app.connect("doctree-read", sources.check_has_meta)
+    # Which of two files with one number holds it depends on both: read both again.
+    app.connect("env-get-outdated", sources.reread_number_twins)
     # Proposals arrive as pull requests: their raw HTML is judged before any page shows it.
     app.add_transform(sources.NeutralizeRawHtml)
     app.add_css_file("dep.css")

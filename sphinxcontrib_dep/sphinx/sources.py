@@ -16,6 +16,7 @@ from sphinx.transforms import SphinxTransform
 
 from .. import parsing, sanitize
 from ..diagnostics import Code, Diagnostic
+from ..model import number_from_filename
 from . import config as sphinx_config
 from .domain import get_domain
 from .logging import emit
@@ -136,3 +137,23 @@ def _line_of(node: nodes.Node) -> int | None:
             return int(node.line)
         node = node.parent
     return None
+
+
+def reread_number_twins(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: proposals sharing a number with one that came, changed or went.
+
+    Which of them holds the number (and its needs) depends on the others, so they are read
+    again; an incremental build then gives what a fresh one does.
+    """
+    deps_dir = sphinx_config.get(app.config).deps_dir
+    touched = {number_from_filename(d) for d in (*added, *changed, *removed) if is_proposal(d, deps_dir)}
+    touched.discard(None)
+    if not touched:
+        return []
+    return sorted(
+        name for name in env.found_docs
+        if name not in added and name not in changed and is_proposal(name, deps_dir)
+        and number_from_filename(name) in touched
+    )
