@@ -38,12 +38,54 @@ STATUS_WEIGHTS: dict[str, int] = {
 CATEGORIES = ("Architecture", "Process", "Guidelines")
 REPORT_DIRECTIVES = ("dep-index", "dep-traceability", "dep-review-report", "dep-graph")
 
-_WORDS = (
-    "request router worker engine cache token stream batch scheduler planner kernel tensor "
-    "memory transfer queue lease etcd gateway frontend backend metric trace error retry "
-    "migration disaggregated prefill decode model runtime container build release policy "
-    "review owner latency throughput budget endpoint client server protocol schema"
-).split()
+_WORDS = tuple(
+    [
+        "request",
+        "router",
+        "worker",
+        "engine",
+        "cache",
+        "token",
+        "stream",
+        "batch",
+        "scheduler",
+        "planner",
+        "kernel",
+        "tensor",
+        "memory",
+        "transfer",
+        "queue",
+        "lease",
+        "etcd",
+        "gateway",
+        "frontend",
+        "backend",
+        "metric",
+        "trace",
+        "error",
+        "retry",
+        "migration",
+        "disaggregated",
+        "prefill",
+        "decode",
+        "model",
+        "runtime",
+        "container",
+        "build",
+        "release",
+        "policy",
+        "review",
+        "owner",
+        "latency",
+        "throughput",
+        "budget",
+        "endpoint",
+        "client",
+        "server",
+        "protocol",
+        "schema",
+    ]
+)
 _PEOPLE = [f"@dev{i:03d}" for i in range(60)] + ["Jane Doe", "Wei Zhang", "Ana Souza", "Omar Haddad"]
 
 
@@ -88,25 +130,34 @@ def draw(n: int, seed: int = 8) -> list[Proposal]:
         title_words = [rng.choice(_WORDS) for _ in range(rng.randint(3, 6))]
         status = rng.choices(statuses, weights)[0]
         reviewed = status not in {"Not Started", "In Progress"}
-        review_state = {"Implemented": "approved", "Approved": "approved", "Rejected": "rejected",
-                        "Deferred": "deferred", "Under Review": "reviewing"}.get(status, "not started")
-        proposals.append(Proposal(
-            number=number,
-            slug="-".join(title_words[:4]),
-            title=" ".join(title_words).title(),
-            status=status,
-            category=rng.choice(CATEGORIES),
-            authors=rng.sample(_PEOPLE, rng.randint(1, 3)),
-            sponsor=rng.choice(_PEOPLE),
-            reviewers=[(p, review_state) for p in rng.sample(_PEOPLE, rng.randint(1, 2))] if reviewed else [],
-            review_date=f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if reviewed else None,
-            alternatives=rng.choice((0, 0, 1, 2, 3)) if rng.random() < 0.35 else 0,
-            phases=rng.randint(1, 3) if rng.random() < 0.25 else 0,
-        ))
+        review_state = {
+            "Implemented": "approved",
+            "Approved": "approved",
+            "Rejected": "rejected",
+            "Deferred": "deferred",
+            "Under Review": "reviewing",
+        }.get(status, "not started")
+        proposals.append(
+            Proposal(
+                number=number,
+                slug="-".join(title_words[:4]),
+                title=" ".join(title_words).title(),
+                status=status,
+                category=rng.choice(CATEGORIES),
+                authors=rng.sample(_PEOPLE, rng.randint(1, 3)),
+                sponsor=rng.choice(_PEOPLE),
+                reviewers=[(p, review_state) for p in rng.sample(_PEOPLE, rng.randint(1, 2))]
+                if reviewed
+                else [],
+                review_date=f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if reviewed else None,
+                alternatives=rng.choice((0, 0, 1, 2, 3)) if rng.random() < 0.35 else 0,
+                phases=rng.randint(1, 3) if rng.random() < 0.25 else 0,
+            )
+        )
     # Supersession: about 10 % superseded, in chains of one to three successors.
     for proposal in proposals:
         if proposal.status in {"Implemented", "Approved"} and rng.random() < 0.13:
-            later = [p for p in proposals[proposal.number:proposal.number + 40] if not p.replaces]
+            later = [p for p in proposals[proposal.number : proposal.number + 40] if not p.replaces]
             if not later:
                 continue
             successor = rng.choice(later)
@@ -129,8 +180,13 @@ def draw(n: int, seed: int = 8) -> list[Proposal]:
 
 
 def _dep_meta(p: Proposal) -> list[str]:
-    lines = ["```{dep-meta}", f":status: {p.status}", f":authors: {', '.join(p.authors)}",
-             f":category: {p.category}", f":sponsor: {p.sponsor}"]
+    lines = [
+        "```{dep-meta}",
+        f":status: {p.status}",
+        f":authors: {', '.join(p.authors)}",
+        f":category: {p.category}",
+        f":sponsor: {p.sponsor}",
+    ]
     if p.reviewers:
         lines.append(":required-reviewers: " + ", ".join(f"{who} ({state})" for who, state in p.reviewers))
     if p.review_date:
@@ -147,8 +203,12 @@ def _dep_meta(p: Proposal) -> list[str]:
 
 
 def _meta_table(p: Proposal) -> list[str]:
-    rows = [("Status", p.status), ("Authors", ", ".join(p.authors)), ("Category", p.category),
-            ("Sponsor", p.sponsor)]
+    rows = [
+        ("Status", p.status),
+        ("Authors", ", ".join(p.authors)),
+        ("Category", p.category),
+        ("Sponsor", p.sponsor),
+    ]
     if p.reviewers:
         rows.append(("Required reviewers", ", ".join(f"{who} ({state})" for who, state in p.reviewers)))
     if p.review_date:
@@ -188,16 +248,31 @@ def _phase(rng: random.Random, index: int, *, directive: bool) -> list[str]:
     title = " ".join(rng.choice(_WORDS) for _ in range(3)).title()
     release = f"v{rng.randint(0, 2)}.{rng.randint(1, 9)}"
     effort = rng.choice(("S", "M", "L", "2 weeks", "1 quarter"))
-    items = ", ".join(f"https://github.com/example/project/issues/{rng.randint(100, 9999)}"
-                      for _ in range(rng.randint(1, 2)))
+    items = ", ".join(
+        f"https://github.com/example/project/issues/{rng.randint(100, 9999)}"
+        for _ in range(rng.randint(1, 2))
+    )
     body: list[str] = []
     for label in ("Supported", "Not supported"):
         body += [f"**{label}:**", "", *_bullets(rng, rng.randint(1, 3)), ""]
     if directive:
-        return [f"```{{dep-phase}} {index} {title}", f":release-target: {release}", f":effort: {effort}",
-                f":work-items: {items}", "", *body[:-1], "```", ""]
-    return [f"### Phase {index}: {title}", "", f"Release target: {release}; effort: {effort}; "
-            f"work items: {items}", "", *body]
+        return [
+            f"```{{dep-phase}} {index} {title}",
+            f":release-target: {release}",
+            f":effort: {effort}",
+            f":work-items: {items}",
+            "",
+            *body[:-1],
+            "```",
+            "",
+        ]
+    return [
+        f"### Phase {index}: {title}",
+        "",
+        f"Release target: {release}; effort: {effort}; work items: {items}",
+        "",
+        *body,
+    ]
 
 
 def render(p: Proposal, *, variant: str, alternatives: bool, phases: bool, seed: int) -> str:
@@ -208,11 +283,26 @@ def render(p: Proposal, *, variant: str, alternatives: bool, phases: bool, seed:
     lines += ["## Motivation", "", _paragraph(rng, 4), "", _paragraph(rng, 3), ""]
     lines += ["### Goals", "", *_bullets(rng, 3), ""]
     lines += ["### Non Goals", "", *_bullets(rng, 2), ""]
-    lines += ["## Proposal", "", _paragraph(rng, 5), "", "```python", "def handle(request):",
-              "    return route(request, retries=3)", "```", "", _paragraph(rng, 3), ""]
+    lines += [
+        "## Proposal",
+        "",
+        _paragraph(rng, 5),
+        "",
+        "```python",
+        "def handle(request):",
+        "    return route(request, retries=3)",
+        "```",
+        "",
+        _paragraph(rng, 3),
+        "",
+    ]
     if p.replaces:
-        lines += ["This proposal replaces " + ", ".join(
-            (f"{{dep}}`{n}`" if dep else f"[DEP-{n:04d}]({_filename_of(n)})") for n in p.replaces) + ".", ""]
+        lines += [
+            "This proposal replaces "
+            + ", ".join((f"{{dep}}`{n}`" if dep else f"[DEP-{n:04d}]({_filename_of(n)})") for n in p.replaces)
+            + ".",
+            "",
+        ]
     if p.phases:
         lines += ["## Implementation Phases", ""]
         for index in range(p.phases):
@@ -232,7 +322,7 @@ def render(p: Proposal, *, variant: str, alternatives: bool, phases: bool, seed:
     return "\n".join(lines).rstrip() + "\n"
 
 
-CONF = '''\
+CONF = """\
 import os
 
 project = "bench"
@@ -244,7 +334,7 @@ suppress_warnings = ["myst.header"]
 html_theme = os.environ.get("DEP_BENCH_THEME", "alabaster")
 if html_theme == "alabaster":
     html_sidebars = {{"**": ["searchbox.html"]}}
-'''
+"""
 
 
 def write_site(
@@ -278,8 +368,11 @@ def write_site(
             listing += [f"## {name}", "", f"```{{{name}}}", "```", ""]
     else:
         listing += ["| Number | Title | Status | Category | Authors |", "|---|---|---|---|---|"]
-        listing += [f"| {p.number} | [{p.title}](deps/{p.filename}) | {p.status} | {p.category} | "
-                    f"{', '.join(p.authors)} |" for p in proposals]
+        listing += [
+            f"| {p.number} | [{p.title}](deps/{p.filename}) | {p.status} | {p.category} | "
+            f"{', '.join(p.authors)} |"
+            for p in proposals
+        ]
     (out / "proposals.md").write_text("\n".join(listing) + "\n")
     files = []
     for p in proposals:
@@ -296,12 +389,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", choices=("dep", "plain"), default="dep")
     parser.add_argument("--alternatives", action="store_true", help="emit dep-alternative blocks")
     parser.add_argument("--phases", action="store_true", help="emit dep-phase blocks")
-    parser.add_argument("--reports", default="", help="comma-separated report directives for the listing page")
+    parser.add_argument(
+        "--reports", default="", help="comma-separated report directives for the listing page"
+    )
     parser.add_argument("--seed", type=int, default=8)
     args = parser.parse_args(argv)
     reports = tuple(r for r in args.reports.split(",") if r)
-    files = write_site(args.out, args.n, variant=args.variant, alternatives=args.alternatives,
-                       phases=args.phases, reports=reports, seed=args.seed)
+    files = write_site(
+        args.out,
+        args.n,
+        variant=args.variant,
+        alternatives=args.alternatives,
+        phases=args.phases,
+        reports=reports,
+        seed=args.seed,
+    )
     size = sum(f.stat().st_size for f in files) / max(len(files), 1)
     print(f"{len(files)} proposals, {size:.0f} bytes on average, in {args.out}")
     return 0

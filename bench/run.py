@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -101,7 +102,9 @@ def run_child(argv: list[str], *, env: dict[str, str], log: Path) -> tuple[float
 
 
 def count_warnings(log: Path) -> int:
-    return sum(1 for line in log.read_text(errors="replace").splitlines() if "WARNING" in line or "ERROR" in line)
+    return sum(
+        1 for line in log.read_text(errors="replace").splitlines() if "WARNING" in line or "ERROR" in line
+    )
 
 
 def sphinx_argv(src: Path, out: Path, *extra: str) -> list[str]:
@@ -178,17 +181,29 @@ class Bench:
         measure.load.append(round(os.getloadavg()[0], 2))
         measure.warnings = max(measure.warnings, warnings)
         if self.verbose:
-            print(f"  {row:<9} N={n:<5} {elapsed:8.2f} s  {peak_kb / 1024:7.0f} MB  load {measure.load[-1]}",
-                  flush=True)
+            print(
+                f"  {row:<9} N={n:<5} {elapsed:8.2f} s  {peak_kb / 1024:7.0f} MB  load {measure.load[-1]}",
+                flush=True,
+            )
 
-    def build(self, row: str, n: int, src: Path, out: Path, *extra: str, theme: str = "alabaster",
-              clean: bool = True) -> None:
+    def build(
+        self,
+        row: str,
+        n: int,
+        src: Path,
+        out: Path,
+        *extra: str,
+        theme: str = "alabaster",
+        clean: bool = True,
+    ) -> None:
         if clean and out.exists():
             shutil.rmtree(out)
         log = self.work / f"{row}-{n}.log"
         elapsed, peak, code = run_child(sphinx_argv(src, out, *extra), env=_env(theme), log=log)
         if code != 0:
-            raise SystemExit(f"{row} N={n}: sphinx-build exited {code}; see {log}:\n{log.read_text()[-3000:]}")
+            raise SystemExit(
+                f"{row} N={n}: sphinx-build exited {code}; see {log}:\n{log.read_text()[-3000:]}"
+            )
         self.record(row, n, elapsed, peak, count_warnings(log))
 
     def task(self, row: str, n: int, name: str, folder: Path) -> None:
@@ -203,8 +218,13 @@ class Bench:
 
     def cli_lint(self, n: int, folder: Path) -> None:
         log = self.work / f"lint-cli-{n}.log"
-        argv = [sys.executable, "-c", "import sys; from sphinxcontrib_dep.cli import main; "
-                "sys.exit(main(sys.argv[1:]))", "lint", str(folder / "deps")]
+        argv = [
+            sys.executable,
+            "-c",
+            "import sys; from sphinxcontrib_dep.cli import main; sys.exit(main(sys.argv[1:]))",
+            "lint",
+            str(folder / "deps"),
+        ]
         elapsed, peak, code = run_child(argv, env=_env(), log=log)
         if code not in (0, 1):
             raise SystemExit(f"dep lint exited {code}:\n{log.read_text()[-3000:]}")
@@ -246,14 +266,18 @@ def run(args: argparse.Namespace) -> dict:
     cli = has_cli()
     started = time.time()
     load_start = os.getloadavg()
-    print(f"directives: {', '.join(sorted(directives))}; reports: {', '.join(reports) or 'none'}; "
-          f"alternatives: {alternatives}; phases: {phases}; dep lint CLI: {cli}", flush=True)
+    print(
+        f"directives: {', '.join(sorted(directives))}; reports: {', '.join(reports) or 'none'}; "
+        f"alternatives: {alternatives}; phases: {phases}; dep lint CLI: {cli}",
+        flush=True,
+    )
 
     def sites(n: int) -> tuple[Path, Path, list[str]]:
         plain, dep = work / f"site-a-{n}", work / f"site-b-{n}"
         generate.write_site(plain, n, variant="plain")
-        files = generate.write_site(dep, n, variant="dep", alternatives=alternatives, phases=phases,
-                                    reports=reports)
+        files = generate.write_site(
+            dep, n, variant="dep", alternatives=alternatives, phases=phases, reports=reports
+        )
         return plain, dep, [f.name for f in files]
 
     def cheap_rows(n: int, dep: Path) -> None:
@@ -294,14 +318,31 @@ def run(args: argparse.Namespace) -> dict:
     result = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seconds": round(time.time() - started, 1),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "load_start": load_start, "load_end": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_start": load_start,
+            "load_end": os.getloadavg(),
+        },
         "versions": versions(),
-        "settings": {"sizes": args.sizes, "scaling_sizes": args.scaling_sizes, "repeat": args.repeat,
-                     "reports": list(reports), "alternatives": alternatives, "phases": phases, "cli": cli},
+        "settings": {
+            "sizes": args.sizes,
+            "scaling_sizes": args.scaling_sizes,
+            "repeat": args.repeat,
+            "reports": list(reports),
+            "alternatives": alternatives,
+            "phases": phases,
+            "cli": cli,
+        },
         "rows": [
-            {**asdict(m), "median": round(m.median, 3), "min": round(min(m.times), 3),
-             "max": round(max(m.times), 3), "peak_mb": round(m.peak_mb, 1)}
+            {
+                **asdict(m),
+                "median": round(m.median, 3),
+                "min": round(min(m.times), 3),
+                "max": round(max(m.times), 3),
+                "peak_mb": round(m.peak_mb, 1),
+            }
             for m in sorted(bench.measures.values(), key=lambda m: (m.n, ROWS.index(m.row)))
         ],
         "ratios": ratios(bench.measures, args.target_n),
@@ -337,9 +378,15 @@ def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str,
             found.setdefault(name, {})[str(n)] = round(value, 3)
 
     for n in sizes:
-        pairs = {"b/a": ("b", "a"), "b-incr/a-incr": ("b-incr", "a-incr"), "lint/floor": ("lint", "floor"),
-                 "b-j2/b": ("b-j2", "b"), "a-j2/a": ("a-j2", "a"), "b-furo/b": ("b-furo", "b"),
-                 "a-furo/a": ("a-furo", "a")}
+        pairs = {
+            "b/a": ("b", "a"),
+            "b-incr/a-incr": ("b-incr", "a-incr"),
+            "lint/floor": ("lint", "floor"),
+            "b-j2/b": ("b-j2", "b"),
+            "a-j2/a": ("a-j2", "a"),
+            "b-furo/b": ("b-furo", "b"),
+            "a-furo/a": ("a-furo", "a"),
+        }
         for name, (top, bottom) in pairs.items():
             t, b = median(top, n), median(bottom, n)
             put(name, n, t / b if t and b else None)
@@ -350,7 +397,7 @@ def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str,
     furo = [(n, measures[("b-furo", n)].median) for n in sizes if ("b-furo", n) in measures]
     if len(furo) >= 2:
         # Exponent k of time ~ N^k between successive sizes: 1 is linear, 2 quadratic.
-        for (n1, t1), (n2, t2) in zip(furo, furo[1:], strict=False):
+        for (n1, t1), (n2, t2) in itertools.pairwise(furo):
             put("furo exponent", n2, math.log(t2 / t1) / math.log(n2 / n1))
         for n, t in furo:
             put("furo ms/doc", n, 1000 * t / n)
@@ -379,8 +426,11 @@ def table(result: dict, target_n: int) -> str:
             f"| {row['row']} | {row['n']} | {row['median']:.3f} | {row['min']:.3f}-{row['max']:.3f} | "
             f"{row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} |"
         )
-    lines += ["", "| ratio | " + " | ".join(f"N={n}" for n in _sizes(result)) + f" | target (N={target_n}) |",
-              "|---|" + "---:|" * (len(_sizes(result)) + 1)]
+    lines += [
+        "",
+        "| ratio | " + " | ".join(f"N={n}" for n in _sizes(result)) + f" | target (N={target_n}) |",
+        "|---|" + "---:|" * (len(_sizes(result)) + 1),
+    ]
     for name, values in result["ratios"].items():
         cells = [f"{values[str(n)]:.2f}" if str(n) in values else "" for n in _sizes(result)]
         target = TARGETS.get(name)
@@ -400,13 +450,20 @@ def _sizes(result: dict) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000", help="sizes that get every row (default 100,1000)")
-    parser.add_argument("--scaling-sizes", default="3000",
-                        help="extra sizes for the lint and furo-scaling rows only (default 3000; '' for none)")
+    parser.add_argument(
+        "--scaling-sizes",
+        default="3000",
+        help="extra sizes for the lint and furo-scaling rows only (default 3000; '' for none)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of every row (default 3)")
     parser.add_argument("--quick", action="store_true", help="N=100 only, once: a minute, for a first look")
     parser.add_argument("--target-n", type=int, default=1000, help="the N the targets are judged at")
-    parser.add_argument("--plain-furo-max", type=int, default=300,
-                        help="largest N for plain Sphinx with furo (its cost grows with N squared)")
+    parser.add_argument(
+        "--plain-furo-max",
+        type=int,
+        default=300,
+        help="largest N for plain Sphinx with furo (its cost grows with N squared)",
+    )
     parser.add_argument("--no-blocks", action="store_true", help="no dep-alternative / dep-phase blocks")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON")
     parser.add_argument("--workdir", type=Path, help="where the sites are built (default: a temp folder)")
