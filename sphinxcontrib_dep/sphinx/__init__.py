@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, needs
+from . import config, navigation, needs
 from .directives import DepMetaDirective
 from .domain import DepDomain, DepRole
 
@@ -44,6 +44,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-meta", DepMetaDirective.bound_to(app))
 
     app.connect("builder-inited", _add_static)
+    # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.
+    app.connect("html-page-context", navigation.on_html_page_context, priority=400)
+    app.connect("env-updated", navigation.forget)
     app.add_css_file("dep.css")
 
     return {
