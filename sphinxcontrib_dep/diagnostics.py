@@ -80,7 +80,7 @@ class Diagnostic:
 
     @property
     def subtype(self) -> str:
-        return self.code.value
+        return str(self.code.value)
 
     def format(self) -> str:
         """``path:line: message [dep.code]``, the shape Sphinx gives warnings."""

@@ -136,9 +136,7 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
     if match := HANDLE_RE.match(text):
         return Person(handle=match.group(1))
     name, url = text, None
-    if match := _MD_LINK_RE.match(text):
-        name, url = match.group(1).strip(), match.group(2)
-    elif match := _ANGLE_RE.match(text):
+    if match := (_MD_LINK_RE.match(text) or _ANGLE_RE.match(text)):
         name, url = match.group(1).strip(), match.group(2)
     elif text.lower().startswith(("http://", "https://")):
         name, url = "", text
@@ -352,9 +350,9 @@ def parse_meta(
     ]
     dep.review_date = parse_date(seen.get("review-date"), report, "review-date")
     dep.review_requested = parse_date(seen.get("review-requested"), report, "review-requested")
-    dep.replaces = [r for item in split_list(seen.get("replaces")) if (r := parse_ref(item, report, "replaces"))]
+    dep.replaces = [ref for item in split_list(seen.get("replaces")) if (ref := parse_ref(item, report, "replaces"))]
     dep.replaced_by = [
-        r for item in split_list(seen.get("replaced-by")) if (r := parse_ref(item, report, "replaced-by"))
+        ref for item in split_list(seen.get("replaced-by")) if (ref := parse_ref(item, report, "replaced-by"))
     ]
     # One URL; split on white space only, as a URL may itself hold commas.
     pull_request_text = seen.get("pull-request")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -50,7 +50,7 @@ class DepDomain(Domain):
     name = "dep"
     label = "Enhancement Proposals"
     data_version = 1
-    initial_data: dict[str, Any] = {"deps": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"deps": {}}
 
     @property
     def deps(self) -> dict[str, Dep]:
