@@ -63,6 +63,7 @@ class Measure:
     row: str
     n: int
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     peak_kb: list[int] = field(default_factory=list)
     load: list[float] = field(default_factory=list)
     warnings: int = 0
@@ -71,6 +72,10 @@ class Measure:
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else 0.0
 
     @property
     def peak_mb(self) -> float:
@@ -90,15 +95,15 @@ def _env(theme: str = "alabaster") -> dict[str, str]:
     return env
 
 
-def run_child(argv: list[str], *, env: dict[str, str], log: Path) -> tuple[float, int, int]:
-    """Run one child; its wall time, its peak RSS in KB (with its own children) and exit code."""
+def run_child(argv: list[str], *, env: dict[str, str], log: Path) -> tuple[float, float, int, int]:
+    """Run one child: wall time, CPU time and peak RSS in KB (with its own children), exit code."""
     with open(log, "w") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, proc.returncode
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
 
 
 def count_warnings(log: Path) -> int:
@@ -111,30 +116,29 @@ def sphinx_argv(src: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "sphinx", "-b", "html", "-q", *extra, str(src), str(out)]
 
 
-def task_floor(folder: Path) -> float:
+def task_floor(folder: Path) -> None:
     """Read and parse every proposal with markdown-it-py (CommonMark): the floor."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for path in sorted((folder / "deps").glob("*.md")):
         md.parse(path.read_text(encoding="utf-8"))
-    return time.perf_counter() - start
+    print(f"seconds={time.perf_counter() - start}\ncpu={time.process_time() - cpu}")
 
 
-def task_lint(folder: Path) -> float:
+def task_lint(folder: Path) -> None:
     """The Sphinx-free lint pipeline over the set, in-process, imports excluded."""
     from sphinxcontrib_dep.config import DepConfig
     from sphinxcontrib_dep.lint import lint_paths
 
     config = DepConfig()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = lint_paths([folder / "deps"], folder, config)
-    elapsed = time.perf_counter() - start
+    print(f"seconds={time.perf_counter() - start}\ncpu={time.process_time() - cpu}")
     print(f"lint: {len(result.files)} files, {len(result.diagnostics)} diagnostics", file=sys.stderr)
     for diagnostic in result.diagnostics[:5]:
         print("WARNING " + diagnostic.format(), file=sys.stderr)
-    return elapsed
 
 
 def has_cli() -> bool:
@@ -173,16 +177,19 @@ class Bench:
         self.verbose = verbose
         self.measures: dict[tuple[str, int], Measure] = {}
 
-    def record(self, row: str, n: int, elapsed: float, peak_kb: int = 0, warnings: int = 0) -> None:
+    def record(
+        self, row: str, n: int, elapsed: float, cpu: float, peak_kb: int = 0, warnings: int = 0
+    ) -> None:
         measure = self.measures.setdefault((row, n), Measure(row, n))
         measure.times.append(elapsed)
+        measure.cpu.append(round(cpu, 3))
         if peak_kb:
             measure.peak_kb.append(peak_kb)
         measure.load.append(round(os.getloadavg()[0], 2))
         measure.warnings = max(measure.warnings, warnings)
         if self.verbose:
             print(
-                f"  {row:<9} N={n:<5} {elapsed:8.2f} s  {peak_kb / 1024:7.0f} MB  load {measure.load[-1]}",
+                f"  {row:<9} N={n:<5} {elapsed:8.2f} s  cpu {cpu:7.2f} s  {peak_kb / 1024:7.0f} MB  load {measure.load[-1]}",
                 flush=True,
             )
 
@@ -199,22 +206,23 @@ class Bench:
         if clean and out.exists():
             shutil.rmtree(out)
         log = self.work / f"{row}-{n}.log"
-        elapsed, peak, code = run_child(sphinx_argv(src, out, *extra), env=_env(theme), log=log)
+        elapsed, cpu, peak, code = run_child(sphinx_argv(src, out, *extra), env=_env(theme), log=log)
         if code != 0:
             raise SystemExit(
                 f"{row} N={n}: sphinx-build exited {code}; see {log}:\n{log.read_text()[-3000:]}"
             )
-        self.record(row, n, elapsed, peak, count_warnings(log))
+        self.record(row, n, elapsed, cpu, peak, count_warnings(log))
 
     def task(self, row: str, n: int, name: str, folder: Path) -> None:
         log = self.work / f"{row}-{n}.log"
         argv = [sys.executable, str(Path(__file__).resolve()), "--task", name, str(folder)]
-        _, peak, code = run_child(argv, env=_env(), log=log)
+        _, _, peak, code = run_child(argv, env=_env(), log=log)
         text = log.read_text()
         if code != 0:
             raise SystemExit(f"{row} N={n}: exited {code}:\n{text[-3000:]}")
         elapsed = float(re.findall(r"^seconds=(\S+)$", text, re.M)[-1])
-        self.record(row, n, elapsed, peak, count_warnings(log))
+        cpu = float(re.findall(r"^cpu=(\S+)$", text, re.M)[-1])
+        self.record(row, n, elapsed, cpu, peak, count_warnings(log))
 
     def cli_lint(self, n: int, folder: Path) -> None:
         log = self.work / f"lint-cli-{n}.log"
@@ -225,10 +233,10 @@ class Bench:
             "lint",
             str(folder / "deps"),
         ]
-        elapsed, peak, code = run_child(argv, env=_env(), log=log)
+        elapsed, cpu, peak, code = run_child(argv, env=_env(), log=log)
         if code not in (0, 1):
             raise SystemExit(f"dep lint exited {code}:\n{log.read_text()[-3000:]}")
-        self.record("lint-cli", n, elapsed, peak, count_warnings(log))
+        self.record("lint-cli", n, elapsed, cpu, peak, count_warnings(log))
 
 
 def change_status(path: Path, old: str, new: str) -> None:
@@ -339,6 +347,7 @@ def run(args: argparse.Namespace) -> dict:
             {
                 **asdict(m),
                 "median": round(m.median, 3),
+                "cpu_median": round(m.cpu_median, 3),
                 "min": round(min(m.times), 3),
                 "max": round(max(m.times), 3),
                 "peak_mb": round(m.peak_mb, 1),
@@ -369,9 +378,9 @@ def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str,
     found: dict[str, dict] = {}
     sizes = sorted({n for _, n in measures})
 
-    def median(row: str, n: int) -> float | None:
+    def median(row: str, n: int, cpu: bool = False) -> float | None:
         m = measures.get((row, n))
-        return m.median if m else None
+        return (m.cpu_median if cpu else m.median) if m else None
 
     def put(name: str, n: int, value: float | None) -> None:
         if value is not None:
@@ -390,6 +399,11 @@ def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str,
         for name, (top, bottom) in pairs.items():
             t, b = median(top, n), median(bottom, n)
             put(name, n, t / b if t and b else None)
+        # The same on CPU seconds, steadier than wall time on a shared machine.
+        for name in ("b/a", "b-incr/a-incr", "lint/floor", "b-furo/b"):
+            top, bottom = pairs[name]
+            t, b = median(top, n, cpu=True), median(bottom, n, cpu=True)
+            put(f"{name} (cpu)", n, t / b if t and b else None)
         ma, mb = measures.get(("a", n)), measures.get(("b", n))
         if ma and mb and ma.peak_mb:
             put("memory b/a", n, mb.peak_mb / ma.peak_mb)
@@ -418,13 +432,13 @@ def table(result: dict, target_n: int) -> str:
         f"toolkit pages: {', '.join(result['settings']['reports']) or 'dep-meta only'}; alternatives "
         f"{result['settings']['alternatives']}; phases {result['settings']['phases']}",
         "",
-        "| row | N | median s | min-max s | peak MB | load | warnings |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| row | N | median s | min-max s | cpu s | peak MB | load | warnings |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in result["rows"]:
         lines.append(
             f"| {row['row']} | {row['n']} | {row['median']:.3f} | {row['min']:.3f}-{row['max']:.3f} | "
-            f"{row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} |"
+            f"{row['cpu_median']:.3f} | {row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} |"
         )
     lines += [
         "",
@@ -433,7 +447,7 @@ def table(result: dict, target_n: int) -> str:
     ]
     for name, values in result["ratios"].items():
         cells = [f"{values[str(n)]:.2f}" if str(n) in values else "" for n in _sizes(result)]
-        target = TARGETS.get(name)
+        target = TARGETS.get(name.removesuffix(" (cpu)"))
         verdict = ""
         if target is not None and str(target_n) in values:
             verdict = f"<= {target} " + ("holds" if values[str(target_n)] <= target else "MISSED")
@@ -473,8 +487,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.task:
         name, folder = args.task
-        seconds = {"floor": task_floor, "lint": task_lint}[name](Path(folder))
-        print(f"seconds={seconds}")
+        {"floor": task_floor, "lint": task_lint}[name](Path(folder))
         return 0
 
     def ints(text: str) -> list[int]:
