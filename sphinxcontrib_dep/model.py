@@ -265,6 +265,12 @@ class Dep:
     docname: str = ""
     #: 1-based line of the ``dep-meta`` directive.
     line: int | None = None
+    #: 1-based line of each option (canonical name, ``replaced-by``), where known.
+    option_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, option: str) -> int | None:
+        """The line of ``option`` if known, else the line of the ``dep-meta`` directive."""
+        return self.option_lines.get(option, self.line)
 
     def id(self, prefix: str = "DEP-", width: int = 4) -> str | None:
         return format_id(self.number, prefix, width) if self.number is not None else None

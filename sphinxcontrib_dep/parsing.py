@@ -12,6 +12,7 @@ Two entry points share one set of value parsers:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -213,11 +214,16 @@ _MONTHS = {
 }
 
 
+_WEEKDAYS = frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+
+
 def guess_date(value: str) -> date | None:
     """Read a date in the common written forms: ISO, ``07/15/2025`` (US), ``Jul 09 2025``,
-    ``July 21, 2025``, ``21 July 2025``, ``2025/07/15``. ``None`` when unsure."""
+    ``July 21, 2025``, ``21 July 2025``, ``2025/07/15``, ``Wed, Jul 9 2025``. ``None`` when unsure."""
     text = value.strip().rstrip(".").replace(",", " ")
     parts = [p for p in re.split(r"[\s/.\-]+", text) if p]
+    if len(parts) == 4 and parts[0].lower().rstrip(".")[:3] in _WEEKDAYS:
+        parts = parts[1:]  # "Wed, Jul 9 2025"
     try:
         if len(parts) == 3 and all(p.isdigit() for p in parts):
             a, b, c = (int(p) for p in parts)
@@ -281,6 +287,7 @@ def parse_meta(
     config = config or DepConfig()
     report = _Reporter(path, line, option_lines or {})
     dep = Dep(title=title, path=path, line=line, template=config.template)
+    dep.option_lines = {canonical_option(name): number for name, number in (option_lines or {}).items()}
     seen: dict[str, str | None] = {}
     for raw_name, value in options.items():
         name = canonical_option(raw_name)
@@ -443,6 +450,23 @@ def _markdown_parser() -> Any:
 _DIRECTIVE_INFO_RE = re.compile(r"^\{([A-Za-z][\w:-]*)\}\s*(.*)$")
 
 
+def unquote(value: str) -> str:
+    """A quoted option value as MyST reads it: ``"a #b"`` -> ``a #b``, ``'it''s'`` -> ``it's``.
+
+    MyST reads directive options as a YAML subset, where a quoted scalar may hold what a
+    plain one cannot (`` #`` would start a comment); the scanner reads them the same way.
+    """
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            return value
+        return loaded if isinstance(loaded, str) else value
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    return value
+
+
 def split_options(lines: list[str], first_line: int) -> tuple[dict[str, str | None], dict[str, int], int]:
     """MyST-style ``:name: value`` lines at the top of a directive body.
 
@@ -457,7 +481,7 @@ def split_options(lines: list[str], first_line: int) -> tuple[dict[str, str | No
         match = re.match(r"^:([^:\s][^:]*?):(?:\s+(.*))?$", text)
         if match:
             current = match.group(1).strip()
-            options[current] = (match.group(2) or "").strip()
+            options[current] = unquote((match.group(2) or "").strip())
             lines_of[current] = first_line + index
             used = index + 1
         elif current is not None and text[:1] in (" ", "\t") and text.strip():

@@ -98,9 +98,12 @@ def test_parallel_build_gives_the_same_needs_json(tmp_path: Path) -> None:
     shutil.copytree(ROOTS / "test-basic", src)
     # Sphinx reads in parallel only beyond five documents: add enough to split the work.
     for number in range(4, 16):
+        # A chain of replacements, written on both sides (a one-sided one is a warning).
+        replaces = f":replaces: {number - 1}\n" if number > 4 else ""
+        replaced_by = f":replaced-by: {number + 1}\n" if number < 15 else ""
         (src / "deps" / f"{number:04d}-extra.md").write_text(
             f"# Extra {number}\n\n```{{dep-meta}}\n:status: Approved\n:authors: @a{number}\n"
-            f":replaces: {number - 1}\n:implementation: https://github.com/o/r/pull/{number}\n```\n"
+            f"{replaces}{replaced_by}:implementation: https://github.com/o/r/pull/{number}\n```\n"
         )
     serial = sphinx_build(src, tmp_path / "serial", builder="needs", check=True)
     parallel = sphinx_build(src, tmp_path / "parallel", "-j", "4", builder="needs", check=True)

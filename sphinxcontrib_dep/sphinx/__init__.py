@@ -12,12 +12,20 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, navigation, needs
+from . import config, events, navigation, needs
 from .directives import DepMetaDirective
 from .domain import DepDomain, DepRole
+from .graph import DepGraphDirective
+from .tables import (
+    NODE_VISITORS,
+    DepIndexDirective,
+    DepReviewReportDirective,
+    DepTraceabilityDirective,
+    dep_report,
+)
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 STATIC = Path(__file__).parent / "static"
 
@@ -43,11 +51,24 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("dep", DepRole())
     app.add_directive("dep-meta", DepMetaDirective.bound_to(app))
 
+    # Whole-corpus views: placeholders at read time, filled at doctree-resolved.
+    app.add_node(dep_report, **NODE_VISITORS)
+    app.add_directive("dep-index", DepIndexDirective.bound_to(app))
+    app.add_directive("dep-traceability", DepTraceabilityDirective.bound_to(app))
+    app.add_directive("dep-review-report", DepReviewReportDirective.bound_to(app))
+    app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
+    # Default priority (500): the domain holds every proposal by then.
+    app.connect("env-updated", events.on_env_updated)
+    app.connect("env-check-consistency", events.on_check_consistency)
+    app.connect("doctree-resolved", events.on_doctree_resolved)
+    app.connect("build-finished", events.on_build_finished)
+
     app.connect("builder-inited", _add_static)
     # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.
     app.connect("html-page-context", navigation.on_html_page_context, priority=400)
     app.connect("env-updated", navigation.forget)
     app.add_css_file("dep.css")
+    app.add_js_file("dep.js")
 
     return {
         "version": __version__,

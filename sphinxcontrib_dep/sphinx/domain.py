@@ -41,6 +41,8 @@ class DepRole(SphinxRole):
         )
         node += nodes.inline(title or target, title or target, classes=["xref", "dep"])
         self.set_source_info(node)
+        # Remembered so the page is rewritten when the proposal's title or status changes.
+        get_domain(self.env).note_reference(self.env.docname, target.strip())
         return [node], []
 
 
@@ -49,24 +51,51 @@ class DepDomain(Domain):
 
     name = "dep"
     label = "Enhancement Proposals"
-    data_version = 1
-    initial_data: ClassVar[dict[str, Any]] = {"deps": {}}
+    data_version = 2
+    initial_data: ClassVar[dict[str, Any]] = {"deps": {}, "pages": {}, "refs": {}, "snapshot": {}}
 
     @property
     def deps(self) -> dict[str, Dep]:
         """docname -> the proposal that document holds."""
         return self.data["deps"]
 
+    @property
+    def pages(self) -> dict[str, set[str]]:
+        """docname -> the whole-corpus directives on it (``index``, ``graph``, ...)."""
+        return self.data.setdefault("pages", {})
+
+    @property
+    def refs(self) -> dict[str, set[str]]:
+        """docname -> the targets of the ``{dep}`` roles on it."""
+        return self.data.setdefault("refs", {})
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        """What the last build showed of each proposal, to find the pages a change makes stale."""
+        return self.data.setdefault("snapshot", {})
+
     def add(self, dep: Dep) -> None:
         self.deps[dep.docname] = dep
 
+    def note_page(self, docname: str, kind: str) -> None:
+        self.pages.setdefault(docname, set()).add(kind)
+
+    def note_reference(self, docname: str, target: str) -> None:
+        self.refs.setdefault(docname, set()).add(target)
+
     def clear_doc(self, docname: str) -> None:
         self.deps.pop(docname, None)
+        self.pages.pop(docname, None)
+        self.refs.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname, dep in otherdata["deps"].items():
             if docname in docnames:
                 self.deps[docname] = dep
+        for key in ("pages", "refs"):
+            for docname, found in otherdata.get(key, {}).items():
+                if docname in docnames:
+                    self.data.setdefault(key, {}).setdefault(docname, set()).update(found)
 
     def by_number(self) -> dict[int, Dep]:
         """Numbered proposals; where a number is used twice, the first document by name wins."""

@@ -1,0 +1,587 @@
+"""Model to reports: index, traceability and review rows, the graph in DOT, and ``deps.json``.
+
+Every function takes the proposals (``list[Dep]``), the settings and, where time matters,
+``today``, and returns plain rows (dicts of str, int, list and None) that the Sphinx
+directives render as tables and the command line prints as text, Markdown, CSV or JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from . import corpus
+from .config import DepConfig
+from .model import Dep, DepRef, ReviewStatus, Status
+
+#: Version of the ``deps.json`` document; bump when its shape changes.
+SCHEMA_VERSION = 1
+#: Where the JSON Schema of ``deps.json`` ships inside the package.
+SCHEMA_PATH = Path(__file__).parent / "schema" / "deps.schema.json"
+
+UNCATEGORIZED = "Uncategorized"
+UNKNOWN_STATUS = "Unknown"
+
+#: Statuses the maintenance review leaves alone however old the file is.
+SETTLED_STATUSES = frozenset({Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
+
+
+def visible(deps: Iterable[Dep], config: DepConfig) -> list[Dep]:
+    """The proposals a report shows, by number then drafts; embargoed ones left out of public builds."""
+    return corpus.sort_deps(d for d in deps if not (config.public_build and d.embargoed))
+
+
+def dep_id(dep: Dep, config: DepConfig) -> str | None:
+    return config.format_id(dep.number) if dep.number is not None else None
+
+
+def ref_text(ref: DepRef, config: DepConfig) -> str:
+    return ref.to_text(config.id_prefix, config.id_width)
+
+
+# --------------------------------------------------------------------------------------
+# Index
+# --------------------------------------------------------------------------------------
+
+
+def index_row(dep: Dep, config: DepConfig) -> dict[str, Any]:
+    return {
+        "id": dep_id(dep, config),
+        "number": dep.number,
+        "title": dep.title,
+        "status": dep.status.value if dep.status else None,
+        "authors": [person.display for person in dep.authors],
+        "category": dep.category,
+        "path": dep.path,
+        "docname": dep.docname,
+    }
+
+
+def filter_deps(
+    deps: Iterable[Dep], statuses: Iterable[Status] | None = None, categories: Iterable[str] | None = None
+) -> list[Dep]:
+    """Proposals whose status and category are among those given (``None``: any)."""
+    wanted_status = set(statuses) if statuses is not None else None
+    wanted_category = {c.casefold() for c in categories} if categories is not None else None
+    return [
+        dep
+        for dep in deps
+        if (wanted_status is None or dep.status in wanted_status)
+        and (wanted_category is None or (dep.category or UNCATEGORIZED).casefold() in wanted_category)
+    ]
+
+
+def index_rows(deps: Iterable[Dep], config: DepConfig) -> list[dict[str, Any]]:
+    """The numerical index: one row per proposal, by number, drafts last."""
+    return [index_row(dep, config) for dep in visible(deps, config)]
+
+
+def group_by_status(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows grouped by status, in the order of the lifecycle; empty groups left out."""
+    rows = index_rows(deps, config)
+    order = [status.value for status in Status] + [UNKNOWN_STATUS]
+    groups = {name: [row for row in rows if (row["status"] or UNKNOWN_STATUS) == name] for name in order}
+    return [(name, group) for name, group in groups.items() if group]
+
+
+def group_by_category(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows grouped by category, in the configured order; empty groups left out."""
+    rows = index_rows(deps, config)
+    order = [*config.categories, UNCATEGORIZED]
+    groups = {name: [row for row in rows if (row["category"] or UNCATEGORIZED) == name] for name in order}
+    return [(name, group) for name, group in groups.items() if group]
+
+
+# --------------------------------------------------------------------------------------
+# Traceability
+# --------------------------------------------------------------------------------------
+
+
+def ref_rows(refs: Iterable[DepRef], config: DepConfig) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": config.format_id(r.number) if r.number is not None else None,
+            "number": r.number,
+            "url": r.url,
+            "partial": r.partial,
+            "text": ref_text(r, config),
+        }
+        for r in refs
+    ]
+
+
+def _merged(written: list[DepRef], derived: list[DepRef]) -> list[DepRef]:
+    """``derived`` (both sides joined) plus written references it cannot hold (URLs, unknowns)."""
+    numbers = {ref.number for ref in derived}
+    extra = [ref for ref in written if ref.number is None or ref.number not in numbers]
+    return sorted([*derived, *extra], key=lambda r: (r.number is None, r.number or 0, r.url or ""))
+
+
+def links_both_ways(deps: Iterable[Dep]) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
+    """path -> (replaces, replaced by), each joined from both sides of every replacement."""
+    deps = list(deps)
+    replaces, replaced_by = corpus.replaces(deps), corpus.replaced_by(deps)
+    owners = corpus.by_number(deps)
+    result = {}
+    for dep in deps:
+        owner = dep.number is not None and owners.get(dep.number) is dep
+        derived_replaces = replaces.get(dep.number, []) if owner and dep.number is not None else []
+        derived_by = replaced_by.get(dep.number, []) if owner and dep.number is not None else []
+        clean = [r for r in dep.replaces if r.number != dep.number or r.number is None]
+        clean_by = [r for r in dep.replaced_by if r.number != dep.number or r.number is None]
+        result[dep.path] = (_merged(clean, derived_replaces), _merged(clean_by, derived_by))
+    return result
+
+
+def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[dict[str, Any]]:
+    """One row per proposal: status, implementation, phases, replaces and replaced by (both ways)."""
+    shown = visible(deps, config)
+    links = links_both_ways(shown)
+    rows = []
+    for dep in shown:
+        replaces, replaced_by = links[dep.path]
+        rows.append(
+            {
+                "id": dep_id(dep, config),
+                "number": dep.number,
+                "title": dep.title,
+                "status": dep.status.value if dep.status else None,
+                "pull_request": dep.pull_request,
+                "implementation": [
+                    {"url": link.url, "label": link.label, "kind": link.kind} for link in dep.implementation
+                ],
+                "phases": [
+                    {
+                        "number": phase.number,
+                        "title": phase.title,
+                        "release_target": phase.release_target,
+                        "work_items": [link.url for link in phase.work_items],
+                    }
+                    for phase in dep.phases
+                ],
+                "replaces": ref_rows(replaces, config),
+                "replaced_by": ref_rows(replaced_by, config),
+                "path": dep.path,
+                "docname": dep.docname,
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Review report
+# --------------------------------------------------------------------------------------
+
+
+def _approval_met(dep: Dep) -> bool:
+    """The process's approval rule: every required reviewer approved, or a recorded decision.
+
+    Private until ``rules.approval_met`` lands; then this should call it.
+    """
+    if dep.decision:
+        return True
+    return bool(dep.reviewers) and all(r.status is ReviewStatus.APPROVED for r in dep.reviewers)
+
+
+def approval_met(dep: Dep) -> bool:
+    try:
+        from .rules import approval_met as rule  # type: ignore[attr-defined]
+    except ImportError:
+        return _approval_met(dep)
+    return bool(rule(dep))
+
+
+def due_text(days_left: int | None) -> str:
+    if days_left is None:
+        return "no review date"
+    if days_left == 0:
+        return "due today"
+    if days_left > 0:
+        return f"{days_left} day{'s' if days_left != 1 else ''} left"
+    return f"overdue by {-days_left} day{'s' if days_left != -1 else ''}"
+
+
+def review_report(
+    deps: Iterable[Dep], config: DepConfig, today: date, touched: Mapping[str, date] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Under review (with days left), approved without implementation, and stale proposals.
+
+    ``touched`` maps a proposal's path to the day it last changed (see :func:`last_touched`);
+    without it no proposal is listed as stale.
+    """
+    shown = visible(deps, config)
+    under_review = []
+    for dep in shown:
+        if dep.status is not Status.UNDER_REVIEW:
+            continue
+        days_left = (dep.review_date - today).days if dep.review_date else None
+        under_review.append(
+            {
+                "id": dep_id(dep, config),
+                "number": dep.number,
+                "title": dep.title,
+                "review_date": dep.review_date.isoformat() if dep.review_date else None,
+                "days_left": days_left,
+                "due": due_text(days_left),
+                "reviewers": [{"name": r.person.display, "status": r.status.value} for r in dep.reviewers],
+                "approval_met": approval_met(dep),
+                "path": dep.path,
+                "docname": dep.docname,
+            }
+        )
+    unimplemented = [
+        {
+            "id": dep_id(dep, config),
+            "number": dep.number,
+            "title": dep.title,
+            "review_date": dep.review_date.isoformat() if dep.review_date else None,
+            "path": dep.path,
+            "docname": dep.docname,
+        }
+        for dep in shown
+        if dep.status is Status.APPROVED
+        and not dep.implementation
+        and not any(phase.work_items for phase in dep.phases)
+    ]
+    stale = []
+    for dep in shown:
+        last = (touched or {}).get(dep.path)
+        if last is None or dep.status in SETTLED_STATUSES:
+            continue
+        days = (today - last).days
+        if days >= config.stale_days:
+            stale.append(
+                {
+                    "id": dep_id(dep, config),
+                    "number": dep.number,
+                    "title": dep.title,
+                    "status": dep.status.value if dep.status else None,
+                    "last_touched": last.isoformat(),
+                    "days": days,
+                    "path": dep.path,
+                    "docname": dep.docname,
+                }
+            )
+    return {"under_review": under_review, "approved_unimplemented": unimplemented, "stale": stale}
+
+
+def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
+    """path (relative to ``root``) -> the day it last changed.
+
+    From git history when ``root`` is in a work tree, with one ``git log`` for all files;
+    files git does not know (or no git at all) fall back to their modification time.
+    """
+    paths = sorted(set(paths))
+    found: dict[str, date] = {}
+    try:
+        result = subprocess.run(
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "log",
+                "--relative",
+                "--name-only",
+                "--format=format:%x01%cs",
+                "--",
+                *paths,
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        result = None
+    if result is not None and result.returncode == 0:
+        wanted = set(paths)
+        current: date | None = None
+        for line in result.stdout.splitlines():
+            if line.startswith("\x01"):
+                try:
+                    current = date.fromisoformat(line[1:].strip())
+                except ValueError:
+                    current = None
+            elif line and current is not None and line in wanted and line not in found:
+                found[line] = current  # newest commit first: the first date seen wins
+    for path in paths:
+        if path not in found:
+            try:
+                found[path] = date.fromtimestamp((root / path).stat().st_mtime)
+            except OSError:
+                continue
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# Graph
+# --------------------------------------------------------------------------------------
+
+_STATUS_COLOURS = {
+    Status.NOT_STARTED: "#d0d7de",
+    Status.IN_PROGRESS: "#b6d7ff",
+    Status.UNDER_REVIEW: "#ffe08a",
+    Status.APPROVED: "#aceebb",
+    Status.IMPLEMENTED: "#7ee2a8",
+    Status.REJECTED: "#ffc1c0",
+    Status.DEFERRED: "#e0d4ff",
+    Status.SUPERSEDED: "#e6e6e6",
+}
+
+
+def dot_quote(text: str) -> str:
+    """A DOT double-quoted string: backslashes and quotes escaped, line breaks flattened."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + " ".join(text.split()) + '"' if text.strip() else '""'
+
+
+def safe_url(url: str) -> str:
+    """``url`` with the characters graphviz copies unescaped into SVG attributes percent-encoded.
+
+    graphviz escapes labels and tooltips in its SVG but writes ``URL`` as it is, so a
+    ``"`` or ``<`` in a link would break out of the attribute of the inline SVG.
+    """
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~-._")
+
+
+def _wrap(text: str, width: int = 28) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines[:4]
+
+
+def _label(*lines: str) -> str:
+    """A DOT label of several lines: each line escaped on its own, joined by DOT's ``\\n``."""
+    return '"' + "\\n".join(dot_quote(line)[1:-1] for line in lines if line) + '"'
+
+
+def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None) -> str:
+    """Supersession and implementation as a DOT digraph; ``href`` gives each proposal's URL."""
+    shown = [dep for dep in visible(deps, config) if dep.number is not None]
+    numbers = {dep.number for dep in shown}
+    out = [
+        "digraph deps {",
+        '  graph [rankdir=LR, fontname="sans-serif", bgcolor="transparent"];',
+        '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=10];',
+        '  edge [fontname="sans-serif", fontsize=9];',
+    ]
+    for dep in shown:
+        assert dep.number is not None
+        status = dep.status.value if dep.status else UNKNOWN_STATUS
+        attrs = [
+            f"label={_label(config.format_id(dep.number), *_wrap(dep.title), f'[{status}]')}",
+            f"fillcolor={dot_quote(_STATUS_COLOURS.get(dep.status, '#ffffff') if dep.status else '#ffffff')}",
+            f"tooltip={dot_quote(f'{config.format_id(dep.number)}: {dep.title} ({status})')}",
+        ]
+        url = href(dep) if href else None
+        if url:
+            attrs += [f"URL={dot_quote(safe_url(url))}", 'target="_top"']
+        out.append(f"  dep{dep.number} [{', '.join(attrs)}];")
+    for edge in corpus.replacements(shown):
+        if edge.successor in numbers and edge.predecessor in numbers:
+            style = ', style="dashed", label="replaces (partial)"' if edge.partial else ', label="replaces"'
+            out.append(f'  dep{edge.successor} -> dep{edge.predecessor} [color="#57606a"{style}];')
+    for dep in shown:
+        for index, link in enumerate(dep.implementation, start=1):
+            node = f"impl{dep.number}_{index}"
+            out.append(
+                f'  {node} [shape=note, style=filled, fillcolor="#f6f8fa", label={dot_quote(link.label)}, '
+                f'URL={dot_quote(safe_url(link.url))}, tooltip={dot_quote(link.url)}, target="_top"];'
+            )
+            out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#116329"];')
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------
+# deps.json
+# --------------------------------------------------------------------------------------
+
+
+def dep_record(
+    dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by: list[DepRef]
+) -> dict[str, Any]:
+    """One entry of ``deps.json``, keys in the documented order."""
+    return {
+        "id": dep_id(dep, config),
+        "number": dep.number,
+        "title": dep.title,
+        "status": dep.status.value if dep.status else None,
+        "category": dep.category,
+        "authors": [p.display for p in dep.authors],
+        "sponsors": [p.display for p in dep.sponsors],
+        "reviewers": [{"name": r.person.display, "status": r.status.value} for r in dep.reviewers],
+        "review_date": dep.review_date.isoformat() if dep.review_date else None,
+        "replaces": [ref_text(r, config) for r in replaces],
+        "replaced_by": [ref_text(r, config) for r in replaced_by],
+        "pull_request": dep.pull_request,
+        "implementation": [link.url for link in dep.implementation],
+        "path": dep.path,
+    }
+
+
+def deps_json(deps: Iterable[Dep], config: DepConfig) -> dict[str, Any]:
+    """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last."""
+    shown = visible(deps, config)
+    links = links_both_ways(shown)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "deps": [dep_record(dep, config, *links[dep.path]) for dep in shown],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Plain tables for the command line
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A titled table of text cells, for :func:`render_text`, :func:`render_markdown`, :func:`render_csv`."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _id_or_draft(row: Mapping[str, Any]) -> str:
+    return row["id"] or "draft"
+
+
+def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> list[Table]:
+    """The index as tables: ``by`` is ``number`` (one table), ``status`` or ``category`` (one per group)."""
+    headers = ["ID", "Title", "Status", "Authors", "Category"]
+
+    def cells(row: Mapping[str, Any]) -> list[str]:
+        return [
+            _id_or_draft(row),
+            row["title"],
+            row["status"] or UNKNOWN_STATUS,
+            ", ".join(row["authors"]),
+            row["category"] or "",
+        ]
+
+    deps = list(deps)
+    if by == "number":
+        return [Table("Numerical index", headers, [cells(r) for r in index_rows(deps, config)])]
+    groups = group_by_status(deps, config) if by == "status" else group_by_category(deps, config)
+    return [Table(name, headers, [cells(r) for r in rows]) for name, rows in groups]
+
+
+def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
+    table = Table(
+        "Traceability", ["ID", "Title", "Status", "Implementation", "Phases", "Replaces", "Replaced by"]
+    )
+    for row in traceability_rows(deps, config):
+        table.rows.append(
+            [
+                _id_or_draft(row),
+                row["title"],
+                row["status"] or UNKNOWN_STATUS,
+                ", ".join(link["label"] for link in row["implementation"]),
+                ", ".join(f"{p['number']}. {p['title']}".strip() for p in row["phases"]),
+                ", ".join(r["text"] for r in row["replaces"]),
+                ", ".join(r["text"] for r in row["replaced_by"]),
+            ]
+        )
+    return table
+
+
+def review_tables(
+    deps: Iterable[Dep], config: DepConfig, today: date, touched: Mapping[str, date] | None = None
+) -> list[Table]:
+    report = review_report(deps, config, today, touched)
+    under = Table("Under review", ["ID", "Title", "Review date", "Due", "Reviewers", "Approval rule"])
+    for row in report["under_review"]:
+        reviewers = ", ".join(f"{r['name']} ({r['status']})" for r in row["reviewers"])
+        under.rows.append(
+            [
+                _id_or_draft(row),
+                row["title"],
+                row["review_date"] or "",
+                row["due"],
+                reviewers,
+                "met" if row["approval_met"] else "not met",
+            ]
+        )
+    approved = Table("Approved, no implementation", ["ID", "Title", "Review date"])
+    for row in report["approved_unimplemented"]:
+        approved.rows.append([_id_or_draft(row), row["title"], row["review_date"] or ""])
+    stale = Table(
+        f"Not touched in {config.stale_days} days", ["ID", "Title", "Status", "Last touched", "Days"]
+    )
+    for row in report["stale"]:
+        stale.rows.append(
+            [
+                _id_or_draft(row),
+                row["title"],
+                row["status"] or UNKNOWN_STATUS,
+                row["last_touched"],
+                str(row["days"]),
+            ]
+        )
+    return [under, approved, stale]
+
+
+def render_text(tables: Iterable[Table]) -> str:
+    """Aligned plain-text columns, each table under its title."""
+    parts = []
+    for table in tables:
+        widths = [
+            max(len(cell) for cell in column) for column in zip(table.headers, *table.rows, strict=False)
+        ]
+        lines = [table.title, ""]
+        for cells in (table.headers, *table.rows):
+            lines.append(
+                "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
+            )
+            if cells is table.headers:
+                lines.append("  ".join("-" * width for width in widths))
+        if not table.rows:
+            lines.append("(none)")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(tables: Iterable[Table]) -> str:
+    parts = []
+    for table in tables:
+        lines = [f"## {table.title}", ""]
+        lines.append("| " + " | ".join(_md_cell(h) for h in table.headers) + " |")
+        lines.append("|" + "|".join("---" for _ in table.headers) + "|")
+        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
+        if not table.rows:
+            lines.append("")
+            lines.append("_None._")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def render_csv(tables: Iterable[Table]) -> str:
+    """CSV with a ``Table`` column first (the group); a header row wherever the columns change."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    headers: list[str] | None = None
+    for table in tables:
+        if table.headers != headers:  # a new header row where the columns change
+            writer.writerow(["Table", *table.headers])
+            headers = table.headers
+        for row in table.rows:
+            writer.writerow([table.title, *row])
+    return buffer.getvalue()

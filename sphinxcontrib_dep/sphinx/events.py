@@ -1,0 +1,157 @@
+"""Build events: corpus checks after reading, stale pages on incremental builds, views, deps.json.
+
+* ``env-updated``: find the pages a change to any proposal makes stale (every page with a
+  whole-corpus view, proposals whose computed back-links changed, pages linking to a
+  changed proposal) and hand them to Sphinx to rewrite, without re-reading them.
+* ``env-check-consistency``: the whole-corpus checks of :mod:`sphinxcontrib_dep.corpus`.
+* ``doctree-resolved``: fill the placeholders of the views; complete the back-links on
+  each proposal's card from both sides of every replacement.
+* ``build-finished``: write ``deps.json`` next to the HTML pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from .. import corpus, report
+from ..model import Dep, DepRef
+from . import config as sphinx_config
+from .domain import get_domain
+from .logging import emit
+from .tables import Renderer, fill, ref_nodes
+
+_NUMBER_RE = re.compile(r"^\s*(?:[A-Za-z]+[-_ ]?)?0*(\d+)\s*$")
+
+
+def _numbers(refs: list[DepRef]) -> set[int]:
+    return {ref.number for ref in refs if ref.number is not None}
+
+
+def stale_pages(env: BuildEnvironment) -> list[str]:
+    """The documents to rewrite after this read, and a new snapshot in the domain (env-updated)."""
+    domain = get_domain(env)
+    deps = domain.deps
+    links = report.links_both_ways(deps.values())
+    new_deps = {docname: (dep.number, repr(dep)) for docname, dep in deps.items()}
+    new_links = {docname: repr(links[dep.path]) for docname, dep in deps.items()}
+    old = domain.snapshot
+    old_deps: dict[str, Any] = old.get("deps", {})
+    old_links: dict[str, Any] = old.get("links", {})
+    domain.data["snapshot"] = {"deps": new_deps, "links": new_links}
+
+    changed = {d for d in set(old_deps) | set(new_deps) if old_deps.get(d) != new_deps.get(d)}
+    if not changed:
+        return []
+    changed_numbers = {
+        entry[0]
+        for d in changed
+        for entry in (old_deps.get(d), new_deps.get(d))
+        if entry and entry[0] is not None
+    }
+    rewrite = set(domain.pages)
+    rewrite |= {d for d in set(old_links) | set(new_links) if old_links.get(d) != new_links.get(d)}
+    for docname, targets in domain.refs.items():
+        numbers = {int(m.group(1)) for t in targets if (m := _NUMBER_RE.match(t))}
+        if numbers & changed_numbers:
+            rewrite.add(docname)
+    for docname, dep in deps.items():
+        shown = _numbers(dep.replaces) | _numbers(dep.replaced_by)
+        shown |= {ref.number for side in links[dep.path] for ref in side if ref.number is not None}
+        if shown & changed_numbers:
+            rewrite.add(docname)
+    return sorted(rewrite & set(env.all_docs))
+
+
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    return stale_pages(env)
+
+
+def on_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
+    """The whole-corpus checks, once after all documents are read, each at its file and line."""
+    domain = get_domain(env)
+    docname_of = {dep.path: docname for docname, dep in domain.deps.items()}
+    settings = sphinx_config.get(app.config)
+    for diagnostic in corpus.check_corpus(domain.deps.values(), settings):
+        emit([diagnostic], docname_of.get(diagnostic.path or ""))
+
+
+def _card_field(name: str, key: str, body: nodes.Node) -> nodes.field:
+    field = nodes.field(classes=[f"dep-field-{key}"])
+    field += nodes.field_name(name, name)
+    field_body = nodes.field_body()
+    paragraph = nodes.paragraph()
+    paragraph += body
+    field_body += paragraph
+    field += field_body
+    return field
+
+
+#: (snapshot, links): the joined replacements, computed once per build, not once per page.
+_links_cache: list[Any] = [None, None]
+
+
+def _links(domain: Any) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
+    # The snapshot is a new object after every read (env-updated), so it marks the build.
+    if _links_cache[0] is not domain.snapshot:
+        _links_cache[:] = [domain.snapshot, report.links_both_ways(domain.deps.values())]
+    return _links_cache[1]  # type: ignore[no-any-return]
+
+
+def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Show on a proposal's card what other proposals say about it (replaced by, replaces)."""
+    domain = get_domain(app.env)
+    dep: Dep | None = domain.deps.get(docname)
+    if dep is None:
+        return
+    card = next((n for n in doctree.findall(nodes.container) if "dep-card" in n["classes"]), None)
+    fields = (
+        next((n for n in card.findall(nodes.field_list) if "dep-fields" in n["classes"]), None)
+        if card
+        else None
+    )
+    if fields is None:
+        return
+    replaces, replaced_by = _links(domain)[dep.path]
+    renderer: Renderer | None = None
+    for name, key, written, merged in (
+        ("Replaces", "replaces", dep.replaces, replaces),
+        ("Replaced by", "replaced-by", dep.replaced_by, replaced_by),
+    ):
+        if _numbers(merged) <= _numbers(written):
+            continue  # the card already shows every one
+        renderer = renderer or Renderer(app, docname)
+        new = _card_field(name, key, ref_nodes(renderer, merged))
+        new["classes"].append("dep-field-derived")
+        existing = next((f for f in fields.children if f"dep-field-{key}" in f.get("classes", [])), None)
+        if existing is not None:
+            existing.replace_self(new)
+            continue
+        anchor = next((f for f in fields.children if "dep-field-template" in f.get("classes", [])), None)
+        if anchor is not None:
+            fields.insert(fields.index(anchor), new)
+        else:
+            fields += new
+
+
+def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    fill(app, doctree, docname)
+    complete_card(app, doctree, docname)
+
+
+def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
+    """``deps.json`` next to the HTML pages, sorted by number, drafts last."""
+    if exception is not None or app.builder.format != "html":
+        return
+    settings = sphinx_config.get(app.config)
+    if not settings.json_output:
+        return
+    document = report.deps_json(get_domain(app.env).deps.values(), settings)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    Path(app.outdir, "deps.json").write_text(text, encoding="utf-8")

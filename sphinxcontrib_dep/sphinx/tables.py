@@ -1,0 +1,431 @@
+"""``dep-index``, ``dep-traceability`` and ``dep-review-report``: tables of every proposal.
+
+Each directive leaves a :class:`dep_report` placeholder at read time and records its page in
+the domain; :func:`fill` replaces the placeholder at ``doctree-resolved`` with tables built
+from the domain's proposals by :mod:`sphinxcontrib_dep.report`. So the tables always show
+the proposals as they are now, also on pages that were not re-read.
+
+HTML classes (stable, for styling and browser tests):
+
+* ``div.dep-index``: ``p.rubric.dep-index-part`` (By status / By category / Numerical index),
+  ``p.rubric.dep-index-group`` (one status or category), ``table.dep-index-table``.
+* ``div.dep-traceability.dep-filterable``: ``input.dep-filter`` (type to narrow the rows;
+  every word must occur in a row), ``span.dep-filter-count`` ("3 of 7 shown"),
+  ``table.dep-traceability-table``; a row filtered out gets ``hidden`` and ``dep-filtered-out``.
+* ``div.dep-review-report``: ``table.dep-review-table`` (``span.dep-due``, ``.dep-overdue``,
+  ``.dep-approval-met`` / ``.dep-approval-not-met``), ``table.dep-unimplemented-table``,
+  ``table.dep-stale-table``; ``p.dep-empty`` where a part has no rows.
+* Every body row is ``tr.dep-row.dep-row-<status-slug>`` (index and traceability).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+
+from .. import report
+from ..config import DepConfig
+from ..diagnostics import Code
+from ..model import Dep, DepRef, Status, lookup_category
+from . import config as sphinx_config
+from .card import person_node, review_badge, status_badge
+from .directives import DepDirective
+from .domain import get_domain
+from .logging import warn
+from .needs import dep_need_id
+
+#: The input that narrows a filterable table: ``static/dep.js`` hooks onto these classes.
+FILTER_INPUT = (
+    '<input type="search" class="dep-filter" placeholder="Filter proposals" '
+    'aria-label="Filter proposals" autocomplete="off">'
+    ' <span class="dep-filter-count" aria-live="polite"></span>'
+)
+
+
+class dep_report(nodes.General, nodes.Element):
+    """Placeholder for a whole-corpus view; ``kind`` says which, filled at doctree-resolved."""
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+#: Visitors for every writer, should a placeholder ever survive to writing.
+NODE_VISITORS = {name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
+
+
+def today() -> date:
+    """The build's date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
+
+
+class CorpusDirective(DepDirective):
+    """Base of the directives that show the whole corpus: a placeholder plus a note in the domain."""
+
+    kind = ""
+    has_content = False
+    option_spec: dict[str, Any] = {  # noqa: RUF012 (docutils reads it from the class)
+        "status": lambda text: text or "",
+        "category": lambda text: text or "",
+    }
+
+    def run(self) -> list[nodes.Node]:
+        node = dep_report(kind=self.kind, statuses=self._statuses(), categories=self._categories())
+        self.set_source_info(node)
+        get_domain(self.env).note_page(self.env.docname, self.kind)
+        return [node]
+
+    def _items(self, option: str) -> list[str] | None:
+        if option not in self.options:
+            return None
+        return [item.strip() for item in str(self.options[option]).split(",") if item.strip()]
+
+    def _statuses(self) -> list[str] | None:
+        items = self._items("status")
+        if items is None:
+            return None
+        found = []
+        for item in items:
+            status = Status.lookup(item)
+            if status is None:
+                warn(
+                    Code.STATUS,
+                    f"{self.name} :status: unknown status {item!r} (allowed: {Status.allowed()})",
+                    self.get_location(),
+                )
+            else:
+                found.append(status.value)
+        return found
+
+    def _categories(self) -> list[str] | None:
+        items = self._items("category")
+        if items is None:
+            return None
+        settings = sphinx_config.get(self.config)
+        found = []
+        for item in items:
+            category = lookup_category(item, tuple(settings.categories))
+            if category is None and item.casefold() != report.UNCATEGORIZED.casefold():
+                warn(
+                    Code.CATEGORY,
+                    f"{self.name} :category: unknown category {item!r} "
+                    f"(allowed: {', '.join(settings.categories)})",
+                    self.get_location(),
+                )
+            else:
+                found.append(category or report.UNCATEGORIZED)
+        return found
+
+
+class DepIndexDirective(CorpusDirective):
+    kind = "index"
+
+
+class DepTraceabilityDirective(CorpusDirective):
+    kind = "traceability"
+
+
+class DepReviewReportDirective(CorpusDirective):
+    kind = "review"
+    option_spec: dict[str, Any] = {}  # noqa: RUF012
+
+
+# --------------------------------------------------------------------------------------
+# Rendering at doctree-resolved
+# --------------------------------------------------------------------------------------
+
+
+class Renderer:
+    """Builds the docutils nodes of one view for one page: links are relative to ``docname``."""
+
+    def __init__(self, app: Sphinx, docname: str, node: dep_report | None = None) -> None:
+        self.app = app
+        self.node = node
+        self.builder: Builder = app.builder
+        self.docname = docname
+        self.settings: DepConfig = sphinx_config.get(app.config)
+        deps = list(get_domain(app.env).deps.values())
+        statuses = node.get("statuses") if node is not None else None
+        categories = node.get("categories") if node is not None else None
+        self.deps = report.filter_deps(
+            deps,
+            [Status(s) for s in statuses] if statuses is not None else None,
+            categories,
+        )
+        self.all_deps = deps
+        self.by_path = {dep.path: dep for dep in deps}
+        self.by_number = report.corpus.by_number(deps)
+        self.html = app.builder.format == "html"
+
+    def uri(self, dep: Dep) -> str:
+        return f"{self.builder.get_relative_uri(self.docname, dep.docname)}#{dep_need_id(dep, self.settings)}"
+
+    def link(self, dep: Dep, text: str, classes: list[str] | None = None) -> nodes.reference:
+        return nodes.reference(text, text, internal=True, refuri=self.uri(dep), classes=classes or [])
+
+    def id_cell(self, row: dict[str, Any]) -> nodes.Node:
+        dep = self.by_path[row["path"]]
+        return self.link(dep, row["id"] or "draft", ["dep-id"])
+
+    def title_cell(self, row: dict[str, Any]) -> nodes.Node:
+        return self.link(self.by_path[row["path"]], row["title"] or row["path"], ["dep-title"])
+
+    def status_cell(self, row: dict[str, Any]) -> nodes.Node:
+        return status_badge(self.by_path[row["path"]].status)
+
+    def ref_cell(self, refs: list[dict[str, Any]]) -> nodes.Node:
+        items: list[nodes.Node] = []
+        for ref in refs:
+            target = self.by_number.get(ref["number"]) if ref["number"] is not None else None
+            if target is not None:
+                node: nodes.Node = self.link(target, ref["id"], ["dep-ref-id"])
+            elif ref["url"]:
+                node = nodes.reference(ref["url"], ref["url"], refuri=ref["url"])
+            else:
+                node = nodes.inline(ref["text"], ref["text"], classes=["dep-unknown-ref"])
+            if ref["partial"]:
+                wrapper = nodes.inline()
+                wrapper += [node, nodes.Text(" (partial)")]
+                node = wrapper
+            items.append(node)
+        return joined(items)
+
+    def table(
+        self, headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]], classes: list[str]
+    ) -> nodes.Node:
+        if not rows:
+            return nodes.paragraph("None.", "None.", classes=["dep-empty"])
+        return make_table(headers, rows, classes)
+
+
+def joined(items: list[nodes.Node], separator: str = ", ") -> nodes.inline:
+    container = nodes.inline()
+    for index, item in enumerate(items):
+        if index:
+            container += nodes.Text(separator)
+        container += item
+    return container
+
+
+def make_table(
+    headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]], classes: list[str]
+) -> nodes.table:
+    """A docutils table: ``rows`` are (cells, row classes); a cell is a node or text."""
+    table = nodes.table(classes=["dep-table", *classes])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    # Widths in characters (the text builder lays out by them; HTML sizes columns itself).
+    for index, header in enumerate(headers):
+        longest = max([len(header), *(len(_text(cells[index])) for cells, _ in rows)])
+        group += nodes.colspec(colwidth=max(4, min(longest, 40)))
+    head = nodes.thead()
+    group += head
+    head_row = nodes.row()
+    head += head_row
+    for header in headers:
+        entry = nodes.entry()
+        entry += nodes.paragraph(header, header)
+        head_row += entry
+    body = nodes.tbody()
+    group += body
+    for cells, row_classes in rows:
+        row = nodes.row(classes=row_classes)
+        for cell in cells:
+            entry = nodes.entry()
+            paragraph = nodes.paragraph()
+            paragraph += nodes.Text(cell) if isinstance(cell, str) else cell
+            entry += paragraph
+            row += entry
+        body += row
+    return table
+
+
+def _text(cell: nodes.Node | str) -> str:
+    return cell if isinstance(cell, str) else cell.astext()
+
+
+def _row_classes(row: dict[str, Any]) -> list[str]:
+    status = Status.lookup(row["status"] or "")
+    return ["dep-row", f"dep-row-{status.slug}" if isinstance(status, Status) else "dep-row-unknown"]
+
+
+def render_index(renderer: Renderer) -> nodes.Node:
+    """Grouped by status, by category, then the numerical list (like PEP 0)."""
+    settings = renderer.settings
+    headers = ["DEP", "Title", "Status", "Authors", "Category"]
+
+    def rows(group: list[dict[str, Any]]) -> list[tuple[list[nodes.Node | str], list[str]]]:
+        result: list[tuple[list[nodes.Node | str], list[str]]] = []
+        for row in group:
+            dep = renderer.by_path[row["path"]]
+            cells: list[nodes.Node | str] = [
+                renderer.id_cell(row),
+                renderer.title_cell(row),
+                renderer.status_cell(row),
+                joined([person_node(p) for p in dep.authors]),
+                row["category"] or "",
+            ]
+            result.append((cells, _row_classes(row)))
+        return result
+
+    container = nodes.container(classes=["dep-index"])
+    for part, groups, slug in (
+        ("By status", report.group_by_status(renderer.deps, settings), "status"),
+        ("By category", report.group_by_category(renderer.deps, settings), "category"),
+    ):
+        container += nodes.rubric(part, part, classes=["dep-index-part", f"dep-index-by-{slug}"])
+        if not groups:
+            container += nodes.paragraph("None.", "None.", classes=["dep-empty"])
+        for name, group in groups:
+            container += nodes.rubric(name, name, classes=["dep-index-group"])
+            container += renderer.table(headers, rows(group), ["dep-index-table"])
+    part = "Numerical index"
+    container += nodes.rubric(part, part, classes=["dep-index-part", "dep-index-numerical"])
+    container += renderer.table(
+        headers, rows(report.index_rows(renderer.deps, settings)), ["dep-index-table"]
+    )
+    return container
+
+
+def render_traceability(renderer: Renderer) -> nodes.Node:
+    """One row per proposal, DEP -> implementation -> replacement, with a filter box in HTML."""
+    headers = ["DEP", "Title", "Status", "Implementation", "Phases", "Replaces", "Replaced by"]
+    # Replacements are joined over every proposal, so a filter never hides a back-link.
+    rows_by_path = {
+        row["path"]: row for row in report.traceability_rows(renderer.all_deps, renderer.settings)
+    }
+    rows: list[tuple[list[nodes.Node | str], list[str]]] = []
+    for dep in report.visible(renderer.deps, renderer.settings):
+        row = rows_by_path[dep.path]
+        implementation = joined(
+            [
+                nodes.reference(
+                    link["label"], link["label"], refuri=link["url"], classes=[f"dep-impl-{link['kind']}"]
+                )
+                for link in row["implementation"]
+            ]
+        )
+        phases = joined(
+            [
+                nodes.Text(
+                    f"{p['number']}. {p['title']}".strip(". ")
+                    + (f" ({p['release_target']})" if p["release_target"] else "")
+                )
+                for p in row["phases"]
+            ],
+            "; ",
+        )
+        cells: list[nodes.Node | str] = [
+            renderer.id_cell(row),
+            renderer.title_cell(row),
+            renderer.status_cell(row),
+            implementation,
+            phases,
+            renderer.ref_cell(row["replaces"]),
+            renderer.ref_cell(row["replaced_by"]),
+        ]
+        rows.append((cells, _row_classes(row)))
+    container = nodes.container(classes=["dep-traceability", "dep-filterable"])
+    if renderer.html and rows:
+        container += nodes.raw("", FILTER_INPUT, format="html")
+    container += renderer.table(headers, rows, ["dep-traceability-table"])
+    return container
+
+
+def render_review(renderer: Renderer) -> nodes.Node:
+    """Under review with days left, approved without implementation, and stale proposals."""
+    settings = renderer.settings
+    deps = renderer.deps
+    touched = report.last_touched([dep.path for dep in deps], Path(renderer.app.srcdir))
+    data = report.review_report(deps, settings, today(), touched)
+    container = nodes.container(classes=["dep-review-report"])
+
+    title = "Under review"
+    container += nodes.rubric(title, title, classes=["dep-review-part"])
+    rows: list[tuple[list[nodes.Node | str], list[str]]] = []
+    for row in data["under_review"]:
+        dep = renderer.by_path[row["path"]]
+        reviewers = nodes.bullet_list(classes=["dep-reviewers"])
+        for reviewer in dep.reviewers:
+            item = nodes.list_item()
+            paragraph = nodes.paragraph()
+            paragraph += [person_node(reviewer.person), nodes.Text(" "), review_badge(reviewer.status)]
+            item += paragraph
+            reviewers += item
+        due_classes = ["dep-due"]
+        if row["days_left"] is not None and row["days_left"] < 0:
+            due_classes.append("dep-overdue")
+        met = "met" if row["approval_met"] else "not met"
+        cells: list[nodes.Node | str] = [
+            renderer.id_cell(row),
+            renderer.title_cell(row),
+            row["review_date"] or "",
+            nodes.inline(row["due"], row["due"], classes=due_classes),
+            reviewers,
+            nodes.inline(met, met, classes=[f"dep-approval-{met.replace(' ', '-')}"]),
+        ]
+        rows.append((cells, ["dep-row"]))
+    container += renderer.table(
+        ["DEP", "Title", "Review date", "Due", "Required reviewers", "Approval rule"],
+        rows,
+        ["dep-review-table"],
+    )
+
+    title = "Approved, no implementation"
+    container += nodes.rubric(title, title, classes=["dep-review-part"])
+    rows = [
+        ([renderer.id_cell(row), renderer.title_cell(row), row["review_date"] or ""], ["dep-row"])
+        for row in data["approved_unimplemented"]
+    ]
+    container += renderer.table(["DEP", "Title", "Review date"], rows, ["dep-unimplemented-table"])
+
+    title = f"Not touched in {settings.stale_days} days"
+    container += nodes.rubric(title, title, classes=["dep-review-part"])
+    rows = [
+        (
+            [
+                renderer.id_cell(row),
+                renderer.title_cell(row),
+                renderer.status_cell(row),
+                row["last_touched"],
+                str(row["days"]),
+            ],
+            ["dep-row"],
+        )
+        for row in data["stale"]
+    ]
+    container += renderer.table(["DEP", "Title", "Status", "Last touched", "Days"], rows, ["dep-stale-table"])
+    return container
+
+
+#: kind -> renderer; ``graph`` is added by :mod:`.graph`.
+RENDERERS: dict[str, Callable[[Renderer], nodes.Node]] = {
+    "index": render_index,
+    "traceability": render_traceability,
+    "review": render_review,
+}
+
+
+def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace every placeholder of the page with its view (doctree-resolved)."""
+    for node in list(doctree.findall(dep_report)):
+        render = RENDERERS.get(node["kind"])
+        if render is None:
+            node.replace_self([])
+            continue
+        node.replace_self(render(Renderer(app, docname, node)))
+
+
+def ref_nodes(renderer: Renderer, refs: list[DepRef]) -> nodes.Node:
+    """Links to proposals, ``(partial)`` marked, for the back-links on a proposal's card."""
+    return renderer.ref_cell(report.ref_rows(refs, renderer.settings))

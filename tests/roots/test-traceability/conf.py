@@ -1,0 +1,3 @@
+project = "traceability"
+extensions = ["sphinxcontrib_dep"]
+dep_stale_days = 30

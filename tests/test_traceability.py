@@ -1,0 +1,279 @@
+"""Tier 3: the whole-corpus views, deps.json, the graph and the {dep} role in real builds.
+
+The project is ``tests/roots/test-traceability``: every status, a draft, a partial and a
+full replacement, a review due and one overdue, an approved proposal without
+implementation, a stale one, a hostile title, and roles in MyST and reStructuredText.
+Rendered tables are compared, as readable text, with files in ``tests/snapshots/``;
+set ``UPDATE_SNAPSHOTS=1`` to rewrite them after an intended change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import ROOTS, build_in_process
+from htmltext import region_text
+
+from sphinxcontrib_dep import report
+
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "traceability"
+#: The build's "today": 2026-01-15 (reproducible builds read SOURCE_DATE_EPOCH).
+TODAY_EPOCH = "1768478400"
+
+
+def _epoch(day: str) -> float:
+    return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC).timestamp()
+
+
+def prepare(dest: Path) -> Path:
+    """The test root with fixed modification times: all old but DEP-0002, touched lately."""
+    shutil.copytree(ROOTS / "test-traceability", dest)
+    for path in (dest / "deps").iterdir():
+        stamp = _epoch("2026-01-10" if path.name.startswith("0002-") else "2025-11-01")
+        os.utime(path, (stamp, stamp))
+    return dest
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    src = prepare(tmp_path_factory.mktemp("traceability") / "src")
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
+    try:
+        build = build_in_process(src, src.parent / "html")
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return build
+
+
+def check_snapshot(name: str, actual: str) -> None:
+    expected_path = SNAPSHOTS / name
+    if os.environ.get("UPDATE_SNAPSHOTS") or not expected_path.exists():
+        expected_path.parent.mkdir(parents=True, exist_ok=True)
+        expected_path.write_text(actual, encoding="utf-8")
+        if not os.environ.get("UPDATE_SNAPSHOTS"):
+            pytest.fail(f"wrote a new snapshot {expected_path}; check it and run again")
+    assert actual == expected_path.read_text(encoding="utf-8")
+
+
+def page(build, name: str) -> str:
+    return (build.outdir / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_builds_without_warnings(built) -> None:
+    assert built.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("all", "dep-index"),
+        ("filtered", "dep-index"),
+        ("traceability", "dep-traceability"),
+        ("report", "dep-review-report"),
+    ],
+)
+def test_rendered_tables_match_snapshot(built, name: str, region: str) -> None:
+    check_snapshot(f"{name}.txt", region_text(page(built, name), region))
+
+
+def test_deps_json_matches_snapshot(built) -> None:
+    check_snapshot("deps.json", (built.outdir / "deps.json").read_text(encoding="utf-8"))
+
+
+def test_deps_json_keys_and_order(built) -> None:
+    data = json.loads((built.outdir / "deps.json").read_text())
+    assert list(data) == ["schema_version", "deps"]
+    assert data["schema_version"] == 1
+    assert list(data["deps"][0]) == [
+        "id",
+        "number",
+        "title",
+        "status",
+        "category",
+        "authors",
+        "sponsors",
+        "reviewers",
+        "review_date",
+        "replaces",
+        "replaced_by",
+        "pull_request",
+        "implementation",
+        "path",
+    ]
+    # Sorted by number, the unnumbered draft last.
+    assert [d["id"] for d in data["deps"]] == [
+        "DEP-0001",
+        "DEP-0002",
+        "DEP-0003",
+        "DEP-0004",
+        "DEP-0005",
+        "DEP-0006",
+        None,
+    ]
+
+
+def test_deps_json_validates_against_the_shipped_schema(built) -> None:
+    schema = json.loads(report.SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = json.loads((built.outdir / "deps.json").read_text())
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+    # The schema is not a rubber stamp: a wrong status or a missing key is refused.
+    broken = json.loads(json.dumps(data))
+    broken["deps"][0]["status"] = "Accepted"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema, cls=jsonschema.Draft202012Validator)
+    del data["deps"][1]["path"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_graph_is_inline_svg_with_links_and_escaped_labels(built) -> None:
+    html = page(built, "graph")
+    svg = html[html.index('<div class="dep-graph-svg">') :]
+    svg = svg[: svg.index("</svg>")]
+    assert "<?xml" not in html and "<!DOCTYPE svg" not in html
+    assert '<a xlink:href="deps/0001-error-propagation.html#DEP-0001"' in svg
+    assert '<a xlink:href="https://github.com/ai-dynamo/dynamo/pull/7001"' in svg
+    # The hostile title reaches the picture as text, escaped, never as markup.
+    assert "Escape &quot;quotes&quot;, back\\slash" in svg
+    assert "&amp; a &lt; b &gt; c; {braces} [x]" in svg
+    assert ">replaces (partial)</text>" in svg
+    # A hostile implementation link is percent-encoded: graphviz copies URLs verbatim.
+    assert "<script>alert" not in html
+    assert '<a xlink:href="https://example.org/%22%3E%3Cscript%3Ealert(1)%3C/script"' in svg
+
+
+def test_graph_dot_escapes_labels() -> None:
+    from sphinxcontrib_dep.config import DepConfig
+    from sphinxcontrib_dep.model import Dep, Status
+
+    dep = Dep(title='a "b" \\N c\nd', number=7, status=Status.APPROVED, path="deps/0007-x.md")
+    dot = report.graph_dot([dep], DepConfig(), href=lambda d: 'x.html#"q"')
+    line = next(line for line in dot.splitlines() if line.startswith("  dep7 "))
+    assert 'label="DEP-0007\\na \\"b\\" \\\\N c d\\n[Approved]"' in line
+    assert 'URL="x.html#%22q%22"' in line
+
+
+def test_missing_graph_engine_warns_and_says_so_on_the_page(tmp_path: Path) -> None:
+    src = prepare(tmp_path / "src")
+    build = build_in_process(src, tmp_path / "out", confoverrides={"dep_graph_engine": "dot-missing-xyz"})
+    assert build.warnings == [
+        "graph.md:3: graphviz 'dot-missing-xyz' (dep_graph_engine) was not found; "
+        "install graphviz to draw dep-graph [dep.graph]"
+    ]
+    html = page(build, "graph")
+    assert (
+        "<p class=\"dep-graph-error\">The proposal graph could not be drawn: graphviz 'dot-missing-xyz' "
+        "(dep_graph_engine) was not found; install graphviz to draw dep-graph.</p>"
+    ) in html
+
+
+def test_role_in_myst_links_title_and_status(built) -> None:
+    html = page(built, "index")
+    assert (
+        '<a class="reference internal" href="deps/0001-error-propagation.html#DEP-0001" '
+        'title="DEP-0001: Error Propagation during Response Streaming"><span class="dep-ref">'
+        "<span>DEP-0001: Error Propagation during Response Streaming</span> "
+        '<span class="dep-badge dep-status-superseded">Superseded</span></span></a>'
+    ) in html
+    assert '<span class="xref dep">the streaming one</span>' in html
+
+
+def test_role_in_rst_links_across_documents(built) -> None:
+    html = page(built, "reference")
+    assert (
+        '<a class="reference internal" href="deps/0003-error-standardization.html#DEP-0003" '
+        'title="DEP-0003: Standardized Error System">'
+    ) in html
+    assert '<span class="dep-badge dep-status-implemented">Implemented</span>' in html
+    assert re.search(
+        r'href="deps/0004-escape-test.html#DEP-0004"[^>]*><span class="xref dep">the escape test', html
+    )
+
+
+def test_filter_box_and_script_are_on_the_traceability_page(built) -> None:
+    html = page(built, "traceability")
+    assert '<input type="search" class="dep-filter"' in html
+    assert '<script src="_static/dep.js' in html
+    assert (built.outdir / "_static" / "dep.js").exists()
+
+
+def test_unknown_filter_values_are_reported(project, tmp_path: Path) -> None:
+    src = project(
+        {
+            "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n",
+            "views.md": "# Views\n\n```{dep-index}\n:status: Accepted\n:category: Nope\n```\n",
+        },
+        index="# P\n\n```{toctree}\n:glob:\n\ndeps/*\nviews\n```\n",
+    )
+    build = build_in_process(src, tmp_path / "out")
+    assert build.warnings == [
+        "views.md:3: dep-index :status: unknown status 'Accepted' (allowed: Not Started, In Progress, "
+        "Under Review, Approved, Implemented, Rejected, Deferred, Superseded) [dep.status]",
+        "views.md:3: dep-index :category: unknown category 'Nope' (allowed: Architecture, Process, "
+        "Build/Infrastructure, Guidelines) [dep.category]",
+    ]
+
+
+def test_card_shows_back_links_written_only_on_the_other_side(tmp_path: Path) -> None:
+    from test_bad_inputs import make_case
+
+    src = make_case("replaces-mismatch", tmp_path / "src")
+    build = build_in_process(src, tmp_path / "out")
+    html = (build.outdir / "deps" / "0001-old.html").read_text()
+    card = html[html.index('<div class="dep-card') :]
+    card = card[: card.index("</dl>")]
+    assert '<dt class="dep-field-replaced-by dep-field-derived field-even">Replaced by' in card or (
+        'class="dep-field-replaced-by dep-field-derived' in card
+    )
+    assert 'href="0002-new.html#DEP-0002"' in card
+
+
+def test_parallel_build_renders_the_same_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import sphinx_build
+
+    src = prepare(tmp_path / "src")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    build = sphinx_build(src, tmp_path / "out", "-j", "4", check=True)
+    for name, region in (
+        ("all", "dep-index"),
+        ("traceability", "dep-traceability"),
+        ("report", "dep-review-report"),
+    ):
+        assert region_text(page(build, name), region) == (SNAPSHOTS / f"{name}.txt").read_text()
+    assert (build.outdir / "deps.json").read_text() == (SNAPSHOTS / "deps.json").read_text()
+
+
+def test_text_builder_renders_the_views_as_text(tmp_path: Path) -> None:
+    src = prepare(tmp_path / "src")
+    build = build_in_process(src, tmp_path / "out", builder="text")
+    assert build.warnings == []
+    graph = (build.outdir / "graph.txt").read_text()
+    assert "* DEP-0003 replaces DEP-0001" in graph
+    assert "* DEP-0005 replaces (partial) DEP-0003" in graph
+    index = (build.outdir / "all.txt").read_text()
+    assert "Numerical index" in index and "Release Cadence" in index
+    assert not (build.outdir / "deps.json").exists()  # deps.json comes with the HTML pages
+
+
+def test_role_to_an_unknown_proposal_is_reported(project, tmp_path: Path) -> None:
+    src = project(
+        {
+            "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n\nSee {dep}`99`.\n",
+        }
+    )
+    build = build_in_process(src, tmp_path / "out")
+    assert build.warnings == [
+        "deps/0001-a.md:8: {dep} role: no proposal '99' in this project [dep.unknown_ref]"
+    ]
