@@ -15,7 +15,7 @@ Every build runs in a fresh subprocess from a clean output folder (except the in
 rows); wall time and the child's peak RSS (``os.wait4``) are recorded, repeated, and
 reported as median and min-max. The machine's load average is recorded with each row.
 
-``python bench/run.py [--sizes 100,1000] [--scaling-sizes 3000] [--repeat 3] [--quick]``
+``python bench/run.py [--sizes 100,1000] [--scaling-sizes 3000] [--repeat 3] [--repeat-extra 1] [--quick]``
 """
 
 from __future__ import annotations
@@ -303,10 +303,10 @@ def run(args: argparse.Namespace) -> dict:
             bench.build("a", n, plain, work / f"a-{n}")
             bench.build("b", n, dep, work / f"b-{n}")
         incremental(bench, n, plain, dep, files)
-        for _ in range(bench.repeat):
+        for _ in range(args.repeat_extra):
             bench.build("a-j2", n, plain, work / f"a-j2-{n}", "-j", "2")
             bench.build("b-j2", n, dep, work / f"b-j2-{n}", "-j", "2")
-        for _ in range(bench.repeat):
+        for _ in range(args.repeat_extra):
             if n <= args.plain_furo_max:
                 bench.build("a-furo", n, plain, work / f"a-furo-{n}", theme="furo")
             bench.build("b-furo", n, dep, work / f"b-furo-{n}", theme="furo")
@@ -338,6 +338,7 @@ def run(args: argparse.Namespace) -> dict:
             "sizes": args.sizes,
             "scaling_sizes": args.scaling_sizes,
             "repeat": args.repeat,
+            "repeat_extra": args.repeat_extra,
             "reports": list(reports),
             "alternatives": alternatives,
             "phases": phases,
@@ -469,7 +470,15 @@ def main(argv: list[str] | None = None) -> int:
         default="3000",
         help="extra sizes for the lint and furo-scaling rows only (default 3000; '' for none)",
     )
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions of every row (default 3)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="repetitions of the floor, lint, a, b and incremental rows (default 3)",
+    )
+    parser.add_argument(
+        "--repeat-extra", type=int, default=1, help="repetitions of the -j 2 and furo rows (default 1)"
+    )
     parser.add_argument("--quick", action="store_true", help="N=100 only, once: a minute, for a first look")
     parser.add_argument("--target-n", type=int, default=1000, help="the N the targets are judged at")
     parser.add_argument(
@@ -495,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.sizes, args.scaling_sizes = ints(args.sizes), ints(args.scaling_sizes)
     if args.quick:
-        args.sizes, args.scaling_sizes, args.repeat = [100], [], 1
+        args.sizes, args.scaling_sizes, args.repeat, args.repeat_extra = [100], [], 1, 1
         args.target_n = 100
     result = run(args)
     print()
