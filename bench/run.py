@@ -268,7 +268,7 @@ def run(args: argparse.Namespace) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     bench = Bench(work, args.repeat)
     directives = available_directives()
-    reports = tuple(name for name in generate.REPORT_DIRECTIVES if name in directives)
+    reports = tuple(name for name in generate.REPORT_DIRECTIVES if name in directives and not args.no_reports)
     alternatives = "dep-alternative" in directives and not args.no_blocks
     phases = "dep-phase" in directives and not args.no_blocks
     cli = has_cli()
@@ -487,6 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         default=300,
         help="largest N for plain Sphinx with furo (its cost grows with N squared)",
     )
+    parser.add_argument("--no-reports", action="store_true", help="no report pages in (b): dep-meta only")
     parser.add_argument("--no-blocks", action="store_true", help="no dep-alternative / dep-phase blocks")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON")
     parser.add_argument("--workdir", type=Path, help="where the sites are built (default: a temp folder)")
