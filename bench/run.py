@@ -414,6 +414,10 @@ def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str,
         # Exponent k of time ~ N^k between successive sizes: 1 is linear, 2 quadratic.
         for (n1, t1), (n2, t2) in itertools.pairwise(furo):
             put("furo exponent", n2, math.log(t2 / t1) / math.log(n2 / n1))
+        cpu = [(n, measures[("b-furo", n)].cpu_median) for n in sizes if ("b-furo", n) in measures]
+        for (n1, t1), (n2, t2) in itertools.pairwise(cpu):
+            if t1 and t2:
+                put("furo exponent (cpu)", n2, math.log(t2 / t1) / math.log(n2 / n1))
         for n, t in furo:
             put("furo ms/doc", n, 1000 * t / n)
     return found
@@ -492,12 +496,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON")
     parser.add_argument("--workdir", type=Path, help="where the sites are built (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the sites and builds")
+    parser.add_argument("--table", type=Path, metavar="JSON", help="print the table of a saved run again")
     parser.add_argument("--task", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.task:
         name, folder = args.task
         {"floor": task_floor, "lint": task_lint}[name](Path(folder))
+        return 0
+
+    if args.table:
+        saved = json.loads(args.table.read_text())
+        measures = {
+            (row["row"], row["n"]): Measure(
+                row["row"],
+                row["n"],
+                row["times"],
+                row.get("cpu", []),
+                row["peak_kb"],
+                row["load"],
+                row["warnings"],
+            )
+            for row in saved["rows"]
+        }
+        saved["ratios"] = ratios(measures, args.target_n)
+        print(table(saved, args.target_n))
         return 0
 
     def ints(text: str) -> list[int]:
