@@ -15,7 +15,7 @@ Every build runs in a fresh subprocess from a clean output folder (except the in
 rows); wall time and the child's peak RSS (``os.wait4``) are recorded, repeated, and
 reported as median and min-max. The machine's load average is recorded with each row.
 
-``python bench/run.py [--sizes 100,1000] [--scaling-sizes 3000] [--repeat 3] [--repeat-extra 1] [--quick]``
+``python bench/run.py [--sizes 1000] [--scaling-sizes 100,3000] [--repeat 2] [--repeat-extra 1] [--quick]``
 """
 
 from __future__ import annotations
@@ -316,12 +316,17 @@ def run(args: argparse.Namespace) -> dict:
     for n in args.scaling_sizes:
         if n in args.sizes:
             continue
-        print(f"N={n} (lint and furo scaling only)", flush=True)
+        print(f"N={n} (lint and furo rows only)", flush=True)
         dep = work / f"site-b-{n}"
         generate.write_site(dep, n, variant="dep", alternatives=alternatives, phases=phases, reports=reports)
         cheap_rows(n, dep)
+        if n <= args.plain_furo_max:
+            plain = work / f"site-a-{n}"
+            generate.write_site(plain, n, variant="plain")
+            bench.build("a-furo", n, plain, work / f"a-furo-{n}", theme="furo")
         bench.build("b-furo", n, dep, work / f"b-furo-{n}", theme="furo")
-        shutil.rmtree(work / f"b-furo-{n}", ignore_errors=True)
+        for name in ("a-furo", "b-furo", "site-a"):
+            shutil.rmtree(work / f"{name}-{n}", ignore_errors=True)
 
     result = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -468,17 +473,17 @@ def _sizes(result: dict) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100,1000", help="sizes that get every row (default 100,1000)")
+    parser.add_argument("--sizes", default="1000", help="sizes that get every row (default 1000)")
     parser.add_argument(
         "--scaling-sizes",
-        default="3000",
-        help="extra sizes for the lint and furo-scaling rows only (default 3000; '' for none)",
+        default="100,3000",
+        help="extra sizes for the floor, lint and furo rows only, for scaling (default 100,3000; '' for none)",
     )
     parser.add_argument(
         "--repeat",
         type=int,
-        default=3,
-        help="repetitions of the floor, lint, a, b and incremental rows (default 3)",
+        default=2,
+        help="repetitions of the floor, lint, a, b and incremental rows (default 2)",
     )
     parser.add_argument(
         "--repeat-extra", type=int, default=1, help="repetitions of the -j 2 and furo rows (default 1)"
