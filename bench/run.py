@@ -448,7 +448,7 @@ def table(result: dict, target_n: int) -> str:
     for row in result["rows"]:
         lines.append(
             f"| {row['row']} | {row['n']} | {row['median']:.3f} | {row['min']:.3f}-{row['max']:.3f} | "
-            f"{row['cpu_median']:.3f} | {row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} |"
+            f"{row.get('cpu_median', 0.0):.3f} | {row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} |"
         )
     lines += [
         "",
