@@ -6,9 +6,18 @@ project = "sphinxcontrib-dep"
 copyright = "2026, sphinxcontrib-dep developers"
 release = version = __version__
 
-extensions = ["sphinxcontrib_dep"]
+extensions = [
+    "sphinxcontrib_dep",
+    "sphinxcontrib_dep.sphinx.chart",  # until sphinxcontrib_dep registers it itself
+    "sphinxcontrib_dep.sphinx.autodoc",
+]
 
 html_theme = "furo"
 html_title = f"sphinxcontrib-dep {version}"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "examples"]
 myst_heading_anchors = 3
+html_static_path = ["_static"]
+html_favicon = "_static/logo.svg"
+html_logo = "_static/logo.svg"
+needs_build_json = True  # permalink.html (sphinx-needs) reads needs.json
+graphviz_output_format = "svg"

@@ -15,6 +15,9 @@ from typing import Any
 
 from .model import DEFAULT_CATEGORIES, Template, normalize_key
 
+#: What ``dep_raw_html`` may be.
+RAW_HTML_MODES = ("safe", "none", "all")
+
 
 class ConfigError(ValueError):
     """A setting with a value of the wrong type or range."""
@@ -42,6 +45,11 @@ class DepConfig:
     review_window_days: int = _setting(
         14, "Days a review may take, from ``:review-requested:`` to ``:review-date:``."
     )
+    require_sections_in_drafts: bool = _setting(
+        False,
+        "Require the template's sections in Not Started and In Progress proposals too "
+        "(the process lets a draft be incomplete; placeholders are reported either way).",
+    )
     stale_days: int = _setting(
         180, "A proposal untouched this many days is listed as stale by the review report."
     )
@@ -56,6 +64,11 @@ class DepConfig:
         "Proposals in the site navigation: ``current`` lists each one only on its own page (the "
         "proposals index lists them all; keeps themes that draw the whole tree on every page, "
         "like furo, linear in the number of proposals), ``all`` lists every proposal on every page.",
+    )
+    raw_html: str = _setting(
+        "safe",
+        "Raw HTML in proposals: ``safe`` keeps only harmless tags, attributes and links and shows the "
+        "rest as text with a warning; ``none`` shows all of it as text; ``all`` trusts every author.",
     )
 
     def __post_init__(self) -> None:
@@ -98,6 +111,8 @@ def validate(config: DepConfig) -> list[str]:
             errors.append(
                 f"dep_default_template must be one of limited, complete, not {config.default_template!r}"
             )
+        if config.raw_html not in RAW_HTML_MODES:
+            errors.append(f"dep_raw_html must be one of {', '.join(RAW_HTML_MODES)}, not {config.raw_html!r}")
         if config.review_window_days < 0 or config.stale_days < 0:
             errors.append("dep_review_window_days and dep_stale_days must not be negative")
         if config.navigation not in {"current", "all"}:

@@ -36,6 +36,7 @@ class Code(enum.Enum):
     TITLE = ("title", "``dep-meta`` before the document's first heading, or no heading at all.")
     MISSING_META = ("missing_meta", "A proposal file without a ``dep-meta`` block.")
     VALUE = ("value", "A value of the wrong shape (a number that is not a number, ...).")
+    RAW_HTML = ("raw_html", "Raw HTML or a link in a proposal that could run script; shown as text (``dep_raw_html``).")
     ENCODING = ("encoding", "A file that is not valid UTF-8, or cannot be read.")
     # --- structure (templates, sections, alternatives, phases) -----------------------
     SECTION_MISSING = ("section_missing", "A section the proposal's template requires is missing.")
@@ -78,6 +79,12 @@ class Diagnostic:
     line: int | None = None
     severity: Severity = Severity.WARNING
 
+    def __post_init__(self) -> None:
+        # A message quotes values from the proposal; a line break or control character in
+        # one must not start a forged line in a CI log (or rewrite the terminal).
+        if not self.message.isprintable():
+            object.__setattr__(self, "message", printable(self.message))
+
     @property
     def subtype(self) -> str:
         return str(self.code.value)
@@ -88,3 +95,8 @@ class Diagnostic:
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message} [dep.{self.code.value}]"
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (line breaks, ESC, NUL, ...) escaped."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

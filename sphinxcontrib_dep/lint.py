@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import corpus, parsing, rules, sections
+from . import corpus, parsing, parts, rules, sanitize, sections
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep
@@ -54,8 +54,10 @@ def discover(paths: Iterable[Path], root: Path, config: DepConfig) -> list[Path]
 def lint_text(text: str, path: str, config: DepConfig, *, today: date | None = None) -> tuple[Dep | None, list[Diagnostic]]:
     """Every per-file rule over one proposal's text."""
     dep, scanned, diagnostics = parsing.parse_file(text, path, config)
+    diagnostics += sanitize.raw_html_diagnostics(text, path, config.raw_html)
     if dep is not None:
         diagnostics += rules.check_dep(dep, config, today=today)
+        diagnostics += parts.parse_parts(scanned, dep, config)
         diagnostics += sections.check_sections(scanned, text, dep, config)
     return dep, diagnostics
 

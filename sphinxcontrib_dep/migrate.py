@@ -997,6 +997,9 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+            # On disk before the rename: else a crash can leave the renamed file empty.
+            stream.flush()
+            os.fsync(stream.fileno())
         if path.exists():
             shutil.copymode(path, temp)
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,8 +89,46 @@ _REF_RE = re.compile(r"^(?:[A-Za-z]+[-_ ]?)?0*(\d+)$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
+#: ``<Title>``, ``\<numbered subheadings\>``, ``<#>``: a stand-in from the template that the
+#: author should replace. Not an autolink (``<https://...>``), a comment, a closing tag,
+#: ``Vec<T>``, or an HTML element (see :data:`HTML_TAGS`).
+STAND_IN_RE = re.compile(
+    r"(?<![\w<])\\?<(?![a-z][a-z0-9+.-]*:[^\s<>]*>|[/!?\s])([^<>\n]{1,160}?)(?<![\s\\])\\?>", re.I
+)
+_HTML_TAG_RE = re.compile(r"^[a-z][a-z0-9]*(?:[\s/]+[a-z_:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*\s*/?$", re.I)
+#: HTML elements (``<title>`` aside: ``<Title>`` is the templates' own stand-in).
+HTML_TAGS = frozenset((  # noqa: SIM905
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption "
+    "center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset "
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd "
+    "label legend li link main map mark menu meta meter nav noscript object ol optgroup option output p "
+    "param picture pre progress q rp rt ruby s samp script section select slot small source span strong "
+    "style sub summary sup svg table tbody td template textarea tfoot th thead time tr track u ul var "
+    "video wbr"
+).split())
+
+
+def is_html_tag(inner: str) -> bool:
+    """Whether the text between ``<`` and ``>`` is an HTML element rather than a stand-in."""
+    name = re.split(r"[\s/]", inner, maxsplit=1)[0]
+    if name[:1].isupper() and not name.isupper() and name == inner:
+        return False  # ``<Summary>``, ``<Title>``: the templates' way of writing a stand-in
+    return name.lower() in HTML_TAGS and _HTML_TAG_RE.match(inner) is not None
+
+
+def is_stand_in(value: str) -> bool:
+    """A value that is only a template stand-in (``<YYYY-MM-DD>``, ``<@handle>``)."""
+    match = STAND_IN_RE.fullmatch(value.strip())
+    return match is not None and not is_html_tag(match.group(1))
+
+
 def is_empty(value: str | None) -> bool:
-    return value is None or value.strip().casefold() in _EMPTY_VALUES
+    """Nothing given: no value, ``N/A`` and the like, or a stand-in left from the template
+    (the section rules report that as a placeholder, once)."""
+    if value is None:
+        return True
+    value = value.strip()
+    return value.casefold() in _EMPTY_VALUES or is_stand_in(value)
 
 
 def split_list(value: str | None) -> list[str]:
@@ -141,6 +180,11 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
         name, url = match.group(1).strip(), match.group(2)
     elif text.lower().startswith(("http://", "https://")):
         name, url = "", text
+    if re.search(r"[<>\[\]]", name):
+        # Markup left in the name (``<b>x</b>``, ``a [b]``): not a person we can show.
+        if report is not None:
+            report(Code.PERSON, f":{option}: cannot read {text!r} as a person", option)
+        return None
     if url is not None:
         profile = GITHUB_PROFILE_RE.match(url)
         if profile:
@@ -151,10 +195,6 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
             return Person(name=name, handle=handle)
         safe = check_url(url, report, option)
         return Person(name=name or (safe or ""), url=safe) if (name or safe) else None
-    if re.search(r"[<>\[\]]", name):
-        if report is not None:
-            report(Code.PERSON, f":{option}: cannot read {text!r} as a person", option)
-        return None
     return Person(name=name)
 
 
@@ -388,7 +428,10 @@ def parse_meta(
     dep.decision = None if is_empty(decision) else (decision or "").strip()
     if "embargoed" in seen:
         flag = (seen["embargoed"] or "").strip().lower()
-        dep.embargoed = flag in {"", "yes", "true", "1", "on"}
+        # Fail closed: a value that is neither yes nor no still keeps the proposal private.
+        dep.embargoed = flag not in {"no", "false", "0", "off"}
+        if flag not in {"", "yes", "true", "1", "on", "no", "false", "0", "off"}:
+            report(Code.VALUE, f":embargoed: {flag!r} is not yes or no; the proposal is kept embargoed", "embargoed")
     return dep, report.diagnostics
 
 
@@ -419,6 +462,8 @@ class Block:
     body: list[str]
     body_line: int  # 1-based line of the first body line
     line: int  # 1-based line of the directive itself
+    #: Why the option block could not be read, as (1-based line, message); its options are then empty.
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -492,6 +537,44 @@ def split_options(lines: list[str], first_line: int) -> tuple[dict[str, str | No
     return options, lines_of, used
 
 
+def split_myst_options(
+    lines: list[str], first_line: int
+) -> tuple[dict[str, str | None], dict[str, int], int, list[tuple[int, str]]]:
+    """The option block of a MyST directive body, read by MyST's own tokenizer.
+
+    The same block shape (``:name: value`` lines, or a ``---`` fenced block) and the same
+    value rules (quotes, folded continuation lines, ``#`` comments) as ``sphinx-build``,
+    so ``dep lint`` sees the options the directive is given. A block MyST cannot read
+    gives no options and one problem, as it does in Sphinx.
+    """
+    from myst_parser.parsers.options import TokenizeError, options_to_tokens
+
+    if lines and lines[0].startswith("---"):
+        end = next((i for i in range(1, len(lines)) if lines[i].startswith("---")), None)
+        used = end + 1 if end is not None else len(lines)
+        block_first = first_line + 1
+        text = textwrap.dedent("\n".join(lines[1:end]))
+    else:
+        used = 0
+        while used < len(lines) and lines[used].lstrip().startswith(":") and not lines[used].lstrip().startswith(":::"):
+            used += 1
+        block_first = first_line
+        text = "\n".join(line.lstrip()[1:] for line in lines[:used])
+    options: dict[str, str | None] = {}
+    lines_of: dict[str, int] = {}
+    if not used:
+        return options, lines_of, used, []
+    try:
+        tokens, _state = options_to_tokens(text)
+    except TokenizeError as err:
+        line = block_first + (err.problem_mark.line if err.problem_mark is not None else 0)
+        return options, lines_of, used, [(line, f"options cannot be read ({err.problem}); all are ignored")]
+    for key, value in tokens:
+        options[key.value] = value.value if value is not None else ""
+        lines_of.setdefault(key.value, block_first + key.start.line)
+    return options, lines_of, used, []
+
+
 def _inline_text(token: Any) -> str:
     parts: list[str] = []
     for child in token.children or []:
@@ -521,7 +604,7 @@ def scan_markdown(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> S
                 continue
             body = token.content.splitlines()
             start = token.map[0] + 2  # the line after the opening fence, 1-based
-            options, option_lines, used = split_options(body, start)
+            options, option_lines, used, problems = split_myst_options(body, start)
             rest = body[used:]
             skipped = 0
             while rest and not rest[0].strip():
@@ -535,6 +618,7 @@ def scan_markdown(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> S
                     body=rest,
                     body_line=start + used + skipped,
                     line=token.map[0] + 1,
+                    problems=problems,
                 )
             )
     return ScannedFile(path, headings, blocks)
@@ -614,7 +698,7 @@ def iter_meta_diagnostics(scanned: ScannedFile, config: DepConfig) -> Iterator[D
     """Document-level problems of the header: none, two, or before the title."""
     metas = scanned.blocks_named("dep-meta")
     if not metas:
-        yield Diagnostic(Code.MISSING_META, "no dep-meta block in this proposal", scanned.path, 1)
+        yield Diagnostic(Code.MISSING_META, MISSING_META_MESSAGE, scanned.path, 1)
         return
     for extra in metas[1:]:
         yield Diagnostic(
@@ -626,11 +710,29 @@ def iter_meta_diagnostics(scanned: ScannedFile, config: DepConfig) -> Iterator[D
     title = scanned.title
     if title is None or metas[0].line < title.line:
         yield Diagnostic(Code.TITLE, TITLE_MESSAGE, scanned.path, metas[0].line)
+    elif not title.text.strip():
+        yield Diagnostic(Code.TITLE, EMPTY_TITLE_MESSAGE, scanned.path, metas[0].line)
 
 
 #: One wording for the Sphinx directive and the command line.
 TITLE_MESSAGE = "dep-meta must come after the document's first heading, which is the proposal's title"
+EMPTY_TITLE_MESSAGE = "the proposal's title (the document's first heading) is empty"
+MISSING_META_MESSAGE = "no dep-meta block in this proposal"
 DUPLICATE_META_MESSAGE = "a second dep-meta in one document (the first is on line {first}); it is ignored"
+
+
+def meta_block_problems(block: Block, path: str) -> list[Diagnostic]:
+    """An option block that cannot be read, and text after it (which ``dep-meta`` ignores)."""
+    found = [Diagnostic(Code.OPTION, f"{block.name} {message}", path, line) for line, message in block.problems]
+    text = next((line.strip() for line in block.body if line.strip()), None)
+    if text is not None:
+        found.append(Diagnostic(
+            Code.OPTION,
+            f"{block.name} ignores the text after its options, starting {text[:60]!r} "
+            "(each option goes on one line starting with ':')",
+            path, block.body_line,
+        ))
+    return found
 
 
 def parse_file(text: str, path: str, config: DepConfig | None = None) -> tuple[Dep | None, ScannedFile, list[Diagnostic]]:
@@ -642,6 +744,7 @@ def parse_file(text: str, path: str, config: DepConfig | None = None) -> tuple[D
     if not metas:
         return None, scanned, diagnostics
     meta = metas[0]
+    diagnostics += meta_block_problems(meta, path)
     title = scanned.title.text if scanned.title is not None else ""
     dep, found = parse_meta(
         meta.options, path=path, line=meta.line, option_lines=meta.option_lines, title=title, config=config

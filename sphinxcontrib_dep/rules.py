@@ -1,14 +1,208 @@
-"""Per-proposal lifecycle and review rules, and the graph of allowed status moves."""
+"""Per-proposal lifecycle and review rules, and the graph of allowed status moves.
+
+Written once here; ``dep-meta`` (Sphinx) and ``dep lint`` / ``dep status`` (command line)
+call these functions, so a rule and its wording exist in one place.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from .config import DepConfig
-from .diagnostics import Diagnostic
-from .model import Dep
+from .diagnostics import Code, Diagnostic
+from .model import UNNUMBERED_STATUSES, Dep, ReviewStatus, Status
+
+# --------------------------------------------------------------------------------------
+# The lifecycle graph
+# --------------------------------------------------------------------------------------
+
+#: Allowed status moves: status -> the statuses it may move to, as data.
+TRANSITIONS: dict[Status, tuple[Status, ...]] = {
+    Status.NOT_STARTED: (Status.IN_PROGRESS,),
+    Status.IN_PROGRESS: (Status.UNDER_REVIEW,),
+    Status.UNDER_REVIEW: (Status.APPROVED, Status.REJECTED, Status.DEFERRED, Status.IN_PROGRESS),
+    Status.APPROVED: (Status.IMPLEMENTED, Status.SUPERSEDED),
+    Status.IMPLEMENTED: (Status.SUPERSEDED,),
+    Status.DEFERRED: (Status.IN_PROGRESS,),
+    Status.REJECTED: (),
+    Status.SUPERSEDED: (),
+}
 
 
-def check_dep(dep: Dep, config: DepConfig, *, today: date | None = None) -> list[Diagnostic]:
-    """Lifecycle and review problems of one proposal (filled in by the structure work)."""
-    return []
+def _status(value: Status | str | None) -> Status | None:
+    if value is None or isinstance(value, Status):
+        return value
+    found = Status.lookup(value)
+    return found if isinstance(found, Status) else None
+
+
+def check_transition(old: Status | str | None, new: Status | str | None) -> str | None:
+    """Why moving from ``old`` to ``new`` is not allowed, or ``None`` when it is.
+
+    ``old`` is ``None`` for a proposal that did not exist before (any status may be its
+    first); an unchanged status is always allowed. Strings are read like ``:status:``.
+    """
+    old_status, new_status = _status(old), _status(new)
+    if old is not None and old_status is None:
+        return f"unknown previous status {old!r}"
+    if new_status is None:
+        return f"unknown status {new!r}"
+    if old_status is None or old_status is new_status:
+        return None
+    allowed = TRANSITIONS[old_status]
+    if new_status in allowed:
+        return None
+    targets = ", ".join(s.value for s in allowed) or "nothing: it is final"
+    return (
+        f"status change {old_status.value} -> {new_status.value} is not allowed "
+        f"(from {old_status.value}: {targets})"
+    )
+
+
+def lifecycle_dot(*, name: str = "lifecycle") -> str:
+    """The lifecycle graph as graphviz DOT text, one node per status, one edge per move."""
+    lines = [
+        f"digraph {name} {{",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#f6f8fa", fontname="sans-serif"];',
+        '  edge [fontname="sans-serif"];',
+    ]
+    for status in Status:
+        lines.append(f'  "{status.value}";')
+    for old, targets in TRANSITIONS.items():
+        for new in targets:
+            back = ' [style=dashed, constraint=false]' if list(Status).index(new) < list(Status).index(old) else ""
+            lines.append(f'  "{old.value}" -> "{new.value}"{back};')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------
+# Review
+# --------------------------------------------------------------------------------------
+
+_UNNUMBERED = [s.value for s in Status if s in UNNUMBERED_STATUSES]
+_UNNUMBERED_TEXT = f"{', '.join(_UNNUMBERED[:-1])} and {_UNNUMBERED[-1]}"
+
+#: Reviewer statuses that count towards approval.
+CONSENTING = frozenset({ReviewStatus.APPROVED, ReviewStatus.DEFERRED})
+
+
+def pending_reviewers(dep: Dep) -> list[str]:
+    """Required reviewers who have neither approved nor deferred, as ``@a (Reviewing)``."""
+    return [
+        f"{r.person.display} ({r.status.value})" for r in dep.reviewers if r.status not in CONSENTING
+    ]
+
+
+def approval_met(dep: Dep) -> bool:
+    """Whether the approval rule holds: there are required reviewers and every one approved
+    or deferred, or a ``:decision:`` records who made the final call."""
+    return bool(dep.decision) or (bool(dep.reviewers) and not pending_reviewers(dep))
+
+
+def approval_summary(dep: Dep) -> str:
+    """One line for the reviewer matrix and the reports: is the approval rule met, and why."""
+    if not dep.reviewers and not dep.decision:
+        return "No required reviewers yet."
+    pending = pending_reviewers(dep)
+    if not pending:
+        return "Approval rule met: every required reviewer approved or deferred."
+    if dep.decision:
+        return f"Approval rule met by decision: {dep.decision}"
+    consenting = len(dep.reviewers) - len(pending)
+    return (
+        f"Approval rule not met: {consenting} of {len(dep.reviewers)} required reviewers "
+        f"approved or deferred; waiting on {', '.join(pending)}."
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The rules
+# --------------------------------------------------------------------------------------
+
+
+def _line(dep: Dep, *options: str) -> int | None:
+    """The line of the first of ``options`` the header gives, else the directive's line."""
+    for option in options:
+        if option in dep.option_lines:
+            return dep.option_lines[option]
+    return dep.line
+
+
+def check_dep(
+    dep: Dep, config: DepConfig, *, today: date | None = None, entered_review: date | None = None
+) -> list[Diagnostic]:
+    """Lifecycle and review problems of one proposal.
+
+    ``entered_review`` is the date the proposal entered review when the caller knows it
+    (the command line reads it from git history); ``:review-requested:`` wins over it.
+    ``today`` is accepted for callers that pass it; no rule depends on the clock, so a
+    build gives the same warnings on any day.
+    """
+    found: list[Diagnostic] = []
+
+    def report(code: Code, message: str, *options: str) -> None:
+        found.append(Diagnostic(code, message, dep.path, _line(dep, *options, "status")))
+
+    status = dep.status
+    if status is Status.UNDER_REVIEW:
+        missing = [
+            what for what, present in (
+                ("a sponsor (:sponsor:)", dep.sponsors),
+                ("a required reviewer (:required-reviewers:)", dep.reviewers),
+                ("a review date (:review-date:)", dep.review_date),
+            ) if not present
+        ]
+        if missing:
+            report(
+                Code.REVIEW_INCOMPLETE,
+                "Under Review needs a sponsor, at least one required reviewer and a review date; "
+                f"missing {' and '.join(missing)}",
+            )
+    if status is not None and status not in UNNUMBERED_STATUSES and dep.number is None:
+        report(
+            Code.UNNUMBERED,
+            f"a proposal that is {status.value} needs a number; only {_UNNUMBERED_TEXT} may stay unnumbered "
+            "(give the file its number: NNNN-title.md)",
+        )
+    if status is Status.APPROVED and not approval_met(dep):
+        if dep.reviewers:
+            report(
+                Code.APPROVAL,
+                f"Approved, but required reviewers have not all approved or deferred: "
+                f"{', '.join(pending_reviewers(dep))}; record who made the final call, and why, in :decision:",
+                "required-reviewers",
+            )
+        else:
+            report(
+                Code.APPROVAL,
+                "Approved without required reviewers; name them in :required-reviewers: "
+                "or record who made the final call, and why, in :decision:",
+            )
+    if status is Status.IMPLEMENTED and not dep.implementation:
+        report(
+            Code.IMPLEMENTATION_MISSING,
+            "Implemented needs at least one implementation link (:implementation:)",
+        )
+    if status is Status.SUPERSEDED and not dep.replaced_by:
+        report(Code.SUPERSEDED_MISSING, "Superseded needs :replaced-by: naming the successor")
+
+    started = dep.review_requested or entered_review
+    if started is not None and dep.review_date is not None:
+        days = (dep.review_date - started).days
+        source = ":review-requested:" if dep.review_requested else "the date it entered review"
+        if days > config.review_window_days:
+            report(
+                Code.REVIEW_WINDOW,
+                f"review date {dep.review_date.isoformat()} is {days} days after {source} "
+                f"({started.isoformat()}); the review window is {config.review_window_days} days",
+                "review-date",
+            )
+        elif days < 0:
+            report(
+                Code.REVIEW_WINDOW,
+                f"review date {dep.review_date.isoformat()} is before {source} ({started.isoformat()})",
+                "review-date",
+            )
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,26 @@ from conftest import CONF, FIXTURES, INDEX, build_in_process, load_cases, sphinx
 
 BAD = FIXTURES / "bad"
 CASES = load_cases(BAD / "cases.toml")
+TABLE = tomllib.loads((BAD / "cases.toml").read_text())
+
+
+def generate(name: str, dest: Path) -> None:
+    """Fill a generated case (megabytes are made at test time, not committed).
+
+    ``generate = {file, marker, fill, count}``: ``marker`` in ``file`` becomes ``fill``
+    formatted with ``i`` = 0 .. count-1, joined.
+    """
+    spec = TABLE.get(name, {}).get("generate")
+    if spec is None:
+        return
+    path = dest / spec["file"]
+    fill = "".join(spec["fill"].format(i=i) for i in range(spec["count"]))
+    path.write_text(path.read_text().replace(spec["marker"], fill))
 
 
 def make_case(name: str, dest: Path) -> Path:
     shutil.copytree(BAD / name, dest)
+    generate(name, dest)
     if not (dest / "conf.py").exists():
         (dest / "conf.py").write_text(CONF)
     if not (dest / "index.md").exists():
@@ -31,9 +48,10 @@ def test_sphinx_reports_exactly(name: str, tmp_path: Path) -> None:
     srcdir = make_case(name, tmp_path / "src")
     build = build_in_process(srcdir, tmp_path / "out")
     assert build.warnings == CASES[name]
-    # The build goes on: every proposal still has its page.
-    for source in (srcdir / "deps").glob("*.md"):
-        assert (build.outdir / "deps" / f"{source.stem}.html").exists()
+    # The build goes on: every proposal still has its page, but for undecodable ones.
+    for source in (srcdir / "deps").glob("*.*"):
+        unreadable = any(w.startswith(f"deps/{source.name}:") and "[dep.encoding]" in w for w in build.warnings)
+        assert (build.outdir / "deps" / f"{source.stem}.html").exists() != unreadable
 
 
 def test_warnings_fail_the_build_under_W(tmp_path: Path) -> None:

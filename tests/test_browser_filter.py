@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import ROOTS, build_in_process
+from conftest import CHROMIUM, ROOTS, build_in_process
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
@@ -22,30 +22,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build.outdir
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
-def test_typing_narrows_the_rows(site: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.goto((site / "traceability.html").as_uri())
-            rows = page.locator(".dep-traceability table tbody tr")
-            assert rows.count() == 7
-            box = page.locator(".dep-filterable input.dep-filter")
-            box.fill("error")
-            visible = [
-                rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()
-            ]
-            assert visible == ["DEP-0001", "DEP-0003", "DEP-0005"]
-            assert page.locator(".dep-filter-count").inner_text() == "3 of 7 shown"
-            box.fill("error partial")  # every word must match
-            visible = [
-                rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()
-            ]
-            assert visible == ["DEP-0003", "DEP-0005"]
-            box.fill("")
-            assert all(rows.nth(i).is_visible() for i in range(7))
-            assert page.locator(".dep-filter-count").inner_text() == ""
-        finally:
-            browser.close()
+@pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="chromium is not installed")
+def test_typing_narrows_the_rows(site: Path, browser_context: Any) -> None:
+    page = browser_context.new_page()
+    try:
+        page.goto((site / "traceability.html").as_uri())
+        rows = page.locator(".dep-traceability table tbody tr")
+        assert rows.count() == 7
+        box = page.locator(".dep-filterable input.dep-filter")
+        box.fill("error")
+        visible = [
+            rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()
+        ]
+        assert visible == ["DEP-0001", "DEP-0003", "DEP-0005"]
+        assert page.locator(".dep-filter-count").inner_text() == "3 of 7 shown"
+        box.fill("error partial")  # every word must match
+        visible = [
+            rows.nth(i).inner_text().split("\t")[0].strip() for i in range(7) if rows.nth(i).is_visible()
+        ]
+        assert visible == ["DEP-0003", "DEP-0005"]
+        box.fill("")
+        assert all(rows.nth(i).is_visible() for i in range(7))
+        assert page.locator(".dep-filter-count").inner_text() == ""
+    finally:
+        page.close()

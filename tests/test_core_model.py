@@ -158,8 +158,11 @@ def test_scan_ignores_headings_in_code_and_finds_blocks() -> None:
     scanned = scan(text, "deps/0001-x.md")
     assert [(h.level, h.text, h.line) for h in scanned.headings] == [(1, "Title", 1), (2, "Summary", 13)]
     meta, alternative = scanned.blocks
-    assert meta.options == {"status": "Draft", "authors": "@a,\n@b"}
+    # As in sphinx-build (MyST's own option reader): the block ends at the first line not
+    # starting with ':', so the indented "@b" is body text, not a continuation.
+    assert meta.options == {"status": "Draft", "authors": "@a,"}
     assert meta.option_lines == {"status": 4, "authors": 5}
+    assert (meta.body, meta.body_line) == (["  @b"], 6)
     assert (alternative.name, alternative.argument, alternative.body, alternative.body_line) == (
         "dep-alternative", "Other", ["body"], 16,
     )

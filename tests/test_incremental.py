@@ -26,7 +26,7 @@ def build(src: Path, out: Path) -> tuple[set[str], set[str]]:
     """(documents read, documents written) of one build, from sphinx-build's progress lines."""
     # dep_stale_days=0 lists every open proposal in the review report, with its status.
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-D", "dep_stale_days=0", str(src), str(out)],
+        [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", "-D", "dep_stale_days=0", str(src), str(out)],
         capture_output=True,
         text=True,
         check=False,
@@ -34,7 +34,8 @@ def build(src: Path, out: Path) -> tuple[set[str], set[str]]:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     read, written = set(), set()
-    for line in result.stdout.splitlines():
+    # Progress may come as one line rewritten with escape codes (a terminal, or CI=true).
+    for line in re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", result.stdout).splitlines():
         match = _PROGRESS_RE.match(line.strip())
         if match:
             (read if match.group(1) == "reading sources" else written).add(match.group(2))

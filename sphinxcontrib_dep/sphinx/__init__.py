@@ -12,8 +12,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, events, navigation, needs
-from .directives import DepMetaDirective
+from . import config, embargo, events, navigation, needs, sources, structure
+from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
 from .tables import (
@@ -25,7 +25,7 @@ from .tables import (
 )
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 STATIC = Path(__file__).parent / "static"
 
@@ -46,10 +46,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.on_config_inited, priority=5)
     # Priority 13: after sphinx-needs resolves need types (12), before it loads links (500).
     app.connect("config-inited", needs.configure, priority=13)
+    # Priority 20: after our settings are resolved; Sphinx lists documents only later.
+    app.connect("config-inited", embargo.exclude_embargoed, priority=20)
+    app.connect("env-before-read-docs", embargo.forget_patterns)
 
     app.add_domain(DepDomain)
     app.add_role("dep", DepRole())
     app.add_directive("dep-meta", DepMetaDirective.bound_to(app))
+    app.add_directive("dep-alternative", DepAlternativeDirective.bound_to(app))
+    app.add_directive("dep-phase", DepPhaseDirective.bound_to(app))
+    # The section rules run on the source text once the page is read, like `dep lint`.
+    app.connect("doctree-read", structure.check_sections)
 
     # Whole-corpus views: placeholders at read time, filled at doctree-resolved.
     app.add_node(dep_report, **NODE_VISITORS)
@@ -67,6 +74,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.
     app.connect("html-page-context", navigation.on_html_page_context, priority=400)
     app.connect("env-updated", navigation.forget)
+    # Undecodable sources become located warnings instead of stopping the build.
+    app.connect("env-before-read-docs", sources.skip_undecodable)
+    app.connect("doctree-read", sources.check_has_meta)
+    # Which of two files with one number holds it depends on both: read both again.
+    app.connect("env-get-outdated", sources.reread_number_twins)
+    # Proposals arrive as pull requests: their raw HTML is judged before any page shows it.
+    app.add_transform(sources.NeutralizeRawHtml)
     app.add_css_file("dep.css")
     app.add_js_file("dep.js")
 

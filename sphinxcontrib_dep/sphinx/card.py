@@ -6,11 +6,14 @@ Standard nodes render in every builder (HTML, LaTeX, text); the look comes from
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from docutils import nodes
 from sphinx import addnodes
 
+from .. import rules
 from ..config import DepConfig
-from ..model import Dep, DepRef, Person, ReviewStatus, Status
+from ..model import Alternative, Dep, DepRef, Person, Phase, ReviewStatus, Status
 
 
 def status_badge(status: Status | None) -> nodes.inline:
@@ -86,17 +89,6 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         fields += _field("Authors", _joined([person_node(p) for p in dep.authors]), "authors")
     if dep.sponsors:
         fields += _field("Sponsor", _joined([person_node(p) for p in dep.sponsors]), "sponsor")
-    if dep.reviewers:
-        reviewers = nodes.bullet_list(classes=["dep-reviewers"])
-        for reviewer in dep.reviewers:
-            item = nodes.list_item()
-            paragraph = nodes.paragraph()
-            paragraph += person_node(reviewer.person)
-            paragraph += nodes.Text(" ")
-            paragraph += review_badge(reviewer.status)
-            item += paragraph
-            reviewers += item
-        fields += _field("Required reviewers", reviewers, "reviewers")
     if dep.review_requested:
         text = dep.review_requested.isoformat()
         fields += _field("Review requested", nodes.paragraph(text, text), "review-requested")
@@ -121,4 +113,116 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
     template = dep.template.value
     fields += _field("Template", nodes.paragraph(template, template), "template")
     card += fields
+    # The reviewer matrix: who must review, where each stands, and whether the rule holds.
+    card += review_matrix(dep)
+    return card
+
+
+# --------------------------------------------------------------------------------------
+# The reviewer matrix
+# --------------------------------------------------------------------------------------
+
+
+def review_matrix(dep: Dep) -> nodes.container:
+    """Required reviewers and their status as a table, and whether the approval rule is met."""
+    matrix = nodes.container(classes=["dep-review-matrix"])
+    if dep.reviewers:
+        table = nodes.table(classes=["dep-reviewers"])
+        group = nodes.tgroup(cols=2)
+        table += group
+        group += [nodes.colspec(colwidth=3), nodes.colspec(colwidth=2)]
+        head = nodes.thead()
+        group += head
+        head += _row([nodes.paragraph("Required reviewer", "Required reviewer"),
+                      nodes.paragraph("Review", "Review")])
+        body = nodes.tbody()
+        group += body
+        for reviewer in dep.reviewers:
+            name = nodes.paragraph()
+            name += person_node(reviewer.person)
+            status = nodes.paragraph()
+            status += review_badge(reviewer.status)
+            body += _row([name, status])
+        matrix += table
+    met = rules.approval_met(dep)
+    summary = rules.approval_summary(dep)
+    state = "none" if not dep.reviewers and not dep.decision else ("met" if met else "unmet")
+    matrix += nodes.paragraph(summary, summary, classes=["dep-approval", f"dep-approval-{state}"])
+    return matrix
+
+
+def _row(cells: list[nodes.Node]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += cell
+        row += entry
+    return row
+
+
+# --------------------------------------------------------------------------------------
+# Alternatives and phases
+# --------------------------------------------------------------------------------------
+
+#: Parses one item's inline markup into nodes (the directive's own inline parser).
+Inline = Callable[[str], list[nodes.Node]]
+
+
+def _items(items: list[str], inline: Inline, key: str) -> nodes.bullet_list:
+    bullets = nodes.bullet_list(classes=[f"dep-{key}"])
+    for text in items:
+        item = nodes.list_item()
+        paragraph = nodes.paragraph()
+        paragraph += inline(text)
+        item += paragraph
+        bullets += item
+    return bullets
+
+
+def _labelled(card: nodes.container, label: str, items: list[str], inline: Inline, key: str) -> None:
+    if not items:
+        return
+    card += nodes.paragraph(label, "", nodes.strong(label, label), classes=["dep-part-label"])
+    card += _items(items, inline, key)
+
+
+def _part_header(kind: str, title: str, inline: Inline, key: str) -> nodes.paragraph:
+    header = nodes.paragraph(classes=["dep-card-header"])
+    header += nodes.inline(kind, kind, classes=["dep-badge", f"dep-{key}-badge"])
+    header += nodes.Text(" ")
+    strong = nodes.strong(classes=["dep-part-title"])
+    strong += inline(title)
+    header += strong
+    return header
+
+
+def alternative_card(alternative: Alternative, need_id: str | None, inline: Inline) -> nodes.container:
+    """A rejected alternative: its title, then pros, cons, reasons and notes as lists."""
+    card = nodes.container(classes=["dep-alternative"], ids=[need_id] if need_id else [])
+    card += _part_header("Rejected alternative", alternative.title or "Untitled", inline, "alternative")
+    _labelled(card, "Pros", alternative.pros, inline, "pros")
+    _labelled(card, "Cons", alternative.cons, inline, "cons")
+    _labelled(card, "Reason rejected", alternative.reason_rejected, inline, "reason-rejected")
+    _labelled(card, "Notes", alternative.notes, inline, "notes")
+    return card
+
+
+def phase_card(phase: Phase, need_id: str | None, inline: Inline) -> nodes.container:
+    """An implementation phase: number and title, target, effort, work items, scope."""
+    card = nodes.container(classes=["dep-phase"], ids=[need_id] if need_id else [])
+    number = f"Phase {phase.number}" if phase.number >= 0 else "Phase"
+    card += _part_header(number, phase.title, inline, "phase")
+    fields = nodes.field_list(classes=["dep-fields"])
+    if phase.release_target:
+        fields += _field("Release target", nodes.paragraph(phase.release_target, phase.release_target),
+                         "release-target")
+    if phase.effort:
+        fields += _field("Effort", nodes.paragraph(phase.effort, phase.effort), "effort")
+    if phase.work_items:
+        links = [nodes.reference(link.label, link.label, refuri=link.url) for link in phase.work_items]
+        fields += _field("Work items", _joined(links), "work-items")
+    if len(fields):
+        card += fields
+    _labelled(card, "Supported", phase.supported, inline, "supported")
+    _labelled(card, "Not supported", phase.not_supported, inline, "not-supported")
     return card

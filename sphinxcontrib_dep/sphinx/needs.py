@@ -21,7 +21,7 @@ from sphinx_needs.utils import add_doc
 
 from ..config import DepConfig
 from ..diagnostics import Code
-from ..model import Dep, slugify
+from ..model import Alternative, Dep, Phase, slugify
 from .logging import warn
 
 
@@ -68,6 +68,7 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "effort": ("Effort estimate of a phase", _STRING),
     "supported": ("Behaviour a phase supports", _STRINGS),
     "not_supported": ("Behaviour a phase leaves out", _STRINGS),
+    "work_items": ("Issue and pull request links of a phase", _STRINGS),
 }
 
 #: Link types: name -> (outgoing title, incoming title, target types).
@@ -140,6 +141,30 @@ def dep_fields(dep: Dep, settings: DepConfig) -> dict[str, Any]:
         "decision": dep.decision,
         "replaces": _ref_ids(dep.replaces, settings),
         "replaced_by": _ref_ids(dep.replaced_by, settings),
+    }
+
+
+def alternative_fields(alternative: Alternative, dep_id: str) -> dict[str, Any]:
+    """A rejected alternative's parts as need fields, linked to its proposal."""
+    return {
+        "pros": list(alternative.pros),
+        "cons": list(alternative.cons),
+        "reason_rejected": list(alternative.reason_rejected),
+        "notes": list(alternative.notes),
+        "alternative_of": [dep_id],
+    }
+
+
+def phase_fields(phase: Phase, dep_id: str) -> dict[str, Any]:
+    """An implementation phase as need fields, linked to its proposal."""
+    return {
+        "number": phase.number if phase.number >= 0 else None,
+        "release_target": phase.release_target,
+        "effort": phase.effort,
+        "supported": list(phase.supported),
+        "not_supported": list(phase.not_supported),
+        "work_items": [link.url for link in phase.work_items],
+        "phase_of": [dep_id],
     }
 
 

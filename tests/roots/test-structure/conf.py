@@ -1,0 +1,2 @@
+project = "structure"
+extensions = ["sphinxcontrib_dep"]

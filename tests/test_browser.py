@@ -1,0 +1,468 @@
+"""The site as a person sees it: the built docs/ + deps/, opened in headless Chromium.
+
+The site is built once per session into a temporary folder and served from a local HTTP
+server; Playwright drives Debian's ``chromium`` (Playwright's own browser download cannot
+work offline). Each check is a function that raises ``AssertionError``; the ``*_can_fail``
+tests run the same function over a page doctored in flight (a card, badge, filter or graph
+removed) and expect it to fail, so no check passes by accident.
+
+Screenshots go to ``tests/artifacts/``; with ``DEP_UPDATE_SCREENSHOTS=1`` the index and one
+proposal are also copied to ``docs/_static/screenshots/`` (shown in the README).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CHROMIUM, REPO, sphinx_build
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+#: Screenshots the README shows, refreshed with ``DEP_UPDATE_SCREENSHOTS=1``.
+README_SCREENSHOTS = {"index", "proposal"}
+SCREENSHOTS = REPO / "docs" / "_static" / "screenshots"
+DEPS = REPO / "deps"
+
+#: The proposal whose page the tests look at: it has reviewers in three states.
+PROPOSAL = "deps/0009-sensitive-proposals.html"
+#: The process proposal: two rejected alternatives and two phases.
+PROCESS = "deps/0001-enhancement-proposal-process.html"
+
+
+def _why_no_browser() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install playwright)"
+    if not Path(CHROMIUM).is_file():
+        return f"chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# fixtures: the site, a server, a browser
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's site, built as ``nox -s docs`` builds it (warnings are errors)."""
+    reason = _why_no_browser()
+    if reason:
+        pytest.skip(reason)
+    outdir = tmp_path_factory.mktemp("site") / "html"
+    build = sphinx_build(REPO / "docs", outdir, "-nW", "--keep-going", "-E")
+    assert build.returncode == 0, build.output + "\n".join(build.warnings)
+    return outdir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class Errors(list[str]):
+    """Console errors, uncaught exceptions and failed requests of one page."""
+
+    def watch(self, page: Any) -> None:
+        page.on("console", lambda msg: msg.type == "error" and self.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.append(f"exception: {exc}"))
+        # ERR_ABORTED: a navigation that was cut short (a redirect, a closed tab), not a failure.
+        page.on(
+            "requestfailed",
+            lambda req: (
+                "ERR_ABORTED" not in (req.failure or "") and self.append(f"failed: {req.url} {req.failure}")
+            ),
+        )
+        page.on("response", lambda res: res.status >= 400 and self.append(f"HTTP {res.status}: {res.url}"))
+
+
+@pytest.fixture
+def page(browser_context: Any) -> Iterator[Any]:
+    """A fresh tab; the test fails if the page logged any error."""
+    tab = browser_context.new_page()
+    tab.set_default_timeout(5000)  # a missing element fails in seconds, not half a minute
+    errors = Errors()
+    errors.watch(tab)
+    try:
+        yield tab
+    finally:
+        tab.close()
+    assert list(errors) == [], "the page logged errors"
+
+
+def open_page(page: Any, base_url: str, path: str, doctor: Callable[[str], str] | None = None) -> Any:
+    """Open ``path``; ``doctor`` rewrites the page's HTML in flight (to break something)."""
+    if doctor is not None:
+        url = base_url + path
+
+        def fulfill(route: Any) -> None:
+            response = route.fetch()
+            route.fulfill(response=response, body=doctor(response.text()))
+
+        page.route(url, fulfill)
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    return page
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("DEP_UPDATE_SCREENSHOTS") and name in README_SCREENSHOTS:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    return path
+
+
+def strip(html: str, pattern: str) -> str:
+    """The HTML with every match of ``pattern`` removed (must match at least once)."""
+    result, count = re.subn(pattern, "", html, flags=re.S)
+    assert count, f"the doctoring pattern {pattern!r} matched nothing"
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# checks: each raises AssertionError when what a person should see is not there
+# --------------------------------------------------------------------------------------
+
+
+def proposal_titles() -> dict[str, str]:
+    """File stem -> title, for every proposal in deps/."""
+    titles = {}
+    for path in sorted(DEPS.glob("*.md")):
+        titles[path.stem] = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# ").strip()
+    return titles
+
+
+def check_card(page: Any) -> None:
+    card = page.locator(".dep-card")
+    assert card.count() == 1, "a proposal page shows exactly one metadata card"
+    assert card.is_visible(), "the card is visible"
+    badge = card.locator(".dep-card-header .dep-badge").first
+    assert badge.is_visible(), "the card shows a status badge"
+    assert badge.inner_text().strip() == "Under Review"
+    assert card.locator(".dep-id").inner_text().strip() == "DEP-0009"
+
+
+def check_reviewer_matrix(page: Any) -> None:
+    matrix = page.locator(".dep-card .dep-reviewers")
+    assert matrix.count() >= 1 and matrix.first.is_visible(), "the card shows the required reviewers"
+    people = [plain(t) for t in matrix.locator(".dep-person").all_inner_texts()]
+    assert people == ["Core maintainer", "Security contact", "Docs maintainer"]
+    badges = matrix.locator(".dep-badge")
+    assert badges.count() == 3, "each reviewer has a verdict badge"
+    assert [b.strip() for b in badges.all_inner_texts()] == ["Approved", "Changes Requested", "Reviewing"]
+    for badge in badges.all():
+        assert badge.is_visible()
+
+
+def check_alternatives(page: Any) -> None:
+    alternatives = page.locator(".dep-alternative")
+    assert alternatives.count() == 2, "the page shows its two rejected alternatives"
+    titles = [plain(t) for t in page.locator(".dep-alternative .dep-part-title").all_inner_texts()]
+    assert titles == ["Documents in a shared drive", "GitHub issues and discussions only"]
+    for alternative in alternatives.all():
+        assert alternative.is_visible()
+        assert alternative.locator(".dep-badge").is_visible(), "each alternative is badged"
+        for part in (".dep-pros li", ".dep-cons li", ".dep-reason-rejected li"):
+            assert alternative.locator(part).count() >= 1, f"each alternative lists {part}"
+
+
+def check_phases(page: Any) -> None:
+    phases = page.locator(".dep-phase")
+    assert phases.count() == 2, "the page shows its two phases"
+    badges = [b.strip() for b in page.locator(".dep-phase .dep-phase-badge").all_inner_texts()]
+    assert badges == ["Phase 0", "Phase 1"]
+    for phase in phases.all():
+        assert phase.is_visible()
+        assert phase.locator(".dep-field-release-target").first.is_visible(), (
+            "each phase has its release target"
+        )
+        assert phase.locator(".dep-supported li").count() >= 1, "each phase says what it supports"
+
+
+def plain(text: str) -> str:
+    """Text with Sphinx's typographic quotes made straight again."""
+    return (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .strip()
+    )
+
+
+def check_sidebar_lists_proposals(page: Any) -> None:
+    links = [plain(text) for text in page.locator(".sidebar-tree a").all_inner_texts()]
+    for title in proposal_titles().values():
+        assert title in links, f"the navigation links {title!r}"
+
+
+def check_status_chart(page: Any) -> None:
+    chart = page.locator(".dep-chart")
+    assert chart.count() == 1, "the proposals page shows one status chart"
+    assert chart.is_visible()
+    rows = page.locator(".dep-chart-row")
+    counts = {row.get_attribute("data-status"): int(row.get_attribute("data-count")) for row in rows.all()}
+    assert sum(counts.values()) == len(proposal_titles()), "the chart counts every proposal"
+    for row in rows.all():
+        width = row.locator(".dep-chart-bar").bounding_box()["width"]
+        status, count = row.get_attribute("data-status"), int(row.get_attribute("data-count"))
+        assert (width > 0) is (count > 0), f"the {status} bar is drawn as wide as its count"
+
+
+def expected_ids() -> dict[str, str]:
+    """Title -> the id the index shows: ``DEP-0007``, or ``draft`` for an unnumbered draft."""
+    ids = {}
+    for stem, title in proposal_titles().items():
+        number = int(stem[:4])
+        ids[title] = f"DEP-{number:04d}" if number else "draft"
+    return ids
+
+
+def check_index(page: Any) -> None:
+    """The numerical index has one row per proposal: its id, its title (a link) and a badge."""
+    table = page.locator(".dep-index table.dep-index-table").last
+    assert table.count() == 1 and table.is_visible(), "the index shows its numerical table"
+    rows = table.locator("tbody tr")
+    seen = {}
+    for row in rows.all():
+        cells = row.locator("td")
+        title = plain(cells.nth(1).inner_text())
+        badge = row.locator(".dep-badge")
+        assert badge.count() == 1 and badge.is_visible(), f"{title}: a status badge"
+        assert row.locator("a").count() >= 1, f"{title}: a link to the proposal"
+        seen[title] = plain(cells.nth(0).inner_text())
+    assert seen == expected_ids(), "the index lists every proposal once"
+
+
+def traceability_rows(page: Any) -> list[str]:
+    """Ids of the traceability rows a person can see."""
+    rows = page.locator(".dep-traceability table tbody tr")
+    return [plain(row.locator("td").first.inner_text()) for row in rows.all() if row.is_visible()]
+
+
+def check_filter(page: Any) -> None:
+    every = traceability_rows(page)
+    assert len(every) == len(proposal_titles()), "before typing, every proposal is shown"
+    box = page.locator(".dep-filterable input.dep-filter")
+    assert box.is_visible(), "the filter box is shown"
+    box.fill("numbers")
+    assert traceability_rows(page) == ["DEP-0006", "DEP-0007"], "typing narrows the rows"
+    box.fill("numbers superseded")
+    assert traceability_rows(page) == ["DEP-0006"], "every word must match"
+    box.fill("")
+    assert traceability_rows(page) == every, "clearing the box shows every row again"
+
+
+def check_graph(page: Any, base_url: str) -> None:
+    svg = page.locator(".dep-graph svg")
+    assert svg.count() == 1, "the graph page shows one graph"
+    box = svg.bounding_box()
+    assert svg.is_visible() and box is not None and box["width"] > 200 and box["height"] > 200, "it is drawn"
+    links = svg.locator("a")
+    targets = {link.get_attribute("xlink:href") or link.get_attribute("href") for link in links.all()}
+    pages = sorted(t for t in targets if t and t.startswith("deps/"))
+    numbered = [stem for stem in proposal_titles() if int(stem[:4])]
+    assert len(pages) == len(numbered), "every numbered proposal is a node that links to its page"
+    # Clicking a node opens the proposal's page at its card.
+    node = svg.locator('a[*|href^="deps/0007-"]').first
+    node.click()
+    page.wait_for_url("**/deps/0007-*.html#DEP-0007")
+    assert page.locator(".dep-card .dep-id").inner_text().strip() == "DEP-0007"
+
+
+# --------------------------------------------------------------------------------------
+# tests
+# --------------------------------------------------------------------------------------
+
+
+def test_home_page(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "index.html")
+    assert page.title().startswith("sphinxcontrib-dep")
+    check_sidebar_lists_proposals(page)
+    screenshot(page, "home")
+
+
+def test_proposals_page_shows_status_chart_and_index(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "proposals.html")
+    check_status_chart(page)
+    check_index(page)
+    screenshot(page, "index")
+
+
+def test_index_check_fails_without_badges(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<span class="dep-badge dep-status-deferred">[^<]*</span>')
+    open_page(page, base_url, "proposals.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="a status badge"):
+        check_index(page)
+
+
+def test_index_check_fails_when_a_proposal_is_missing(page: Any, base_url: str) -> None:
+    def doctor(html: str) -> str:
+        # The numerical index is the last table; drop its row of the unnumbered draft.
+        head, _, table = html.rpartition("dep-index-table")
+        return (
+            head + "dep-index-table" + strip(table, r'<tr class="dep-row dep-row-in-progress[^"]*">.*?</tr>')
+        )
+
+    open_page(page, base_url, "proposals.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="every proposal once"):
+        check_index(page)
+
+
+def test_traceability_filter_narrows_rows(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "traceability.html")
+    check_filter(page)
+    page.locator(".dep-filterable input.dep-filter").fill("numbers")
+    screenshot(page, "traceability-filtered")
+
+
+def test_filter_check_fails_without_the_script(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<script src="_static/dep\.js[^"]*"></script>')
+    open_page(page, base_url, "traceability.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="typing narrows the rows"):
+        check_filter(page)
+
+
+def test_graph_is_visible_and_its_nodes_open_proposals(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "graph.html")
+    screenshot(page, "graph")
+    check_graph(page, base_url)
+
+
+def test_graph_check_fails_when_the_graph_is_missing(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r"<svg\b.*?</svg>")
+    open_page(page, base_url, "graph.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="one graph"):
+        check_graph(page, base_url)
+
+
+def test_graph_check_fails_when_nodes_do_not_link(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'xlink:href="deps/[^"]*"')
+    open_page(page, base_url, "graph.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="links to its page"):
+        check_graph(page, base_url)
+
+
+def test_chart_check_fails_when_bars_are_not_drawn(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'style="width: [\d.]+%"')
+    open_page(page, base_url, "proposals.html", doctor=doctor)
+    with pytest.raises(AssertionError, match="as wide as its count"):
+        check_status_chart(page)
+
+
+def test_proposal_page_shows_card_and_reviewer_matrix(page: Any, base_url: str) -> None:
+    open_page(page, base_url, PROPOSAL)
+    check_card(page)
+    check_reviewer_matrix(page)
+    screenshot(page, "proposal")
+
+
+def test_proposal_page_shows_alternatives_and_phases(page: Any, base_url: str) -> None:
+    open_page(page, base_url, PROCESS)
+    check_alternatives(page)
+    check_phases(page)
+    screenshot(page, "process-proposal")
+
+
+def test_alternatives_check_fails_when_one_is_not_rendered(page: Any, base_url: str) -> None:
+    def doctor(html: str) -> str:
+        return html.replace('class="dep-alternative docutils', 'class="docutils', 1)
+
+    open_page(page, base_url, PROCESS, doctor=doctor)
+    with pytest.raises(AssertionError, match="two rejected alternatives"):
+        check_alternatives(page)
+
+
+def test_phases_check_fails_without_their_lists(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<ul class="dep-supported simple">.*?</ul>')
+    open_page(page, base_url, PROCESS, doctor=doctor)
+    with pytest.raises(AssertionError, match="what it supports"):
+        check_phases(page)
+
+
+def test_card_check_fails_without_the_card(page: Any, base_url: str) -> None:
+    open_page(page, base_url, PROPOSAL, doctor=lambda html: html.replace('class="dep-card', 'class="x-card'))
+    with pytest.raises(AssertionError, match="exactly one metadata card"):
+        check_card(page)
+
+
+def test_card_check_fails_without_the_status_badge(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<span class="dep-badge dep-status-[a-z-]+">[^<]*</span>')
+    open_page(page, base_url, PROPOSAL, doctor=doctor)
+    with pytest.raises(AssertionError):
+        check_card(page)
+
+
+def test_reviewer_matrix_check_fails_without_verdicts(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<span class="dep-badge dep-review-[a-z-]+">[^<]*</span>')
+    open_page(page, base_url, PROPOSAL, doctor=doctor)
+    with pytest.raises(AssertionError):
+        check_reviewer_matrix(page)
+
+
+def all_pages(site: Path) -> list[str]:
+    skip = {"genindex.html", "search.html"}
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).parts[0].startswith("_") and p.name not in skip
+    )
+
+
+def test_no_page_logs_an_error(browser_context: Any, base_url: str, site: Path) -> None:
+    pages = all_pages(site)
+    assert len(pages) > 15
+    problems: dict[str, list[str]] = {}
+    for path in pages:
+        tab = browser_context.new_page()  # one tab per page: its listeners see only that page
+        errors = Errors()
+        errors.watch(tab)
+        try:
+            open_page(tab, base_url, path)
+        finally:
+            tab.close()
+        if errors:
+            problems[path] = list(errors)
+    assert problems == {}
+
+
+def test_error_watch_catches_a_script_error(browser_context: Any, base_url: str) -> None:
+    tab = browser_context.new_page()
+    errors = Errors()
+    errors.watch(tab)
+    try:
+
+        def doctor(html: str) -> str:
+            return html.replace("</body>", "<script>console.error('broken'); missing()</script></body>")
+
+        open_page(tab, base_url, "index.html", doctor=doctor)
+    finally:
+        tab.close()
+    assert any("broken" in e for e in errors) and any("missing" in e for e in errors)
