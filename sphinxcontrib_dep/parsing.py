@@ -486,10 +486,22 @@ def _markdown_parser() -> Any:
     from mdit_py_plugins.colon_fence import colon_fence_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    # Only block structure matters here (headings, fences): the core "inline" pass over
-    # every paragraph is switched off (it was half of ``dep lint``'s time); headings are
-    # parsed inline one by one in scan_markdown.
-    return MarkdownIt("commonmark").use(colon_fence_plugin).use(front_matter_plugin).disable("inline")
+    return MarkdownIt("commonmark").use(colon_fence_plugin).use(front_matter_plugin)
+
+
+@lru_cache(maxsize=16)
+def _cached_tokens(text: str) -> tuple[Any, ...]:
+    return tuple(_markdown_parser().parse(text))
+
+
+def markdown_tokens(text: str) -> list[Any]:
+    """The markdown-it tokens of ``text`` (inline children included), parsed once per text.
+
+    :func:`scan_markdown`, the section rules and the raw-HTML check all read the same
+    file; parsing it once instead of three times is most of ``dep lint``'s time. The
+    tokens are shared: read them, never change them.
+    """
+    return list(_cached_tokens(text))
 
 
 _DIRECTIVE_INFO_RE = re.compile(r"^\{([A-Za-z][\w:-]*)\}\s*(.*)$")
@@ -590,13 +602,10 @@ def scan_markdown(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> S
     """Headings outside code and the ``{dep-*}`` fenced directives of a MyST file."""
     headings: list[Heading] = []
     blocks: list[Block] = []
-    tokens = _markdown_parser().parse(text)
+    tokens = markdown_tokens(text)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.map:
             inline = tokens[index + 1]
-            md = _markdown_parser()
-            inline.children = []
-            md.inline.parse(inline.content, md, {}, inline.children)
             headings.append(Heading(int(token.tag[1]), _inline_text(inline), token.map[0] + 1))
         elif token.type in {"fence", "colon_fence"} and token.map:
             match = _DIRECTIVE_INFO_RE.match(token.info.strip())

@@ -1,4 +1,4 @@
-"""``scan_markdown`` reads heading text inline by inline, with the paragraph inline pass off."""
+"""``scan_markdown`` reads heading text from the shared token stream: code, escapes, entities, link text."""
 
 from __future__ import annotations
 
