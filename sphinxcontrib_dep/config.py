@@ -59,6 +59,12 @@ class DepConfig:
     )
     json_output: bool = _setting(True, "Write ``deps.json`` next to the HTML pages.")
     graph_engine: str = _setting("dot", "Graphviz command used to draw ``dep-graph`` and the lifecycle.")
+    navigation: str = _setting(
+        "current",
+        "Proposals in the site navigation: ``current`` lists each one only on its own page (the "
+        "proposals index lists them all; keeps themes that draw the whole tree on every page, "
+        "like furo, linear in the number of proposals), ``all`` lists every proposal on every page.",
+    )
     raw_html: str = _setting(
         "safe",
         "Raw HTML in proposals: ``safe`` keeps only harmless tags, attributes and links and shows the "
@@ -109,6 +115,8 @@ def validate(config: DepConfig) -> list[str]:
             errors.append(f"dep_raw_html must be one of {', '.join(RAW_HTML_MODES)}, not {config.raw_html!r}")
         if config.review_window_days < 0 or config.stale_days < 0:
             errors.append("dep_review_window_days and dep_stale_days must not be negative")
+        if config.navigation not in {"current", "all"}:
+            errors.append(f"dep_navigation must be one of current, all, not {config.navigation!r}")
         keys = [normalize_key(c) for c in config.categories]
         if not config.categories or len(set(keys)) != len(keys):
             errors.append("dep_categories must be a non-empty list of distinct categories")

@@ -7,6 +7,7 @@ files, :func:`~.corpus.check_corpus`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,8 @@ from .diagnostics import Code, Diagnostic
 from .model import Dep
 
 PROPOSAL_SUFFIXES = (".md", ".rst")
+#: Proposal files are numbered: ``0012-slug.md`` (``0000-`` for drafts).
+_PROPOSAL_NAME = re.compile(r"^\d{4,}-")
 
 
 @dataclass
@@ -43,8 +46,10 @@ def discover(paths: Iterable[Path], root: Path, config: DepConfig) -> list[Path]
     for path in list(paths) or [root / config.deps_dir]:
         if path.is_dir():
             found.extend(
-                sorted(p for p in path.iterdir() if p.suffix in PROPOSAL_SUFFIXES and p.is_file()
-                       and parsing.re.match(r"^\d{4,}-", p.name))
+                sorted(
+                    p for p in path.iterdir()
+                    if p.suffix in PROPOSAL_SUFFIXES and p.is_file() and _PROPOSAL_NAME.match(p.name)
+                )
             )
         else:
             found.append(path)

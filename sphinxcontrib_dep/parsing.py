@@ -486,8 +486,22 @@ def _markdown_parser() -> Any:
     from mdit_py_plugins.colon_fence import colon_fence_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    # Only block structure matters here (headings, fences); inline rules stay off.
     return MarkdownIt("commonmark").use(colon_fence_plugin).use(front_matter_plugin)
+
+
+@lru_cache(maxsize=16)
+def _cached_tokens(text: str) -> tuple[Any, ...]:
+    return tuple(_markdown_parser().parse(text))
+
+
+def markdown_tokens(text: str) -> list[Any]:
+    """The markdown-it tokens of ``text`` (inline children included), parsed once per text.
+
+    :func:`scan_markdown`, the section rules and the raw-HTML check all read the same
+    file; parsing it once instead of three times is most of ``dep lint``'s time. The
+    tokens are shared: read them, never change them.
+    """
+    return list(_cached_tokens(text))
 
 
 _DIRECTIVE_INFO_RE = re.compile(r"^\{([A-Za-z][\w:-]*)\}\s*(.*)$")
@@ -576,7 +590,7 @@ def split_myst_options(
 def _inline_text(token: Any) -> str:
     parts: list[str] = []
     for child in token.children or []:
-        if child.type in {"text", "code_inline", "html_inline"}:
+        if child.type in {"text", "text_special", "code_inline", "html_inline"}:
             parts.append(child.content)
         elif child.type in {"softbreak", "hardbreak"}:
             parts.append(" ")
@@ -588,11 +602,10 @@ def scan_markdown(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> S
     """Headings outside code and the ``{dep-*}`` fenced directives of a MyST file."""
     headings: list[Heading] = []
     blocks: list[Block] = []
-    tokens = _markdown_parser().parse(text)
+    tokens = markdown_tokens(text)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.map:
             inline = tokens[index + 1]
-            inline.children = _markdown_parser().parseInline(inline.content)[0].children
             headings.append(Heading(int(token.tag[1]), _inline_text(inline), token.map[0] + 1))
         elif token.type in {"fence", "colon_fence"} and token.map:
             match = _DIRECTIVE_INFO_RE.match(token.info.strip())

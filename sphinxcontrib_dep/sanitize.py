@@ -149,7 +149,7 @@ def _markdown_html(text: str, offset: int, first: int | None) -> list[tuple[int,
     from . import parsing
 
     found: list[tuple[int, str]] = []
-    tokens = parsing._markdown_parser().parse(text)
+    tokens = parsing.markdown_tokens(text)
     for token in tokens:
         if not token.map:
             continue

@@ -20,7 +20,7 @@ from typing import Any
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep, Status, Template, normalize_key
-from .parsing import STAND_IN_RE, Heading, ScannedFile, _markdown_parser, is_html_tag
+from .parsing import STAND_IN_RE, Heading, ScannedFile, _markdown_parser, is_html_tag, markdown_tokens
 
 
 class Need(enum.Enum):
@@ -222,7 +222,7 @@ def _line_problems(text: str, line: int, context: _Context, path: str) -> Iterat
 
 def _placeholders_markdown(text: str, scanned: ScannedFile, context: _Context) -> Iterator[Diagnostic]:
     instructions = instruction_paragraphs()
-    tokens: list[Any] = _markdown_parser().parse(text)
+    tokens: list[Any] = markdown_tokens(text)
     for index, token in enumerate(tokens):
         if not token.map:
             continue

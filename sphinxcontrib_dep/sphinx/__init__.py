@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, embargo, events, needs, sources, structure
+from . import config, embargo, events, navigation, needs, sources, structure
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -71,6 +71,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", events.on_build_finished)
 
     app.connect("builder-inited", _add_static)
+    # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.
+    app.connect("html-page-context", navigation.on_html_page_context, priority=400)
+    app.connect("env-updated", navigation.forget)
     # Undecodable sources become located warnings instead of stopping the build.
     app.connect("env-before-read-docs", sources.skip_undecodable)
     app.connect("doctree-read", sources.check_has_meta)

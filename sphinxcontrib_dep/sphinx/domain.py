@@ -74,8 +74,12 @@ class DepDomain(Domain):
         """What the last build showed of each proposal, to find the pages a change makes stale."""
         return self.data.setdefault("snapshot", {})
 
+    # by_number() is asked once per {dep} role and once per view: built once, dropped on change.
+    _numbered: dict[int, Dep] | None = None
+
     def add(self, dep: Dep) -> None:
         self.deps[dep.docname] = dep
+        self._numbered = None
 
     def note_page(self, docname: str, kind: str) -> None:
         self.pages.setdefault(docname, set()).add(kind)
@@ -85,6 +89,7 @@ class DepDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.deps.pop(docname, None)
+        self._numbered = None
         self.pages.pop(docname, None)
         self.refs.pop(docname, None)
 
@@ -92,6 +97,7 @@ class DepDomain(Domain):
         for docname, dep in otherdata["deps"].items():
             if docname in docnames:
                 self.deps[docname] = dep
+        self._numbered = None
         for key in ("pages", "refs"):
             for docname, found in otherdata.get(key, {}).items():
                 if docname in docnames:
@@ -99,16 +105,21 @@ class DepDomain(Domain):
 
     def by_number(self) -> dict[int, Dep]:
         """Numbered proposals; where a number is used twice, the first document by name wins."""
-        numbered: dict[int, Dep] = {}
-        for docname in sorted(self.deps):
-            dep = self.deps[docname]
-            if dep.number is not None:
-                numbered.setdefault(dep.number, dep)
-        return numbered
+        return dict(self._number_index())
+
+    def _number_index(self) -> dict[int, Dep]:
+        if self._numbered is None:
+            numbered: dict[int, Dep] = {}
+            for docname in sorted(self.deps):
+                dep = self.deps[docname]
+                if dep.number is not None:
+                    numbered.setdefault(dep.number, dep)
+            self._numbered = numbered
+        return self._numbered
 
     def find(self, target: str) -> Dep | None:
         match = _TARGET_RE.match(target)
-        return self.by_number().get(int(match.group(1))) if match else None
+        return self._number_index().get(int(match.group(1))) if match else None
 
     def resolve_xref(
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,

@@ -1,0 +1,550 @@
+"""Benchmarks: plain Sphinx+MyST against the toolkit, side by side, in one run.
+
+Rows (see docs/performance.md):
+
+* ``a``       plain Sphinx+MyST, headers as Markdown tables, a hand-written index table
+* ``b``       the toolkit: ``dep-meta`` (+ alternatives, phases, report pages when available)
+* ``a-incr``  / ``b-incr``: rebuild after one proposal's status changed
+* ``a-j2``    / ``b-j2``: full build with ``-j 2``
+* ``lint``    the lint pipeline in-process (``lint_paths``), ``lint-cli`` the ``dep lint`` command
+* ``floor``   markdown-it-py parsing every file, the cost of reading the set
+* ``a-furo``  / ``b-furo``: the same builds with the furo theme (``a-furo`` only at small N,
+  where furo's own whole-tree navigation is still affordable)
+
+Every build runs in a fresh subprocess from a clean output folder (except the incremental
+rows); wall time and the child's peak RSS (``os.wait4``) are recorded, repeated, and
+reported as median and min-max. The machine's load average is recorded with each row.
+
+``python bench/run.py [--sizes 1000] [--scaling-sizes 100,3000] [--repeat 2] [--repeat-extra 1] [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+#: Rows in the order the table prints them.
+ROWS = ("floor", "lint", "lint-cli", "a", "b", "a-incr", "b-incr", "a-j2", "b-j2", "a-furo", "b-furo")
+
+#: Targets at N=1000 (issue 8).
+TARGETS = {
+    "b/a": 1.15,
+    "b-incr/a-incr": 1.3,
+    "lint/floor": 2.0,
+    "lint-cli seconds": 1.0,
+    "memory b/a": 1.2,
+    "b-furo/b": 1.3,
+    "furo exponent": 1.2,
+}
+
+
+@dataclass
+class Measure:
+    row: str
+    n: int
+    times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)
+    warnings: int = 0
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else 0.0
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.peak_kb) / 1024 if self.peak_kb else 0.0
+
+
+# --------------------------------------------------------------------------------------
+# Children
+# --------------------------------------------------------------------------------------
+
+
+def _env(theme: str = "alabaster") -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env["DEP_BENCH_THEME"] = theme
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def run_child(argv: list[str], *, env: dict[str, str], log: Path) -> tuple[float, float, int, int]:
+    """Run one child: wall time, CPU time and peak RSS in KB (with its own children), exit code."""
+    with open(log, "w") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
+
+
+def count_warnings(log: Path) -> int:
+    return sum(
+        1 for line in log.read_text(errors="replace").splitlines() if "WARNING" in line or "ERROR" in line
+    )
+
+
+def sphinx_argv(src: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "sphinx", "-b", "html", "-q", *extra, str(src), str(out)]
+
+
+def task_floor(folder: Path) -> None:
+    """Read and parse every proposal with markdown-it-py (CommonMark): the floor."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in sorted((folder / "deps").glob("*.md")):
+        md.parse(path.read_text(encoding="utf-8"))
+    print(f"seconds={time.perf_counter() - start}\ncpu={time.process_time() - cpu}")
+
+
+def task_lint(folder: Path) -> None:
+    """The Sphinx-free lint pipeline over the set, in-process, imports excluded."""
+    from sphinxcontrib_dep.config import DepConfig
+    from sphinxcontrib_dep.lint import lint_paths
+
+    config = DepConfig()
+    start, cpu = time.perf_counter(), time.process_time()
+    result = lint_paths([folder / "deps"], folder, config)
+    print(f"seconds={time.perf_counter() - start}\ncpu={time.process_time() - cpu}")
+    print(f"lint: {len(result.files)} files, {len(result.diagnostics)} diagnostics", file=sys.stderr)
+    for diagnostic in result.diagnostics[:5]:
+        print("WARNING " + diagnostic.format(), file=sys.stderr)
+
+
+def has_cli() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("sphinxcontrib_dep.cli") is not None
+
+
+def available_directives() -> set[str]:
+    """The ``dep-*`` directives the extension registers (probed in a fresh Sphinx)."""
+    code = (
+        "import json, sys, tempfile, pathlib\n"
+        "from sphinx.application import Sphinx\n"
+        "from docutils.parsers.rst import directives\n"
+        "d = pathlib.Path(tempfile.mkdtemp())\n"
+        "(d / 'conf.py').write_text('extensions = [\"sphinxcontrib_dep\"]\\n')\n"
+        "(d / 'index.rst').write_text('x\\n=\\n')\n"
+        "Sphinx(str(d), str(d), str(d / '_b'), str(d / '_d'), 'dummy', status=None, warning=None)\n"
+        "print(json.dumps(sorted(n for n in directives._directives if n.startswith('dep-'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"cannot load the extension:\n{proc.stderr}")
+    return set(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+# --------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, work: Path, repeat: int, verbose: bool = True) -> None:
+        self.work = work
+        self.repeat = repeat
+        self.verbose = verbose
+        self.measures: dict[tuple[str, int], Measure] = {}
+
+    def record(
+        self, row: str, n: int, elapsed: float, cpu: float, peak_kb: int = 0, warnings: int = 0
+    ) -> None:
+        measure = self.measures.setdefault((row, n), Measure(row, n))
+        measure.times.append(elapsed)
+        measure.cpu.append(round(cpu, 3))
+        if peak_kb:
+            measure.peak_kb.append(peak_kb)
+        measure.load.append(round(os.getloadavg()[0], 2))
+        measure.warnings = max(measure.warnings, warnings)
+        if self.verbose:
+            print(
+                f"  {row:<9} N={n:<5} {elapsed:8.2f} s  cpu {cpu:7.2f} s  {peak_kb / 1024:7.0f} MB  load {measure.load[-1]}",
+                flush=True,
+            )
+
+    def build(
+        self,
+        row: str,
+        n: int,
+        src: Path,
+        out: Path,
+        *extra: str,
+        theme: str = "alabaster",
+        clean: bool = True,
+    ) -> None:
+        if clean and out.exists():
+            shutil.rmtree(out)
+        log = self.work / f"{row}-{n}.log"
+        elapsed, cpu, peak, code = run_child(sphinx_argv(src, out, *extra), env=_env(theme), log=log)
+        if code != 0:
+            raise SystemExit(
+                f"{row} N={n}: sphinx-build exited {code}; see {log}:\n{log.read_text()[-3000:]}"
+            )
+        self.record(row, n, elapsed, cpu, peak, count_warnings(log))
+
+    def task(self, row: str, n: int, name: str, folder: Path) -> None:
+        log = self.work / f"{row}-{n}.log"
+        argv = [sys.executable, str(Path(__file__).resolve()), "--task", name, str(folder)]
+        _, _, peak, code = run_child(argv, env=_env(), log=log)
+        text = log.read_text()
+        if code != 0:
+            raise SystemExit(f"{row} N={n}: exited {code}:\n{text[-3000:]}")
+        elapsed = float(re.findall(r"^seconds=(\S+)$", text, re.M)[-1])
+        cpu = float(re.findall(r"^cpu=(\S+)$", text, re.M)[-1])
+        self.record(row, n, elapsed, cpu, peak, count_warnings(log))
+
+    def cli_lint(self, n: int, folder: Path) -> None:
+        log = self.work / f"lint-cli-{n}.log"
+        argv = [
+            sys.executable,
+            "-c",
+            "import sys; from sphinxcontrib_dep.cli import main; sys.exit(main(sys.argv[1:]))",
+            "lint",
+            str(folder / "deps"),
+        ]
+        elapsed, cpu, peak, code = run_child(argv, env=_env(), log=log)
+        if code not in (0, 1):
+            raise SystemExit(f"dep lint exited {code}:\n{log.read_text()[-3000:]}")
+        self.record("lint-cli", n, elapsed, cpu, peak, count_warnings(log))
+
+
+def change_status(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    updated = text.replace(old, new, 1)
+    assert updated != text, f"{old!r} not in {path}"
+    path.write_text(updated)
+
+
+def incremental(bench: Bench, n: int, plain: Path, dep: Path, files: list[str]) -> None:
+    """Change one proposal's status (and, on the plain site, the hand-written index row)."""
+    name = files[len(files) // 2]
+    target_plain, target_dep = plain / "deps" / name, dep / "deps" / name
+    status = re.search(r"^:status: (.+)$", target_dep.read_text(), re.M).group(1)  # type: ignore[union-attr]
+    statuses = [status, "Deferred" if status != "Deferred" else "Rejected"]
+    for index in range(bench.repeat):
+        old, new = statuses[index % 2], statuses[(index + 1) % 2]
+        change_status(target_plain, f"| Status | {old} |", f"| Status | {new} |")
+        listing = plain / "proposals.md"
+        row = next(line for line in listing.read_text().splitlines() if f"(deps/{name})" in line)
+        change_status(listing, row, row.replace(f"| {old} |", f"| {new} |"))
+        bench.build("a-incr", n, plain, bench.work / f"a-{n}", clean=False)
+        change_status(target_dep, f":status: {old}", f":status: {new}")
+        bench.build("b-incr", n, dep, bench.work / f"b-{n}", clean=False)
+
+
+def run(args: argparse.Namespace) -> dict:
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="dep-bench-")).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(work, args.repeat)
+    directives = available_directives()
+    reports = tuple(name for name in generate.REPORT_DIRECTIVES if name in directives and not args.no_reports)
+    alternatives = "dep-alternative" in directives and not args.no_blocks
+    phases = "dep-phase" in directives and not args.no_blocks
+    cli = has_cli()
+    started = time.time()
+    load_start = os.getloadavg()
+    print(
+        f"directives: {', '.join(sorted(directives))}; reports: {', '.join(reports) or 'none'}; "
+        f"alternatives: {alternatives}; phases: {phases}; dep lint CLI: {cli}",
+        flush=True,
+    )
+
+    def sites(n: int) -> tuple[Path, Path, list[str]]:
+        plain, dep = work / f"site-a-{n}", work / f"site-b-{n}"
+        generate.write_site(plain, n, variant="plain")
+        files = generate.write_site(
+            dep, n, variant="dep", alternatives=alternatives, phases=phases, reports=reports
+        )
+        return plain, dep, [f.name for f in files]
+
+    def cheap_rows(n: int, dep: Path) -> None:
+        for _ in range(bench.repeat):
+            bench.task("floor", n, "floor", dep)
+            bench.task("lint", n, "lint", dep)
+            if cli:
+                bench.cli_lint(n, dep)
+
+    for n in args.sizes:
+        print(f"N={n}", flush=True)
+        plain, dep, files = sites(n)
+        cheap_rows(n, dep)
+        for _ in range(bench.repeat):  # interleaved, so load drifts hit both alike
+            bench.build("a", n, plain, work / f"a-{n}")
+            bench.build("b", n, dep, work / f"b-{n}")
+        incremental(bench, n, plain, dep, files)
+        for _ in range(args.repeat_extra):
+            bench.build("a-j2", n, plain, work / f"a-j2-{n}", "-j", "2")
+            bench.build("b-j2", n, dep, work / f"b-j2-{n}", "-j", "2")
+        for _ in range(args.repeat_extra):
+            if n <= args.plain_furo_max:
+                bench.build("a-furo", n, plain, work / f"a-furo-{n}", theme="furo")
+            bench.build("b-furo", n, dep, work / f"b-furo-{n}", theme="furo")
+        for name in ("site-a", "a", "a-j2", "a-furo", "b-j2", "b-furo"):
+            shutil.rmtree(work / f"{name}-{n}", ignore_errors=True)
+
+    for n in args.scaling_sizes:
+        if n in args.sizes:
+            continue
+        print(f"N={n} (lint and furo rows only)", flush=True)
+        dep = work / f"site-b-{n}"
+        generate.write_site(dep, n, variant="dep", alternatives=alternatives, phases=phases, reports=reports)
+        cheap_rows(n, dep)
+        if n <= args.plain_furo_max:
+            plain = work / f"site-a-{n}"
+            generate.write_site(plain, n, variant="plain")
+            bench.build("a-furo", n, plain, work / f"a-furo-{n}", theme="furo")
+        bench.build("b-furo", n, dep, work / f"b-furo-{n}", theme="furo")
+        for name in ("a-furo", "b-furo", "site-a"):
+            shutil.rmtree(work / f"{name}-{n}", ignore_errors=True)
+
+    result = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.time() - started, 1),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_start": load_start,
+            "load_end": os.getloadavg(),
+        },
+        "versions": versions(),
+        "settings": {
+            "sizes": args.sizes,
+            "scaling_sizes": args.scaling_sizes,
+            "repeat": args.repeat,
+            "repeat_extra": args.repeat_extra,
+            "reports": list(reports),
+            "alternatives": alternatives,
+            "phases": phases,
+            "cli": cli,
+        },
+        "rows": [
+            {
+                **asdict(m),
+                "median": round(m.median, 3),
+                "cpu_median": round(m.cpu_median, 3),
+                "min": round(min(m.times), 3),
+                "max": round(max(m.times), 3),
+                "peak_mb": round(m.peak_mb, 1),
+            }
+            for m in sorted(bench.measures.values(), key=lambda m: (m.n, ROWS.index(m.row)))
+        ],
+        "ratios": ratios(bench.measures, args.target_n),
+    }
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("sphinx", "myst-parser", "sphinx-needs", "furo", "markdown-it-py", "docutils"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "-"
+    return found
+
+
+def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str, dict]:
+    """The ratios the targets are stated in, at every N where both rows exist."""
+    found: dict[str, dict] = {}
+    sizes = sorted({n for _, n in measures})
+
+    def median(row: str, n: int, cpu: bool = False) -> float | None:
+        m = measures.get((row, n))
+        return (m.cpu_median if cpu else m.median) if m else None
+
+    def put(name: str, n: int, value: float | None) -> None:
+        if value is not None:
+            found.setdefault(name, {})[str(n)] = round(value, 3)
+
+    for n in sizes:
+        pairs = {
+            "b/a": ("b", "a"),
+            "b-incr/a-incr": ("b-incr", "a-incr"),
+            "lint/floor": ("lint", "floor"),
+            "b-j2/b": ("b-j2", "b"),
+            "a-j2/a": ("a-j2", "a"),
+            "b-furo/b": ("b-furo", "b"),
+            "a-furo/a": ("a-furo", "a"),
+        }
+        for name, (top, bottom) in pairs.items():
+            t, b = median(top, n), median(bottom, n)
+            put(name, n, t / b if t and b else None)
+        # The same on CPU seconds, steadier than wall time on a shared machine.
+        for name in ("b/a", "b-incr/a-incr", "lint/floor", "b-furo/b"):
+            top, bottom = pairs[name]
+            t, b = median(top, n, cpu=True), median(bottom, n, cpu=True)
+            put(f"{name} (cpu)", n, t / b if t and b else None)
+        ma, mb = measures.get(("a", n)), measures.get(("b", n))
+        if ma and mb and ma.peak_mb:
+            put("memory b/a", n, mb.peak_mb / ma.peak_mb)
+        put("lint-cli seconds", n, median("lint-cli", n))
+    furo = [(n, measures[("b-furo", n)].median) for n in sizes if ("b-furo", n) in measures]
+    if len(furo) >= 2:
+        # Exponent k of time ~ N^k between successive sizes: 1 is linear, 2 quadratic.
+        for (n1, t1), (n2, t2) in itertools.pairwise(furo):
+            put("furo exponent", n2, math.log(t2 / t1) / math.log(n2 / n1))
+        cpu = [(n, measures[("b-furo", n)].cpu_median) for n in sizes if ("b-furo", n) in measures]
+        for (n1, t1), (n2, t2) in itertools.pairwise(cpu):
+            if t1 and t2:
+                put("furo exponent (cpu)", n2, math.log(t2 / t1) / math.log(n2 / n1))
+        for n, t in furo:
+            put("furo ms/doc", n, 1000 * t / n)
+    return found
+
+
+# --------------------------------------------------------------------------------------
+# Printing
+# --------------------------------------------------------------------------------------
+
+
+def table(result: dict, target_n: int) -> str:
+    lines = [
+        f"sphinxcontrib-dep benchmark, {result['when']}, {result['machine']['cpus']} CPUs, "
+        f"load {result['machine']['load_start'][0]:.2f} -> {result['machine']['load_end'][0]:.2f}, "
+        f"repeat {result['settings']['repeat']}, {result['seconds']:.0f} s in all",
+        "versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()),
+        f"toolkit pages: {', '.join(result['settings']['reports']) or 'dep-meta only'}; alternatives "
+        f"{result['settings']['alternatives']}; phases {result['settings']['phases']}",
+        "",
+        "| row | N | median s | min-max s | cpu s | peak MB | load | warnings |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["rows"]:
+        lines.append(
+            f"| {row['row']} | {row['n']} | {row['median']:.3f} | {row['min']:.3f}-{row['max']:.3f} | "
+            f"{row.get('cpu_median', 0.0):.3f} | {row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} |"
+        )
+    lines += [
+        "",
+        "| ratio | " + " | ".join(f"N={n}" for n in _sizes(result)) + f" | target (N={target_n}) |",
+        "|---|" + "---:|" * (len(_sizes(result)) + 1),
+    ]
+    for name, values in result["ratios"].items():
+        cells = [f"{values[str(n)]:.2f}" if str(n) in values else "" for n in _sizes(result)]
+        target = TARGETS.get(name.removesuffix(" (cpu)"))
+        verdict = ""
+        if target is not None and str(target_n) in values:
+            verdict = f"<= {target} " + ("holds" if values[str(target_n)] <= target else "MISSED")
+        elif target is not None:
+            verdict = f"<= {target}"
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {verdict} |")
+    return "\n".join(lines)
+
+
+def _sizes(result: dict) -> list[int]:
+    return sorted({row["n"] for row in result["rows"]})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000", help="sizes that get every row (default 1000)")
+    parser.add_argument(
+        "--scaling-sizes",
+        default="100,3000",
+        help="extra sizes for the floor, lint and furo rows only, for scaling (default 100,3000; '' for none)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="repetitions of the floor, lint, a, b and incremental rows (default 2)",
+    )
+    parser.add_argument(
+        "--repeat-extra", type=int, default=1, help="repetitions of the -j 2 and furo rows (default 1)"
+    )
+    parser.add_argument("--quick", action="store_true", help="N=100 only, once: a minute, for a first look")
+    parser.add_argument("--target-n", type=int, default=1000, help="the N the targets are judged at")
+    parser.add_argument(
+        "--plain-furo-max",
+        type=int,
+        default=300,
+        help="largest N for plain Sphinx with furo (its cost grows with N squared)",
+    )
+    parser.add_argument("--no-reports", action="store_true", help="no report pages in (b): dep-meta only")
+    parser.add_argument("--no-blocks", action="store_true", help="no dep-alternative / dep-phase blocks")
+    parser.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON")
+    parser.add_argument("--workdir", type=Path, help="where the sites are built (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the sites and builds")
+    parser.add_argument("--table", type=Path, metavar="JSON", help="print the table of a saved run again")
+    parser.add_argument("--task", nargs=2, metavar=("NAME", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.task:
+        name, folder = args.task
+        {"floor": task_floor, "lint": task_lint}[name](Path(folder))
+        return 0
+
+    if args.table:
+        saved = json.loads(args.table.read_text())
+        measures = {
+            (row["row"], row["n"]): Measure(
+                row["row"],
+                row["n"],
+                row["times"],
+                row.get("cpu", []),
+                row["peak_kb"],
+                row["load"],
+                row["warnings"],
+            )
+            for row in saved["rows"]
+        }
+        saved["ratios"] = ratios(measures, args.target_n)
+        print(table(saved, args.target_n))
+        return 0
+
+    def ints(text: str) -> list[int]:
+        return [int(part) for part in text.split(",") if part.strip()]
+
+    args.sizes, args.scaling_sizes = ints(args.sizes), ints(args.scaling_sizes)
+    if args.quick:
+        args.sizes, args.scaling_sizes, args.repeat, args.repeat_extra = [100], [], 1, 1
+        args.target_n = 100
+    result = run(args)
+    print()
+    print(table(result, args.target_n))
+    args.results.mkdir(parents=True, exist_ok=True)
+    stamp = result["when"].replace(":", "").replace("-", "").replace("+0000", "Z")
+    path = args.results / f"bench-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
