@@ -154,11 +154,10 @@ class DepMetaDirective(DepDirective):
         if dep.number is None:
             return False
         own = number_from_filename(self.env.docname)
-        deps_dir = self.settings().deps_dir
-        holders = sorted(
-            name for name in self.env.found_docs
-            if name != self.env.docname and is_proposal(name, deps_dir) and number_from_filename(name) == dep.number
-        )
+        holders = [
+            name for name in _number_holders(self.env.found_docs, self.settings().deps_dir).get(dep.number, [])
+            if name != self.env.docname
+        ]
         return bool(holders) and (own != dep.number or holders[0] < self.env.docname)
 
     def render(self, dep: Dep) -> list[nodes.Node]:
@@ -181,6 +180,22 @@ class DepMetaDirective(DepDirective):
             )
         result.append(card.build(dep, need_id, settings))
         return result
+
+
+#: (found_docs, deps_dir, table): the number -> files table, built once per read, not per proposal.
+_holders_cache: list[Any] = [None, None, {}]
+
+
+def _number_holders(found_docs: set[str], deps_dir: str) -> dict[int, list[str]]:
+    """Proposal documents by the number their file name carries, each list sorted by name."""
+    if _holders_cache[0] is not found_docs or _holders_cache[1] != (len(found_docs), deps_dir):
+        table: dict[int, list[str]] = {}
+        for name in sorted(found_docs):
+            number = number_from_filename(name)
+            if number is not None and is_proposal(name, deps_dir):
+                table.setdefault(number, []).append(name)
+        _holders_cache[:] = [found_docs, (len(found_docs), deps_dir), table]
+    return _holders_cache[2]  # type: ignore[no-any-return]
 
 
 class DepPartDirective(DepDirective):
