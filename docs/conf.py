@@ -8,7 +8,6 @@ release = version = __version__
 
 extensions = [
     "sphinxcontrib_dep",
-    "sphinxcontrib_dep.sphinx.chart",  # until sphinxcontrib_dep registers it itself
     "sphinxcontrib_dep.sphinx.autodoc",
 ]
 

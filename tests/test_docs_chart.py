@@ -13,7 +13,7 @@ from sphinxcontrib_dep.sphinx.chart import chart_html, status_counts
 #: The proposals here are stubs: the process rules (sections, reviewers) are not what these
 #: tests are about, so their warnings are off; any other warning still fails a test.
 CONF = (
-    'project = "t"\nextensions = ["sphinxcontrib_dep", "sphinxcontrib_dep.sphinx.chart"]\n'
+    'project = "t"\nextensions = ["sphinxcontrib_dep"]\n'
     'suppress_warnings = ["dep"]\n'
 )
 INDEX = "# Proposals\n\n```{dep-status-chart}\n```\n\n```{toctree}\n:glob:\n\ndeps/*\nchart\n```\n"

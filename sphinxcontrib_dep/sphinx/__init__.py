@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import config, embargo, events, navigation, needs, sources, structure
+from . import chart, config, embargo, events, navigation, needs, sources, structure
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -25,7 +25,7 @@ from .tables import (
 )
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 STATIC = Path(__file__).parent / "static"
 
@@ -69,6 +69,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", events.on_check_consistency)
     app.connect("doctree-resolved", events.on_doctree_resolved)
     app.connect("build-finished", events.on_build_finished)
+
+    # The status chart counts every proposal; its page is rewritten like the views above.
+    chart.register(app)
 
     app.connect("builder-inited", _add_static)
     # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.

@@ -6,8 +6,8 @@ the chart follows the theme and reads in a browser, a screen reader and a text d
 Other builders get a two-column table.
 
 The counts are taken when the page is written (``doctree-resolved``), from every proposal
-in the project; a page with a chart is re-written whenever a proposal is added, changed or
-removed (``env-get-outdated``).
+in the project. The page is noted in the dep domain like every whole-corpus view, so it is
+re-written, not re-read, whenever a proposal is added, changed or removed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from ..model import Dep, Status
@@ -87,17 +86,10 @@ class DepStatusChartDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        pages: set[str] = _chart_pages(self.env)
-        pages.add(self.env.docname)
+        get_domain(self.env).note_page(self.env.docname, "chart")
         node = dep_status_chart()
         self.set_source_info(node)
         return [node]
-
-
-def _chart_pages(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, "dep_chart_pages"):
-        env.dep_chart_pages = set()  # type: ignore[attr-defined]
-    return env.dep_chart_pages  # type: ignore[attr-defined,no-any-return]
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -113,43 +105,9 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
             placeholder.replace_self(chart_table(rows))
 
 
-def on_env_get_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """Charts count every proposal: re-write their pages when any document comes or goes."""
-    if not (added or changed or removed):
-        return []
-    return sorted(_chart_pages(env) - removed)
-
-
-def on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _chart_pages(env).discard(docname)
-
-
-def on_env_merge_info(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    _chart_pages(env).update(_chart_pages(other))
-
-
 def register(app: Sphinx) -> None:
-    """Register the chart; called by the extension's ``setup``. Idempotent, so a conf.py
-    that also lists ``sphinxcontrib_dep.sphinx.chart`` gets no duplicate registrations."""
-    if getattr(app, "_dep_status_chart", False):
-        return
-    app._dep_status_chart = True  # type: ignore[attr-defined]
+    """Register the chart; called by the extension's ``setup``."""
     app.add_node(dep_status_chart)
     app.add_directive("dep-status-chart", DepStatusChartDirective)
     app.connect("doctree-resolved", on_doctree_resolved)
-    app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("env-purge-doc", on_env_purge_doc)
-    app.connect("env-merge-info", on_env_merge_info)
     app.add_css_file("dep-chart.css")
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    """The chart as an extension of its own, for a ``sphinxcontrib_dep`` that does not
-    register it yet."""
-    app.setup_extension("sphinxcontrib_dep")
-    register(app)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
