@@ -26,7 +26,9 @@ def install_system_packages(session: nox.Session) -> None:
     if missing and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         env = {"DEBIAN_FRONTEND": "noninteractive"}
         session.run("apt-get", "update", "-qq", external=True, env=env)
-        session.run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env)
+        session.run(
+            "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, external=True, env=env
+        )
 
 
 @nox.session(python=PYTHON)
@@ -61,8 +63,16 @@ def docs_live(session: nox.Session) -> None:
     """Serve the site and rebuild it on every change to docs/, deps/ or the extension."""
     session.install("-e", ".[docs]")
     session.run(
-        "sphinx-autobuild", "docs", "docs/_build/live",
-        "--watch", "deps", "--watch", "sphinxcontrib_dep", "--port", "8000", *session.posargs,
+        "sphinx-autobuild",
+        "docs",
+        "docs/_build/live",
+        "--watch",
+        "deps",
+        "--watch",
+        "sphinxcontrib_dep",
+        "--port",
+        "8000",
+        *session.posargs,
     )
 
 

@@ -36,7 +36,10 @@ class Code(enum.Enum):
     TITLE = ("title", "``dep-meta`` before the document's first heading, or no heading at all.")
     MISSING_META = ("missing_meta", "A proposal file without a ``dep-meta`` block.")
     VALUE = ("value", "A value of the wrong shape (a number that is not a number, ...).")
-    RAW_HTML = ("raw_html", "Raw HTML or a link in a proposal that could run script; shown as text (``dep_raw_html``).")
+    RAW_HTML = (
+        "raw_html",
+        "Raw HTML or a link in a proposal that could run script; shown as text (``dep_raw_html``).",
+    )
     ENCODING = ("encoding", "A file that is not valid UTF-8, or cannot be read.")
     # --- structure (templates, sections, alternatives, phases) -----------------------
     SECTION_MISSING = ("section_missing", "A section the proposal's template requires is missing.")
@@ -45,7 +48,10 @@ class Code(enum.Enum):
     ALTERNATIVE = ("alternative", "A ``dep-alternative`` that cannot be read.")
     PHASE = ("phase", "A ``dep-phase`` that cannot be read.")
     # --- lifecycle and review ------------------------------------------------------------
-    REVIEW_INCOMPLETE = ("review_incomplete", "Under Review without a sponsor, a required reviewer or a review date.")
+    REVIEW_INCOMPLETE = (
+        "review_incomplete",
+        "Under Review without a sponsor, a required reviewer or a review date.",
+    )
     APPROVAL = ("approval", "Approved while a required reviewer has not approved (and no ``:decision:``).")
     UNNUMBERED = ("unnumbered", "A status that requires a number, on an unnumbered draft.")
     IMPLEMENTATION_MISSING = ("implementation_missing", "Implemented without an implementation link.")
@@ -54,7 +60,10 @@ class Code(enum.Enum):
     TRANSITION = ("transition", "A status change that the lifecycle graph does not allow.")
     # --- the whole corpus ---------------------------------------------------------------
     DUPLICATE_NUMBER = ("duplicate_number", "Two proposals with the same number.")
-    REPLACES_MISMATCH = ("replaces_mismatch", "``replaces`` and ``replaced-by`` disagree between two proposals.")
+    REPLACES_MISMATCH = (
+        "replaces_mismatch",
+        "``replaces`` and ``replaced-by`` disagree between two proposals.",
+    )
     REPLACES_CYCLE = ("replaces_cycle", "A cycle of replacements.")
     SELF_REPLACE = ("self_replace", "A proposal that replaces itself.")
     UNKNOWN_REF = ("unknown_ref", "A reference to a proposal that does not exist.")

@@ -47,7 +47,8 @@ def discover(paths: Iterable[Path], root: Path, config: DepConfig) -> list[Path]
         if path.is_dir():
             found.extend(
                 sorted(
-                    p for p in path.iterdir()
+                    p
+                    for p in path.iterdir()
                     if p.suffix in PROPOSAL_SUFFIXES and p.is_file() and _PROPOSAL_NAME.match(p.name)
                 )
             )
@@ -56,7 +57,9 @@ def discover(paths: Iterable[Path], root: Path, config: DepConfig) -> list[Path]
     return found
 
 
-def lint_text(text: str, path: str, config: DepConfig, *, today: date | None = None) -> tuple[Dep | None, list[Diagnostic]]:
+def lint_text(
+    text: str, path: str, config: DepConfig, *, today: date | None = None
+) -> tuple[Dep | None, list[Diagnostic]]:
     """Every per-file rule over one proposal's text."""
     dep, scanned, diagnostics = parsing.parse_file(text, path, config)
     diagnostics += sanitize.raw_html_diagnostics(text, path, config.raw_html)

@@ -114,7 +114,9 @@ FIELD_ALIASES: dict[str, str] = {
 }
 
 #: Options that hold lists (several legacy fields may add to one).
-_LIST_FIELDS = frozenset({"authors", "sponsor", "required-reviewers", "replaces", "replaced-by", "implementation"})
+_LIST_FIELDS = frozenset(
+    {"authors", "sponsor", "required-reviewers", "replaces", "replaced-by", "implementation"}
+)
 _PEOPLE_FIELDS = ("authors", "sponsor", "required-reviewers")
 _DATE_FIELDS = ("review-date", "review-requested")
 _REF_FIELDS = ("replaces", "replaced-by")
@@ -190,7 +192,9 @@ _BOLD_FIELD_RE = re.compile(
     rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\n][^*:\n]*?)\s*(?P<inside>:?)\s*\1\s*(?P<outside>:?)\s*(?P<value>.*)$"
 )
 # Name: value (plain: known field names, or any name in a bulleted list of fields)
-_PLAIN_FIELD_RE = re.compile(rf"^\s{{0,3}}{_BULLET}(?P<name>[A-Za-z][A-Za-z ()/&_-]{{0,40}}?)\s*:\s*(?P<value>.*)$")
+_PLAIN_FIELD_RE = re.compile(
+    rf"^\s{{0,3}}{_BULLET}(?P<name>[A-Za-z][A-Za-z ()/&_-]{{0,40}}?)\s*:\s*(?P<value>.*)$"
+)
 # ## Name   (a heading whose text is a known field name; the value follows)
 _HEADING_FIELD_RE = re.compile(r"^\s{0,3}#{2,6}\s+(?P<name>[^#\n]+?)\s*:?\s*#*\s*$")
 _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
@@ -226,7 +230,7 @@ def _field_key(name: str) -> tuple[str | None, bool]:
     match = re.search(r"\(\s*(partial|partially|in part)\s*\)", cleaned, re.I)
     if match:
         partial = True
-        cleaned = cleaned[: match.start()] + cleaned[match.end():]
+        cleaned = cleaned[: match.start()] + cleaned[match.end() :]
     key = normalize_key(cleaned)
     if key in FIELD_ALIASES:
         return FIELD_ALIASES[key], partial
@@ -289,8 +293,12 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             index += 1  # the rule under a table's head row (which was skipped below)
             continue
         head = _TABLE_ROW_RE.match(line) if index == begin and line.lstrip().startswith("|") else None
-        if head and index + 1 < len(lines) and _TABLE_RULE_RE.match(lines[index + 1]) \
-                and _field_key(_unwrap(head.group("name")))[0] is None:
+        if (
+            head
+            and index + 1 < len(lines)
+            and _TABLE_RULE_RE.match(lines[index + 1])
+            and _field_key(_unwrap(head.group("name")))[0] is None
+        ):
             index += 1  # "| Field | Value |": the head row of a table of fields
             continue
         found = _match_field(line)
@@ -304,7 +312,9 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             break
         form, name, value = found
         canonical, partial = _field_key(name)
-        if canonical is None and (len(value) > _MAX_UNKNOWN_VALUE or len(name.split()) > _MAX_UNKNOWN_NAME_WORDS):
+        if canonical is None and (
+            len(value) > _MAX_UNKNOWN_VALUE or len(name.split()) > _MAX_UNKNOWN_NAME_WORDS
+        ):
             break  # "**Important:** this proposal depends on ...": prose, where the body begins
         current = _Field(name, value.strip(), index + 1, canonical, partial, form)
         fields.append(current)
@@ -314,8 +324,12 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             while index < len(lines) and not lines[index].strip():
                 index += 1
             values: list[str] = []
-            while index < len(lines) and lines[index].strip() and not _is_block_start(lines[index]) \
-                    and _match_field(lines[index]) is None:
+            while (
+                index < len(lines)
+                and lines[index].strip()
+                and not _is_block_start(lines[index])
+                and _match_field(lines[index]) is None
+            ):
                 values.append(lines[index].strip())
                 index += 1
             if len(values) > _MAX_HEADING_VALUE_LINES:
@@ -325,8 +339,12 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             current.value = "\n".join(values)
         elif form != "table":
             # Continuation lines: indented, bulleted or plain text directly below the field.
-            while index < len(lines) and lines[index].strip() and not _is_block_start(lines[index]) \
-                    and _match_field(lines[index]) is None:
+            while (
+                index < len(lines)
+                and lines[index].strip()
+                and not _is_block_start(lines[index])
+                and _match_field(lines[index]) is None
+            ):
                 current.value = (current.value + "\n" + lines[index].strip()).strip()
                 index += 1
         end = index
@@ -477,8 +495,9 @@ def _status(value: str, ctx: _Context) -> tuple[str | None, str | None]:
         if status is not None:
             ctx.add(Kind.NORMALISED, f"{text!r} -> {status.value}; the full text is kept as :legacy-status:")
             return status.value, text
-    ctx.add(Kind.HUMAN, f"{text!r} is none of the eight statuses ({Status.allowed()}); "
-            f"kept as :legacy-status:")
+    ctx.add(
+        Kind.HUMAN, f"{text!r} is none of the eight statuses ({Status.allowed()}); kept as :legacy-status:"
+    )
     return None, text
 
 
@@ -493,7 +512,9 @@ def _category(value: str, ctx: _Context) -> tuple[str | None, str | None]:
     # "Architecture - CI/CD": one part names exactly one configured category.
     parts = [p for p in re.split(r"\s+-\s+|\s*[,;:|()]\s*|\s+/\s+", text) if p.strip()]
     candidates = {
-        category for category in categories for part in parts
+        category
+        for category in categories
+        for part in parts
         if normalize_key(part) == normalize_key(category)
     }
     if len(parts) > 1 and len(candidates) == 1:
@@ -510,14 +531,20 @@ def _date(value: str, ctx: _Context) -> tuple[str | None, str | None]:
     text = " ".join(_unwrap(value).split())
     found = guess_date(text)
     if found is None:
-        ctx.add(Kind.HUMAN, f"{text!r} is not a date this tool can read; kept as :legacy-{ctx.fld.canonical}:")
+        ctx.add(
+            Kind.HUMAN, f"{text!r} is not a date this tool can read; kept as :legacy-{ctx.fld.canonical}:"
+        )
         return None, text
     iso = found.isoformat()
     if iso != text:
         numeric = re.fullmatch(r"(\d{1,2})\D(\d{1,2})\D\d{4}", text)
         note = ""
-        if numeric and int(numeric.group(1)) <= 12 and int(numeric.group(2)) <= 12 \
-                and numeric.group(1) != numeric.group(2):
+        if (
+            numeric
+            and int(numeric.group(1)) <= 12
+            and int(numeric.group(2)) <= 12
+            and numeric.group(1) != numeric.group(2)
+        ):
             note = " (read month first, as US dates are written)"
         ctx.add(Kind.NORMALISED, f"{text!r} -> {iso}{note}")
     return iso, None
@@ -567,8 +594,10 @@ def _people(value: str, ctx: _Context) -> tuple[str | None, str | None]:
             text = text[1:-1].strip()
             unbracketed.append(text)
         # A bare lower-case word or one with digits is a GitHub handle (names are capitalised).
-        if not text.startswith("@") and _HANDLE_WORD_RE.match(text) and (
-            text == text.lower() or re.search(r"\d", text)
+        if (
+            not text.startswith("@")
+            and _HANDLE_WORD_RE.match(text)
+            and (text == text.lower() or re.search(r"\d", text))
         ):
             guessed.append(text)
             text = "@" + text
@@ -602,11 +631,14 @@ def _people(value: str, ctx: _Context) -> tuple[str | None, str | None]:
     if unbracketed:
         ctx.add(Kind.NORMALISED, f"brackets removed around {', '.join(map(repr, unbracketed))}")
     if guessed:
-        ctx.add(Kind.NORMALISED, f"read {', '.join(map(repr, guessed))} as GitHub handle(s) "
-                f"{', '.join('@' + g for g in guessed)}")
+        ctx.add(
+            Kind.NORMALISED,
+            f"read {', '.join(map(repr, guessed))} as GitHub handle(s) {', '.join('@' + g for g in guessed)}",
+        )
     if leftover:
-        ctx.add(Kind.HUMAN, f"cannot read {', '.join(map(repr, leftover))} as people; "
-                f"kept as :legacy-{option}:")
+        ctx.add(
+            Kind.HUMAN, f"cannot read {', '.join(map(repr, leftover))} as people; kept as :legacy-{option}:"
+        )
     new = ", ".join(written) or None
     return new, (", ".join(leftover) or None)
 
@@ -642,7 +674,9 @@ def _links(value: str, ctx: _Context, single: bool) -> tuple[str | None, str | N
     for url, label in links:
         safe = parsing.check_url(url, None, ctx.fld.canonical or "")
         if safe is None:
-            leftover = f"{leftover} [{label}]({url})".strip() if label is not None else f"{leftover} {url}".strip()
+            leftover = (
+                f"{leftover} [{label}]({url})".strip() if label is not None else f"{leftover} {url}".strip()
+            )
             continue
         urls.append(safe)
         if label is not None and not _trivial_label(label, safe):
@@ -654,8 +688,10 @@ def _links(value: str, ctx: _Context, single: bool) -> tuple[str | None, str | N
         legacy.append(leftover)
         ctx.add(Kind.HUMAN, f"{leftover!r} is not a link; kept as :legacy-{ctx.fld.canonical}:")
     if single and len(urls) > 1:
-        ctx.add(Kind.HUMAN, f"one URL expected, {len(urls)} found; the others are kept as "
-                f":legacy-{ctx.fld.canonical}:")
+        ctx.add(
+            Kind.HUMAN,
+            f"one URL expected, {len(urls)} found; the others are kept as :legacy-{ctx.fld.canonical}:",
+        )
         legacy.extend(urls[1:])
         urls = urls[:1]
     return (", ".join(urls) or None), (", ".join(legacy) or None)
@@ -698,8 +734,10 @@ def _refs(value: str, ctx: _Context) -> tuple[str | None, str | None]:
             ctx.add(Kind.NORMALISED, f"{item.strip()!r} -> {rendered}")
         written.append(rendered)
     if leftover:
-        ctx.add(Kind.HUMAN, f"{', '.join(map(repr, leftover))} names no proposal; "
-                f"kept as :legacy-{ctx.fld.canonical}:")
+        ctx.add(
+            Kind.HUMAN,
+            f"{', '.join(map(repr, leftover))} names no proposal; kept as :legacy-{ctx.fld.canonical}:",
+        )
     return (", ".join(written) or None), (", ".join(leftover) or None)
 
 
@@ -760,7 +798,7 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
         note(Kind.NOTE, "reStructuredText is not migrated; left as it is")
         return result
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body = text[len(bom):]
+    body = text[len(bom) :]
     newline = "\r\n" if "\r\n" in body else "\n"
     scanned = parsing.scan_markdown(body, path)
     has_meta = bool(scanned.blocks_named("dep-meta"))
@@ -796,19 +834,31 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
     if number_text is not None:
         given = _ref_number(number_text)
         if given is not None and given == file_number:
-            note(Kind.NORMALISED, f"{number_text!r} is the file name's number; left to the file name",
-                 _line_of(fields, "number"), "number")
+            note(
+                Kind.NORMALISED,
+                f"{number_text!r} is the file name's number; left to the file name",
+                _line_of(fields, "number"),
+                "number",
+            )
         else:
             legacy.setdefault("number", number_text)
-            note(Kind.HUMAN, f"{number_text!r} disagrees with the file name; kept as :legacy-number:",
-                 _line_of(fields, "number"), "number")
+            note(
+                Kind.HUMAN,
+                f"{number_text!r} disagrees with the file name; kept as :legacy-number:",
+                _line_of(fields, "number"),
+                "number",
+            )
     if file_number is not None:
         note(Kind.NOTE, f"number {config.format_id(file_number)} from the file name")
     else:
         status = Status.lookup(options.get("status", ""))
         if status is not None and status not in UNNUMBERED_STATUSES:
-            note(Kind.HUMAN, f"the file name carries no number, but the status is {status.value}; "
-                 "give the file its number", 1)
+            note(
+                Kind.HUMAN,
+                f"the file name carries no number, but the status is {status.value}; "
+                "give the file its number",
+                1,
+            )
         else:
             note(Kind.NOTE, "the file name carries no number: an unnumbered draft")
 
@@ -909,8 +959,12 @@ def _join(old: str | None, new: str, separator: str) -> str:
 
 
 def _validate(
-    options: dict[str, str], legacy: dict[str, str], path: str, config: DepConfig,
-    fields: list[_Field], decisions: list[Decision],
+    options: dict[str, str],
+    legacy: dict[str, str],
+    path: str,
+    config: DepConfig,
+    fields: list[_Field],
+    decisions: list[Decision],
 ) -> None:
     """Read the options back with the core's own ``parse_meta``; a value it refuses goes to legacy."""
     names = [n for n in options if n in META_OPTIONS]
@@ -927,11 +981,25 @@ def _validate(
             continue
         value = options.pop(name)
         legacy[name] = _join(legacy.get(name), value, "; ")
-        decisions.append(Decision(Kind.HUMAN, path, _line_of(fields, name), name,
-                                  f"{diagnostic.message}; kept as :legacy-{name}:"))
+        decisions.append(
+            Decision(
+                Kind.HUMAN,
+                path,
+                _line_of(fields, name),
+                name,
+                f"{diagnostic.message}; kept as :legacy-{name}:",
+            )
+        )
     if "status" not in options:
-        decisions.append(Decision(Kind.HUMAN, path, _line_of(fields, "status"), "status",
-                                  "no status the process knows; set :status: by hand"))
+        decisions.append(
+            Decision(
+                Kind.HUMAN,
+                path,
+                _line_of(fields, "status"),
+                "status",
+                "no status the process knows; set :status: by hand",
+            )
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -953,7 +1021,8 @@ class Summary:
     def lines(self, config: DepConfig, written: bool = True) -> list[str]:
         outcomes = [m.outcome for m in self.migrations]
         duplicates = "; ".join(
-            f"{config.format_id(number)} ({', '.join(paths)})" for number, paths in sorted(self.duplicates.items())
+            f"{config.format_id(number)} ({', '.join(paths)})"
+            for number, paths in sorted(self.duplicates.items())
         )
         return [
             f"files: {len(outcomes)} read, {outcomes.count('migrated')} {'migrated' if written else 'to migrate'}, "
@@ -1041,10 +1110,15 @@ def migrate_paths(paths: Sequence[Path], config: DepConfig) -> tuple[Summary, li
         for number, names in summary.duplicates.items():
             if migration.path in names:
                 others = ", ".join(n for n in names if n != migration.path)
-                migration.decisions.append(Decision(
-                    Kind.HUMAN, migration.path, 1, "number",
-                    f"{config.format_id(number)} is also the number of {others}; renumber one of them",
-                ))
+                migration.decisions.append(
+                    Decision(
+                        Kind.HUMAN,
+                        migration.path,
+                        1,
+                        "number",
+                        f"{config.format_id(number)} is also the number of {others}; renumber one of them",
+                    )
+                )
     return summary, files
 
 
@@ -1055,14 +1129,24 @@ def migrate_paths(paths: Sequence[Path], config: DepConfig) -> tuple[Summary, li
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``dep migrate``."""
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="legacy proposal files, or folders of NNNN-*.md proposals")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="legacy proposal files, or folders of NNNN-*.md proposals",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--in-place", action="store_true", help="rewrite the files themselves")
-    where.add_argument("--output", type=Path, metavar="DIR",
-                       help="write migrated copies into DIR (folders: with their other files, such as images)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 when a file would change (for CI)")
+    where.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="write migrated copies into DIR (folders: with their other files, such as images)",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a file would change (for CI)"
+    )
 
 
 def run(args: argparse.Namespace, out: object = None) -> int:
@@ -1080,7 +1164,11 @@ def run(args: argparse.Namespace, out: object = None) -> int:
     # else [tool.dep] of the nearest pyproject.toml. (``args.config`` may be ``dep``'s own
     # list of --config KEY=VALUE strings, so only a DepConfig there is taken.)
     config = next(
-        (c for c in (getattr(args, "dep_config", None), getattr(args, "config", None)) if isinstance(c, DepConfig)),
+        (
+            c
+            for c in (getattr(args, "dep_config", None), getattr(args, "config", None))
+            if isinstance(c, DepConfig)
+        ),
         None,
     )
     if config is None:
@@ -1098,11 +1186,17 @@ def run(args: argparse.Namespace, out: object = None) -> int:
         print("dep migrate: --check writes nothing; drop --in-place/--output", file=sys.stderr)
         return 2
     if args.output is not None:
-        clashes = [path for path, base in discover(args.paths)
-                   if (args.output / path.relative_to(base)).resolve() == path.resolve()]
+        clashes = [
+            path
+            for path, base in discover(args.paths)
+            if (args.output / path.relative_to(base)).resolve() == path.resolve()
+        ]
         if clashes:
-            print(f"dep migrate: --output {args.output} would overwrite {clashes[0]}; "
-                  "use --in-place to rewrite files where they are", file=sys.stderr)
+            print(
+                f"dep migrate: --output {args.output} would overwrite {clashes[0]}; "
+                "use --in-place to rewrite files where they are",
+                file=sys.stderr,
+            )
             return 2
     summary, files = migrate_paths(args.paths, config)
     writing = bool(args.in_place or args.output is not None)

@@ -66,9 +66,7 @@ class Status(_Choice):
 UNNUMBERED_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
 
 #: Statuses that end the process: the proposal is decided.
-FINAL_STATUSES = frozenset(
-    {Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED}
-)
+FINAL_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
 
 
 class ReviewStatus(_Choice):
@@ -181,9 +179,7 @@ class DepRef:
         return f"{text} (partial)" if self.partial else text
 
 
-_GITHUB_ITEM_RE = re.compile(
-    r"^https?://github\.com/([^/\s]+)/([^/\s]+)/(pull|issues)/(\d+)(?:[/?#].*)?$"
-)
+_GITHUB_ITEM_RE = re.compile(r"^https?://github\.com/([^/\s]+)/([^/\s]+)/(pull|issues)/(\d+)(?:[/?#].*)?$")
 
 
 @dataclass(frozen=True)

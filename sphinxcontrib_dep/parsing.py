@@ -95,17 +95,21 @@ _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 STAND_IN_RE = re.compile(
     r"(?<![\w<])\\?<(?![a-z][a-z0-9+.-]*:[^\s<>]*>|[/!?\s])([^<>\n]{1,160}?)(?<![\s\\])\\?>", re.I
 )
-_HTML_TAG_RE = re.compile(r"^[a-z][a-z0-9]*(?:[\s/]+[a-z_:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*\s*/?$", re.I)
+_HTML_TAG_RE = re.compile(
+    r"^[a-z][a-z0-9]*(?:[\s/]+[a-z_:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*\s*/?$", re.I
+)
 #: HTML elements (``<title>`` aside: ``<Title>`` is the templates' own stand-in).
-HTML_TAGS = frozenset((  # noqa: SIM905
-    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption "
-    "center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset "
-    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd "
-    "label legend li link main map mark menu meta meter nav noscript object ol optgroup option output p "
-    "param picture pre progress q rp rt ruby s samp script section select slot small source span strong "
-    "style sub summary sup svg table tbody td template textarea tfoot th thead time tr track u ul var "
-    "video wbr"
-).split())
+HTML_TAGS = frozenset(
+    (  # noqa: SIM905
+        "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption "
+        "center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset "
+        "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd "
+        "label legend li link main map mark menu meta meter nav noscript object ol optgroup option output p "
+        "param picture pre progress q rp rt ruby s samp script section select slot small source span strong "
+        "style sub summary sup svg table tbody td template textarea tfoot th thead time tr track u ul var "
+        "video wbr"
+    ).split()
+)
 
 
 def is_html_tag(inner: str) -> bool:
@@ -243,9 +247,17 @@ _MONTHS = {
     name: index
     for index, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -279,7 +291,11 @@ def guess_date(value: str) -> date | None:
                 month = _MONTHS.get(words[month_pos])
                 if month is None:
                     continue
-                rest = [w.rstrip("stndrh") if w[:1].isdigit() else w for k, w in enumerate(words) if k != month_pos]
+                rest = [
+                    w.rstrip("stndrh") if w[:1].isdigit() else w
+                    for k, w in enumerate(words)
+                    if k != month_pos
+                ]
                 if not all(r.isdigit() for r in rest):
                     return None
                 year = next((int(r) for r in rest if len(r) == 4), None)
@@ -332,7 +348,7 @@ def parse_meta(
     for raw_name, value in options.items():
         name = canonical_option(raw_name)
         if name.startswith(UNMAPPED_PREFIX):
-            dep.unmapped[name[len(UNMAPPED_PREFIX):]] = (value or "").strip()
+            dep.unmapped[name[len(UNMAPPED_PREFIX) :]] = (value or "").strip()
             continue
         if name not in META_OPTIONS:
             report(
@@ -392,12 +408,15 @@ def parse_meta(
     dep.authors = parse_people(seen.get("authors"), report, "authors")
     dep.sponsors = parse_people(seen.get("sponsor"), report, "sponsor")
     dep.reviewers = [
-        r for item in split_list(seen.get("required-reviewers"))
+        r
+        for item in split_list(seen.get("required-reviewers"))
         if (r := parse_reviewer(item, report)) is not None
     ]
     dep.review_date = parse_date(seen.get("review-date"), report, "review-date")
     dep.review_requested = parse_date(seen.get("review-requested"), report, "review-requested")
-    dep.replaces = [ref for item in split_list(seen.get("replaces")) if (ref := parse_ref(item, report, "replaces"))]
+    dep.replaces = [
+        ref for item in split_list(seen.get("replaces")) if (ref := parse_ref(item, report, "replaces"))
+    ]
     dep.replaced_by = [
         ref for item in split_list(seen.get("replaced-by")) if (ref := parse_ref(item, report, "replaced-by"))
     ]
@@ -409,7 +428,8 @@ def parse_meta(
     if pull_requests:
         dep.pull_request = check_url(pull_requests[0], report, "pull-request")
     dep.implementation = [
-        Link(url) for item in split_list(seen.get("implementation"))
+        Link(url)
+        for item in split_list(seen.get("implementation"))
         if (url := check_url(item, report, "implementation"))
     ]
     template_text = seen.get("template")
@@ -431,7 +451,11 @@ def parse_meta(
         # Fail closed: a value that is neither yes nor no still keeps the proposal private.
         dep.embargoed = flag not in {"no", "false", "0", "off"}
         if flag not in {"", "yes", "true", "1", "on", "no", "false", "0", "off"}:
-            report(Code.VALUE, f":embargoed: {flag!r} is not yes or no; the proposal is kept embargoed", "embargoed")
+            report(
+                Code.VALUE,
+                f":embargoed: {flag!r} is not yes or no; the proposal is kept embargoed",
+                "embargoed",
+            )
     return dep, report.diagnostics
 
 
@@ -568,7 +592,11 @@ def split_myst_options(
         text = textwrap.dedent("\n".join(lines[1:end]))
     else:
         used = 0
-        while used < len(lines) and lines[used].lstrip().startswith(":") and not lines[used].lstrip().startswith(":::"):
+        while (
+            used < len(lines)
+            and lines[used].lstrip().startswith(":")
+            and not lines[used].lstrip().startswith(":::")
+        ):
             used += 1
         block_first = first_line
         text = "\n".join(line.lstrip()[1:] for line in lines[:used])
@@ -664,17 +692,34 @@ def scan_rst(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> Scanne
                 while rest and not rest[0].strip():
                     rest, skipped = rest[1:], skipped + 1
                 blocks.append(
-                    Block(directive.group(1), directive.group(2).strip(), options, option_lines,
-                          rest, index + 2 + used + skipped, index + 1)
+                    Block(
+                        directive.group(1),
+                        directive.group(2).strip(),
+                        options,
+                        option_lines,
+                        rest,
+                        index + 2 + used + skipped,
+                        index + 1,
+                    )
                 )
             index = scan_at
             continue
         nxt = lines[index + 1] if index + 1 < len(lines) else ""
         over = _RST_ADORNMENT_RE.match(line)
-        if over and index + 2 < len(lines) and lines[index + 1].strip() and _RST_ADORNMENT_RE.match(lines[index + 2]):
+        if (
+            over
+            and index + 2 < len(lines)
+            and lines[index + 1].strip()
+            and _RST_ADORNMENT_RE.match(lines[index + 2])
+        ):
             style = (line.strip()[0], True)
             title_line, title_text, index = index + 2, lines[index + 1].strip(), index + 3
-        elif line.strip() and not over and _RST_ADORNMENT_RE.match(nxt) and len(nxt.strip()) >= len(line.strip()):
+        elif (
+            line.strip()
+            and not over
+            and _RST_ADORNMENT_RE.match(nxt)
+            and len(nxt.strip()) >= len(line.strip())
+        ):
             style = (nxt.strip()[0], False)
             title_line, title_text, index = index + 1, line.strip(), index + 2
         else:
@@ -699,7 +744,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        return None, [Diagnostic(Code.ENCODING, f"not valid UTF-8 ({err.reason} at byte {err.start})", path, line)]
+        return None, [
+            Diagnostic(Code.ENCODING, f"not valid UTF-8 ({err.reason} at byte {err.start})", path, line)
+        ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
@@ -732,19 +779,26 @@ DUPLICATE_META_MESSAGE = "a second dep-meta in one document (the first is on lin
 
 def meta_block_problems(block: Block, path: str) -> list[Diagnostic]:
     """An option block that cannot be read, and text after it (which ``dep-meta`` ignores)."""
-    found = [Diagnostic(Code.OPTION, f"{block.name} {message}", path, line) for line, message in block.problems]
+    found = [
+        Diagnostic(Code.OPTION, f"{block.name} {message}", path, line) for line, message in block.problems
+    ]
     text = next((line.strip() for line in block.body if line.strip()), None)
     if text is not None:
-        found.append(Diagnostic(
-            Code.OPTION,
-            f"{block.name} ignores the text after its options, starting {text[:60]!r} "
-            "(each option goes on one line starting with ':')",
-            path, block.body_line,
-        ))
+        found.append(
+            Diagnostic(
+                Code.OPTION,
+                f"{block.name} ignores the text after its options, starting {text[:60]!r} "
+                "(each option goes on one line starting with ':')",
+                path,
+                block.body_line,
+            )
+        )
     return found
 
 
-def parse_file(text: str, path: str, config: DepConfig | None = None) -> tuple[Dep | None, ScannedFile, list[Diagnostic]]:
+def parse_file(
+    text: str, path: str, config: DepConfig | None = None
+) -> tuple[Dep | None, ScannedFile, list[Diagnostic]]:
     """A whole proposal file: its ``Dep`` (``None`` without ``dep-meta``), scan and diagnostics."""
     config = config or DepConfig()
     scanned = scan(text, path)

@@ -25,30 +25,51 @@ from .parsing import Block, ScannedFile, _Reporter, check_url, is_empty, split_l
 
 #: Labels of a ``dep-alternative`` body: normalized label -> Alternative attribute.
 ALTERNATIVE_LABELS: dict[str, str] = {
-    "pros": "pros", "pro": "pros", "advantages": "pros",
-    "cons": "cons", "con": "cons", "disadvantages": "cons",
-    "reasonrejected": "reason_rejected", "reasonsrejected": "reason_rejected",
-    "reasontoreject": "reason_rejected", "reasonstoreject": "reason_rejected",
-    "reasonforrejection": "reason_rejected", "reasonsforrejection": "reason_rejected",
-    "whyrejected": "reason_rejected", "rejectedbecause": "reason_rejected",
-    "notes": "notes", "note": "notes",
+    "pros": "pros",
+    "pro": "pros",
+    "advantages": "pros",
+    "cons": "cons",
+    "con": "cons",
+    "disadvantages": "cons",
+    "reasonrejected": "reason_rejected",
+    "reasonsrejected": "reason_rejected",
+    "reasontoreject": "reason_rejected",
+    "reasonstoreject": "reason_rejected",
+    "reasonforrejection": "reason_rejected",
+    "reasonsforrejection": "reason_rejected",
+    "whyrejected": "reason_rejected",
+    "rejectedbecause": "reason_rejected",
+    "notes": "notes",
+    "note": "notes",
 }
 ALTERNATIVE_LABEL_NAMES = "Pros, Cons, Reason rejected, Notes"
 
 #: Labels of a ``dep-phase`` body.
 PHASE_LABELS: dict[str, str] = {
-    "supported": "supported", "supportedbehavior": "supported", "supportedbehaviour": "supported",
-    "supportedapibehavior": "supported", "supportedapibehaviour": "supported", "supportedapi": "supported",
-    "notsupported": "not_supported", "unsupported": "not_supported",
-    "notsupportedbehavior": "not_supported", "notsupportedbehaviour": "not_supported",
+    "supported": "supported",
+    "supportedbehavior": "supported",
+    "supportedbehaviour": "supported",
+    "supportedapibehavior": "supported",
+    "supportedapibehaviour": "supported",
+    "supportedapi": "supported",
+    "notsupported": "not_supported",
+    "unsupported": "not_supported",
+    "notsupportedbehavior": "not_supported",
+    "notsupportedbehaviour": "not_supported",
 }
 PHASE_LABEL_NAMES = "Supported, Not supported"
 
 #: Options of ``dep-phase``: accepted spelling -> canonical name.
 PHASE_OPTIONS: dict[str, str] = {
-    "release-target": "release-target", "release_target": "release-target", "release": "release-target",
-    "effort": "effort", "effort-estimate": "effort", "effort_estimate": "effort",
-    "work-items": "work-items", "work_items": "work-items", "work-item": "work-items",
+    "release-target": "release-target",
+    "release_target": "release-target",
+    "release": "release-target",
+    "effort": "effort",
+    "effort-estimate": "effort",
+    "effort_estimate": "effort",
+    "work-items": "work-items",
+    "work_items": "work-items",
+    "work-item": "work-items",
 }
 PHASE_OPTION_NAMES = "release-target, effort, work-items"
 
@@ -87,7 +108,9 @@ def read_labelled_lists(lines: list[str], first_line: int, labels: dict[str, str
             key = normalize_key(label.group(1))
             attribute = labels.get(key)
             if attribute is None:
-                body.problems.append((lineno, f"unknown label **{label.group(1).strip()}:** (known: {names})"))
+                body.problems.append(
+                    (lineno, f"unknown label **{label.group(1).strip()}:** (known: {names})")
+                )
                 current, item_open, skipping = None, False, True
                 continue
             current, skipping = body.lists.setdefault(attribute, []), False
@@ -122,8 +145,12 @@ def parse_alternative(block: Block, path: str) -> tuple[Alternative, list[Diagno
         diagnostics.append(Diagnostic(Code.ALTERNATIVE, "dep-alternative needs a title", path, block.line))
     for name, line in block.option_lines.items():
         diagnostics.append(
-            Diagnostic(Code.ALTERNATIVE, f"dep-alternative takes no options (:{name}:); write labelled lists",
-                       path, line)
+            Diagnostic(
+                Code.ALTERNATIVE,
+                f"dep-alternative takes no options (:{name}:); write labelled lists",
+                path,
+                line,
+            )
         )
     body = read_labelled_lists(block.body, block.body_line, ALTERNATIVE_LABELS, ALTERNATIVE_LABEL_NAMES)
     alternative = Alternative(title=title, line=block.line, **body.lists)
@@ -132,7 +159,9 @@ def parse_alternative(block: Block, path: str) -> tuple[Alternative, list[Diagno
     if not alternative.reason_rejected:
         shown = f" {title!r}" if title else ""
         diagnostics.append(
-            Diagnostic(Code.ALTERNATIVE, f"dep-alternative{shown} gives no **Reason rejected:**", path, block.line)
+            Diagnostic(
+                Code.ALTERNATIVE, f"dep-alternative{shown} gives no **Reason rejected:**", path, block.line
+            )
         )
     return alternative, sorted(diagnostics, key=lambda d: d.line or 0)
 
@@ -146,8 +175,12 @@ def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tup
     else:
         number, title = -1, block.argument.strip()
         diagnostics.append(
-            Diagnostic(Code.PHASE, f"dep-phase needs a number before its title: '0 {title or 'Title'}'",
-                       path, block.line)
+            Diagnostic(
+                Code.PHASE,
+                f"dep-phase needs a number before its title: '0 {title or 'Title'}'",
+                path,
+                block.line,
+            )
         )
     # Lines by canonical name too, so a bad work item is reported at its option.
     lines = {**block.option_lines}
@@ -155,24 +188,34 @@ def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tup
     for name, value in block.options.items():
         canonical = PHASE_OPTIONS.get(name.strip().lower())
         if canonical is None:
-            diagnostics.append(Diagnostic(
-                Code.PHASE, f"unknown option :{name}: in dep-phase (known: {PHASE_OPTION_NAMES})",
-                path, block.option_lines.get(name, block.line),
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Code.PHASE,
+                    f"unknown option :{name}: in dep-phase (known: {PHASE_OPTION_NAMES})",
+                    path,
+                    block.option_lines.get(name, block.line),
+                )
+            )
             continue
         values[canonical] = value
         lines.setdefault(canonical, block.option_lines.get(name, block.line))
     report = _Reporter(path, block.line, lines)
     work_items = [
-        Link(url) for item in split_list(values.get("work-items"))
+        Link(url)
+        for item in split_list(values.get("work-items"))
         if (url := check_url(item, report, "work-items"))
     ]
     body = read_labelled_lists(block.body, block.body_line, PHASE_LABELS, PHASE_LABEL_NAMES)
     phase = Phase(
-        number=number, title=title,
-        release_target=None if is_empty(values.get("release-target")) else (values["release-target"] or "").strip(),
+        number=number,
+        title=title,
+        release_target=None
+        if is_empty(values.get("release-target"))
+        else (values["release-target"] or "").strip(),
         effort=None if is_empty(values.get("effort")) else (values["effort"] or "").strip(),
-        work_items=work_items, line=block.line, **body.lists,
+        work_items=work_items,
+        line=block.line,
+        **body.lists,
     )
     for line, message in body.problems:
         report.diagnostics.append(Diagnostic(Code.PHASE, f"dep-phase: {message}", path, line))
@@ -186,13 +229,18 @@ def check_phase_number(earlier: list[Phase], phase: Phase, path: str) -> Diagnos
     for other in earlier:
         if other.number == phase.number:
             return Diagnostic(
-                Code.PHASE, f"phase {phase.number} appears twice (first on line {other.line})", path, phase.line
+                Code.PHASE,
+                f"phase {phase.number} appears twice (first on line {other.line})",
+                path,
+                phase.line,
             )
     highest = max((p.number for p in earlier), default=-1)
     if phase.number < highest:
         return Diagnostic(
-            Code.PHASE, f"phase {phase.number} comes after phase {highest}; number phases upwards",
-            path, phase.line,
+            Code.PHASE,
+            f"phase {phase.number} comes after phase {highest}; number phases upwards",
+            path,
+            phase.line,
         )
     return None
 

@@ -71,7 +71,11 @@ def lifecycle_dot(*, name: str = "lifecycle") -> str:
         lines.append(f'  "{status.value}";')
     for old, targets in TRANSITIONS.items():
         for new in targets:
-            back = ' [style=dashed, constraint=false]' if list(Status).index(new) < list(Status).index(old) else ""
+            back = (
+                " [style=dashed, constraint=false]"
+                if list(Status).index(new) < list(Status).index(old)
+                else ""
+            )
             lines.append(f'  "{old.value}" -> "{new.value}"{back};')
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -90,9 +94,7 @@ CONSENTING = frozenset({ReviewStatus.APPROVED, ReviewStatus.DEFERRED})
 
 def pending_reviewers(dep: Dep) -> list[str]:
     """Required reviewers who have neither approved nor deferred, as ``@a (Reviewing)``."""
-    return [
-        f"{r.person.display} ({r.status.value})" for r in dep.reviewers if r.status not in CONSENTING
-    ]
+    return [f"{r.person.display} ({r.status.value})" for r in dep.reviewers if r.status not in CONSENTING]
 
 
 def approval_met(dep: Dep) -> bool:
@@ -148,11 +150,13 @@ def check_dep(
     status = dep.status
     if status is Status.UNDER_REVIEW:
         missing = [
-            what for what, present in (
+            what
+            for what, present in (
                 ("a sponsor (:sponsor:)", dep.sponsors),
                 ("a required reviewer (:required-reviewers:)", dep.reviewers),
                 ("a review date (:review-date:)", dep.review_date),
-            ) if not present
+            )
+            if not present
         ]
         if missing:
             report(

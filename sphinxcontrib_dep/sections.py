@@ -76,7 +76,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("Implementation Phases", None, None, _O, ("Phases",)),
     Section("Related Proposals", None, None, _O, ("Related",)),
     Section(
-        "Alternate Solutions", None, _NA, _NA,
+        "Alternate Solutions",
+        None,
+        _NA,
+        _NA,
         ("Alternatives", "Alternative Solutions", "Alternatives Considered", "Rejected Alternatives"),
     ),
     Section("Background", None, None, _O),
@@ -118,7 +121,9 @@ def match_section(text: str, parent: str | None) -> Section | None:
 def template_text(template: Template | str) -> str:
     """The text of a shipped template (``limited`` or ``complete``)."""
     name = template.value if isinstance(template, Template) else template
-    return resources.files("sphinxcontrib_dep").joinpath("templates", f"{name}.md").read_text(encoding="utf-8")
+    return (
+        resources.files("sphinxcontrib_dep").joinpath("templates", f"{name}.md").read_text(encoding="utf-8")
+    )
 
 
 #: Instruction paragraphs of the legacy templates that ours reworded; still recognized.
@@ -217,7 +222,9 @@ def _line_problems(text: str, line: int, context: _Context, path: str) -> Iterat
     for at, items in by_line.items():
         shown = ", ".join(repr(item) for item in items)
         noun = "placeholder" if len(items) == 1 else "placeholders"
-        yield Diagnostic(Code.PLACEHOLDER, f"{noun} {shown} left from the template {context.where(at)}", path, at)
+        yield Diagnostic(
+            Code.PLACEHOLDER, f"{noun} {shown} left from the template {context.where(at)}", path, at
+        )
 
 
 def _placeholders_markdown(text: str, scanned: ScannedFile, context: _Context) -> Iterator[Diagnostic]:
@@ -237,7 +244,8 @@ def _placeholders_markdown(text: str, scanned: ScannedFile, context: _Context) -
                     yield Diagnostic(
                         Code.PLACEHOLDER,
                         f"template instructions left unchanged {context.where(line)}: {shown!r}",
-                        scanned.path, line,
+                        scanned.path,
+                        line,
                     )
         elif token.type == "html_block":
             # ``- <Goal>`` alone on a line is an HTML block to CommonMark; comments and
@@ -377,11 +385,14 @@ def check_sections(scanned: ScannedFile, text: str, dep: Dep, config: DepConfig)
             where.append(f"after '{after[-1]}'")
         if before:
             where.append(f"before '{before[0]}'")
-        diagnostics.append(Diagnostic(
-            Code.SECTION_ORDER,
-            f"section '{item.section.name}' is out of the template's order: it belongs {' and '.join(where)}",
-            path, item.heading.line,
-        ))
+        diagnostics.append(
+            Diagnostic(
+                Code.SECTION_ORDER,
+                f"section '{item.section.name}' is out of the template's order: it belongs {' and '.join(where)}",
+                path,
+                item.heading.line,
+            )
+        )
 
     # An unknown status is reported already; its sections are then judged as a draft's.
     if config.require_sections_in_drafts or (dep.status is not None and dep.status not in DRAFT_STATUSES):
@@ -395,11 +406,14 @@ def check_sections(scanned: ScannedFile, text: str, dep: Dep, config: DepConfig)
             if section.name in present:
                 heading = present[section.name].heading
                 if _is_empty(scanned, text_lines, heading):
-                    diagnostics.append(Diagnostic(
-                        Code.SECTION_MISSING,
-                        f"section '{section.name}' is empty; the {template.value} template requires it{hint}",
-                        path, heading.line,
-                    ))
+                    diagnostics.append(
+                        Diagnostic(
+                            Code.SECTION_MISSING,
+                            f"section '{section.name}' is empty; the {template.value} template requires it{hint}",
+                            path,
+                            heading.line,
+                        )
+                    )
                 continue
             later = [f for f in found if f.index > SECTIONS.index(section)]
             if later:
@@ -408,11 +422,14 @@ def check_sections(scanned: ScannedFile, text: str, dep: Dep, config: DepConfig)
             else:
                 line = found[-1].heading.line if found else dep.line
                 place = ""
-            diagnostics.append(Diagnostic(
-                Code.SECTION_MISSING,
-                f"missing section '{section.name}', which the {template.value} template requires{place}{hint}",
-                path, line,
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    Code.SECTION_MISSING,
+                    f"missing section '{section.name}', which the {template.value} template requires{place}{hint}",
+                    path,
+                    line,
+                )
+            )
 
     diagnostics += find_placeholders(scanned, text, dep)
     return sorted(diagnostics, key=lambda d: d.line or 0)

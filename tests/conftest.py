@@ -59,14 +59,24 @@ class Build:
     output: str
 
 
-def sphinx_build(
-    srcdir: Path, outdir: Path, *args: str, builder: str = "html", check: bool = False
-) -> Build:
+def sphinx_build(srcdir: Path, outdir: Path, *args: str, builder: str = "html", check: bool = False) -> Build:
     """Run the real ``sphinx-build`` in a subprocess; return its normalized warnings."""
     warnfile = outdir.parent / f"{outdir.name}-warnings.txt"
     outdir.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-q", "-w", str(warnfile), *args, str(srcdir), str(outdir)],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            builder,
+            "-q",
+            "-w",
+            str(warnfile),
+            *args,
+            str(srcdir),
+            str(outdir),
+        ],
         capture_output=True,
         text=True,
         cwd=srcdir,
@@ -107,7 +117,10 @@ def copy_root(name: str, dest: Path) -> Path:
 
 
 def build_in_process(
-    srcdir: Path, outdir: Path, builder: str = "html", confoverrides: dict[str, object] | None = None,
+    srcdir: Path,
+    outdir: Path,
+    builder: str = "html",
+    confoverrides: dict[str, object] | None = None,
     fresh: bool = True,
 ) -> Build:
     """A real Sphinx build in this process (faster than a subprocess; same code paths)."""
@@ -119,8 +132,13 @@ def build_in_process(
     # SphinxTestApp resets docutils' global registries around each app, so many builds
     # can run in one process without "already registered" noise.
     app = SphinxTestApp(
-        builder, srcdir=srcdir, builddir=outdir, confoverrides=confoverrides or {},
-        status=io.StringIO(), warning=warning, freshenv=fresh,
+        builder,
+        srcdir=srcdir,
+        builddir=outdir,
+        confoverrides=confoverrides or {},
+        status=io.StringIO(),
+        warning=warning,
+        freshenv=fresh,
     )
     try:
         app.build()
@@ -168,5 +186,3 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             yield context
         finally:
             context.close()
-
-

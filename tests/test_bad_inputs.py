@@ -50,7 +50,9 @@ def test_sphinx_reports_exactly(name: str, tmp_path: Path) -> None:
     assert build.warnings == CASES[name]
     # The build goes on: every proposal still has its page, but for undecodable ones.
     for source in (srcdir / "deps").glob("*.*"):
-        unreadable = any(w.startswith(f"deps/{source.name}:") and "[dep.encoding]" in w for w in build.warnings)
+        unreadable = any(
+            w.startswith(f"deps/{source.name}:") and "[dep.encoding]" in w for w in build.warnings
+        )
         assert (build.outdir / "deps" / f"{source.stem}.html").exists() != unreadable
 
 

@@ -12,7 +12,6 @@ from conftest import CHROMIUM, ROOTS, build_in_process
 pytestmark = pytest.mark.browser
 
 
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("filter") / "src"

@@ -41,13 +41,21 @@ def test_status_lookup(text: str, status: Status | None) -> None:
 def test_there_are_eight_statuses_and_six_reviewer_statuses() -> None:
     assert len(Status) == 8
     assert [s.value for s in ReviewStatus] == [
-        "Not Started", "Reviewing", "Approved", "Rejected", "Deferred", "Changes Requested",
+        "Not Started",
+        "Reviewing",
+        "Approved",
+        "Rejected",
+        "Deferred",
+        "Changes Requested",
     ]
     assert ReviewStatus.lookup("changes_requested") is ReviewStatus.CHANGES_REQUESTED
 
 
 def test_category_lookup_is_configurable() -> None:
-    assert lookup_category("build / infrastructure", ("Architecture", "Build/Infrastructure")) == "Build/Infrastructure"
+    assert (
+        lookup_category("build / infrastructure", ("Architecture", "Build/Infrastructure"))
+        == "Build/Infrastructure"
+    )
     assert lookup_category("CI/CD", ("Architecture",)) is None
     assert lookup_category("ci-cd", ("Architecture", "CI/CD")) == "CI/CD"
 
@@ -121,7 +129,9 @@ def test_parse_meta_full_header() -> None:
     assert dep.status is Status.UNDER_REVIEW
     assert dep.category == "Architecture"
     assert [r.status for r in dep.reviewers] == [
-        ReviewStatus.APPROVED, ReviewStatus.CHANGES_REQUESTED, ReviewStatus.NOT_STARTED,
+        ReviewStatus.APPROVED,
+        ReviewStatus.CHANGES_REQUESTED,
+        ReviewStatus.NOT_STARTED,
     ]
     assert [(r.number, r.partial) for r in dep.replaces] == [(3, True), (4, False)]
     assert [link.label for link in dep.implementation] == ["ai-dynamo/dynamo#1671", "ai-dynamo/dynamo#12"]
@@ -133,7 +143,9 @@ def test_parse_meta_full_header() -> None:
 def test_unsafe_links_are_refused(scheme: str) -> None:
     dep, diagnostics = parse_meta(
         {"status": "Approved", "implementation": scheme, "pull-request": scheme},
-        path="deps/0001-x.md", line=1, option_lines={"implementation": 5, "pull-request": 4},
+        path="deps/0001-x.md",
+        line=1,
+        option_lines={"implementation": 5, "pull-request": 4},
     )
     assert dep.implementation == [] and dep.pull_request is None
     assert [(d.code, d.line) for d in diagnostics] == [(Code.URL, 4), (Code.URL, 5)]
@@ -142,11 +154,15 @@ def test_unsafe_links_are_refused(scheme: str) -> None:
 def test_unknown_values_are_located_at_their_option() -> None:
     _, diagnostics = parse_meta(
         {"status": "Accepted", "category": "CI/CD", "review-date": "soon", "colour": "red"},
-        path="deps/0002-x.md", line=3,
+        path="deps/0002-x.md",
+        line=3,
         option_lines={"status": 4, "category": 5, "review-date": 6, "colour": 7},
     )
     assert [(d.code, d.line) for d in diagnostics] == [
-        (Code.OPTION, 7), (Code.STATUS, 4), (Code.CATEGORY, 5), (Code.DATE, 6),
+        (Code.OPTION, 7),
+        (Code.STATUS, 4),
+        (Code.CATEGORY, 5),
+        (Code.DATE, 6),
     ]
 
 
@@ -164,7 +180,10 @@ def test_scan_ignores_headings_in_code_and_finds_blocks() -> None:
     assert meta.option_lines == {"status": 4, "authors": 5}
     assert (meta.body, meta.body_line) == (["  @b"], 6)
     assert (alternative.name, alternative.argument, alternative.body, alternative.body_line) == (
-        "dep-alternative", "Other", ["body"], 16,
+        "dep-alternative",
+        "Other",
+        ["body"],
+        16,
     )
 
 
@@ -179,7 +198,9 @@ def test_scan_rst() -> None:
 def test_parse_file_without_meta() -> None:
     dep, _, diagnostics = parse_file("# Title\n\nText.\n", "deps/0001-x.md")
     assert dep is None
-    assert [d.format() for d in diagnostics] == ["deps/0001-x.md:1: no dep-meta block in this proposal [dep.missing_meta]"]
+    assert [d.format() for d in diagnostics] == [
+        "deps/0001-x.md:1: no dep-meta block in this proposal [dep.missing_meta]"
+    ]
 
 
 def test_config_validates_and_reads_pyproject(tmp_path) -> None:

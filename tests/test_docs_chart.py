@@ -12,10 +12,7 @@ from sphinxcontrib_dep.sphinx.chart import chart_html, status_counts
 
 #: The proposals here are stubs: the process rules (sections, reviewers) are not what these
 #: tests are about, so their warnings are off; any other warning still fails a test.
-CONF = (
-    'project = "t"\nextensions = ["sphinxcontrib_dep"]\n'
-    'suppress_warnings = ["dep"]\n'
-)
+CONF = 'project = "t"\nextensions = ["sphinxcontrib_dep"]\nsuppress_warnings = ["dep"]\n'
 INDEX = "# Proposals\n\n```{dep-status-chart}\n```\n\n```{toctree}\n:glob:\n\ndeps/*\nchart\n```\n"
 #: A chart on a page whose toctree does not hold the proposals: only our
 #: env-get-outdated handler makes Sphinx write it again when a proposal changes.

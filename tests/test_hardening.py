@@ -34,9 +34,28 @@ def test_lint_pipeline_matches_the_sphinx_table(name: str, tmp_path: Path) -> No
 
 def test_catalogue_covers_every_kind_of_input() -> None:
     assert len(CASES) >= 40
-    codes = {line.rsplit("[dep.", 1)[1].rstrip("]") for lines in CASES.values() for line in lines if "[dep." in line}
-    assert {"status", "date", "url", "person", "ref", "value", "option", "title", "missing_meta",
-            "duplicate_meta", "encoding", "raw_html", "reviewer_status", "template"} <= codes
+    codes = {
+        line.rsplit("[dep.", 1)[1].rstrip("]")
+        for lines in CASES.values()
+        for line in lines
+        if "[dep." in line
+    }
+    assert {
+        "status",
+        "date",
+        "url",
+        "person",
+        "ref",
+        "value",
+        "option",
+        "title",
+        "missing_meta",
+        "duplicate_meta",
+        "encoding",
+        "raw_html",
+        "reviewer_status",
+        "template",
+    } <= codes
 
 
 def test_generated_cases_really_are_large(tmp_path: Path) -> None:
@@ -78,8 +97,9 @@ def test_lint_never_writes(tmp_path: Path) -> None:
     ],
 )
 def test_people_with_markup_are_refused(text: str) -> None:
-    dep, diagnostics = parse_meta({"status": "Draft", "authors": text}, path="deps/0001-x.md", line=3,
-                                  option_lines={"authors": 5})
+    dep, diagnostics = parse_meta(
+        {"status": "Draft", "authors": text}, path="deps/0001-x.md", line=3, option_lines={"authors": 5}
+    )
     assert dep.authors == []
     assert [(d.code, d.line) for d in diagnostics] == [(Code.PERSON, 5)]
 
@@ -106,9 +126,14 @@ def test_unsafe_urls_are_refused(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["https://github.com/a/b/pull/1", "http://example.com/a%20b?x=1&y=[2]#frag", "https://x.org/it's",
-            # Legal enough to keep; every output escapes it (tests/test_hardening_injection.py).
-            'https://example.org/"onmouseover="alert(1)']
+    "url",
+    [
+        "https://github.com/a/b/pull/1",
+        "http://example.com/a%20b?x=1&y=[2]#frag",
+        "https://x.org/it's",
+        # Legal enough to keep; every output escapes it (tests/test_hardening_injection.py).
+        'https://example.org/"onmouseover="alert(1)',
+    ],
 )
 def test_ordinary_urls_are_kept(url: str) -> None:
     assert check_url(url, None, "implementation") == url
@@ -116,8 +141,14 @@ def test_ordinary_urls_are_kept(url: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "embargoed", "warned"),
-    [("", True, False), ("yes", True, False), ("no", False, False), ("off", False, False),
-     ("maybe", True, True), ("<script>", True, True)],
+    [
+        ("", True, False),
+        ("yes", True, False),
+        ("no", False, False),
+        ("off", False, False),
+        ("maybe", True, True),
+        ("<script>", True, True),
+    ],
 )
 def test_embargoed_fails_closed(value: str, embargoed: bool, warned: bool) -> None:
     dep, diagnostics = parse_meta({"status": "Draft", "embargoed": value}, path="deps/0001-x.md", line=3)
@@ -136,7 +167,7 @@ def _meta(block: str) -> parsing.Block:
 
 
 def test_quoted_values_and_comments_as_in_myst() -> None:
-    meta = _meta(':status: "In Progress"  # reviewed\n:decision: \'a #1, b\'\n')
+    meta = _meta(":status: \"In Progress\"  # reviewed\n:decision: 'a #1, b'\n")
     assert meta.options == {"status": "In Progress", "decision": "a #1, b"}
     assert meta.problems == []
 
@@ -150,7 +181,9 @@ def test_a_yaml_style_block_is_read() -> None:
 def test_an_unreadable_block_gives_no_options_and_one_located_problem() -> None:
     meta = _meta(":status:\tApproved\n:authors: @a\n")
     assert meta.options == {}
-    assert meta.problems == [(4, "options cannot be read (expected key to start at column 0); all are ignored")]
+    assert meta.problems == [
+        (4, "options cannot be read (expected key to start at column 0); all are ignored")
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -160,9 +193,18 @@ def test_an_unreadable_block_gives_no_options_and_one_located_problem() -> None:
 
 @pytest.mark.parametrize(
     "fragment",
-    ["<br/>", "<br>", '<img src="./0006/workflow.0.svg" alt="flow">', "<details><summary>x</summary>",
-     "</details>", "<!-- a comment -->", '<a href="https://example.com/">x</a>', "<sup>1</sup>",
-     '<td colspan="2">', "a < b"],
+    [
+        "<br/>",
+        "<br>",
+        '<img src="./0006/workflow.0.svg" alt="flow">',
+        "<details><summary>x</summary>",
+        "</details>",
+        "<!-- a comment -->",
+        '<a href="https://example.com/">x</a>',
+        "<sup>1</sup>",
+        '<td colspan="2">',
+        "a < b",
+    ],
 )
 def test_harmless_html_is_kept(fragment: str) -> None:
     assert sanitize.unsafe_html(fragment) is None
@@ -176,7 +218,10 @@ def test_harmless_html_is_kept(fragment: str) -> None:
         ("<SCRIPT SRC=//x>", "tag <script> is not allowed"),
         ("<img src=x onerror=alert(1)>", "attribute 'onerror' on <img> is not allowed"),
         ("<IMG SRC=x ONERROR=y>", "attribute 'onerror' on <img> is not allowed"),
-        ('<a href="java&#x09;script:alert(1)">', "link 'java\\tscript:alert(1)' is not http(s), mailto or relative"),
+        (
+            '<a href="java&#x09;script:alert(1)">',
+            "link 'java\\tscript:alert(1)' is not http(s), mailto or relative",
+        ),
         ('<a href="&#106;avascript:x">', "link 'javascript:x' is not http(s), mailto or relative"),
         ('<img src="data:image/svg+xml,<svg onload=alert(1)>">', None),
         ("<svg/onload=alert(1)>", "tag <svg> is not allowed"),

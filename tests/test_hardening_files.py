@@ -25,9 +25,14 @@ fsutil = pytest.importorskip("sphinxcontrib_dep.fsutil")
 TODAY = "2026-11-01"
 
 BODY = "\n## Summary\n\nS.\n\n## Motivation\n\nM.\n\n## Proposal\n\nP.\n\n## Alternate Solutions\n\nN/A\n"
-TEMPLATE = "# <Title>\n\n```{dep-meta}\n:status: Not Started\n:authors: @your-handle\n:category: Process\n```\n" + BODY
-REVIEWED = (":authors: @nnshah1\n:category: Process\n:sponsor: @ryanolson\n"
-            ":required-reviewers: @grahamking (approved)\n:review-date: 2026-10-20\n")
+TEMPLATE = (
+    "# <Title>\n\n```{dep-meta}\n:status: Not Started\n:authors: @your-handle\n:category: Process\n```\n"
+    + BODY
+)
+REVIEWED = (
+    ":authors: @nnshah1\n:category: Process\n:sponsor: @ryanolson\n"
+    ":required-reviewers: @grahamking (approved)\n:review-date: 2026-10-20\n"
+)
 LEGACY = "# Legacy\n\n**Status**: Draft\n**Authors**: @nnshah1\n**Category**: Process\n" + BODY
 
 
@@ -122,8 +127,11 @@ class _FullFile:
 
 FAULTS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     # The data is written and flushed; the step that makes it the file fails.
-    "rename fails": lambda mp: (mp.setattr(os, "replace", _fail_rename), mp.setattr(os, "link", _fail_rename),
-                                mp.setattr(os, "rename", _fail_rename)),
+    "rename fails": lambda mp: (
+        mp.setattr(os, "replace", _fail_rename),
+        mp.setattr(os, "link", _fail_rename),
+        mp.setattr(os, "rename", _fail_rename),
+    ),
     "fsync: disk full": lambda mp: mp.setattr(os, "fsync", _disk_full),
     "write: disk full": lambda mp: mp.setattr(os, "fdopen", lambda *a, **k: _FullFile(_real_fdopen(*a, **k))),
 }
@@ -179,7 +187,10 @@ def test_a_killed_process_leaves_the_originals(command: str, proj: Path) -> None
     before = snapshot(proj)
     argv = WRITING[command] + (["--today", TODAY] if command != "migrate --in-place" else [])
     process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_HOOK, *argv], cwd=proj, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-c", SLOW_HOOK, *argv],
+        cwd=proj,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
@@ -220,8 +231,11 @@ def test_no_command_writes_through_a_symlinked_proposal(
     target.unlink()
     target.symlink_to(outside / "0001-alpha.md")
     before, before_outside = snapshot(proj), snapshot(outside)
-    for argv in (["status", "1", "Under Review"], ["supersede", "2", "1", "--force"],
-                 ["migrate", "--in-place", "deps/0001-alpha.md"]):
+    for argv in (
+        ["status", "1", "Under Review"],
+        ["supersede", "2", "1", "--force"],
+        ["migrate", "--in-place", "deps/0001-alpha.md"],
+    ):
         run(argv)
         _out, err = capsys.readouterr()
         assert snapshot(outside) == before_outside, argv
@@ -235,8 +249,11 @@ def test_no_command_writes_through_a_symlinked_deps_folder(
     (proj / "deps").rename(proj / "real-deps")
     (proj / "deps").symlink_to(outside)
     before_outside = snapshot(outside)
-    for argv in (["new", "Escape", "--author", "@a"], ["status", "1", "Under Review"],
-                 ["number", "deps/0000-draft.md"]):
+    for argv in (
+        ["new", "Escape", "--author", "@a"],
+        ["status", "1", "Under Review"],
+        ["number", "deps/0000-draft.md"],
+    ):
         run(argv)
         _out, err = capsys.readouterr()
         assert snapshot(outside) == before_outside, argv
@@ -258,11 +275,29 @@ def test_report_output_does_not_follow_a_symlink_out(
 
 
 TITLES = [
-    "../../escape", "../deps-sibling", "/etc/passwd", "..", ".", "a/b/c", "a\\b", "deps/../../x",
+    "../../escape",
+    "../deps-sibling",
+    "/etc/passwd",
+    "..",
+    ".",
+    "a/b/c",
+    "a\\b",
+    "deps/../../x",
     "\u2025/\u2024\u2024/x",  # two-dot and one-dot leaders
     "\uff0e\uff0e\uff0fx",  # fullwidth "../x"
-    "\u202egnp.exe", "con", "nul.md", "x\x00y", "~/.ssh/authorized_keys", "$(touch pwned)", "`id`",
-    "%2e%2e%2fx", "x" * 500, "...", "—", "🙂", " ",
+    "\u202egnp.exe",
+    "con",
+    "nul.md",
+    "x\x00y",
+    "~/.ssh/authorized_keys",
+    "$(touch pwned)",
+    "`id`",
+    "%2e%2e%2fx",
+    "x" * 500,
+    "...",
+    "—",
+    "🙂",
+    " ",
 ]
 
 
@@ -278,7 +313,11 @@ def test_new_writes_only_inside_deps(title: str, proj: Path, capsys: pytest.Capt
     assert changed == []
     if code == 0:
         (name,) = created
-        assert name.startswith("proj/deps/0000-") and name.endswith(".md") and "/" not in name[len("proj/deps/"):]
+        assert (
+            name.startswith("proj/deps/0000-")
+            and name.endswith(".md")
+            and "/" not in name[len("proj/deps/") :]
+        )
     else:
         assert created == [] and err.strip()
     assert not (proj.parent / "pwned").exists() and not Path("pwned").exists()
@@ -296,8 +335,13 @@ def test_a_slow_lock_holder_does_not_lose_a_number(proj: Path) -> None:
     """Two ``dep number`` runs at once: both drafts get numbers, and different ones."""
     (proj / "deps" / "0000-second.md").write_text(proposal("Second", "In Progress", ":authors: @a\n"))
     runs = [
-        subprocess.Popen([sys.executable, "-m", "sphinxcontrib_dep.cli", "number", f"deps/{name}"], cwd=proj,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "sphinxcontrib_dep.cli", "number", f"deps/{name}"],
+            cwd=proj,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for name in ("0000-draft.md", "0000-second.md")
     ]
     results = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in runs]
@@ -305,4 +349,6 @@ def test_a_slow_lock_holder_does_not_lose_a_number(proj: Path) -> None:
     names = sorted(p.name for p in (proj / "deps").glob("*.md"))
     assert names[:3] == ["0001-alpha.md", "0002-beta.md", "0003-legacy.md"]
     assert sorted(names[3:]) == ["0004-draft.md", "0005-second.md"] or sorted(names[3:]) == [
-        "0004-second.md", "0005-draft.md"]
+        "0004-second.md",
+        "0005-draft.md",
+    ]

@@ -203,7 +203,11 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("hostile")
     srcdir = write_project(
         root / "src",
-        {"deps/0001-hostile.md": HOSTILE_MD, "deps/0002-clean.md": CLEAN, "deps/0003-hostile-rst.rst": HOSTILE_RST},
+        {
+            "deps/0001-hostile.md": HOSTILE_MD,
+            "deps/0002-clean.md": CLEAN,
+            "deps/0003-hostile-rst.rst": HOSTILE_RST,
+        },
         conf=CONF + "needs_build_json = True\n",
         index=INDEX + VIEWS,
     )
@@ -217,7 +221,10 @@ def test_the_detector_sees_live_payloads() -> None:
         '<iframe src="x"></iframe><a href="data:text/html,x">y</a></p>'
     )
     assert live_payloads(page) == [
-        "<script>alert(1)", "<img onerror=alert(2)>", "<a href= JaVaScRiPt:alert(3)>", "<iframe>",
+        "<script>alert(1)",
+        "<img onerror=alert(2)>",
+        "<a href= JaVaScRiPt:alert(3)>",
+        "<iframe>",
         "<a href=data:text/html,x>",
     ]
     assert live_payloads('<a href="https://x/&quot;onerror=&quot;alert(1)">&lt;script&gt;alert(2)</a>') == []
@@ -243,12 +250,27 @@ def test_each_refusal_is_a_located_warning(hostile_build) -> None:
     raw = [w for w in warnings if w.endswith("[dep.raw_html]")]
     urls = [w for w in warnings if w.endswith("[dep.url]")]
     assert "deps/0001-hostile.md:1: raw HTML shown as text: tag <script> is not allowed [dep.raw_html]" in raw
-    assert "deps/0001-hostile.md:24: raw HTML shown as text: tag <iframe> is not allowed [dep.raw_html]" in raw
-    assert "deps/0001-hostile.md:28: raw HTML shown as text: tag <object> is not allowed [dep.raw_html]" in raw
-    assert "deps/0003-hostile-rst.rst:16: raw HTML shown as text: attribute 'onerror' on <img> is not allowed [dep.raw_html]" in raw
-    assert "deps/0001-hostile.md:9: :implementation: 'javascript:alert(8)' is not an http(s) URL; it is left out [dep.url]" in urls
-    assert any(w.startswith("deps/0003-hostile-rst.rst:13: link 'javascript:alert(34)' could run script") for w in urls)
-    assert any(w.startswith("deps/0003-hostile-rst.rst:13: link 'vbscript:alert(36)' could run script") for w in urls)
+    assert (
+        "deps/0001-hostile.md:24: raw HTML shown as text: tag <iframe> is not allowed [dep.raw_html]" in raw
+    )
+    assert (
+        "deps/0001-hostile.md:28: raw HTML shown as text: tag <object> is not allowed [dep.raw_html]" in raw
+    )
+    assert (
+        "deps/0003-hostile-rst.rst:16: raw HTML shown as text: attribute 'onerror' on <img> is not allowed [dep.raw_html]"
+        in raw
+    )
+    assert (
+        "deps/0001-hostile.md:9: :implementation: 'javascript:alert(8)' is not an http(s) URL; it is left out [dep.url]"
+        in urls
+    )
+    assert any(
+        w.startswith("deps/0003-hostile-rst.rst:13: link 'javascript:alert(34)' could run script")
+        for w in urls
+    )
+    assert any(
+        w.startswith("deps/0003-hostile-rst.rst:13: link 'vbscript:alert(36)' could run script") for w in urls
+    )
     # Every warning is located in a file, at a line.
     assert all(re.match(r"^[\w./-]+:\d+: ", w) for w in warnings), warnings
 
@@ -257,16 +279,26 @@ def test_the_views_and_deps_json_carry_the_payloads_as_text(hostile_build) -> No
     index = (hostile_build.outdir / "index.html").read_text(encoding="utf-8")
     assert index.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # index, traceability, review report
     # The graph is inline SVG: its labels and tooltips hold the title as text.
-    graph = index[index.index("<svg"):index.index("</svg>")]
+    graph = index[index.index("<svg") : index.index("</svg>")]
     assert ">&lt;script&gt;alert(1)&lt;/script&gt;</text>" in graph
-    assert 'xlink:title="DEP&#45;0001: Title &lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;' in graph
+    assert (
+        'xlink:title="DEP&#45;0001: Title &lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;' in graph
+    )
     data = json.loads((hostile_build.outdir / "deps.json").read_text(encoding="utf-8"))
     assert "<script>alert(1)</script>" in json.dumps(data, ensure_ascii=False)
 
 
 def test_alternatives_and_phases_carry_the_payloads_as_text(hostile_build) -> None:
     page = (hostile_build.outdir / "deps/0001-hostile.html").read_text(encoding="utf-8")
-    for payload in ("alert(24)", "alert(25)", "alert(27)", "alert(28)", "alert(29)", "alert(30)", "alert(41)"):
+    for payload in (
+        "alert(24)",
+        "alert(25)",
+        "alert(27)",
+        "alert(28)",
+        "alert(29)",
+        "alert(30)",
+        "alert(41)",
+    ):
         assert payload in page, payload  # shown, as text (no live payload: see above)
     data = json.loads((hostile_build.outdir / "needs.json").read_text(encoding="utf-8"))
     needs = next(iter(data["versions"].values()))["needs"]
@@ -286,8 +318,9 @@ def test_needs_json_keeps_payloads_as_plain_strings(hostile_build) -> None:
 
 def test_trusting_all_html_is_what_lets_payloads_through(tmp_path: Path) -> None:
     """With ``dep_raw_html = "all"`` the detector fires: the transform is what protects."""
-    srcdir = write_project(tmp_path / "src", {"deps/0001-hostile.md": HOSTILE_MD},
-                           conf=CONF + 'dep_raw_html = "all"\n')
+    srcdir = write_project(
+        tmp_path / "src", {"deps/0001-hostile.md": HOSTILE_MD}, conf=CONF + 'dep_raw_html = "all"\n'
+    )
     build = sphinx_build(srcdir, tmp_path / "out")
     found = scan_output(build.outdir)
     assert "<script>alert(19)" in found["deps/0001-hostile.html"]

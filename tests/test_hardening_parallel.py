@@ -58,13 +58,17 @@ def corpus() -> dict[str, str]:
     # A duplicate far from its twin in name order, so parallel readers see them apart.
     files["deps/0050-duplicate.md"] = proposal(50).replace(":status:", ":number: 7\n:status:")
     files["deps/0012-twin.md"] = proposal(12, title="Twin of 12")  # yields to 0012-proposal-12
-    files["deps/0099-broken.md"] = proposal(99).replace(":review-date: 2025-07-15", ":review-date: 07/15/2025")
+    files["deps/0099-broken.md"] = proposal(99).replace(
+        ":review-date: 2025-07-15", ":review-date: 07/15/2025"
+    )
     files["deps/0098-unknown.md"] = proposal(98, status="Accepted")
     return files
 
 
 #: conf.py records which process reads each document, to show the reading was parallel.
-CONF_PIDS = CONF + """needs_build_json = True
+CONF_PIDS = (
+    CONF
+    + """needs_build_json = True
 
 import os
 
@@ -76,6 +80,7 @@ def _record_reader(app, docname, source):
 def setup(app):
     app.connect("source-read", _record_reader)
 """
+)
 
 
 def build(srcdir: Path, outdir: Path, *args: str) -> set[str]:
@@ -87,8 +92,23 @@ def build(srcdir: Path, outdir: Path, *args: str) -> set[str]:
     pids.unlink(missing_ok=True)
     warnfile = outdir.parent / f"{outdir.name}-warnings.txt"
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-w", str(warnfile), *args, str(srcdir), str(outdir)],
-        capture_output=True, text=True, cwd=srcdir, env={**os.environ, "DEP_TEST_PIDS": str(pids)},
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-q",
+            "-w",
+            str(warnfile),
+            *args,
+            str(srcdir),
+            str(outdir),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=srcdir,
+        env={**os.environ, "DEP_TEST_PIDS": str(pids)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -157,7 +177,9 @@ def test_parallel_and_serial_give_the_same_data(built) -> None:
     serial_data = data(serial)
     assert serial_data == data(parallel)
     needs = next(iter(serial_data["needs.json"]["versions"].values()))["needs"]  # type: ignore[index]
-    assert len([n for n in needs.values() if n["type"] == "dep"]) == COUNT + 2  # 0098, 0099; 0050 yields DEP-0007 to 0007
+    assert (
+        len([n for n in needs.values() if n["type"] == "dep"]) == COUNT + 2
+    )  # 0098, 0099; 0050 yields DEP-0007 to 0007
 
 
 def test_parallel_and_serial_give_the_same_warnings(built) -> None:

@@ -26,7 +26,18 @@ def build(src: Path, out: Path) -> tuple[set[str], set[str]]:
     """(documents read, documents written) of one build, from sphinx-build's progress lines."""
     # dep_stale_days=0 lists every open proposal in the review report, with its status.
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "--no-color", "-b", "html", "-D", "dep_stale_days=0", str(src), str(out)],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "--no-color",
+            "-b",
+            "html",
+            "-D",
+            "dep_stale_days=0",
+            str(src),
+            str(out),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -25,21 +25,62 @@ CONFIG = DepConfig()
 OPTION_NAMES = [*parsing.META_OPTIONS, *parsing.META_ALIASES, "legacy-notes", "colour", "", " ", "a:b"]
 
 FRAGMENTS = [
-    "# Title\n", "## Summary\n", "## Motivation\n", "#\n", "Title\n=====\n", "----\n",
-    "```{dep-meta}\n", "```\n", ":::{dep-meta}\n", ":::\n", "````\n", "~~~\n",
-    "```{dep-alternative} Other\n", "```{dep-phase} 1\n", ":::{note}\n", "```{raw} html\n",
-    ".. dep-meta::\n", "   :status: Approved\n", "---\n",
-    ":status: In Progress\n", ":status: Accepted\n", ":status:\tDraft\n", ':status: "Under Review\n',
-    ":number: 7\n", ":number: -1\n", ":authors: @a, Eve <javascript:x>, <b>x</b>\n",
-    ":required-reviewers: @b (approved), @c (lgtm), Zed ()\n", ":review-date: 2025-02-30\n",
-    ":replaces: DEP-0002 (partial), the old one\n", ":implementation: https://github.com/a/b/pull/1, data:x\n",
-    ":embargoed: maybe\n", ":decision: <script>alert(1)</script>\n", ":x:\n", "::\n", "  continued\n",
-    "<script>alert(1)</script>\n", "<img src=x onerror=alert(1)>\n", "<br/>\n", "<!--\n",
-    "\n", "\n\n", "\t", "\r\n", "\r", "\x00", "\ufeff", "\u202e", "é", "{dep}`1`\n", "[x](javascript:y)\n",
+    "# Title\n",
+    "## Summary\n",
+    "## Motivation\n",
+    "#\n",
+    "Title\n=====\n",
+    "----\n",
+    "```{dep-meta}\n",
+    "```\n",
+    ":::{dep-meta}\n",
+    ":::\n",
+    "````\n",
+    "~~~\n",
+    "```{dep-alternative} Other\n",
+    "```{dep-phase} 1\n",
+    ":::{note}\n",
+    "```{raw} html\n",
+    ".. dep-meta::\n",
+    "   :status: Approved\n",
+    "---\n",
+    ":status: In Progress\n",
+    ":status: Accepted\n",
+    ":status:\tDraft\n",
+    ':status: "Under Review\n',
+    ":number: 7\n",
+    ":number: -1\n",
+    ":authors: @a, Eve <javascript:x>, <b>x</b>\n",
+    ":required-reviewers: @b (approved), @c (lgtm), Zed ()\n",
+    ":review-date: 2025-02-30\n",
+    ":replaces: DEP-0002 (partial), the old one\n",
+    ":implementation: https://github.com/a/b/pull/1, data:x\n",
+    ":embargoed: maybe\n",
+    ":decision: <script>alert(1)</script>\n",
+    ":x:\n",
+    "::\n",
+    "  continued\n",
+    "<script>alert(1)</script>\n",
+    "<img src=x onerror=alert(1)>\n",
+    "<br/>\n",
+    "<!--\n",
+    "\n",
+    "\n\n",
+    "\t",
+    "\r\n",
+    "\r",
+    "\x00",
+    "\ufeff",
+    "\u202e",
+    "é",
+    "{dep}`1`\n",
+    "[x](javascript:y)\n",
 ]
 
 texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), max_size=40).map("".join)
-values = st.one_of(st.none(), st.text(max_size=40), st.sampled_from([f[:-1].split(": ", 1)[-1] for f in FRAGMENTS]))
+values = st.one_of(
+    st.none(), st.text(max_size=40), st.sampled_from([f[:-1].split(": ", 1)[-1] for f in FRAGMENTS])
+)
 paths = st.sampled_from(["deps/0001-x.md", "deps/0000-draft.md", "deps/x.md", "deps/0042-y.rst", "a/b.md"])
 
 
@@ -60,11 +101,18 @@ def line_count(text: str) -> int:
 
 
 @SETTINGS
-@given(options=st.dictionaries(st.sampled_from(OPTION_NAMES) | st.text(max_size=10), values, max_size=12),
-       path=paths, line=st.integers(1, 500))
-def test_parse_meta_gives_a_model_and_located_diagnostics(options: dict[str, str | None], path: str, line: int) -> None:
+@given(
+    options=st.dictionaries(st.sampled_from(OPTION_NAMES) | st.text(max_size=10), values, max_size=12),
+    path=paths,
+    line=st.integers(1, 500),
+)
+def test_parse_meta_gives_a_model_and_located_diagnostics(
+    options: dict[str, str | None], path: str, line: int
+) -> None:
     option_lines = {name: line + 1 + index for index, name in enumerate(options)}
-    dep, diagnostics = parsing.parse_meta(options, path=path, line=line, option_lines=option_lines, config=CONFIG)
+    dep, diagnostics = parsing.parse_meta(
+        options, path=path, line=line, option_lines=option_lines, config=CONFIG
+    )
     assert isinstance(dep, Dep)
     assert_located(diagnostics, path)
     assert {d.line for d in diagnostics} <= {line, *option_lines.values()}
@@ -114,8 +162,11 @@ def test_decode_gives_text_or_one_located_encoding_error(data: bytes) -> None:
         assert problems == [] and "\r" not in text
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(files=st.lists(st.binary(max_size=300) | texts.map(str.encode), min_size=1, max_size=5))
 def test_lint_paths_never_fails_and_never_writes(files: list[bytes], tmp_path_factory) -> None:
     root = tmp_path_factory.mktemp("lint")
@@ -170,17 +221,52 @@ class _Live(HTMLParser):
             self.live = True
         for name, value in attrs:
             scheme = "".join((value or "").split()).lower()
-            if name.startswith("on") or name in {"style", "srcdoc"} or scheme.startswith(("javascript:", "data:")):
+            if (
+                name.startswith("on")
+                or name in {"style", "srcdoc"}
+                or scheme.startswith(("javascript:", "data:"))
+            ):
                 self.live = True
 
     handle_startendtag = handle_starttag
 
 
 @settings(max_examples=400, deadline=None)
-@given(fragment=st.lists(st.sampled_from(["<", ">", "/", "=", '"', "'", " ", "\t", "\n", "a", "img", "script",
-                                          "src", "href", "onerror", "javascript:", "&#106;", "br", "div", "x",
-                                          "!--", "-->", "![CDATA[", "?", "style", "details"]), max_size=30)
-       .map("".join))
+@given(
+    fragment=st.lists(
+        st.sampled_from(
+            [
+                "<",
+                ">",
+                "/",
+                "=",
+                '"',
+                "'",
+                " ",
+                "\t",
+                "\n",
+                "a",
+                "img",
+                "script",
+                "src",
+                "href",
+                "onerror",
+                "javascript:",
+                "&#106;",
+                "br",
+                "div",
+                "x",
+                "!--",
+                "-->",
+                "![CDATA[",
+                "?",
+                "style",
+                "details",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
 def test_html_the_allowlist_keeps_has_nothing_live(fragment: str) -> None:
     """Whatever the sanitizer lets through, an independent reading finds nothing that runs."""
     if sanitize.unsafe_html(fragment) is None:
@@ -205,15 +291,30 @@ def test_properties_reach_the_parser_paths(tmp_path: Path) -> None:
 
 
 LEGACY = [
-    "**Status**: Draft\n", "**Status:** Accepted\n", "- Status: Implemented\n", "| Status | Draft |\n",
-    "|---|---|\n", "**Authors**: @a, Eve <javascript:x>\n", "**Authors**: a\u2028b\n", "**Category**: CI/CD\n",
-    "**Required Reviewers**: @b (✓), @c\n", "**Review Date**: 07/15/2025\n", "**Replaces**: DEP-0002\n",
-    "**Implementation**: https://github.com/a/b/pull/1, javascript:alert(1)\n", "**Decision**: ```x```\n",
-    '**Notes**: "quoted" # not a comment\n', "**Notes**: :status: Approved\n", "**Notes**: ```{dep-meta}\n",
-    "<!-- **Status**: Approved -->\n", "\x00", "\x0b", "\x85",
+    "**Status**: Draft\n",
+    "**Status:** Accepted\n",
+    "- Status: Implemented\n",
+    "| Status | Draft |\n",
+    "|---|---|\n",
+    "**Authors**: @a, Eve <javascript:x>\n",
+    "**Authors**: a\u2028b\n",
+    "**Category**: CI/CD\n",
+    "**Required Reviewers**: @b (✓), @c\n",
+    "**Review Date**: 07/15/2025\n",
+    "**Replaces**: DEP-0002\n",
+    "**Implementation**: https://github.com/a/b/pull/1, javascript:alert(1)\n",
+    "**Decision**: ```x```\n",
+    '**Notes**: "quoted" # not a comment\n',
+    "**Notes**: :status: Approved\n",
+    "**Notes**: ```{dep-meta}\n",
+    "<!-- **Status**: Approved -->\n",
+    "\x00",
+    "\x0b",
+    "\x85",
 ]
-legacy_texts = st.lists(st.one_of(st.sampled_from(LEGACY), st.sampled_from(FRAGMENTS), st.text(max_size=10)),
-                        max_size=30).map(lambda parts: "# Title\n\n" + "".join(parts))
+legacy_texts = st.lists(
+    st.one_of(st.sampled_from(LEGACY), st.sampled_from(FRAGMENTS), st.text(max_size=10)), max_size=30
+).map(lambda parts: "# Title\n\n" + "".join(parts))
 
 
 @SETTINGS

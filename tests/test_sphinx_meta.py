@@ -37,9 +37,23 @@ def test_needs_json_holds_every_field(basic) -> None:
     needs = needs_of(build.outdir)
     assert sorted(needs) == ["DEP-0001", "DEP-0002", "DEP-0003", "IMPL-0001-1", "IMPL-0001-2", "IMPL-0003-1"]
     fields = [
-        "type", "title", "status", "number", "authors", "category", "sponsors", "reviewers",
-        "review_date", "replaces", "replaced_by", "replaces_back", "pull_request", "dep_template",
-        "implements_back", "docname", "lineno",
+        "type",
+        "title",
+        "status",
+        "number",
+        "authors",
+        "category",
+        "sponsors",
+        "reviewers",
+        "review_date",
+        "replaces",
+        "replaced_by",
+        "replaces_back",
+        "pull_request",
+        "dep_template",
+        "implements_back",
+        "docname",
+        "lineno",
     ]
     assert {key: needs["DEP-0001"][key] for key in fields} == {
         "type": "dep",
@@ -64,7 +78,11 @@ def test_needs_json_holds_every_field(basic) -> None:
     assert needs["DEP-0003"]["replaces"] == ["DEP-0001"]  # written in reStructuredText
     impl = needs["IMPL-0001-2"]
     assert (impl["type"], impl["title"], impl["url"], impl["impl_kind"], impl["implements"]) == (
-        "impl", "ai-dynamo/dynamo#12", "https://github.com/ai-dynamo/dynamo/issues/12", "issue", ["DEP-0001"],
+        "impl",
+        "ai-dynamo/dynamo#12",
+        "https://github.com/ai-dynamo/dynamo/issues/12",
+        "issue",
+        ["DEP-0001"],
     )
     assert impl["parent_need"] is None
 
@@ -74,7 +92,9 @@ def test_each_proposal_page_shows_its_card(basic) -> None:
     page = (build.outdir / "deps" / "0001-error-propagation.html").read_text()
     assert '<div class="dep-card docutils container" id="DEP-0001">' in page
     assert '<span class="dep-badge dep-status-superseded">Superseded</span>' in page
-    assert '<a class="dep-person reference external" href="https://github.com/nnshah1">&#64;nnshah1</a>' in page
+    assert (
+        '<a class="dep-person reference external" href="https://github.com/nnshah1">&#64;nnshah1</a>' in page
+    )
     assert '<span class="dep-badge dep-review-deferred">Deferred</span>' in page
     assert 'href="0003-error-standardization.html#DEP-0003"' in page
     rst_page = (build.outdir / "deps" / "0003-error-standardization.html").read_text()
@@ -107,9 +127,13 @@ def test_parallel_build_gives_the_same_needs_json(tmp_path: Path) -> None:
         )
     for extra in (src / "deps").glob("*-extra.md"):  # an Approved proposal holds its sections
         sections = ("Summary", "Motivation", "Proposal", "Alternate Solutions")
-        text = extra.read_text().replace(":status: Approved\n", ":status: Approved\n:required-reviewers: @r (approved)\n")
+        text = extra.read_text().replace(
+            ":status: Approved\n", ":status: Approved\n:required-reviewers: @r (approved)\n"
+        )
         extra.write_text(text + "".join(f"\n## {name}\n\nText.\n" for name in sections))
     serial = sphinx_build(src, tmp_path / "serial", builder="needs", check=True)
     parallel = sphinx_build(src, tmp_path / "parallel", "-j", "4", builder="needs", check=True)
-    strip = lambda needs: {k: {f: v for f, v in need.items() if f not in VOLATILE} for k, need in needs.items()}  # noqa: E731
+    strip = lambda needs: {
+        k: {f: v for f, v in need.items() if f not in VOLATILE} for k, need in needs.items()
+    }  # noqa: E731
     assert strip(needs_of(parallel.outdir)) == strip(needs_of(serial.outdir))

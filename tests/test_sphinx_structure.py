@@ -19,7 +19,13 @@ from sphinxcontrib_dep.model import Template
 from sphinxcontrib_dep.sections import template_text
 
 #: What the embargoed proposal of test-structure holds; none of it may reach a public build.
-SECRETS = ("Frobnicator", "DEP-0003", "EMBARGOED-PAYLOAD-TEXT", "EMBARGOED-ALTERNATIVE-TEXT", "0003-frobnicator")
+SECRETS = (
+    "Frobnicator",
+    "DEP-0003",
+    "EMBARGOED-PAYLOAD-TEXT",
+    "EMBARGOED-ALTERNATIVE-TEXT",
+    "0003-frobnicator",
+)
 
 
 def needs_of(outdir: Path) -> dict[str, dict]:
@@ -43,15 +49,29 @@ def test_builds_without_warnings(structure) -> None:
 def test_needs_json_holds_alternatives_and_phases(structure) -> None:
     needs = needs_of(structure[2].outdir)
     assert sorted(needs) == [
-        "DEP-0001", "DEP-0001-ALT-1", "DEP-0001-ALT-2", "DEP-0001-PHASE-0", "DEP-0001-PHASE-1",
-        "DEP-0002", "DEP-0003", "DEP-0003-ALT-1", "IMPL-0001-PHASE-0-1", "IMPL-0001-PHASE-0-2",
+        "DEP-0001",
+        "DEP-0001-ALT-1",
+        "DEP-0001-ALT-2",
+        "DEP-0001-PHASE-0",
+        "DEP-0001-PHASE-1",
+        "DEP-0002",
+        "DEP-0003",
+        "DEP-0003-ALT-1",
+        "IMPL-0001-PHASE-0-1",
+        "IMPL-0001-PHASE-0-2",
     ]
     alt = needs["DEP-0001-ALT-1"]
-    assert {k: alt[k] for k in ("type", "title", "status", "pros", "cons", "reason_rejected", "notes", "alternative_of")} == {
+    assert {
+        k: alt[k]
+        for k in ("type", "title", "status", "pros", "cons", "reason_rejected", "notes", "alternative_of")
+    } == {
         "type": "alt",
         "title": "Keep proposals in Google Docs",
         "status": "Rejected",
-        "pros": ["Real-time collaboration, see [the docs](https://docs.google.com)", "Comments <script>alert(1)</script>"],
+        "pros": [
+            "Real-time collaboration, see [the docs](https://docs.google.com)",
+            "Comments <script>alert(1)</script>",
+        ],
         "cons": ["Hard to share outside the company"],
         "reason_rejected": ["The team should **own** its template"],
         "notes": ["Free text, optional."],
@@ -59,8 +79,18 @@ def test_needs_json_holds_alternatives_and_phases(structure) -> None:
     }
     assert needs["DEP-0001-ALT-2"]["reason_rejected"] == ["Verbose and a little intimidating"]
     phase = needs["DEP-0001-PHASE-0"]
-    keys = ("type", "title", "number", "release_target", "effort", "supported", "not_supported", "work_items",
-            "phase_of", "implements_back")
+    keys = (
+        "type",
+        "title",
+        "number",
+        "release_target",
+        "effort",
+        "supported",
+        "not_supported",
+        "work_items",
+        "phase_of",
+        "implements_back",
+    )
     assert {k: phase[k] for k in keys} == {
         "type": "phase",
         "title": "Phase 0: Folder structure and templates",
@@ -70,14 +100,18 @@ def test_needs_json_holds_alternatives_and_phases(structure) -> None:
         "supported": ["The `deps/` folder and *both* templates", "Numbering by file name"],
         "not_supported": ["Automatic indexing"],
         "work_items": [
-            "https://github.com/ai-dynamo/enhancements/issues/3", "https://github.com/ai-dynamo/enhancements/pull/7",
+            "https://github.com/ai-dynamo/enhancements/issues/3",
+            "https://github.com/ai-dynamo/enhancements/pull/7",
         ],
         "phase_of": ["DEP-0001"],
         "implements_back": ["IMPL-0001-PHASE-0-1", "IMPL-0001-PHASE-0-2"],
     }
     impl = needs["IMPL-0001-PHASE-0-2"]
     assert (impl["type"], impl["title"], impl["impl_kind"], sorted(impl["implements"])) == (
-        "impl", "ai-dynamo/enhancements#7", "pr", ["DEP-0001", "DEP-0001-PHASE-0"],
+        "impl",
+        "ai-dynamo/enhancements#7",
+        "pr",
+        ["DEP-0001", "DEP-0001-PHASE-0"],
     )
     dep = needs["DEP-0001"]
     assert dep["alternative_of_back"] == ["DEP-0001-ALT-1", "DEP-0001-ALT-2"]
@@ -89,7 +123,10 @@ def test_cards_render_items_with_markup_and_escape_html(structure) -> None:
     page = (structure[1].outdir / "deps" / "0001-folder-structure.html").read_text()
     assert '<div class="dep-alternative docutils container" id="DEP-0001-ALT-1">' in page
     assert '<strong class="dep-part-title">Keep proposals in Google Docs</strong>' in page
-    assert '<li><p>Real-time collaboration, see <a class="reference external" href="https://docs.google.com">the docs</a></p></li>' in page
+    assert (
+        '<li><p>Real-time collaboration, see <a class="reference external" href="https://docs.google.com">the docs</a></p></li>'
+        in page
+    )
     assert "<li><p>Comments &lt;script&gt;alert(1)&lt;/script&gt;</p></li>" in page
     assert "<script>alert(1)" not in page
     assert "<li><p>The team should <strong>own</strong> its template</p></li>" in page
@@ -106,7 +143,8 @@ def test_reviewer_matrix_says_whether_approval_is_met(structure) -> None:
     assert '<table class="dep-reviewers docutils align-default">' in approved
     rows = re.findall(r'<tr class="row-(?:odd|even)"><td><p>(.*?)</p></td>\n<td><p>(.*?)</p></td>', approved)
     assert [(re.sub("<[^>]+>", "", who), re.sub("<[^>]+>", "", status)) for who, status in rows] == [
-        ("&#64;grahamking", "Approved"), ("&#64;kthui", "Changes Requested"),
+        ("&#64;grahamking", "Approved"),
+        ("&#64;kthui", "Changes Requested"),
     ]
     assert (
         '<p class="dep-approval dep-approval-met">Approval rule met by decision: The category PIC approved '
@@ -151,20 +189,27 @@ def test_sections_are_checked_in_sphinx_at_the_same_lines(tmp_path: Path) -> Non
     src = write_project(tmp_path / "src", {"deps/0001-x.md": text})
     build = build_in_process(src, tmp_path / "out")
     expected = [d.format() for d in lint.lint_text(text, "deps/0001-x.md", DepConfig())[1]]
-    assert build.warnings == expected == [
-        "deps/0001-x.md:8: missing section 'Motivation', which the limited template requires (before 'Proposal') "
-        "[dep.section_missing]",
-        "deps/0001-x.md:16: section 'Summary' is out of the template's order: it belongs before 'Proposal' "
-        "[dep.section_order]",
-        "deps/0001-x.md:16: missing section 'Alternate Solutions', which the limited template requires; "
-        "write N/A if there are none [dep.section_missing]",
-        "deps/0001-x.md:18: template marker '**[Required]**' left in section 'Summary' [dep.placeholder]",
-    ]
+    assert (
+        build.warnings
+        == expected
+        == [
+            "deps/0001-x.md:8: missing section 'Motivation', which the limited template requires (before 'Proposal') "
+            "[dep.section_missing]",
+            "deps/0001-x.md:16: section 'Summary' is out of the template's order: it belongs before 'Proposal' "
+            "[dep.section_order]",
+            "deps/0001-x.md:16: missing section 'Alternate Solutions', which the limited template requires; "
+            "write N/A if there are none [dep.section_missing]",
+            "deps/0001-x.md:18: template marker '**[Required]**' left in section 'Summary' [dep.placeholder]",
+        ]
+    )
 
 
 def test_part_outside_a_proposal_warns(tmp_path: Path) -> None:
-    src = write_project(tmp_path / "src", {"notes.md": "# Notes\n\n```{dep-phase} 0 Loose\n```\n"},
-                        index="# Index\n\n```{toctree}\nnotes\n```\n")
+    src = write_project(
+        tmp_path / "src",
+        {"notes.md": "# Notes\n\n```{dep-phase} 0 Loose\n```\n"},
+        index="# Index\n\n```{toctree}\nnotes\n```\n",
+    )
     build = build_in_process(src, tmp_path / "out")
     assert build.warnings == [
         "notes.md:3: dep-phase outside a proposal: put it below the page's dep-meta [dep.phase]",
@@ -190,7 +235,9 @@ def files_mentioning(root: Path, needles: tuple[str, ...]) -> dict[str, list[str
 def run_sphinx(src: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-D", "needs_build_json=1", *args, str(src), str(out)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
 
@@ -200,7 +247,10 @@ def test_public_build_leaves_embargoed_proposals_out_entirely(tmp_path: Path) ->
     # The project build shows it (so the check below can fail) ...
     private = run_sphinx(src, tmp_path / "private")
     assert set(files_mentioning(tmp_path / "private", SECRETS)) >= {
-        "deps/0003-frobnicator-mitigation.html", "needs.json", "searchindex.js", "index.html",
+        "deps/0003-frobnicator-mitigation.html",
+        "needs.json",
+        "searchindex.js",
+        "index.html",
     }
     assert "embargoed" not in private.stdout
     # ... the public build has no trace of it anywhere in its output tree, doctrees included.
@@ -229,12 +279,31 @@ def test_parallel_and_incremental_builds_give_the_same_parts(tmp_path: Path) -> 
             f"## Implementation Phases\n\n```{{dep-phase}} 0 First\n:work-items: https://github.com/o/r/issues/{number}\n"
             f"```\n\n## Alternate Solutions\n\n```{{dep-alternative}} Other {number}\n**Reason rejected:**\n- No\n```\n"
         )
-    strip = lambda needs: {k: {f: v for f, v in n.items() if f not in {"created", "creator"}} for k, n in needs.items()}  # noqa: E731
-    serial = subprocess.run([sys.executable, "-m", "sphinx", "-b", "needs", "-q", str(src), str(tmp_path / "serial")],
-                            capture_output=True, text=True, check=True)
+    strip = lambda needs: {
+        k: {f: v for f, v in n.items() if f not in {"created", "creator"}} for k, n in needs.items()
+    }  # noqa: E731
+    serial = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "needs", "-q", str(src), str(tmp_path / "serial")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     parallel = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "needs", "-q", "-j", "4", str(src), str(tmp_path / "parallel")],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "needs",
+            "-q",
+            "-j",
+            "4",
+            str(src),
+            str(tmp_path / "parallel"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert serial.stderr == parallel.stderr == ""
     expected = strip(needs_of(tmp_path / "serial"))
@@ -244,8 +313,21 @@ def test_parallel_and_incremental_builds_give_the_same_parts(tmp_path: Path) -> 
     page = src / "deps" / "0001-folder-structure.md"
     page.write_text(page.read_text() + "\n")
     again = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "needs", "-q", "-j", "4", str(src), str(tmp_path / "parallel")],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "needs",
+            "-q",
+            "-j",
+            "4",
+            str(src),
+            str(tmp_path / "parallel"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert again.stderr == ""
     assert strip(needs_of(tmp_path / "parallel")) == expected

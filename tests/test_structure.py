@@ -60,11 +60,20 @@ def test_limited_is_the_complete_template_minus_its_extra_sections() -> None:
     assert set(limited) < set(complete)
     assert [s for s in complete if s in limited] == limited  # same order
     assert {s.name for s in limited} == {
-        "Summary", "Motivation", "Goals", "Non Goals", "Requirements", "Proposal", "Alternate Solutions",
+        "Summary",
+        "Motivation",
+        "Goals",
+        "Non Goals",
+        "Requirements",
+        "Proposal",
+        "Alternate Solutions",
     }
     # Same text wherever the two share a section: the limited one is cut from the complete one.
     text = template_text(Template.COMPLETE).replace(":template: complete", ":template: limited")
-    details, alternatives = text.index("\n## Implementation Details\n"), text.index("\n## Alternate Solutions\n")
+    details, alternatives = (
+        text.index("\n## Implementation Details\n"),
+        text.index("\n## Alternate Solutions\n"),
+    )
     text = text[:details] + text[alternatives : text.index("\n## Background\n")]
     assert text.rstrip("\n") == template_text(Template.LIMITED).rstrip("\n")
 
@@ -72,7 +81,9 @@ def test_limited_is_the_complete_template_minus_its_extra_sections() -> None:
 def test_required_sections_are_those_of_the_process() -> None:
     required = {s.name: s.complete for s in SECTIONS if s.complete.required}
     assert required == {
-        "Summary": Need.REQUIRED, "Motivation": Need.REQUIRED, "Proposal": Need.REQUIRED,
+        "Summary": Need.REQUIRED,
+        "Motivation": Need.REQUIRED,
+        "Proposal": Need.REQUIRED,
         "Alternate Solutions": Need.REQUIRED_NA,
     }
 
@@ -99,8 +110,11 @@ def fill(text: str) -> str:
     """The template as an author would leave it: every stand-in, marker and instruction replaced."""
     text = text.replace(":status: Not Started", ":status: Approved")
     meta = {
-        "authors": "@nnshah1", "category": "Process", "sponsor": "@ryanolson",
-        "required-reviewers": "@grahamking (approved), @kthui (deferred)", "review-date": "2025-07-21",
+        "authors": "@nnshah1",
+        "category": "Process",
+        "sponsor": "@ryanolson",
+        "required-reviewers": "@grahamking (approved), @kthui (deferred)",
+        "review-date": "2025-07-21",
     }
     for option, value in meta.items():
         text = re.sub(rf"^:{option}: <.*>$", f":{option}: {value}", text, flags=re.M)
@@ -164,7 +178,11 @@ def test_mixed_levels_as_some_legacy_proposals_have_them() -> None:
     assert lint_lines(text) == []
     found = sections.recognize(parsing.scan(text, "deps/0001-x.md"))
     assert [(f.section.name, f.heading.line) for f in found] == [
-        ("Summary", 9), ("Motivation", 13), ("Non Goals", 17), ("Proposal", 21), ("Alternate Solutions", 31),
+        ("Summary", 9),
+        ("Motivation", 13),
+        ("Non Goals", 17),
+        ("Proposal", 21),
+        ("Alternate Solutions", 31),
     ]
 
 
@@ -207,7 +225,9 @@ def test_drafts_may_be_incomplete_unless_configured() -> None:
     text = proposal(status="In Progress", body="## Summary\n\nText.\n")
     assert lint_lines(text) == []
     strict = DepConfig(require_sections_in_drafts=True)
-    assert [line.rsplit(" ", 1)[1] for line in lint_lines(text, config=strict)] == ["[dep.section_missing]"] * 3
+    assert [line.rsplit(" ", 1)[1] for line in lint_lines(text, config=strict)] == [
+        "[dep.section_missing]"
+    ] * 3
 
 
 def test_complete_template_requires_no_more_than_limited() -> None:
@@ -282,13 +302,16 @@ def block(text: str) -> parsing.Block:
 
 
 def test_alternative_reads_labelled_lists() -> None:
-    alternative, diagnostics = parts.parse_alternative(block(
-        "```{dep-alternative} Keep proposals in *Google Docs*\n"
-        "**Pros:**\n- Real-time collaboration\n- Comments that\n  wrap\n\n"
-        "**cons**: Hard to share outside the company\n"
-        "**Reasons to reject:**\n1. The team should own its template\n"
-        "**Notes:**\nFree text,\nover two lines.\n\nA second paragraph.\n```\n"
-    ), "deps/0001-x.md")
+    alternative, diagnostics = parts.parse_alternative(
+        block(
+            "```{dep-alternative} Keep proposals in *Google Docs*\n"
+            "**Pros:**\n- Real-time collaboration\n- Comments that\n  wrap\n\n"
+            "**cons**: Hard to share outside the company\n"
+            "**Reasons to reject:**\n1. The team should own its template\n"
+            "**Notes:**\nFree text,\nover two lines.\n\nA second paragraph.\n```\n"
+        ),
+        "deps/0001-x.md",
+    )
     assert diagnostics == []
     assert alternative.title == "Keep proposals in *Google Docs*"
     assert alternative.pros == ["Real-time collaboration", "Comments that wrap"]
@@ -299,21 +322,28 @@ def test_alternative_reads_labelled_lists() -> None:
 
 
 def test_bold_text_that_is_not_a_label_stays_text() -> None:
-    alternative, diagnostics = parts.parse_alternative(block(
-        "```{dep-alternative} X\n**Reason rejected:**\n**MUST** is too strong here.\n```\n"
-    ), "deps/0001-x.md")
+    alternative, diagnostics = parts.parse_alternative(
+        block("```{dep-alternative} X\n**Reason rejected:**\n**MUST** is too strong here.\n```\n"),
+        "deps/0001-x.md",
+    )
     assert (alternative.reason_rejected, diagnostics) == (["**MUST** is too strong here."], [])
 
 
 def test_phase_reads_argument_options_and_lists() -> None:
-    phase, diagnostics = parts.parse_phase(block(
-        "```{dep-phase} Phase 2: Folder structure\n:release-target: 0.5\n:effort-estimate: 2 engineers, 1 week\n"
-        ":work-items: https://github.com/o/r/issues/1, https://github.com/o/r/pull/2\n\n"
-        "**Supported API / Behavior:**\n- Templates\n\n**Not supported:**\n- The CLI\n```\n"
-    ), "deps/0001-x.md")
+    phase, diagnostics = parts.parse_phase(
+        block(
+            "```{dep-phase} Phase 2: Folder structure\n:release-target: 0.5\n:effort-estimate: 2 engineers, 1 week\n"
+            ":work-items: https://github.com/o/r/issues/1, https://github.com/o/r/pull/2\n\n"
+            "**Supported API / Behavior:**\n- Templates\n\n**Not supported:**\n- The CLI\n```\n"
+        ),
+        "deps/0001-x.md",
+    )
     assert diagnostics == []
     assert (phase.number, phase.title, phase.release_target, phase.effort) == (
-        2, "Folder structure", "0.5", "2 engineers, 1 week",
+        2,
+        "Folder structure",
+        "0.5",
+        "2 engineers, 1 week",
     )
     assert [link.label for link in phase.work_items] == ["o/r#1", "o/r#2"]
     assert (phase.supported, phase.not_supported) == (["Templates"], ["The CLI"])
@@ -360,18 +390,27 @@ def test_approved_needs_every_reviewer_or_a_decision() -> None:
     deferred = [REVIEWER, Reviewer(Person(handle="kthui"), ReviewStatus.DEFERRED)]
     assert check(status=Status.APPROVED, reviewers=deferred) == []
     # Nobody approved what has no reviewers: the rule is not met vacuously.
-    assert check(status=Status.APPROVED) == [(
-        Code.APPROVAL,
-        "Approved without required reviewers; name them in :required-reviewers: or record who made the "
-        "final call, and why, in :decision:",
-    )]
+    assert check(status=Status.APPROVED) == [
+        (
+            Code.APPROVAL,
+            "Approved without required reviewers; name them in :required-reviewers: or record who made the "
+            "final call, and why, in :decision:",
+        )
+    ]
     assert check(status=Status.APPROVED, decision="The lead architect approved it") == []
 
 
 @pytest.mark.parametrize("status", list(Status))
 def test_only_drafts_may_stay_unnumbered(status: Status) -> None:
-    dep = Dep(path="deps/0000-x.md", status=status, reviewers=[REVIEWER], sponsors=[Person(handle="a")],
-              review_date=date(2025, 7, 1), implementation=[], replaced_by=[])
+    dep = Dep(
+        path="deps/0000-x.md",
+        status=status,
+        reviewers=[REVIEWER],
+        sponsors=[Person(handle="a")],
+        review_date=date(2025, 7, 1),
+        implementation=[],
+        replaced_by=[],
+    )
     codes = {d.code for d in rules.check_dep(dep, CONFIG)}
     allowed = status in {Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW}
     assert (Code.UNNUMBERED not in codes) is allowed
@@ -389,16 +428,25 @@ def test_implemented_and_superseded_need_their_links() -> None:
 def test_review_window() -> None:
     base = {"status": Status.APPROVED, "reviewers": [REVIEWER], "review_requested": date(2025, 7, 1)}
     assert check(review_date=date(2025, 7, 15), **base) == []  # 14 days: inside the window
-    assert check(review_date=date(2025, 7, 16), **base) == [(
-        Code.REVIEW_WINDOW,
-        "review date 2025-07-16 is 15 days after :review-requested: (2025-07-01); the review window is 14 days",
-    )]
+    assert check(review_date=date(2025, 7, 16), **base) == [
+        (
+            Code.REVIEW_WINDOW,
+            "review date 2025-07-16 is 15 days after :review-requested: (2025-07-01); the review window is 14 days",
+        )
+    ]
     assert [c for c, _ in check(review_date=date(2025, 6, 30), **base)] == [Code.REVIEW_WINDOW]
     # Without :review-requested:, the date the command line found in history is used.
-    dep = Dep(path="deps/0001-x.md", number=1, status=Status.APPROVED, reviewers=[REVIEWER],
-              review_date=date(2025, 8, 1))
+    dep = Dep(
+        path="deps/0001-x.md",
+        number=1,
+        status=Status.APPROVED,
+        reviewers=[REVIEWER],
+        review_date=date(2025, 8, 1),
+    )
     assert rules.check_dep(dep, CONFIG) == []
-    assert [d.code for d in rules.check_dep(dep, CONFIG, entered_review=date(2025, 7, 1))] == [Code.REVIEW_WINDOW]
+    assert [d.code for d in rules.check_dep(dep, CONFIG, entered_review=date(2025, 7, 1))] == [
+        Code.REVIEW_WINDOW
+    ]
     assert rules.check_dep(dep, DepConfig(review_window_days=31), entered_review=date(2025, 7, 1)) == []
 
 
@@ -427,9 +475,15 @@ def test_approval_helpers() -> None:
 # --------------------------------------------------------------------------------------
 
 ALLOWED = {
-    ("Not Started", "In Progress"), ("In Progress", "Under Review"), ("Under Review", "Approved"),
-    ("Under Review", "Rejected"), ("Under Review", "Deferred"), ("Under Review", "In Progress"),
-    ("Deferred", "In Progress"), ("Approved", "Implemented"), ("Approved", "Superseded"),
+    ("Not Started", "In Progress"),
+    ("In Progress", "Under Review"),
+    ("Under Review", "Approved"),
+    ("Under Review", "Rejected"),
+    ("Under Review", "Deferred"),
+    ("Under Review", "In Progress"),
+    ("Deferred", "In Progress"),
+    ("Approved", "Implemented"),
+    ("Approved", "Superseded"),
     ("Implemented", "Superseded"),
 }
 

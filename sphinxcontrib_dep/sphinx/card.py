@@ -41,8 +41,13 @@ def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
     else:
         target = settings.format_id(ref.number)
         node = addnodes.pending_xref(
-            "", nodes.inline(target, target), refdomain="dep", reftype="dep",
-            reftarget=target, refexplicit=False, refwarn=False,
+            "",
+            nodes.inline(target, target),
+            refdomain="dep",
+            reftype="dep",
+            reftarget=target,
+            refexplicit=False,
+            refwarn=False,
         )
     if ref.partial:
         container = nodes.inline()
@@ -98,7 +103,9 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
     if dep.replaces:
         fields += _field("Replaces", _joined([dep_xref(r, settings) for r in dep.replaces]), "replaces")
     if dep.replaced_by:
-        fields += _field("Replaced by", _joined([dep_xref(r, settings) for r in dep.replaced_by]), "replaced-by")
+        fields += _field(
+            "Replaced by", _joined([dep_xref(r, settings) for r in dep.replaced_by]), "replaced-by"
+        )
     if dep.pull_request:
         url = dep.pull_request
         fields += _field("Pull request", _joined([nodes.reference(url, url, refuri=url)]), "pull-request")
@@ -133,8 +140,9 @@ def review_matrix(dep: Dep) -> nodes.container:
         group += [nodes.colspec(colwidth=3), nodes.colspec(colwidth=2)]
         head = nodes.thead()
         group += head
-        head += _row([nodes.paragraph("Required reviewer", "Required reviewer"),
-                      nodes.paragraph("Review", "Review")])
+        head += _row(
+            [nodes.paragraph("Required reviewer", "Required reviewer"), nodes.paragraph("Review", "Review")]
+        )
         body = nodes.tbody()
         group += body
         for reviewer in dep.reviewers:
@@ -214,8 +222,9 @@ def phase_card(phase: Phase, need_id: str | None, inline: Inline) -> nodes.conta
     card += _part_header(number, phase.title, inline, "phase")
     fields = nodes.field_list(classes=["dep-fields"])
     if phase.release_target:
-        fields += _field("Release target", nodes.paragraph(phase.release_target, phase.release_target),
-                         "release-target")
+        fields += _field(
+            "Release target", nodes.paragraph(phase.release_target, phase.release_target), "release-target"
+        )
     if phase.effort:
         fields += _field("Effort", nodes.paragraph(phase.effort, phase.effort), "effort")
     if phase.work_items:

@@ -120,7 +120,9 @@ class DepMetaDirective(DepDirective):
         lines, diagnostics = read_block(self.block_text, self.lineno, path)
         if not self.block_text.lstrip().startswith(("`", "~", ":")):
             # reStructuredText: docutils has already split the options from the content.
-            body = parsing.Block(self.name, "", {}, {}, list(self.content), self.content_offset + 1, self.lineno)
+            body = parsing.Block(
+                self.name, "", {}, {}, list(self.content), self.content_offset + 1, self.lineno
+            )
             while body.body and not body.body[0].strip():
                 body.body, body.body_line = body.body[1:], body.body_line + 1
             diagnostics += parsing.meta_block_problems(body, path)
@@ -155,7 +157,8 @@ class DepMetaDirective(DepDirective):
             return False
         own = number_from_filename(self.env.docname)
         holders = [
-            name for name in _number_holders(self.env.found_docs, self.settings().deps_dir).get(dep.number, [])
+            name
+            for name in _number_holders(self.env.found_docs, self.settings().deps_dir).get(dep.number, [])
             if name != self.env.docname
         ]
         return bool(holders) and (own != dep.number or holders[0] < self.env.docname)
@@ -167,15 +170,25 @@ class DepMetaDirective(DepDirective):
         if self.yields_number(dep):
             return [card.build(dep, need_id, settings)]
         result += needs.create(
-            self, self.app, need_type="dep", need_id=need_id, title=dep.title,
+            self,
+            self.app,
+            need_type="dep",
+            need_id=need_id,
+            title=dep.title,
             status=dep.status.value if dep.status else None,
-            fields=needs.dep_fields(dep, settings), lineno=self.lineno,
+            fields=needs.dep_fields(dep, settings),
+            lineno=self.lineno,
         )
         for index, link in enumerate(dep.implementation, start=1):
             impl_id = f"{settings.impl_prefix}{need_id.removeprefix(settings.id_prefix)}-{index}"
             result += needs.create(
-                self, self.app, need_type="impl", need_id=impl_id, title=link.label,
-                status=None, fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id]},
+                self,
+                self.app,
+                need_type="impl",
+                need_id=impl_id,
+                title=link.label,
+                status=None,
+                fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id]},
                 lineno=self.lineno,
             )
         result.append(card.build(dep, need_id, settings))
@@ -230,10 +243,16 @@ class DepPartDirective(DepDirective):
         dep = get_domain(self.env).deps.get(self.env.docname)
         if dep is None:
             code = Code.ALTERNATIVE if what == "dep-alternative" else Code.PHASE
-            self.emit([Diagnostic(
-                code, f"{what} outside a proposal: put it below the page's dep-meta",
-                self.source_path(), self.lineno,
-            )])
+            self.emit(
+                [
+                    Diagnostic(
+                        code,
+                        f"{what} outside a proposal: put it below the page's dep-meta",
+                        self.source_path(),
+                        self.lineno,
+                    )
+                ]
+            )
         return dep
 
     def inline(self, text: str) -> list[nodes.Node]:
@@ -266,8 +285,13 @@ class DepAlternativeDirective(DepPartDirective):
             dep.alternatives.append(alternative)
             need_id = f"{needs.dep_need_id(dep, settings)}-ALT-{len(dep.alternatives)}"
             result += needs.create(
-                self, self.app, need_type="alt", need_id=need_id, title=alternative.title or need_id,
-                status="Rejected", fields=needs.alternative_fields(alternative, needs.dep_need_id(dep, settings)),
+                self,
+                self.app,
+                need_type="alt",
+                need_id=need_id,
+                title=alternative.title or need_id,
+                status="Rejected",
+                fields=needs.alternative_fields(alternative, needs.dep_need_id(dep, settings)),
                 lineno=self.lineno,
             )
         result.append(card.alternative_card(alternative, need_id, self.inline))
@@ -293,14 +317,23 @@ class DepPhaseDirective(DepPartDirective):
             need_id = f"{dep_id}-PHASE-{number}"
             if problem is None:
                 result += needs.create(
-                    self, self.app, need_type="phase", need_id=need_id,
+                    self,
+                    self.app,
+                    need_type="phase",
+                    need_id=need_id,
                     title=f"Phase {number}: {phase.title}" if phase.title else f"Phase {number}",
-                    status=None, fields=needs.phase_fields(phase, dep_id), lineno=self.lineno,
+                    status=None,
+                    fields=needs.phase_fields(phase, dep_id),
+                    lineno=self.lineno,
                 )
                 impl_stem = f"{settings.impl_prefix}{dep_id.removeprefix(settings.id_prefix)}-PHASE-{number}"
                 for index, link in enumerate(phase.work_items, start=1):
                     result += needs.create(
-                        self, self.app, need_type="impl", need_id=f"{impl_stem}-{index}", title=link.label,
+                        self,
+                        self.app,
+                        need_type="impl",
+                        need_id=f"{impl_stem}-{index}",
+                        title=link.label,
                         status=None,
                         fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id, dep_id]},
                         lineno=self.lineno,

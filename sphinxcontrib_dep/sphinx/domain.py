@@ -36,8 +36,12 @@ class DepRole(SphinxRole):
         match = re.match(r"^(.*?)\s*<([^<>]+)>$", self.text, re.S)
         title, target = (match.group(1), match.group(2)) if match else ("", self.text)
         node = pending_xref(
-            self.rawtext, refdomain="dep", reftype="dep", reftarget=target.strip(),
-            refexplicit=bool(title), refdoc=self.env.docname,
+            self.rawtext,
+            refdomain="dep",
+            reftype="dep",
+            reftarget=target.strip(),
+            refexplicit=bool(title),
+            refdoc=self.env.docname,
         )
         node += nodes.inline(title or target, title or target, classes=["xref", "dep"])
         self.set_source_info(node)
@@ -122,8 +126,14 @@ class DepDomain(Domain):
         return self._number_index().get(int(match.group(1))) if match else None
 
     def resolve_xref(
-        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
-        target: str, node: pending_xref, contnode: Element,
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
     ) -> nodes.reference | None:
         dep = self.find(target)
         if dep is None:
@@ -143,8 +153,13 @@ class DepDomain(Domain):
         return make_refnode(builder, fromdocname, dep.docname, need_id, content, f"{need_id}: {dep.title}")
 
     def resolve_any_xref(
-        self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
-        node: pending_xref, contnode: Element,
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
     ) -> list[tuple[str, nodes.reference]]:
         if not _TARGET_RE.match(target) or self.find(target) is None:
             return []

@@ -41,7 +41,8 @@ def embargoed_files(srcdir: Path, config: Config) -> list[str]:
     for folder, dirs, files in os.walk(srcdir):
         rel_folder = Path(folder).relative_to(srcdir).as_posix()
         dirs[:] = sorted(
-            d for d in dirs
+            d
+            for d in dirs
             if not d.startswith((".", "_build")) and not excluded(f"{rel_folder}/{d}".lstrip("./"))
         )
         for name in sorted(files):
@@ -74,7 +75,8 @@ def exclude_embargoed(app: Sphinx, config: Config) -> None:
     noun = "proposal" if len(files) == 1 else "proposals"
     logger.info(
         f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out [dep.embargo]",
-        type="dep", subtype="embargo",
+        type="dep",
+        subtype="embargo",
     )
 
 

@@ -184,9 +184,7 @@ def create(
     A comment node goes first: sphinx-needs takes the closest preceding need node as
     the parent of a hidden need, and our needs have no parent.
     """
-    source = NeedItemSourceDirective(
-        docname=directive.env.docname, lineno=lineno, lineno_content=lineno
-    )
+    source = NeedItemSourceDirective(docname=directive.env.docname, lineno=lineno, lineno_content=lineno)
     try:
         created = add_need(
             app,

@@ -153,7 +153,10 @@ def reread_number_twins(
     if not touched:
         return []
     return sorted(
-        name for name in env.found_docs
-        if name not in added and name not in changed and is_proposal(name, deps_dir)
+        name
+        for name in env.found_docs
+        if name not in added
+        and name not in changed
+        and is_proposal(name, deps_dir)
         and number_from_filename(name) in touched
     )
