@@ -133,7 +133,8 @@ def test_parallel_build_gives_the_same_needs_json(tmp_path: Path) -> None:
         extra.write_text(text + "".join(f"\n## {name}\n\nText.\n" for name in sections))
     serial = sphinx_build(src, tmp_path / "serial", builder="needs", check=True)
     parallel = sphinx_build(src, tmp_path / "parallel", "-j", "4", builder="needs", check=True)
-    strip = lambda needs: {
-        k: {f: v for f, v in need.items() if f not in VOLATILE} for k, need in needs.items()
-    }  # noqa: E731
+
+    def strip(needs: dict[str, dict]) -> dict[str, dict]:
+        return {k: {f: v for f, v in need.items() if f not in VOLATILE} for k, need in needs.items()}
+
     assert strip(needs_of(parallel.outdir)) == strip(needs_of(serial.outdir))

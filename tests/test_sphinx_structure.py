@@ -279,9 +279,10 @@ def test_parallel_and_incremental_builds_give_the_same_parts(tmp_path: Path) -> 
             f"## Implementation Phases\n\n```{{dep-phase}} 0 First\n:work-items: https://github.com/o/r/issues/{number}\n"
             f"```\n\n## Alternate Solutions\n\n```{{dep-alternative}} Other {number}\n**Reason rejected:**\n- No\n```\n"
         )
-    strip = lambda needs: {
-        k: {f: v for f, v in n.items() if f not in {"created", "creator"}} for k, n in needs.items()
-    }  # noqa: E731
+
+    def strip(needs: dict[str, dict]) -> dict[str, dict]:
+        return {k: {f: v for f, v in n.items() if f not in {"created", "creator"}} for k, n in needs.items()}
+
     serial = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "needs", "-q", str(src), str(tmp_path / "serial")],
         capture_output=True,

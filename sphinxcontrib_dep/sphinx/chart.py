@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
