@@ -18,5 +18,4 @@ myst_heading_anchors = 3
 html_static_path = ["_static"]
 html_favicon = "_static/logo.svg"
 html_logo = "_static/logo.svg"
-needs_build_json = True  # permalink.html (sphinx-needs) reads needs.json
 graphviz_output_format = "svg"

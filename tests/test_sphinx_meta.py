@@ -138,3 +138,19 @@ def test_parallel_build_gives_the_same_needs_json(tmp_path: Path) -> None:
         return {k: {f: v for f, v in need.items() if f not in VOLATILE} for k, need in needs.items()}
 
     assert strip(needs_of(parallel.outdir)) == strip(needs_of(serial.outdir))
+
+
+def test_unknown_reference_is_one_warning_even_when_nitpicky(project) -> None:
+    src = project(
+        {
+            "deps/0001-a.md": "# A\n\n```{dep-meta}\n:status: In Progress\n:authors: @a\n```\n\nSee {dep}`99`.\n",
+        }
+    )
+    build = sphinx_build(src, src.parent / "out", "-n")
+    assert build.warnings == [
+        "deps/0001-a.md:8: {dep} role: no proposal '99' in this project [dep.unknown_ref]"
+    ]
+    assert (
+        '<span class="dep-ref-missing"><span class="xref dep">99</span></span>'
+        in (src.parent / "out" / "deps" / "0001-a.html").read_text()
+    )

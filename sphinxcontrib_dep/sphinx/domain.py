@@ -134,12 +134,17 @@ class DepDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> nodes.reference | None:
+    ) -> Element | None:
         dep = self.find(target)
         if dep is None:
-            if node.get("refwarn", True):
-                warn(Code.UNKNOWN_REF, f"{{dep}} role: no proposal {target!r} in this project", node)
-            return None
+            if not node.get("refwarn", True):
+                return None
+            warn(Code.UNKNOWN_REF, f"{{dep}} role: no proposal {target!r} in this project", node)
+            # Resolved to plain text: the warning above is the one report (no second
+            # "reference target not found" from Sphinx under -n).
+            missing = nodes.inline(classes=["dep-ref-missing"])
+            missing += contnode
+            return missing
         settings = sphinx_config.get(env.config)
         need_id = settings.format_id(dep.number or 0)
         if node.get("refexplicit"):

@@ -105,6 +105,9 @@ def configure(app: Sphinx, config: Config) -> None:
         # The corpus check reports a reference to an unknown proposal (dep.unknown_ref).
         links[name]["allow_dead_links"] = True
     config.needs_links = {**links, **(config.needs_links or {})}
+    if "needs_build_json" not in config._raw_config:
+        # sphinx-needs' need permalinks (permalink.html) fetch needs.json from the site.
+        config.needs_build_json = True
     if config.needs_id_regex == _SPHINX_NEEDS_DEFAULT_ID_REGEX:
         # Our ids carry hyphens (DEP-0001, IMPL-0001-1), which the default rejects.
         config.needs_id_regex = r"^[A-Za-z][A-Za-z0-9_-]{2,}$"
