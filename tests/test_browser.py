@@ -87,8 +87,14 @@ def base_url(site: Path) -> Iterator[str]:
 class Errors(list[str]):
     """Console errors, uncaught exceptions and failed requests of one page."""
 
+    def _console(self, msg: Any) -> None:
+        # Chromium asks for /favicon.ico on its own for a page that names no icon (sphinx-needs'
+        # permalink.html); that request is the browser's, not the page's, and the site has none.
+        if msg.type == "error" and not (msg.location or {}).get("url", "").endswith("/favicon.ico"):
+            self.append(f"console: {msg.text}")
+
     def watch(self, page: Any) -> None:
-        page.on("console", lambda msg: msg.type == "error" and self.append(f"console: {msg.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda exc: self.append(f"exception: {exc}"))
         # ERR_ABORTED: a navigation that was cut short (a redirect, a closed tab), not a failure.
         page.on(
