@@ -573,6 +573,36 @@ def split_options(lines: list[str], first_line: int) -> tuple[dict[str, str | No
     return options, lines_of, used
 
 
+_SIMPLE_OPTION_RE = re.compile(r"^\s*:([A-Za-z0-9_][\w.-]*):(?: +(.*))?$")
+_SIMPLE_VALUE_RE = re.compile(r"^[^-?:,\[\]{}&*!#'\"|>\s][^#'\"|>\t]*$")
+
+
+def _simple_options(lines: list[str], first_line: int) -> tuple[dict[str, str | None], dict[str, int]] | None:
+    """The common ``:name: plain value`` block without MyST's tokenizer, or ``None``.
+
+    Only lines whose value is a plain scalar MyST reads verbatim (stripped) take this path;
+    anything else (quotes, ``#`` comments, block scalars, ``: `` inside, indicators) goes to
+    :func:`~myst_parser.parsers.options.options_to_tokens`, so the result is the same.
+    """
+    options: dict[str, str | None] = {}
+    lines_of: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        match = _SIMPLE_OPTION_RE.match(line) if "\t" not in line else None
+        if match is None:
+            return None
+        value = (match.group(2) or "").strip()
+        if value and (
+            not _SIMPLE_VALUE_RE.match(value)
+            or ": " in value
+            or value.endswith(":")
+            or value in {"...", "---"}
+        ):
+            return None
+        options[match.group(1)] = value
+        lines_of.setdefault(match.group(1), first_line + index)
+    return options, lines_of
+
+
 def split_myst_options(
     lines: list[str], first_line: int
 ) -> tuple[dict[str, str | None], dict[str, int], int, list[tuple[int, str]]]:
@@ -604,6 +634,10 @@ def split_myst_options(
     lines_of: dict[str, int] = {}
     if not used:
         return options, lines_of, used, []
+    if not lines[0].startswith("---"):
+        simple = _simple_options(lines[:used], block_first)
+        if simple is not None:
+            return simple[0], simple[1], used, []
     try:
         tokens, _state = options_to_tokens(text)
     except TokenizeError as err:
