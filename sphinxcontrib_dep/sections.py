@@ -231,7 +231,7 @@ def _line_problems(text: str, line: int, context: _Context, path: str) -> Iterat
 
 def _placeholders_markdown(text: str, scanned: ScannedFile, context: _Context) -> Iterator[Diagnostic]:
     instructions = instruction_paragraphs()
-    tokens: list[Any] = markdown_tokens(text)
+    tokens: list[Any] = markdown_tokens(text, inline=False)  # ``content`` is all that is read
     for index, token in enumerate(tokens):
         if not token.map:
             continue
