@@ -513,19 +513,59 @@ def _markdown_parser() -> Any:
     return MarkdownIt("commonmark").use(colon_fence_plugin).use(front_matter_plugin)
 
 
+@lru_cache(maxsize=1)
+def _markdown_block_parser() -> Any:
+    """The same parser without the core ``inline`` rule: inline tokens come without children."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").use(colon_fence_plugin).use(front_matter_plugin).disable("inline")
+
+
 @lru_cache(maxsize=16)
-def _cached_tokens(text: str) -> tuple[Any, ...]:
-    return tuple(_markdown_parser().parse(text))
+def _cached_tokens(text: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    env: dict[str, Any] = {}
+    return tuple(_markdown_block_parser().parse(text, env)), env
 
 
-def markdown_tokens(text: str) -> list[Any]:
+def _fill_inline(token: Any, env: dict[str, Any]) -> None:
+    """Parse an inline token's children once, as the core ``inline`` and ``text_join`` rules do."""
+    if token.meta.get("dep_inline"):
+        return
+    from markdown_it.rules_core.text_join import _join_text_tokens
+
+    md = _markdown_parser()
+    children: list[Any] = []
+    md.inline.parse(token.content, md, env, children)
+    for child in children:
+        if child.children:
+            child.children = _join_text_tokens(child.children)
+    token.children = _join_text_tokens(children)
+    token.meta["dep_inline"] = True
+
+
+def markdown_tokens(text: str, inline: bool = True) -> list[Any]:
     """The markdown-it tokens of ``text`` (inline children included), parsed once per text.
 
     :func:`scan_markdown`, the section rules and the raw-HTML check all read the same
     file; parsing it once instead of three times is most of ``dep lint``'s time. The
-    tokens are shared: read them, never change them.
+    tokens are shared: read them, never change them. With ``inline=False`` only the block
+    structure is parsed (each inline token's ``content`` is there, its ``children`` may
+    not be); :func:`inline_children` completes one token.
     """
-    return list(_cached_tokens(text))
+    tokens, env = _cached_tokens(text)
+    if inline:
+        for token in tokens:
+            if token.type == "inline":
+                _fill_inline(token, env)
+    return list(tokens)
+
+
+def inline_children(text: str, token: Any) -> list[Any]:
+    """The children of one inline token of :func:`markdown_tokens` ``(text, inline=False)``."""
+    _fill_inline(token, _cached_tokens(text)[1])
+    return list(token.children or [])
 
 
 _DIRECTIVE_INFO_RE = re.compile(r"^\{([A-Za-z][\w:-]*)\}\s*(.*)$")
@@ -573,6 +613,36 @@ def split_options(lines: list[str], first_line: int) -> tuple[dict[str, str | No
     return options, lines_of, used
 
 
+_SIMPLE_OPTION_RE = re.compile(r"^\s*:([A-Za-z0-9_][\w.-]*):(?: +(.*))?$")
+_SIMPLE_VALUE_RE = re.compile(r"^[^-?:,\[\]{}&*!#'\"|>\s][^#'\"|>\t]*$")
+
+
+def _simple_options(lines: list[str], first_line: int) -> tuple[dict[str, str | None], dict[str, int]] | None:
+    """The common ``:name: plain value`` block without MyST's tokenizer, or ``None``.
+
+    Only lines whose value is a plain scalar MyST reads verbatim (stripped) take this path;
+    anything else (quotes, ``#`` comments, block scalars, ``: `` inside, indicators) goes to
+    :func:`~myst_parser.parsers.options.options_to_tokens`, so the result is the same.
+    """
+    options: dict[str, str | None] = {}
+    lines_of: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        match = _SIMPLE_OPTION_RE.match(line) if "\t" not in line else None
+        if match is None:
+            return None
+        value = (match.group(2) or "").strip()
+        if value and (
+            not _SIMPLE_VALUE_RE.match(value)
+            or ": " in value
+            or value.endswith(":")
+            or value in {"...", "---"}
+        ):
+            return None
+        options[match.group(1)] = value
+        lines_of.setdefault(match.group(1), first_line + index)
+    return options, lines_of
+
+
 def split_myst_options(
     lines: list[str], first_line: int
 ) -> tuple[dict[str, str | None], dict[str, int], int, list[tuple[int, str]]]:
@@ -604,6 +674,10 @@ def split_myst_options(
     lines_of: dict[str, int] = {}
     if not used:
         return options, lines_of, used, []
+    if not lines[0].startswith("---"):
+        simple = _simple_options(lines[:used], block_first)
+        if simple is not None:
+            return simple[0], simple[1], used, []
     try:
         tokens, _state = options_to_tokens(text)
     except TokenizeError as err:
@@ -615,14 +689,14 @@ def split_myst_options(
     return options, lines_of, used, []
 
 
-def _inline_text(token: Any) -> str:
+def _inline_text(token: Any, children: list[Any]) -> str:
     parts: list[str] = []
-    for child in token.children or []:
+    for child in children:
         if child.type in {"text", "text_special", "code_inline", "html_inline"}:
             parts.append(child.content)
         elif child.type in {"softbreak", "hardbreak"}:
             parts.append(" ")
-    text = "".join(parts) if token.children else token.content
+    text = "".join(parts) if children else token.content
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -630,11 +704,12 @@ def scan_markdown(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> S
     """Headings outside code and the ``{dep-*}`` fenced directives of a MyST file."""
     headings: list[Heading] = []
     blocks: list[Block] = []
-    tokens = markdown_tokens(text)
+    tokens = markdown_tokens(text, inline=False)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0 and token.map:
             inline = tokens[index + 1]
-            headings.append(Heading(int(token.tag[1]), _inline_text(inline), token.map[0] + 1))
+            children = inline_children(text, inline)
+            headings.append(Heading(int(token.tag[1]), _inline_text(inline, children), token.map[0] + 1))
         elif token.type in {"fence", "colon_fence"} and token.map:
             match = _DIRECTIVE_INFO_RE.match(token.info.strip())
             if not match or not match.group(1).startswith(names):

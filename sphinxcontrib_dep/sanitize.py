@@ -149,7 +149,7 @@ def _markdown_html(text: str, offset: int, first: int | None) -> list[tuple[int,
     from . import parsing
 
     found: list[tuple[int, str]] = []
-    tokens = parsing.markdown_tokens(text)
+    tokens = parsing.markdown_tokens(text, inline=False)
     for token in tokens:
         if not token.map:
             continue
@@ -157,7 +157,10 @@ def _markdown_html(text: str, offset: int, first: int | None) -> list[tuple[int,
         if token.type == "html_block":
             found.append((line, token.content))
         elif token.type == "inline":
-            found += [(line, child.content) for child in token.children or [] if child.type == "html_inline"]
+            if "<" not in token.content:
+                continue  # every inline HTML tag starts with ``<``: no need to parse the inline markup
+            children = parsing.inline_children(text, token)
+            found += [(line, child.content) for child in children if child.type == "html_inline"]
         elif token.type in {"fence", "colon_fence"}:
             match = parsing._DIRECTIVE_INFO_RE.match(token.info.strip())
             if not match or match.group(1) in _LITERAL_DIRECTIVES or match.group(1).startswith("dep-"):

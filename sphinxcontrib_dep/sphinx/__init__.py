@@ -40,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # nothing may be registered with it before this call.
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
+    needs.purge_read_docs_only(app)
 
     config.register(app)
     # Priority 5: our settings (and [tool.dep]) are resolved before anything reads them.

@@ -69,6 +69,9 @@ def option_lines(block_text: str, lineno: int) -> dict[str, int]:
     return found
 
 
+_PLAIN_WORDS_RE = re.compile(r"^[A-Za-z0-9]+(?:,? [A-Za-z0-9]+)*\.?$")
+
+
 class DepDirective(SphinxDirective):
     """Base of our directives: bound to one Sphinx app (``env.app`` is deprecated in Sphinx 9)."""
 
@@ -257,6 +260,10 @@ class DepPartDirective(DepDirective):
 
     def inline(self, text: str) -> list[nodes.Node]:
         """An item's inline markup (links, emphasis, code), parsed by the page's own parser."""
+        if _PLAIN_WORDS_RE.match(text):
+            # Words, spaces, commas and a final full stop are text to either parser (no
+            # markup, link, replacement or smart quote can start in them): skip the parse.
+            return [nodes.Text(text)]
         parsed, messages = self.parse_inline(text, lineno=self.lineno)
         # Raw HTML in an item is shown as text, never passed through: ``<Title>`` stays
         # visible, and an item cannot inject markup into the page.

@@ -210,3 +210,25 @@ def create(
         return []
     add_doc(directive.env, directive.env.docname)
     return [nodes.comment(), *created]
+
+
+def purge_read_docs_only(app: Sphinx) -> None:
+    """Call sphinx-needs' ``env-purge-doc`` handler only for documents read before.
+
+    Sphinx purges every document before reading it, on a fresh build too, and
+    sphinx-needs' purge walks every need read so far: quadratic in the number of needs
+    (at 1000 proposals, a few seconds). sphinx-needs records a document's needs, docs,
+    extends and diagrams only while reading it, and Sphinx notes a document in
+    ``env.all_docs`` once it is read; a document not there has nothing to purge, so the
+    call is skipped for it and made, unchanged, for every other.
+    """
+    from sphinx_needs.directives.need import purge_needs
+
+    def purge_if_read(app: Sphinx, env: Any, docname: str) -> None:
+        if docname in env.all_docs:
+            purge_needs(app, env, docname)
+
+    for listener in list(app.events.listeners.get("env-purge-doc", [])):
+        if listener.handler is purge_needs:
+            app.disconnect(listener.id)
+            app.connect("env-purge-doc", purge_if_read, priority=listener.priority)
