@@ -30,9 +30,11 @@ ENV_VERSION = 4
 STATIC = Path(__file__).parent / "static"
 
 
-def _add_static(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))  # type: ignore[attr-defined]
+def _add_static(app: Sphinx, config: Any) -> None:
+    # At config-inited, not builder-inited: the config Sphinx stores with the environment
+    # then already holds the path, so the next build sees no "configuration changed".
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -74,7 +76,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # The status chart counts every proposal; its page is rewritten like the views above.
     chart.register(app)
 
-    app.connect("builder-inited", _add_static)
+    app.connect("config-inited", _add_static)
     # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.
     app.connect("html-page-context", navigation.on_html_page_context, priority=400)
     app.connect("env-updated", navigation.forget)
