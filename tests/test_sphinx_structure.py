@@ -283,29 +283,12 @@ def test_parallel_and_incremental_builds_give_the_same_parts(tmp_path: Path) -> 
     def strip(needs: dict[str, dict]) -> dict[str, dict]:
         return {k: {f: v for f, v in n.items() if f not in {"created", "creator"}} for k, n in needs.items()}
 
-    serial = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "needs", "-q", str(src), str(tmp_path / "serial")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    parallel = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "needs",
-            "-q",
-            "-j",
-            "4",
-            str(src),
-            str(tmp_path / "parallel"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    def needs_build(out: str, *args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "sphinx", "-b", "needs", "-q", *args, str(src), str(tmp_path / out)]
+        return subprocess.run(command, capture_output=True, text=True, check=True)
+
+    serial = needs_build("serial")
+    parallel = needs_build("parallel", "-j", "4")
     assert serial.stderr == parallel.stderr == ""
     expected = strip(needs_of(tmp_path / "serial"))
     assert len([k for k in expected if "-ALT-" in k]) == 13 and "IMPL-0013-PHASE-0-1" in expected
@@ -313,22 +296,6 @@ def test_parallel_and_incremental_builds_give_the_same_parts(tmp_path: Path) -> 
     # Touch one proposal and rebuild in place: its parts are read again, nothing doubles.
     page = src / "deps" / "0001-folder-structure.md"
     page.write_text(page.read_text() + "\n")
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "needs",
-            "-q",
-            "-j",
-            "4",
-            str(src),
-            str(tmp_path / "parallel"),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    again = needs_build("parallel", "-j", "4")
     assert again.stderr == ""
     assert strip(needs_of(tmp_path / "parallel")) == expected
