@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -59,8 +60,18 @@ class Build:
     output: str
 
 
-def sphinx_build(srcdir: Path, outdir: Path, *args: str, builder: str = "html", check: bool = False) -> Build:
-    """Run the real ``sphinx-build`` in a subprocess; return its normalized warnings."""
+def sphinx_build(
+    srcdir: Path,
+    outdir: Path,
+    *args: str,
+    builder: str = "html",
+    check: bool = False,
+    env: dict[str, str] | None = None,
+) -> Build:
+    """Run the real ``sphinx-build`` in a subprocess; return its normalized warnings.
+
+    Warnings go to ``<outdir>-warnings.txt``; ``env`` adds variables to the environment.
+    """
     warnfile = outdir.parent / f"{outdir.name}-warnings.txt"
     outdir.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
@@ -80,6 +91,7 @@ def sphinx_build(srcdir: Path, outdir: Path, *args: str, builder: str = "html", 
         capture_output=True,
         text=True,
         cwd=srcdir,
+        env={**os.environ, **(env or {})},
     )
     warnings = normalize_warnings(warnfile.read_text() if warnfile.exists() else "", srcdir)
     build = Build(srcdir, outdir, warnings, result.returncode, result.stdout + result.stderr)

@@ -9,15 +9,12 @@ the extension (the domain merge, sphinx-needs' merge, role resolution) is exerci
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import CONF, INDEX, normalize_warnings, write_project
+from conftest import CONF, INDEX, normalize_warnings, sphinx_build, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -90,29 +87,10 @@ def build(srcdir: Path, outdir: Path, *args: str) -> set[str]:
     """
     pids = outdir.parent / f"{outdir.name}.pids"
     pids.unlink(missing_ok=True)
-    warnfile = outdir.parent / f"{outdir.name}-warnings.txt"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            "-q",
-            "-w",
-            str(warnfile),
-            *args,
-            str(srcdir),
-            str(outdir),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=srcdir,
-        env={**os.environ, "DEP_TEST_PIDS": str(pids)},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    assert "doing serial" not in result.stderr, result.stderr  # no fallback to serial reading
+    result = sphinx_build(srcdir, outdir, *args, env={"DEP_TEST_PIDS": str(pids)})
+    assert result.returncode == 0, result.output
+    assert "Traceback" not in result.output
+    assert "doing serial" not in result.output, result.output  # no fallback to serial reading
     return set(pids.read_text().split()) if pids.exists() else set()
 
 
