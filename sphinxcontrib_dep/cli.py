@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__, editing, fsutil, lint, parsing, rules
+from . import __version__, editing, fsutil, lint, parsing, project, rules
 from .config import ConfigError, DepConfig, settings
 from .config import load as load_config
 from .diagnostics import Code, Diagnostic, Severity
@@ -125,6 +125,7 @@ class Context:
     console: Console
     today: date
     repo: Path = field(init=False)
+    project: project.Project = field(init=False)
 
     def __post_init__(self) -> None:
         # Writes stay inside the git work tree holding the project, or the project itself.
@@ -218,11 +219,22 @@ def make_context(args: argparse.Namespace, console: Console) -> Context:
         raise CliError(f"--root {explicit_root}: no such folder")
     try:
         config = load_config(start if start.is_dir() else Path.cwd(), overrides)
+        root = explicit_root.resolve() if explicit_root is not None else find_root(start, config.deps_dir)
+        # The settings Sphinx will see: [tool.dep], then conf.py's own values, then --config.
+        loaded = project.load(root, overrides, start=start if start.is_dir() else Path.cwd())
+        if args.command != "init":
+            loaded.myst  # noqa: B018 (MyST settings are checked before any file is read)
     except ConfigError as err:
         raise CliError(f"configuration: {err}") from None
-    root = explicit_root.resolve() if explicit_root is not None else find_root(start, config.deps_dir)
     today = args.today or date.today()
-    return Context(args, config, root, console, today)
+    ctx = Context(args, loaded.config, root, console, today)
+    ctx.project = loaded
+    for line, name in loaded.conf.unreadable:
+        console.note(
+            f"{lint.relative(loaded.conf.path or root, root)}:{line}: {name} is computed, not a literal; "
+            "dep lint cannot read it (set it in [tool.dep] too if it matters to the rules)"
+        )
+    return ctx
 
 
 # --------------------------------------------------------------------------------------
@@ -395,7 +407,7 @@ def cmd_lint(ctx: Context) -> int:
             raise CliError(f"{path}: no such file or folder")
     if not paths:
         ctx.deps_folder()
-    result = lint.lint_paths(paths, ctx.root, ctx.config, today=ctx.today)
+    result = lint.lint_paths(paths, ctx.root, ctx.project, today=ctx.today)
     diagnostics = list(result.diagnostics)
     if args.since:
         diagnostics += since_diagnostics(ctx, result, args.since)

@@ -71,6 +71,28 @@ class DepConfig:
         "rest as text with a warning; ``none`` shows all of it as text; ``all`` trusts every author.",
     )
 
+    pages: list[str] = _setting(
+        ["README.md", "README.rst", "index.md", "index.rst"],
+        "Files in the proposals folder that are pages, not proposals (glob patterns, relative to "
+        "the folder). They are checked as untrusted content all the same (raw HTML, links, directives).",
+    )
+    allowed_directives: list[str] = _setting(
+        [],
+        "Directives a proposal may use beyond the built-in allowlist (admonitions, code, images, tables, "
+        "math, raw HTML, ...). Only add directives that can neither read files nor run code: proposals "
+        "come from pull requests.",
+    )
+    allowed_roles: list[str] = _setting(
+        [],
+        "Roles a proposal may use beyond the built-in allowlist (cross-references, code, math, ...). Only "
+        "add roles that can neither read files nor run code.",
+    )
+    conf_py: str = _setting(
+        "",
+        "Where ``dep lint`` finds the Sphinx ``conf.py`` whose ``dep_*``/``myst_*`` values it reads, "
+        "relative to the project root; empty: ``conf.py``, ``docs/conf.py``, ... are tried.",
+    )
+
     def __post_init__(self) -> None:
         errors = validate(self)
         if errors:
@@ -146,10 +168,12 @@ def read_tool_table(pyproject: Path | None) -> dict[str, Any]:
     table = data.get("tool", {}).get("dep", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.dep] must be a table")
-    known = {f.name for f in settings()}
+    known = {f.name for f in settings()} | {"myst"}
     values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
+        if name == "myst" and not isinstance(value, dict):
+            raise ConfigError(f"{pyproject}: [tool.dep.myst] must be a table of MyST settings")
         if name not in known:
             raise ConfigError(
                 f"{pyproject}: unknown setting [tool.dep] {key!r} (known: {', '.join(sorted(known))})"
@@ -161,5 +185,6 @@ def read_tool_table(pyproject: Path | None) -> dict[str, Any]:
 def load(start: Path | None = None, overrides: dict[str, Any] | None = None) -> DepConfig:
     """Settings from ``[tool.dep]`` of the nearest pyproject.toml, then ``overrides``."""
     values = read_tool_table(find_pyproject(start or Path.cwd()))
+    values.pop("myst", None)
     values.update(overrides or {})
     return DepConfig(**values)

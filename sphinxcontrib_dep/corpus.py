@@ -8,12 +8,12 @@ one list of edges, which the checks here, the reports and the graph all read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import Dep, DepRef
+from .model import Dep, DepRef, parse_id, role_target
 
 
 def sort_deps(deps: Iterable[Dep]) -> list[Dep]:
@@ -147,6 +147,22 @@ def _references(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
                             dep.line_of(option),
                         )
                     )
+        found += unknown_role_targets(dep.references, known, config, dep.path)
+    return found
+
+
+def unknown_role_targets(
+    references: Iterable[tuple[int, str]], known: Mapping[int, object], config: DepConfig, path: str
+) -> list[Diagnostic]:
+    """``{dep}`` roles in ``path`` naming no proposal of the project."""
+    found = []
+    for line, text in references:
+        target = role_target(text)[1]
+        number = parse_id(target, config.id_prefix)
+        if number is None or number not in known:
+            found.append(
+                Diagnostic(Code.UNKNOWN_REF, f"{{dep}} role: no proposal {target!r} in this project", path, line)
+            )
     return found
 
 

@@ -41,6 +41,26 @@ class Code(enum.Enum):
         "Raw HTML or a link in a proposal that could run script; shown as text (``dep_raw_html``).",
     )
     ENCODING = ("encoding", "A file that is not valid UTF-8, or cannot be read.")
+    DUPLICATE_OPTION = (
+        "duplicate_option",
+        "An option given twice in one directive (or under two spellings, ``:sponsor:`` and ``:steward:``).",
+    )
+    # --- what a proposal may contain (untrusted input; see docs/security.md) ---------------
+    NESTED = ("nested", "A ``dep-*`` directive inside another directive, which is never read.")
+    DIRECTIVE = ("directive", "A directive a proposal may not use (it could read files or run code).")
+    ROLE = ("role", "A role a proposal may not use (it could read files or run code).")
+    FILE = ("file", "A reference to a local file outside the proposals folder, or a file inserted into the page.")
+    FRONT_MATTER = ("front_matter", "Front matter that would change how MyST reads the proposal (``myst:``).")
+    SUBSTITUTION = ("substitution", "A MyST substitution (``{{ ... }}``), a template expression, in a proposal.")
+    FILENAME = (
+        "filename",
+        "A file in the proposals folder that is not named ``NNNN-slug.md`` (or ``.rst``), or that Sphinx would not read.",
+    )
+    MISPLACED = ("misplaced", "A ``dep-meta`` outside the proposals folder, which is not read as a proposal.")
+    UNREAD = (
+        "unread",
+        "Something the build refused that the reader did not see (a reader bug: please report it).",
+    )
     # --- structure (templates, sections, alternatives, phases) -----------------------
     SECTION_MISSING = ("section_missing", "A section the proposal's template requires is missing.")
     SECTION_ORDER = ("section_order", "Sections out of the order the template prescribes.")

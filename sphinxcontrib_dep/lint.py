@@ -1,26 +1,84 @@
-"""Lint without Sphinx: every rule over files, the same functions the extension calls.
+"""Every rule over a file, for ``dep lint`` and the Sphinx build alike.
 
-The pipeline per file: decode, :func:`~.parsing.parse_file` (header), :func:`~.rules.check_dep`
-(lifecycle and review), :func:`~.sections.check_sections` (structure); then, over all
-files, :func:`~.corpus.check_corpus`.
+:func:`analyze` is the one per-file pipeline: read the text (:func:`~.reader.read`), apply
+the content policy (:func:`~.policy.check`), parse the header (:mod:`~.parsing`), the
+lifecycle and review rules (:mod:`~.rules`), the parts and the sections. ``dep lint``
+calls it on each discovered file; the Sphinx layer calls it on the text it is about to
+parse and renders what it returns, so both report the same lines. :func:`lint_paths`
+adds the rules over all proposals (:func:`~.corpus.check_corpus`).
 """
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from . import corpus, parsing, parts, rules, sanitize, sections
+from . import corpus, parsing, parts, policy, reader, rules, sections
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep
+from .project import PROPOSAL_SUFFIXES, Project, discover
 
-PROPOSAL_SUFFIXES = (".md", ".rst")
-#: Proposal files are numbered: ``0012-slug.md`` (``0000-`` for drafts).
-_PROPOSAL_NAME = re.compile(r"^\d{4,}-")
+__all__ = ["PROPOSAL_SUFFIXES", "Analysis", "LintResult", "analyze", "lint_paths", "lint_text"]
+
+
+@dataclass
+class Analysis:
+    """What one file holds and what is wrong with it."""
+
+    dep: Dep | None
+    doc: reader.Document
+    diagnostics: list[Diagnostic]
+
+
+def analyze(
+    text: str,
+    path: str,
+    config: DepConfig,
+    *,
+    myst: Any = None,
+    file: Path | None = None,
+    folder: Path | None = None,
+    proposal: bool = True,
+    today: date | None = None,
+) -> Analysis:
+    """Every per-file rule over ``text``, the file ``path`` (relative, as warnings name it).
+
+    ``myst`` is the project's MyST settings; ``file`` and ``folder`` (the file on disk and
+    the proposals folder) let references to local files be checked. ``proposal=False``
+    applies only the content policy (a page in the proposals folder, like its README).
+    """
+    doc = reader.read(text, path, myst, file_settings=False)
+    diagnostics = policy.check(
+        doc,
+        raw_html=config.raw_html,
+        allowed_directives=config.allowed_directives,
+        allowed_roles=config.allowed_roles,
+        document_file=file,
+        folder=folder,
+    )
+    if not proposal:
+        return Analysis(None, doc, diagnostics)
+    dep, _, found = parsing.parse_document(doc, config)
+    diagnostics += found
+    if dep is not None:
+        dep.references = [(role.line, role.content) for role in doc.roles if role.name == "dep"]
+        diagnostics += rules.check_dep(dep, config, today=today)
+        diagnostics += parts.parse_parts(doc, dep, config)
+        diagnostics += sections.check_sections(doc, text, dep, config)
+    return Analysis(dep, doc, diagnostics)
+
+
+def lint_text(
+    text: str, path: str, config: DepConfig, *, today: date | None = None, myst: Any = None
+) -> tuple[Dep | None, list[Diagnostic]]:
+    """Every per-file rule over one proposal's text (see :func:`analyze`)."""
+    analysis = analyze(text, path, config, myst=myst, today=today)
+    return analysis.dep, analysis.diagnostics
 
 
 @dataclass
@@ -34,48 +92,40 @@ def relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
-
-
-def discover(paths: Iterable[Path], root: Path, config: DepConfig) -> list[Path]:
-    """Files to lint: given files as they are, folders searched for ``NNNN-*.md``/``.rst``.
-
-    With no paths, the configured proposals folder (``deps/``) under ``root``.
-    """
-    found: list[Path] = []
-    for path in list(paths) or [root / config.deps_dir]:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.suffix in PROPOSAL_SUFFIXES and p.is_file() and _PROPOSAL_NAME.match(p.name)
-                )
-            )
-        else:
-            found.append(path)
-    return found
-
-
-def lint_text(
-    text: str, path: str, config: DepConfig, *, today: date | None = None
-) -> tuple[Dep | None, list[Diagnostic]]:
-    """Every per-file rule over one proposal's text."""
-    dep, scanned, diagnostics = parsing.parse_file(text, path, config)
-    diagnostics += sanitize.raw_html_diagnostics(text, path, config.raw_html)
-    if dep is not None:
-        diagnostics += rules.check_dep(dep, config, today=today)
-        diagnostics += parts.parse_parts(scanned, dep, config)
-        diagnostics += sections.check_sections(scanned, text, dep, config)
-    return dep, diagnostics
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 def lint_paths(
-    paths: Iterable[Path], root: Path, config: DepConfig, *, today: date | None = None
+    paths: Iterable[Path], root: Path, config: DepConfig | Project, *, today: date | None = None
 ) -> LintResult:
-    """Every rule over the files (and folders) given; corpus rules over all of them."""
+    """Every rule over the files (and folders) given; corpus rules over all of them.
+
+    With no paths, the project's proposals folder. Folders are searched as the build
+    searches them (:func:`~.project.discover`); files named explicitly are read as
+    proposals whatever their name.
+    """
+    project = config if isinstance(config, Project) else Project(root=root, config=config)
+    settings = project.config
     result = LintResult()
-    for path in discover(paths, root, config):
+    files: list[tuple[Path, bool]] = []
+    for path in list(paths) or [project.folder]:
+        if path.is_dir():
+            shown = relative(path, root)
+            found = discover(
+                path,
+                shown="" if shown == "." else shown,
+                pages=settings.pages,
+                excluded=project.exclude_patterns(),
+            )
+            result.diagnostics += found.diagnostics
+            files += [(p, True) for p in found.proposals] + [(p, False) for p in found.pages]
+        else:
+            files.append((path, True))
+    files.sort(key=lambda item: relative(item[0], root))
+    for path, is_proposal in files:
         name = relative(path, root)
         result.files.append(name)
         try:
@@ -87,11 +137,20 @@ def lint_paths(
         result.diagnostics += problems
         if text is None:
             continue
-        dep, diagnostics = lint_text(text, name, config, today=today)
-        result.diagnostics += diagnostics
-        if dep is not None:
-            result.deps.append(dep)
-    result.diagnostics += corpus.check_corpus(result.deps, config)
+        analysis = analyze(
+            text,
+            name,
+            settings,
+            myst=project.myst,
+            file=path,
+            folder=project.folder,
+            proposal=is_proposal,
+            today=today,
+        )
+        result.diagnostics += analysis.diagnostics
+        if analysis.dep is not None:
+            result.deps.append(analysis.dep)
+    result.diagnostics += corpus.check_corpus(result.deps, settings)
     return result
 
 

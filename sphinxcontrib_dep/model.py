@@ -7,6 +7,7 @@ layer and the tests share one definition of each list of values.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -255,6 +256,8 @@ class Dep:
     unmapped: dict[str, str] = field(default_factory=dict)
     alternatives: list[Alternative] = field(default_factory=list)
     phases: list[Phase] = field(default_factory=list)
+    #: ``{dep}`` roles in the proposal's text: ``(line, target as written)``.
+    references: list[tuple[int, str]] = field(default_factory=list)
     #: Where the proposal lives: a path relative to the project (``deps/0001-x.md``).
     path: str = ""
     #: Sphinx docname, when built by Sphinx.
@@ -276,7 +279,32 @@ def format_id(number: int | None, prefix: str = "DEP-", width: int = 4) -> str:
     return f"{prefix}{number:0{width}d}" if number is not None else ""
 
 
-_FILE_NUMBER_RE = re.compile(r"^(\d{4,})-")
+_FILE_NUMBER_RE = re.compile(r"^([0-9]{4,})-", re.ASCII)
+
+
+@functools.lru_cache(maxsize=16)
+def id_pattern(prefix: str = "DEP-") -> re.Pattern[str]:
+    """A proposal named by number: ``12``, ``0012``, ``DEP-0012``, ``DEP 12``, ``dep_12``.
+
+    Only the project's own prefix is accepted (``PEP-3`` names no proposal), and only
+    ASCII digits (``٣`` is not 3). The one definition of a DEP id for every reader.
+    """
+    bare = re.escape(prefix.rstrip("-_ "))
+    return re.compile(rf"^(?:{bare}[-_ ]?)?0*([0-9]+)$", re.IGNORECASE | re.ASCII)
+
+
+def parse_id(text: str, prefix: str = "DEP-") -> int | None:
+    """The number ``text`` names (see :func:`id_pattern`), or ``None``."""
+    match = id_pattern(prefix).match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def role_target(text: str) -> tuple[str, str]:
+    """A ``{dep}`` role's text as ``(title, target)``: ``the process <12>`` or just ``12``."""
+    match = re.match(r"^(.*?)\s*<([^<>]+)>$", text, re.S)
+    if match:
+        return match.group(1), match.group(2).strip()
+    return "", text.strip()
 
 
 def number_from_filename(name: str) -> int | None:

@@ -1,26 +1,22 @@
-"""Text to model: read a proposal file and its ``dep-meta`` options into a :class:`~.model.Dep`.
+"""Text to model: a proposal's ``dep-meta`` options into a :class:`~.model.Dep`.
 
-Two entry points share one set of value parsers:
-
-* :func:`parse_meta` turns the options of one ``dep-meta`` block into a ``Dep`` plus
-  located :class:`~.diagnostics.Diagnostic` objects. The Sphinx directive calls it with
-  the options docutils/MyST handed it; the command line calls it with options it read
-  itself. Either way every value is checked by the same code.
-* :func:`scan` reads a whole MyST Markdown (or reStructuredText) file without Sphinx:
-  its title, headings outside code, and the ``dep-*`` directive blocks.
+:func:`parse_meta` turns the options of one ``dep-meta`` block (every occurrence, as the
+reader found them) into a ``Dep`` plus located :class:`~.diagnostics.Diagnostic` objects.
+``dep lint`` and the Sphinx build both call it on what :func:`~.reader.read` found, so
+every value is checked by the same code. Nothing is read silently into something else:
+a repeated option, a value with invisible control characters, a reference to another
+project's numbering, each is reported at its line.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from typing import Any
 
+from . import sanitize
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import (
@@ -36,7 +32,11 @@ from .model import (
     Template,
     lookup_category,
     number_from_filename,
+    parse_id,
 )
+from .reader import Block, Document, Heading, Option, ScannedFile, read
+
+__all__ = ["Block", "Document", "Heading", "Option", "ScannedFile"]
 
 # --------------------------------------------------------------------------------------
 # dep-meta options
@@ -80,13 +80,14 @@ UNMAPPED_PREFIX = "legacy-"
 #: Values that mean "nothing here yet", in any field.
 _EMPTY_VALUES = frozenset({"", "na", "none", "tbd", "tba", "nil", "null", "n/a", "-", "--", "—"})
 
-_SAFE_SCHEMES = ("http://", "https://")
 _LIST_SPLIT_RE = re.compile(r"\s*[,\n;]\s*")
 _MD_LINK_RE = re.compile(r"^\[([^\]]*)\]\(([^)\s]+)\)$")
 _ANGLE_RE = re.compile(r"^(.*?)\s*<([^<>\s]+)>$")
 _PAREN_RE = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
-_REF_RE = re.compile(r"^(?:[A-Za-z]+[-_ ]?)?0*(\d+)$")
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", re.ASCII)
+#: Characters no person, URL or date holds: C0/C1 controls, NUL, and the bidirectional
+#: controls that make text read differently from how it is stored.
+_INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 #: ``<Title>``, ``\<numbered subheadings\>``, ``<#>``: a stand-in from the template that the
@@ -162,13 +163,24 @@ class _Reporter:
         self.diagnostics.append(Diagnostic(code, message, self.path, line))
 
 
+def invisible_problem(text: str) -> str | None:
+    """Why ``text`` may not be shown as a name or used as a link: invisible control characters."""
+    found = _INVISIBLE_RE.search(text)
+    if found is None:
+        return None
+    return f"holds the invisible control character U+{ord(found.group(0)):04X}"
+
+
 def check_url(url: str, report: _Reporter | None, option: str) -> str | None:
-    """``url`` if it is an absolute http(s) URL; else reported and dropped."""
-    url = url.strip().strip("<>")
-    if url.lower().startswith(_SAFE_SCHEMES) and re.match(r"^https?://[^\s/?#]+", url, re.I):
+    """``url`` if it is an absolute http(s) URL a header may link to; else reported and dropped."""
+    url = url.strip()
+    if url.startswith("<") and url.endswith(">"):
+        url = url[1:-1].strip()
+    reason = sanitize.header_url_problem(url)
+    if reason is None:
         return url
     if report is not None:
-        report(Code.URL, f":{option}: {url!r} is not an http(s) URL; it is left out", option)
+        report(Code.URL, f":{option}: {url!r} {reason}; it is left out", option)
     return None
 
 
@@ -177,6 +189,11 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
     text = text.strip()
     if not text:
         return None
+    invisible = invisible_problem(text)
+    if invisible is not None:
+        if report is not None:
+            report(Code.PERSON, f":{option}: {text!r} {invisible}; it is left out", option)
+        return None
     if match := HANDLE_RE.match(text):
         return Person(handle=match.group(1))
     name, url = text, None
@@ -184,8 +201,9 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
         name, url = match.group(1).strip(), match.group(2)
     elif text.lower().startswith(("http://", "https://")):
         name, url = "", text
-    if re.search(r"[<>\[\]]", name):
-        # Markup left in the name (``<b>x</b>``, ``a [b]``): not a person we can show.
+    if re.search(r"[<>\[\]]", name) or (name.startswith("@") and not HANDLE_RE.match(name)):
+        # Markup left in the name (``<b>x</b>``, ``a [b]``), or an ``@handle`` with more
+        # after it (``@marco approved``: a status outside its parentheses): not a person.
         if report is not None:
             report(Code.PERSON, f":{option}: cannot read {text!r} as a person", option)
         return None
@@ -207,21 +225,35 @@ def parse_people(value: str | None, report: _Reporter, option: str) -> list[Pers
     return [p for p in people if p is not None]
 
 
+#: ``person (status)``: the status is the last parenthesised group, and the only one.
+_REVIEWER_RE = re.compile(r"^(?P<person>[^()]*?)\s*\((?P<status>[^()]*)\)$")
+
+
 def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewers") -> Reviewer | None:
+    """``@handle (status)``: a reviewer and the one status in parentheses (none: Not Started)."""
+    text = text.strip()
     status = ReviewStatus.NOT_STARTED
-    match = _PAREN_RE.match(text.strip())
-    if match and match.group(1):
-        found = ReviewStatus.lookup(match.group(2))
+    if "(" in text or ")" in text:
+        match = _REVIEWER_RE.match(text)
+        if match is None or not match.group("person"):
+            report(
+                Code.REVIEWER_STATUS,
+                f"cannot read {text!r} as a reviewer with one status in parentheses, like "
+                f"'@name (approved)' (allowed: {ReviewStatus.allowed()})",
+                option,
+            )
+            return None
+        found = ReviewStatus.lookup(match.group("status"))
         if found is None:
             report(
                 Code.REVIEWER_STATUS,
-                f"unknown reviewer status {match.group(2).strip()!r} for {match.group(1).strip()} "
+                f"unknown reviewer status {match.group('status').strip()!r} for {match.group('person').strip()} "
                 f"(allowed: {ReviewStatus.allowed()})",
                 option,
             )
         else:
             status = found  # type: ignore[assignment]
-        text = match.group(1)
+        text = match.group("person")
     person = parse_person(text, report, option)
     return Reviewer(person, status) if person else None
 
@@ -277,7 +309,7 @@ def guess_date(value: str) -> date | None:
     if len(parts) == 4 and parts[0].lower().rstrip(".")[:3] in _WEEKDAYS:
         parts = parts[1:]  # "Wed, Jul 9 2025"
     try:
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
+        if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts):
             a, b, c = (int(p) for p in parts)
             if len(parts[0]) == 4:
                 return date(a, b, c)
@@ -292,11 +324,11 @@ def guess_date(value: str) -> date | None:
                 if month is None:
                     continue
                 rest = [
-                    w.rstrip("stndrh") if w[:1].isdigit() else w
+                    w.rstrip("stndrh") if w[:1].isascii() and w[:1].isdigit() else w
                     for k, w in enumerate(words)
                     if k != month_pos
                 ]
-                if not all(r.isdigit() for r in rest):
+                if not all(r.isascii() and r.isdigit() for r in rest):
                     return None
                 year = next((int(r) for r in rest if len(r) == 4), None)
                 day = next((int(r) for r in rest if len(r) <= 2), None)
@@ -307,27 +339,45 @@ def guess_date(value: str) -> date | None:
     return None
 
 
-def parse_ref(text: str, report: _Reporter, option: str) -> DepRef | None:
+def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -> DepRef | None:
+    """``DEP-0003``, ``3`` or ``DEP-0003 (partial)``; a URL stays a link to something outside."""
     text = text.strip()
     partial = False
     match = _PAREN_RE.match(text)
     if match and match.group(2).strip().lower() in {"partial", "partially", "part"}:
         text, partial = match.group(1).strip(), True
-    if match := _REF_RE.match(text):
-        return DepRef(number=int(match.group(1)), partial=partial)
+    number = parse_id(text, prefix)
+    if number is not None:
+        if number == 0:
+            report(Code.REF, f":{option}: {text!r} is not a proposal number (numbers start at 1)", option)
+            return None
+        return DepRef(number=number, partial=partial)
     if text.lower().startswith(("http://", "https://")) or _MD_LINK_RE.match(text):
         link = _MD_LINK_RE.match(text)
         url = check_url(link.group(2) if link else text, report, option)
         if url is None:
             return None
-        number = number_from_filename(url.rstrip("/").rsplit("/", 1)[-1])
-        return DepRef(number=number, url=None if number else url, partial=partial)
-    report(Code.REF, f":{option}: {text!r} names no proposal (write DEP-0003 or 3)", option)
+        # A URL is kept as a link: its last path segment may look like a proposal file of
+        # this project (``.../0002-x.md``) and yet be another project's; only an id is a number.
+        return DepRef(url=url, partial=partial)
+    shown = prefix.rstrip("-_ ") or "DEP"
+    report(Code.REF, f":{option}: {text!r} names no proposal (write {shown}-0003 or 3)", option)
     return None
 
 
+#: Values of ``:embargoed:`` that mean yes and no; anything else keeps the proposal embargoed.
+_YES = frozenset({"", "yes", "true", "1", "on"})
+_NO = frozenset({"no", "false", "0", "off"})
+
+
+def option_list(options: Mapping[str, str | None] | Sequence[Option]) -> list[Option]:
+    if isinstance(options, Mapping):
+        return [Option(name, value or "", 0) for name, value in options.items()]
+    return list(options)
+
+
 def parse_meta(
-    options: Mapping[str, str | None],
+    options: Mapping[str, str | None] | Sequence[Option],
     *,
     path: str,
     line: int | None = None,
@@ -337,37 +387,65 @@ def parse_meta(
 ) -> tuple[Dep, list[Diagnostic]]:
     """The ``Dep`` a ``dep-meta`` block describes, and what is wrong with it.
 
+    ``options`` are the block's option lines in order (a mapping is accepted too);
     ``path`` is the file (its name may carry the number), ``line`` the directive's line,
-    ``option_lines`` the line of each option where known.
+    ``option_lines`` the line of each option where the options do not carry it.
     """
     config = config or DepConfig()
-    report = _Reporter(path, line, option_lines or {})
+    items = option_list(options)
+    lines_of = dict(option_lines or {})
+    for item in items:
+        if item.line:
+            lines_of.setdefault(item.name, item.line)
+    report = _Reporter(path, line, lines_of)
     dep = Dep(title=title, path=path, line=line, template=config.template)
-    dep.option_lines = {canonical_option(name): number for name, number in (option_lines or {}).items()}
+    dep.option_lines = {canonical_option(name): number for name, number in lines_of.items()}
     seen: dict[str, str | None] = {}
-    for raw_name, value in options.items():
-        name = canonical_option(raw_name)
+    written: dict[str, Option] = {}
+    repeated_embargo = False
+    for item in items:
+        name = canonical_option(item.name)
         if name.startswith(UNMAPPED_PREFIX):
-            dep.unmapped[name[len(UNMAPPED_PREFIX) :]] = (value or "").strip()
+            dep.unmapped[name[len(UNMAPPED_PREFIX) :]] = (item.value or "").strip()
             continue
         if name not in META_OPTIONS:
             report(
                 Code.OPTION,
-                f"unknown option :{raw_name}: in dep-meta (known: {', '.join(META_OPTIONS)})",
-                raw_name,
+                f"unknown option :{item.name}: in dep-meta (known: {', '.join(META_OPTIONS)})",
+                item.name,
             )
             continue
-        seen[name] = value
+        if name in seen:
+            first = written[name]
+            where = f" on line {first.line}" if first.line else ""
+            also = f" (as :{first.name}:)" if first.name != item.name else ""
+            kept = "the proposal is kept embargoed" if name == "embargoed" else "this one is ignored"
+            message = f"option :{item.name}: is given a second time (first{also}{where}); {kept}"
+            dep_line = item.line or None
+            report.diagnostics.append(Diagnostic(Code.DUPLICATE_OPTION, message, path, dep_line or line))
+            if name == "embargoed":
+                repeated_embargo = True
+            continue
+        seen[name] = item.value
+        written[name] = item
 
     file_number = number_from_filename(path)
     number_text = seen.get("number")
     if not is_empty(number_text):
         assert number_text is not None
-        match = _REF_RE.match(number_text.strip())
-        if match:
-            dep.number = int(match.group(1)) or None
-        else:
+        number = parse_id(number_text, config.id_prefix)
+        if number is None:
             report(Code.VALUE, f":number: {number_text.strip()!r} is not a number", "number")
+            dep.number = file_number
+        elif number == 0:
+            report(
+                Code.VALUE,
+                ":number: 0 is not a proposal number (numbers start at 1; a draft leaves :number: out)",
+                "number",
+            )
+            dep.number = file_number
+        else:
+            dep.number = number
     else:
         dep.number = file_number
     filename = path.rsplit("/", 1)[-1]
@@ -415,10 +493,14 @@ def parse_meta(
     dep.review_date = parse_date(seen.get("review-date"), report, "review-date")
     dep.review_requested = parse_date(seen.get("review-requested"), report, "review-requested")
     dep.replaces = [
-        ref for item in split_list(seen.get("replaces")) if (ref := parse_ref(item, report, "replaces"))
+        ref
+        for item in split_list(seen.get("replaces"))
+        if (ref := parse_ref(item, report, "replaces", config.id_prefix))
     ]
     dep.replaced_by = [
-        ref for item in split_list(seen.get("replaced-by")) if (ref := parse_ref(item, report, "replaced-by"))
+        ref
+        for item in split_list(seen.get("replaced-by"))
+        if (ref := parse_ref(item, report, "replaced-by", config.id_prefix))
     ]
     # One URL; split on white space only, as a URL may itself hold commas.
     pull_request_text = seen.get("pull-request")
@@ -449,8 +531,8 @@ def parse_meta(
     if "embargoed" in seen:
         flag = (seen["embargoed"] or "").strip().lower()
         # Fail closed: a value that is neither yes nor no still keeps the proposal private.
-        dep.embargoed = flag not in {"no", "false", "0", "off"}
-        if flag not in {"", "yes", "true", "1", "on", "no", "false", "0", "off"}:
+        dep.embargoed = flag not in _NO or repeated_embargo
+        if flag not in _YES | _NO:
             report(
                 Code.VALUE,
                 f":embargoed: {flag!r} is not yes or no; the proposal is kept embargoed",
@@ -460,123 +542,21 @@ def parse_meta(
 
 
 def _has_number_prefix(filename: str) -> bool:
-    return re.match(r"^\d{4,}-", filename) is not None
+    return re.match(r"^[0-9]{4,}-", filename, re.ASCII) is not None
 
 
 # --------------------------------------------------------------------------------------
-# Whole files, without Sphinx
+# Whole files
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
-class Heading:
-    level: int
-    text: str
-    line: int  # 1-based
-
-
-@dataclass
-class Block:
-    """A ``dep-*`` directive found in a file: its argument, options and body."""
-
-    name: str
-    argument: str
-    options: dict[str, str | None]
-    option_lines: dict[str, int]
-    body: list[str]
-    body_line: int  # 1-based line of the first body line
-    line: int  # 1-based line of the directive itself
-    #: Why the option block could not be read, as (1-based line, message); its options are then empty.
-    problems: list[tuple[int, str]] = field(default_factory=list)
-
-
-@dataclass
-class ScannedFile:
-    path: str
-    headings: list[Heading]
-    blocks: list[Block]
-
-    @property
-    def title(self) -> Heading | None:
-        return next((h for h in self.headings if h.level == 1), None)
-
-    def blocks_named(self, name: str) -> list[Block]:
-        return [b for b in self.blocks if b.name == name]
-
-
-@lru_cache(maxsize=1)
-def _markdown_parser() -> Any:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.colon_fence import colon_fence_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    return MarkdownIt("commonmark").use(colon_fence_plugin).use(front_matter_plugin)
-
-
-@lru_cache(maxsize=1)
-def _markdown_block_parser() -> Any:
-    """The same parser without the core ``inline`` rule: inline tokens come without children."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.colon_fence import colon_fence_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    return MarkdownIt("commonmark").use(colon_fence_plugin).use(front_matter_plugin).disable("inline")
-
-
-@lru_cache(maxsize=16)
-def _cached_tokens(text: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    env: dict[str, Any] = {}
-    return tuple(_markdown_block_parser().parse(text, env)), env
-
-
-def _fill_inline(token: Any, env: dict[str, Any]) -> None:
-    """Parse an inline token's children once, as the core ``inline`` and ``text_join`` rules do."""
-    if token.meta.get("dep_inline"):
-        return
-    from markdown_it.rules_core.text_join import _join_text_tokens
-
-    md = _markdown_parser()
-    children: list[Any] = []
-    md.inline.parse(token.content, md, env, children)
-    for child in children:
-        if child.children:
-            child.children = _join_text_tokens(child.children)
-    token.children = _join_text_tokens(children)
-    token.meta["dep_inline"] = True
-
-
-def markdown_tokens(text: str, inline: bool = True) -> list[Any]:
-    """The markdown-it tokens of ``text`` (inline children included), parsed once per text.
-
-    :func:`scan_markdown`, the section rules and the raw-HTML check all read the same
-    file; parsing it once instead of three times is most of ``dep lint``'s time. The
-    tokens are shared: read them, never change them. With ``inline=False`` only the block
-    structure is parsed (each inline token's ``content`` is there, its ``children`` may
-    not be); :func:`inline_children` completes one token.
-    """
-    tokens, env = _cached_tokens(text)
-    if inline:
-        for token in tokens:
-            if token.type == "inline":
-                _fill_inline(token, env)
-    return list(tokens)
-
-
-def inline_children(text: str, token: Any) -> list[Any]:
-    """The children of one inline token of :func:`markdown_tokens` ``(text, inline=False)``."""
-    _fill_inline(token, _cached_tokens(text)[1])
-    return list(token.children or [])
-
-
-_DIRECTIVE_INFO_RE = re.compile(r"^\{([A-Za-z][\w:-]*)\}\s*(.*)$")
+def scan(text: str, path: str, myst: object = None) -> Document:
+    """Read a proposal's text (see :func:`~.reader.read`); kept for the editing helpers."""
+    return read(text, path, myst, file_settings=False)
 
 
 def unquote(value: str) -> str:
-    """A quoted option value as MyST reads it: ``"a #b"`` -> ``a #b``, ``'it''s'`` -> ``it's``.
-
-    MyST reads directive options as a YAML subset, where a quoted scalar may hold what a
-    plain one cannot (`` #`` would start a comment); the scanner reads them the same way.
-    """
+    """A quoted option value as MyST reads it: ``"a #b"`` -> ``a #b``, ``'it''s'`` -> ``it's``."""
     if len(value) >= 2 and value[0] == value[-1] == '"':
         try:
             loaded = json.loads(value)
@@ -586,231 +566,6 @@ def unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == "'":
         return value[1:-1].replace("''", "'")
     return value
-
-
-def split_options(lines: list[str], first_line: int) -> tuple[dict[str, str | None], dict[str, int], int]:
-    """MyST-style ``:name: value`` lines at the top of a directive body.
-
-    Returns the options, the line of each, and how many lines they took. Continuation
-    lines are indented; a blank line or a line not starting with ``:`` ends the block.
-    """
-    options: dict[str, str | None] = {}
-    lines_of: dict[str, int] = {}
-    current: str | None = None
-    used = 0
-    for index, text in enumerate(lines):
-        match = re.match(r"^:([^:\s][^:]*?):(?:\s+(.*))?$", text)
-        if match:
-            current = match.group(1).strip()
-            options[current] = unquote((match.group(2) or "").strip())
-            lines_of[current] = first_line + index
-            used = index + 1
-        elif current is not None and text[:1] in (" ", "\t") and text.strip():
-            options[current] = f"{options[current]}\n{text.strip()}".strip()
-            used = index + 1
-        else:
-            break
-    return options, lines_of, used
-
-
-_SIMPLE_OPTION_RE = re.compile(r"^\s*:([A-Za-z0-9_][\w.-]*):(?: +(.*))?$")
-_SIMPLE_VALUE_RE = re.compile(r"^[^-?:,\[\]{}&*!#'\"|>\s][^#'\"|>\t]*$")
-
-
-def _simple_options(lines: list[str], first_line: int) -> tuple[dict[str, str | None], dict[str, int]] | None:
-    """The common ``:name: plain value`` block without MyST's tokenizer, or ``None``.
-
-    Only lines whose value is a plain scalar MyST reads verbatim (stripped) take this path;
-    anything else (quotes, ``#`` comments, block scalars, ``: `` inside, indicators) goes to
-    :func:`~myst_parser.parsers.options.options_to_tokens`, so the result is the same.
-    """
-    options: dict[str, str | None] = {}
-    lines_of: dict[str, int] = {}
-    for index, line in enumerate(lines):
-        match = _SIMPLE_OPTION_RE.match(line) if "\t" not in line else None
-        if match is None:
-            return None
-        value = (match.group(2) or "").strip()
-        if value and (
-            not _SIMPLE_VALUE_RE.match(value)
-            or ": " in value
-            or value.endswith(":")
-            or value in {"...", "---"}
-        ):
-            return None
-        options[match.group(1)] = value
-        lines_of.setdefault(match.group(1), first_line + index)
-    return options, lines_of
-
-
-def split_myst_options(
-    lines: list[str], first_line: int
-) -> tuple[dict[str, str | None], dict[str, int], int, list[tuple[int, str]]]:
-    """The option block of a MyST directive body, read by MyST's own tokenizer.
-
-    The same block shape (``:name: value`` lines, or a ``---`` fenced block) and the same
-    value rules (quotes, folded continuation lines, ``#`` comments) as ``sphinx-build``,
-    so ``dep lint`` sees the options the directive is given. A block MyST cannot read
-    gives no options and one problem, as it does in Sphinx.
-    """
-    from myst_parser.parsers.options import TokenizeError, options_to_tokens
-
-    if lines and lines[0].startswith("---"):
-        end = next((i for i in range(1, len(lines)) if lines[i].startswith("---")), None)
-        used = end + 1 if end is not None else len(lines)
-        block_first = first_line + 1
-        text = textwrap.dedent("\n".join(lines[1:end]))
-    else:
-        used = 0
-        while (
-            used < len(lines)
-            and lines[used].lstrip().startswith(":")
-            and not lines[used].lstrip().startswith(":::")
-        ):
-            used += 1
-        block_first = first_line
-        text = "\n".join(line.lstrip()[1:] for line in lines[:used])
-    options: dict[str, str | None] = {}
-    lines_of: dict[str, int] = {}
-    if not used:
-        return options, lines_of, used, []
-    if not lines[0].startswith("---"):
-        simple = _simple_options(lines[:used], block_first)
-        if simple is not None:
-            return simple[0], simple[1], used, []
-    try:
-        tokens, _state = options_to_tokens(text)
-    except TokenizeError as err:
-        line = block_first + (err.problem_mark.line if err.problem_mark is not None else 0)
-        return options, lines_of, used, [(line, f"options cannot be read ({err.problem}); all are ignored")]
-    for key, value in tokens:
-        options[key.value] = value.value if value is not None else ""
-        lines_of.setdefault(key.value, block_first + key.start.line)
-    return options, lines_of, used, []
-
-
-def _inline_text(token: Any, children: list[Any]) -> str:
-    parts: list[str] = []
-    for child in children:
-        if child.type in {"text", "text_special", "code_inline", "html_inline"}:
-            parts.append(child.content)
-        elif child.type in {"softbreak", "hardbreak"}:
-            parts.append(" ")
-    text = "".join(parts) if children else token.content
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def scan_markdown(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> ScannedFile:
-    """Headings outside code and the ``{dep-*}`` fenced directives of a MyST file."""
-    headings: list[Heading] = []
-    blocks: list[Block] = []
-    tokens = markdown_tokens(text, inline=False)
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.level == 0 and token.map:
-            inline = tokens[index + 1]
-            children = inline_children(text, inline)
-            headings.append(Heading(int(token.tag[1]), _inline_text(inline, children), token.map[0] + 1))
-        elif token.type in {"fence", "colon_fence"} and token.map:
-            match = _DIRECTIVE_INFO_RE.match(token.info.strip())
-            if not match or not match.group(1).startswith(names):
-                continue
-            body = token.content.splitlines()
-            start = token.map[0] + 2  # the line after the opening fence, 1-based
-            options, option_lines, used, problems = split_myst_options(body, start)
-            rest = body[used:]
-            skipped = 0
-            while rest and not rest[0].strip():
-                rest, skipped = rest[1:], skipped + 1
-            blocks.append(
-                Block(
-                    name=match.group(1),
-                    argument=match.group(2).strip(),
-                    options=options,
-                    option_lines=option_lines,
-                    body=rest,
-                    body_line=start + used + skipped,
-                    line=token.map[0] + 1,
-                    problems=problems,
-                )
-            )
-    return ScannedFile(path, headings, blocks)
-
-
-_RST_ADORNMENT_RE = re.compile(r"^([=\-`:'\"~^_*+#<>])\1{2,}\s*$")
-_RST_DIRECTIVE_RE = re.compile(r"^\.\.\s+([A-Za-z][\w:-]*)::\s*(.*)$")
-
-
-def scan_rst(text: str, path: str, names: tuple[str, ...] = ("dep-",)) -> ScannedFile:
-    """The same as :func:`scan_markdown` for reStructuredText: titles by adornment, ``.. dep-*::``."""
-    lines = text.splitlines()
-    headings: list[Heading] = []
-    blocks: list[Block] = []
-    styles: list[tuple[str, bool]] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        directive = _RST_DIRECTIVE_RE.match(line)
-        if directive:
-            body_lines: list[str] = []
-            scan_at = index + 1
-            while scan_at < len(lines) and (not lines[scan_at].strip() or lines[scan_at][:1] in " \t"):
-                body_lines.append(lines[scan_at])
-                scan_at += 1
-            while body_lines and not body_lines[-1].strip():
-                body_lines.pop()
-            if directive.group(1).startswith(names):
-                indent = min((len(b) - len(b.lstrip()) for b in body_lines if b.strip()), default=0)
-                dedented = [b[indent:] for b in body_lines]
-                options, option_lines, used = split_options(dedented, index + 2)
-                rest = dedented[used:]
-                skipped = 0
-                while rest and not rest[0].strip():
-                    rest, skipped = rest[1:], skipped + 1
-                blocks.append(
-                    Block(
-                        directive.group(1),
-                        directive.group(2).strip(),
-                        options,
-                        option_lines,
-                        rest,
-                        index + 2 + used + skipped,
-                        index + 1,
-                    )
-                )
-            index = scan_at
-            continue
-        nxt = lines[index + 1] if index + 1 < len(lines) else ""
-        over = _RST_ADORNMENT_RE.match(line)
-        if (
-            over
-            and index + 2 < len(lines)
-            and lines[index + 1].strip()
-            and _RST_ADORNMENT_RE.match(lines[index + 2])
-        ):
-            style = (line.strip()[0], True)
-            title_line, title_text, index = index + 2, lines[index + 1].strip(), index + 3
-        elif (
-            line.strip()
-            and not over
-            and _RST_ADORNMENT_RE.match(nxt)
-            and len(nxt.strip()) >= len(line.strip())
-        ):
-            style = (nxt.strip()[0], False)
-            title_line, title_text, index = index + 1, line.strip(), index + 2
-        else:
-            index += 1
-            continue
-        if style not in styles:
-            styles.append(style)
-        headings.append(Heading(styles.index(style) + 1, title_text, title_line))
-    return ScannedFile(path, headings, blocks)
-
-
-def scan(text: str, path: str) -> ScannedFile:
-    """Scan a proposal by its suffix: ``.rst`` as reStructuredText, anything else as MyST."""
-    if path.endswith(".rst"):
-        return scan_rst(text, path)
-    return scan_markdown(text, path)
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
@@ -825,7 +580,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def iter_meta_diagnostics(scanned: ScannedFile, config: DepConfig) -> Iterator[Diagnostic]:
+def iter_meta_diagnostics(scanned: Document, config: DepConfig) -> Iterator[Diagnostic]:
     """Document-level problems of the header: none, two, or before the title."""
     metas = scanned.blocks_named("dep-meta")
     if not metas:
@@ -845,7 +600,7 @@ def iter_meta_diagnostics(scanned: ScannedFile, config: DepConfig) -> Iterator[D
         yield Diagnostic(Code.TITLE, EMPTY_TITLE_MESSAGE, scanned.path, metas[0].line)
 
 
-#: One wording for the Sphinx directive and the command line.
+#: One wording for every reader.
 TITLE_MESSAGE = "dep-meta must come after the document's first heading, which is the proposal's title"
 EMPTY_TITLE_MESSAGE = "the proposal's title (the document's first heading) is empty"
 MISSING_META_MESSAGE = "no dep-meta block in this proposal"
@@ -858,6 +613,10 @@ def meta_block_problems(block: Block, path: str) -> list[Diagnostic]:
         Diagnostic(Code.OPTION, f"{block.name} {message}", path, line) for line, message in block.problems
     ]
     text = next((line.strip() for line in block.body if line.strip()), None)
+    if text is None and block.argument:
+        text, at = block.argument, block.line
+    else:
+        at = block.body_line
     if text is not None:
         found.append(
             Diagnostic(
@@ -865,26 +624,67 @@ def meta_block_problems(block: Block, path: str) -> list[Diagnostic]:
                 f"{block.name} ignores the text after its options, starting {text[:60]!r} "
                 "(each option goes on one line starting with ':')",
                 path,
-                block.body_line,
+                at,
             )
         )
     return found
 
 
 def parse_file(
-    text: str, path: str, config: DepConfig | None = None
-) -> tuple[Dep | None, ScannedFile, list[Diagnostic]]:
-    """A whole proposal file: its ``Dep`` (``None`` without ``dep-meta``), scan and diagnostics."""
+    text: str, path: str, config: DepConfig | None = None, myst: object = None
+) -> tuple[Dep | None, Document, list[Diagnostic]]:
+    """A whole proposal file: its ``Dep`` (``None`` without ``dep-meta``), reading and diagnostics."""
     config = config or DepConfig()
-    scanned = scan(text, path)
+    scanned = scan(text, path, myst)
+    return parse_document(scanned, config)
+
+
+def parse_document(scanned: Document, config: DepConfig) -> tuple[Dep | None, Document, list[Diagnostic]]:
+    """:func:`parse_file` for a file already read."""
     diagnostics = list(iter_meta_diagnostics(scanned, config))
-    metas = scanned.blocks_named("dep-meta")
-    if not metas:
+    meta = scanned.meta
+    if meta is None:
         return None, scanned, diagnostics
-    meta = metas[0]
-    diagnostics += meta_block_problems(meta, path)
+    diagnostics += meta_block_problems(meta, scanned.path)
     title = scanned.title.text if scanned.title is not None else ""
     dep, found = parse_meta(
-        meta.options, path=path, line=meta.line, option_lines=meta.option_lines, title=title, config=config
+        meta.option_list, path=scanned.path, line=meta.line, option_lines=meta.option_lines, title=title, config=config
     )
     return dep, scanned, diagnostics + found
+
+
+#: An option line that names the embargo, in either option form (``:embargoed:`` or
+#: ``embargoed:`` in a ``---`` block), whatever the spelling after ``embarg``.
+_EMBARGO_LINE_RE = re.compile(r"^\s*(?::\s*embarg[^:\s]*\s*:|[\"']?embarg[^:\s\"']*[\"']?\s*:)", re.I | re.M)
+
+
+def embargo_reason(doc: Document, *, heuristic: bool = True) -> str | None:
+    """Why a public build must leave this file out; ``None`` when it may be published.
+
+    Fails closed: a ``dep-meta`` anywhere in the file (nested ones too) whose embargo is
+    set, repeated, spelled another way, or whose options cannot be read keeps the file
+    out; so does an embargo option line the reader found in no header at all.
+    """
+    metas = doc.blocks_named("dep-meta", nested=True)
+    found_embargo_line = False
+    for block in metas:
+        if block.problems:
+            return f"its dep-meta on line {block.line} cannot be read"
+        named = [o for o in block.option_list if "embarg" in re.sub(r"[^a-z]", "", o.name.casefold())]
+        if not named:
+            continue
+        found_embargo_line = True
+        if len(named) > 1:
+            return f"its dep-meta on line {block.line} names the embargo more than once"
+        option = named[0]
+        if canonical_option(option.name) != "embargoed":
+            return f"option :{option.name}: on line {option.line} looks like :embargoed:"
+        if option.value.strip().lower() not in _NO:
+            where = "" if block.parent is None else f" (nested in {block.parent})"
+            return f"it is embargoed (line {option.line}{where})"
+    if heuristic and not found_embargo_line:
+        mention = _EMBARGO_LINE_RE.search(doc.text)
+        if mention is not None:
+            line = doc.text.count("\n", 0, mention.start()) + 1
+            return f"line {line} looks like an :embargoed: option outside any header the build reads"
+    return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Alternative, Dep, Link, Phase, normalize_key
-from .parsing import Block, ScannedFile, _Reporter, check_url, is_empty, split_list
+from .parsing import Block, Option, ScannedFile, _Reporter, check_url, is_empty, split_list
 
 #: Labels of a ``dep-alternative`` body: normalized label -> Alternative attribute.
 ALTERNATIVE_LABELS: dict[str, str] = {
@@ -76,7 +76,7 @@ PHASE_OPTION_NAMES = "release-target, effort, work-items"
 # ``**Pros:**``, ``**Pros**:``, ``**Reason Rejected:** text on the same line``.
 _LABEL_RE = re.compile(r"^\*\*([^*]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)$")
 _BULLET_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
-_PHASE_ARG_RE = re.compile(r"^(?:phase\s*)?#?(\d+)\s*(?:[:.\-–—]\s*)?(.*)$", re.I)
+_PHASE_ARG_RE = re.compile(r"^(?:phase\s*)?#?([0-9]+)\s*(?:[:.\-–—]\s*)?(.*)$", re.I)
 
 
 @dataclass
@@ -185,7 +185,10 @@ def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tup
     # Lines by canonical name too, so a bad work item is reported at its option.
     lines = {**block.option_lines}
     values: dict[str, str | None] = {}
-    for name, value in block.options.items():
+    first_line: dict[str, int] = {}
+    options = block.option_list or [Option(n, v or "", block.option_lines.get(n, block.line)) for n, v in block.options.items()]
+    for option in options:
+        name, value = option.name, option.value
         canonical = PHASE_OPTIONS.get(name.strip().lower())
         if canonical is None:
             diagnostics.append(
@@ -193,12 +196,24 @@ def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tup
                     Code.PHASE,
                     f"unknown option :{name}: in dep-phase (known: {PHASE_OPTION_NAMES})",
                     path,
-                    block.option_lines.get(name, block.line),
+                    option.line or block.line,
+                )
+            )
+            continue
+        if canonical in values:
+            diagnostics.append(
+                Diagnostic(
+                    Code.DUPLICATE_OPTION,
+                    f"option :{name}: is given a second time (first on line {first_line[canonical]}); "
+                    "this one is ignored",
+                    path,
+                    option.line or block.line,
                 )
             )
             continue
         values[canonical] = value
-        lines.setdefault(canonical, block.option_lines.get(name, block.line))
+        first_line[canonical] = option.line or block.line
+        lines.setdefault(canonical, option.line or block.line)
     report = _Reporter(path, block.line, lines)
     work_items = [
         Link(url)
@@ -249,6 +264,12 @@ def parse_parts(scanned: ScannedFile, dep: Dep, config: DepConfig | None = None)
     """Read every ``dep-alternative`` and ``dep-phase`` of a scanned file into ``dep``."""
     diagnostics: list[Diagnostic] = []
     for block in scanned.blocks:
+        if block.parent is not None or block.name not in {"dep-alternative", "dep-phase"}:
+            continue  # nested parts are never read (the policy reports them)
+        diagnostics += [
+            Diagnostic(Code.ALTERNATIVE if block.name == "dep-alternative" else Code.PHASE, f"{block.name} {message}", scanned.path, line)
+            for line, message in block.problems
+        ]
         if block.name == "dep-alternative":
             alternative, found = parse_alternative(block, scanned.path)
             dep.alternatives.append(alternative)

@@ -197,3 +197,20 @@ def raw_html_problem(fragment: str, mode: str) -> str | None:
     if mode == "none":
         return "raw HTML is off (dep_raw_html = 'none')"
     return unsafe_html(fragment)
+
+
+_HEADER_URL_RE = re.compile(r"^https?://([^\s/?#]+)", re.I)
+_INVISIBLE_URL_RE = re.compile("[\x00-\x20\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def header_url_problem(url: str) -> str | None:
+    """Why ``url`` may not be a header's link (``None``: an absolute http(s) URL with a host)."""
+    found = _INVISIBLE_URL_RE.search(url)
+    if found is not None:
+        return f"holds the character U+{ord(found.group(0)):04X}"
+    match = _HEADER_URL_RE.match(url)
+    if match is None:
+        return "is not an http(s) URL"
+    if "@" in match.group(1):
+        return "carries a user name or password"
+    return None

@@ -20,7 +20,8 @@ from typing import Any
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep, Status, Template, normalize_key
-from .parsing import STAND_IN_RE, Heading, ScannedFile, _markdown_parser, is_html_tag, markdown_tokens
+from . import reader
+from .parsing import STAND_IN_RE, Heading, ScannedFile, is_html_tag
 
 
 class Need(enum.Enum):
@@ -146,7 +147,7 @@ def instruction_paragraphs() -> frozenset[str]:
     """The folded instruction paragraphs of both templates (and the legacy ones)."""
     found = {_fold_paragraph(text) for text in LEGACY_INSTRUCTIONS}
     for template in Template:
-        tokens = _markdown_parser().parse(template_text(template))
+        tokens = reader.read(template_text(template), f"{template.value}.md").tokens
         for index, token in enumerate(tokens):
             if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
                 content = _strip_markers(token.content)
@@ -231,7 +232,7 @@ def _line_problems(text: str, line: int, context: _Context, path: str) -> Iterat
 
 def _placeholders_markdown(text: str, scanned: ScannedFile, context: _Context) -> Iterator[Diagnostic]:
     instructions = instruction_paragraphs()
-    tokens: list[Any] = markdown_tokens(text, inline=False)  # ``content`` is all that is read
+    tokens: list[Any] = list(scanned.tokens or reader.read(text, scanned.path).tokens)
     for index, token in enumerate(tokens):
         if not token.map:
             continue

@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import chart, config, embargo, events, navigation, needs, sources, structure
+from . import chart, config, embargo, events, navigation, needs, reading, sources
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -25,7 +25,7 @@ from .tables import (
 )
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 STATIC = Path(__file__).parent / "static"
 
@@ -43,6 +43,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
     needs.purge_read_docs_only(app)
+    # Files in the proposals folder are read by the core first, then parsed under its policy.
+    reading.register(app)
 
     config.register(app)
     # Priority 5: our settings (and [tool.dep]) are resolved before anything reads them.
@@ -58,8 +60,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-meta", DepMetaDirective.bound_to(app))
     app.add_directive("dep-alternative", DepAlternativeDirective.bound_to(app))
     app.add_directive("dep-phase", DepPhaseDirective.bound_to(app))
-    # The section rules run on the source text once the page is read, like `dep lint`.
-    app.connect("doctree-read", structure.check_sections)
+    # Every problem the core found in the page is kept, to be emitted on every build.
+    app.connect("doctree-read", reading.store_diagnostics)
 
     # Whole-corpus views: placeholders at read time, filled at doctree-resolved.
     app.add_node(dep_report, **NODE_VISITORS)
@@ -69,7 +71,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
     # Default priority (500): the domain holds every proposal by then.
     app.connect("env-updated", events.on_env_updated)
-    app.connect("env-check-consistency", events.on_check_consistency)
     app.connect("doctree-resolved", events.on_doctree_resolved)
     app.connect("build-finished", events.on_build_finished)
 
@@ -82,11 +83,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", navigation.forget)
     # Undecodable sources become located warnings instead of stopping the build.
     app.connect("env-before-read-docs", sources.skip_undecodable)
-    app.connect("doctree-read", sources.check_has_meta)
     # Which of two files with one number holds it depends on both: read both again.
     app.connect("env-get-outdated", sources.reread_number_twins)
-    # Proposals arrive as pull requests: their raw HTML is judged before any page shows it.
-    app.add_transform(sources.NeutralizeRawHtml)
+    # Proposals arrive as pull requests: their raw HTML, links and file references are
+    # judged before any page shows them.
+    app.add_transform(sources.EnforcePolicy)
     app.add_css_file("dep.css")
     app.add_js_file("dep.js")
 

@@ -40,9 +40,17 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         table = core_config.read_tool_table(core_config.find_pyproject(Path(app.confdir)))
     except core_config.ConfigError as err:
         raise SphinxConfigError(str(err)) from err
+    myst = table.pop("myst", None) or {}
     for name, value in table.items():
         if f"dep_{name}" not in config._raw_config:  # conf.py wins over pyproject.toml
             config[f"dep_{name}"] = value
+    # MyST settings in [tool.dep.myst] too, so `dep lint` and the build read Markdown alike.
+    for name, value in myst.items():
+        key = f"myst_{name}"
+        if key not in config:
+            raise SphinxConfigError(f"sphinxcontrib-dep: [tool.dep.myst] {name!r} is not a MyST setting")
+        if key not in config._raw_config:
+            config[key] = value
     _resolved.pop(id(config), None)
     get(config)
 

@@ -1,4 +1,11 @@
-"""``dep-meta``: parse options, call the core, report located warnings, emit needs and the card."""
+"""``dep-meta``, ``dep-alternative``, ``dep-phase``: render what the core read, emit the needs.
+
+The directives judge nothing. The core has read the whole file before Sphinx parses it
+(:mod:`.reading`): the header, the parts and every warning, exactly as ``dep lint`` does.
+A directive finds what the core read at its own line and renders it: the card and the
+sphinx-needs needs. A ``dep-*`` directive the core did not take as the proposal's header
+or part (a second header, one nested in a note) renders nothing.
+"""
 
 from __future__ import annotations
 
@@ -6,68 +13,17 @@ import re
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .. import parsing, parts, rules
+from .. import parts
 from ..diagnostics import Code, Diagnostic
-from ..model import Dep, number_from_filename
+from ..model import Alternative, Dep, Phase, number_from_filename
+from ..project import PROPOSAL_NAME_RE
 from . import card, needs
 from . import config as sphinx_config
 from .domain import get_domain
-from .logging import emit
-from .sources import is_proposal
-
-
-class AnyOptions(dict[str, Any]):
-    """An ``option_spec`` that takes every option as text, so the core judges unknown ones.
-
-    docutils and MyST both look options up with ``spec[name]``; answering every name lets
-    the option reach :func:`~sphinxcontrib_dep.parsing.parse_meta`, which reports an unknown
-    one with the same wording ``dep lint`` uses, instead of the parser dropping it.
-    """
-
-    def __missing__(self, key: str) -> Any:
-        return directives.unchanged
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __bool__(self) -> bool:
-        # docutils and MyST skip option parsing for an empty (falsy) spec.
-        return True
-
-
-def read_block(block_text: str, lineno: int, path: str) -> tuple[dict[str, int], list[Diagnostic]]:
-    """The line of each option, and why the option block could not be read, from the core.
-
-    A MyST directive's ``block_text`` is its whole fence, which the core scans exactly as
-    ``dep lint`` does; reStructuredText keeps the line-by-line reading.
-    """
-    if not block_text.lstrip().startswith(("`", "~", ":")):
-        return option_lines(block_text, lineno), []
-    blocks = parsing.scan_markdown(block_text, path).blocks
-    if not blocks:
-        return option_lines(block_text, lineno), []
-    shift = lineno - blocks[0].line
-    lines = {name: line + shift for name, line in blocks[0].option_lines.items()}
-    problems = [
-        Diagnostic(d.code, d.message, d.path, (d.line or 0) + shift)
-        for d in parsing.meta_block_problems(blocks[0], path)
-    ]
-    return lines, problems
-
-
-def option_lines(block_text: str, lineno: int) -> dict[str, int]:
-    """The source line of each ``:name:`` option, from the directive's own text."""
-    found: dict[str, int] = {}
-    for offset, text in enumerate(block_text.splitlines()):
-        match = re.match(r"^\s*:([^:\s][^:]*?):(?:\s|$)", text)
-        if match and match.group(1) not in found:
-            found[match.group(1)] = lineno + offset
-    return found
-
+from .reading import AnyOptions, Reading, area_folder, current
 
 _PLAIN_WORDS_RE = re.compile(r"^[A-Za-z0-9]+(?:,? [A-Za-z0-9]+)*\.?$")
 
@@ -76,6 +32,8 @@ class DepDirective(SphinxDirective):
     """Base of our directives: bound to one Sphinx app (``env.app`` is deprecated in Sphinx 9)."""
 
     app: ClassVar[Sphinx]
+    has_content = True
+    option_spec = AnyOptions()
 
     @classmethod
     def bound_to(cls, app: Sphinx) -> type[DepDirective]:
@@ -88,63 +46,40 @@ class DepDirective(SphinxDirective):
         """The file relative to the source folder, as the core names it (``deps/0001-x.md``)."""
         return str(self.env.doc2path(self.env.docname, False)).replace("\\", "/")
 
-    def emit(self, diagnostics: list[Diagnostic]) -> None:
-        emit(diagnostics, self.env.docname)
-
-
-def _document_title(directive: SphinxDirective) -> str | None:
-    """The document's first heading, if the parser has met one before this directive.
-
-    Both parsers build the document in source order, so a title that exists now stands
-    above the directive (MyST's directive state offers no ``parent`` to walk instead).
-    """
-    title = next(iter(directive.state.document.findall(nodes.title)), None)
-    return title.astext() if title is not None else None
+    def reading(self) -> Reading | None:
+        """What the core read of this file; ``None`` (and a warning) outside the proposals folder."""
+        reading = current(self.env)
+        if reading is None:
+            message = (
+                f"{self.name} outside the proposals folder ({self.settings().deps_dir}/) is not read "
+                "as a proposal; move the file there"
+            )
+            get_domain(self.env).note_diagnostic(
+                self.env.docname, Diagnostic(Code.MISPLACED, message, self.source_path(), self.lineno)
+            )
+        return reading
 
 
 class DepMetaDirective(DepDirective):
     """The header of a proposal: ``dep-meta`` with one option per piece of metadata."""
 
-    has_content = True
-    option_spec = AnyOptions()
-
     def run(self) -> list[nodes.Node]:
-        settings = self.settings()
-        domain = get_domain(self.env)
-        docname = self.env.docname
-        path = self.source_path()
-        existing = domain.deps.get(docname)
-        if existing is not None:
-            message = parsing.DUPLICATE_META_MESSAGE.format(first=existing.line)
-            self.emit([Diagnostic(Code.DUPLICATE_META, message, path, self.lineno)])
+        reading = self.reading()
+        if reading is None:
             return []
-
-        title = _document_title(self)
-        lines, diagnostics = read_block(self.block_text, self.lineno, path)
-        if not self.block_text.lstrip().startswith(("`", "~", ":")):
-            # reStructuredText: docutils has already split the options from the content.
-            body = parsing.Block(
-                self.name, "", {}, {}, list(self.content), self.content_offset + 1, self.lineno
-            )
-            while body.body and not body.body[0].strip():
-                body.body, body.body_line = body.body[1:], body.body_line + 1
-            diagnostics += parsing.meta_block_problems(body, path)
-        if title is None:
-            diagnostics.append(Diagnostic(Code.TITLE, parsing.TITLE_MESSAGE, path, self.lineno))
-        elif not title.strip():
-            diagnostics.append(Diagnostic(Code.TITLE, parsing.EMPTY_TITLE_MESSAGE, path, self.lineno))
-        dep, found = parsing.parse_meta(
-            {name: value for name, value in self.options.items()},
-            path=path,
-            line=self.lineno,
-            option_lines=lines,
-            title=title or "",
-            config=settings,
-        )
-        found += rules.check_dep(dep, settings)
-        self.emit(diagnostics + found)
-        dep.docname = docname
-        domain.add(dep)
+        dep = reading.analysis.dep
+        meta = reading.analysis.doc.meta
+        if dep is None or meta is None or meta.line != self.lineno or "meta" in reading.claimed:
+            # Not the header the core read (a second one, one nested in another directive):
+            # the core has reported it; nothing of it is rendered.
+            known = {b.line for b in reading.analysis.doc.blocks_named("dep-meta", nested=True)}
+            if self.lineno not in known:
+                reading.note(
+                    Code.UNREAD, f"a dep-meta on line {self.lineno} that dep lint does not see", self.lineno
+                )
+            return []
+        reading.claimed.add("meta")
+        dep.docname = self.env.docname
         return self.render(dep)
 
     def yields_number(self, dep: Dep) -> bool:
@@ -159,11 +94,8 @@ class DepMetaDirective(DepDirective):
         if dep.number is None:
             return False
         own = number_from_filename(self.env.docname)
-        holders = [
-            name
-            for name in _number_holders(self.env.found_docs, self.settings().deps_dir).get(dep.number, [])
-            if name != self.env.docname
-        ]
+        table = get_domain(self.env).number_holders(self.env.found_docs, self.settings().deps_dir)
+        holders = [name for name in table.get(dep.number, []) if name != self.env.docname]
         return bool(holders) and (own != dep.number or holders[0] < self.env.docname)
 
     def render(self, dep: Dep) -> list[nodes.Node]:
@@ -198,65 +130,44 @@ class DepMetaDirective(DepDirective):
         return result
 
 
-#: (found_docs, deps_dir, table): the number -> files table, built once per read, not per proposal.
-_holders_cache: list[Any] = [None, None, {}]
-
-
-def _number_holders(found_docs: set[str], deps_dir: str) -> dict[int, list[str]]:
+def holders_table(found_docs: set[str], deps_dir: str) -> dict[int, list[str]]:
     """Proposal documents by the number their file name carries, each list sorted by name."""
-    if _holders_cache[0] is not found_docs or _holders_cache[1] != (len(found_docs), deps_dir):
-        table: dict[int, list[str]] = {}
-        for name in sorted(found_docs):
-            number = number_from_filename(name)
-            if number is not None and is_proposal(name, deps_dir):
-                table.setdefault(number, []).append(name)
-        _holders_cache[:] = [found_docs, (len(found_docs), deps_dir), table]
-    return _holders_cache[2]  # type: ignore[no-any-return]
+    table: dict[int, list[str]] = {}
+    for name in sorted(found_docs):
+        number = number_from_filename(name)
+        if (
+            number is not None
+            and area_folder(name, deps_dir) is not None
+            and PROPOSAL_NAME_RE.match(name.rsplit("/", 1)[-1])
+        ):
+            table.setdefault(number, []).append(name)
+    return table
 
 
 class DepPartDirective(DepDirective):
     """Base of ``dep-alternative`` and ``dep-phase``: a title argument and a labelled body."""
 
-    has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec = AnyOptions()
 
-    def block(self) -> parsing.Block:
-        """The directive as the core's :class:`~sphinxcontrib_dep.parsing.Block`, lines and all."""
-        body = list(self.content)
-        if self.source_path().endswith(".rst"):
-            body_line = self.content_offset + 1  # docutils: 0-based line of the content
-        else:
-            body_line = self.lineno + 1 + self.content_offset  # MyST: lines after the fence
-        while body and not body[0].strip():
-            body, body_line = body[1:], body_line + 1
-        return parsing.Block(
-            name=self.name,
-            argument=" ".join(self.arguments),
-            options={name: value for name, value in self.options.items()},
-            option_lines=option_lines(self.block_text, self.lineno),
-            body=body,
-            body_line=body_line,
-            line=self.lineno,
-        )
-
-    def proposal(self, what: str) -> Dep | None:
-        """The proposal of this page (its ``dep-meta`` comes first), else a warning."""
-        dep = get_domain(self.env).deps.get(self.env.docname)
-        if dep is None:
-            code = Code.ALTERNATIVE if what == "dep-alternative" else Code.PHASE
-            self.emit(
-                [
-                    Diagnostic(
-                        code,
-                        f"{what} outside a proposal: put it below the page's dep-meta",
-                        self.source_path(),
-                        self.lineno,
-                    )
-                ]
-            )
-        return dep
+    def proposal(self) -> tuple[Dep, int] | None:
+        """The proposal of this page and the index of this part in it (``None``: not read)."""
+        reading = self.reading()
+        if reading is None or reading.analysis.dep is None:
+            return None
+        dep = reading.analysis.dep
+        items: list[Alternative] | list[Phase] = dep.alternatives if self.name == "dep-alternative" else dep.phases
+        for index, item in enumerate(items):
+            if item.line == self.lineno:
+                key = (self.name, index)
+                if key in reading.claimed:
+                    return None
+                reading.claimed.add(key)
+                return dep, index
+        known = {b.line for b in reading.analysis.doc.blocks_named(self.name, nested=True)}
+        if self.lineno not in known:
+            reading.note(Code.UNREAD, f"a {self.name} on line {self.lineno} that dep lint does not see", self.lineno)
+        return None
 
     def inline(self, text: str) -> list[nodes.Node]:
         """An item's inline markup (links, emphasis, code), parsed by the page's own parser."""
@@ -282,25 +193,24 @@ class DepAlternativeDirective(DepPartDirective):
     """A rejected alternative: title, then **Pros:**, **Cons:**, **Reason rejected:**, **Notes:**."""
 
     def run(self) -> list[nodes.Node]:
-        alternative, found = parts.parse_alternative(self.block(), self.source_path())
-        self.emit(found)
-        dep = self.proposal("dep-alternative")
+        found = self.proposal()
+        if found is None:
+            return []
+        dep, index = found
         settings = self.settings()
-        result: list[nodes.Node] = []
-        need_id = None
-        if dep is not None:
-            dep.alternatives.append(alternative)
-            need_id = f"{needs.dep_need_id(dep, settings)}-ALT-{len(dep.alternatives)}"
-            result += needs.create(
-                self,
-                self.app,
-                need_type="alt",
-                need_id=need_id,
-                title=alternative.title or need_id,
-                status="Rejected",
-                fields=needs.alternative_fields(alternative, needs.dep_need_id(dep, settings)),
-                lineno=self.lineno,
-            )
+        alternative = dep.alternatives[index]
+        dep_id = needs.dep_need_id(dep, settings)
+        need_id = f"{dep_id}-ALT-{index + 1}"
+        result = needs.create(
+            self,
+            self.app,
+            need_type="alt",
+            need_id=need_id,
+            title=alternative.title or need_id,
+            status="Rejected",
+            fields=needs.alternative_fields(alternative, dep_id),
+            lineno=self.lineno,
+        )
         result.append(card.alternative_card(alternative, need_id, self.inline))
         return result
 
@@ -309,44 +219,40 @@ class DepPhaseDirective(DepPartDirective):
     """An implementation phase: number and title, release target, effort, work items, scope."""
 
     def run(self) -> list[nodes.Node]:
-        path = self.source_path()
+        found = self.proposal()
+        if found is None:
+            return []
+        dep, index = found
         settings = self.settings()
-        phase, found = parts.parse_phase(self.block(), path, settings)
-        dep = self.proposal("dep-phase")
+        phase = dep.phases[index]
         result: list[nodes.Node] = []
-        need_id = None
-        if dep is not None:
-            problem = parts.check_phase_number(dep.phases, phase, path)
-            found += [problem] if problem else []
-            dep.phases.append(phase)
+        need_id: str | None = None
+        # A phase whose number repeats or goes down is reported by the core; it gets no need.
+        if parts.check_phase_number(dep.phases[:index], phase, self.source_path()) is None:
             dep_id = needs.dep_need_id(dep, settings)
-            number = phase.number if phase.number >= 0 else len(dep.phases) - 1
+            number = phase.number if phase.number >= 0 else index
             need_id = f"{dep_id}-PHASE-{number}"
-            if problem is None:
+            result += needs.create(
+                self,
+                self.app,
+                need_type="phase",
+                need_id=need_id,
+                title=f"Phase {number}: {phase.title}" if phase.title else f"Phase {number}",
+                status=None,
+                fields=needs.phase_fields(phase, dep_id),
+                lineno=self.lineno,
+            )
+            impl_stem = f"{settings.impl_prefix}{dep_id.removeprefix(settings.id_prefix)}-PHASE-{number}"
+            for item_index, link in enumerate(phase.work_items, start=1):
                 result += needs.create(
                     self,
                     self.app,
-                    need_type="phase",
-                    need_id=need_id,
-                    title=f"Phase {number}: {phase.title}" if phase.title else f"Phase {number}",
+                    need_type="impl",
+                    need_id=f"{impl_stem}-{item_index}",
+                    title=link.label,
                     status=None,
-                    fields=needs.phase_fields(phase, dep_id),
+                    fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id, dep_id]},
                     lineno=self.lineno,
                 )
-                impl_stem = f"{settings.impl_prefix}{dep_id.removeprefix(settings.id_prefix)}-PHASE-{number}"
-                for index, link in enumerate(phase.work_items, start=1):
-                    result += needs.create(
-                        self,
-                        self.app,
-                        need_type="impl",
-                        need_id=f"{impl_stem}-{index}",
-                        title=link.label,
-                        status=None,
-                        fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id, dep_id]},
-                        lineno=self.lineno,
-                    )
-            else:
-                need_id = None
-        self.emit(found)
         result.append(card.phase_card(phase, need_id, self.inline))
         return result

@@ -7,7 +7,6 @@ same set of proposals a fresh serial build does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Set
 from typing import Any, ClassVar
 
@@ -20,21 +19,18 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
 
-from ..diagnostics import Code
-from ..model import Dep
+from ..diagnostics import Diagnostic
+from ..model import Dep, parse_id, role_target
 from . import config as sphinx_config
 from .card import status_badge
-from .logging import warn
 
-_TARGET_RE = re.compile(r"^\s*(?:[A-Za-z]+[-_ ]?)?0*(\d+)\s*$")
 
 
 class DepRole(SphinxRole):
     """``{dep}`12``` / ``:dep:`DEP-0012``` / ``{dep}`the process <12>```: a link to a proposal."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        match = re.match(r"^(.*?)\s*<([^<>]+)>$", self.text, re.S)
-        title, target = (match.group(1), match.group(2)) if match else ("", self.text)
+        title, target = role_target(self.text)
         node = pending_xref(
             self.rawtext,
             refdomain="dep",
@@ -46,7 +42,7 @@ class DepRole(SphinxRole):
         node += nodes.inline(title or target, title or target, classes=["xref", "dep"])
         self.set_source_info(node)
         # Remembered so the page is rewritten when the proposal's title or status changes.
-        get_domain(self.env).note_reference(self.env.docname, target.strip())
+        get_domain(self.env).note_reference(self.env.docname, target.strip(), self.lineno)
         return [node], []
 
 
@@ -55,8 +51,14 @@ class DepDomain(Domain):
 
     name = "dep"
     label = "Enhancement Proposals"
-    data_version = 2
-    initial_data: ClassVar[dict[str, Any]] = {"deps": {}, "pages": {}, "refs": {}, "snapshot": {}}
+    data_version = 3
+    initial_data: ClassVar[dict[str, Any]] = {
+        "deps": {},
+        "pages": {},
+        "refs": {},
+        "snapshot": {},
+        "diagnostics": {},
+    }
 
     @property
     def deps(self) -> dict[str, Dep]:
@@ -74,6 +76,22 @@ class DepDomain(Domain):
         return self.data.setdefault("refs", {})
 
     @property
+    def diagnostics(self) -> dict[str, list[Diagnostic]]:
+        """docname -> every ``dep`` diagnostic of that document, emitted again on every build."""
+        return self.data.setdefault("diagnostics", {})
+
+    def set_diagnostics(self, docname: str, found: list[Diagnostic]) -> None:
+        kept = [d for d in self.diagnostics.get(docname, []) if d not in found]
+        self.diagnostics[docname] = [*found, *kept] if (found or kept) else []
+        if not self.diagnostics[docname]:
+            del self.diagnostics[docname]
+
+    def note_diagnostic(self, docname: str, diagnostic: Diagnostic) -> None:
+        found = self.diagnostics.setdefault(docname, [])
+        if diagnostic not in found:
+            found.append(diagnostic)
+
+    @property
     def snapshot(self) -> dict[str, Any]:
         """What the last build showed of each proposal, to find the pages a change makes stale."""
         return self.data.setdefault("snapshot", {})
@@ -88,14 +106,15 @@ class DepDomain(Domain):
     def note_page(self, docname: str, kind: str) -> None:
         self.pages.setdefault(docname, set()).add(kind)
 
-    def note_reference(self, docname: str, target: str) -> None:
-        self.refs.setdefault(docname, set()).add(target)
+    def note_reference(self, docname: str, target: str, line: int | None = None) -> None:
+        self.refs.setdefault(docname, set()).add((target, line))
 
     def clear_doc(self, docname: str) -> None:
         self.deps.pop(docname, None)
         self._numbered = None
         self.pages.pop(docname, None)
         self.refs.pop(docname, None)
+        self.diagnostics.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for docname, dep in otherdata["deps"].items():
@@ -106,6 +125,21 @@ class DepDomain(Domain):
             for docname, found in otherdata.get(key, {}).items():
                 if docname in docnames:
                     self.data.setdefault(key, {}).setdefault(docname, set()).update(found)
+        for docname, found in otherdata.get("diagnostics", {}).items():
+            if docname in docnames:
+                self.diagnostics[docname] = list(found)
+
+    # The number -> files table is asked once per proposal read: built once per set of documents.
+    _holders: tuple[int, str, dict[int, list[str]]] | None = None
+
+    def number_holders(self, found_docs: set[str], deps_dir: str) -> dict[int, list[str]]:
+        """Proposal documents by the number their file name carries (see ``yields_number``)."""
+        from .directives import holders_table
+
+        key = (id(found_docs), f"{len(found_docs)}:{deps_dir}")
+        if self._holders is None or self._holders[:2] != key:
+            self._holders = (*key, holders_table(found_docs, deps_dir))
+        return self._holders[2]
 
     def by_number(self) -> dict[int, Dep]:
         """Numbered proposals; where a number is used twice, the first document by name wins."""
@@ -122,8 +156,8 @@ class DepDomain(Domain):
         return self._numbered
 
     def find(self, target: str) -> Dep | None:
-        match = _TARGET_RE.match(target)
-        return self._number_index().get(int(match.group(1))) if match else None
+        number = parse_id(target, sphinx_config.get(self.env.config).id_prefix)
+        return self._number_index().get(number) if number is not None else None
 
     def resolve_xref(
         self,
@@ -139,9 +173,8 @@ class DepDomain(Domain):
         if dep is None:
             if not node.get("refwarn", True):
                 return None
-            warn(Code.UNKNOWN_REF, f"{{dep}} role: no proposal {target!r} in this project", node)
-            # Resolved to plain text: the warning above is the one report (no second
-            # "reference target not found" from Sphinx under -n).
+            # Reported once per build at env-updated (dep.unknown_ref), also for pages not
+            # rewritten; resolved to plain text, so Sphinx gives no second report under -n.
             missing = nodes.inline(classes=["dep-ref-missing"])
             missing += contnode
             return missing
@@ -166,7 +199,7 @@ class DepDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> list[tuple[str, nodes.reference]]:
-        if not _TARGET_RE.match(target) or self.find(target) is None:
+        if self.find(target) is None:
             return []
         node["refwarn"] = False
         ref = self.resolve_xref(env, fromdocname, builder, "dep", target, node, contnode)

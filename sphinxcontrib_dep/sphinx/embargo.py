@@ -17,8 +17,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
-from .. import parsing
+from .. import parsing, reader
 from . import config as sphinx_config
+from .reading import area_folder
 
 logger = logging.getLogger("sphinxcontrib_dep")
 
@@ -31,14 +32,35 @@ def _escape(path: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]" else c for c in path)
 
 
-def embargoed_files(srcdir: Path, config: Config) -> list[str]:
-    """Source files (relative, ``/``-separated) whose proposal is embargoed."""
+def myst_settings(config: Config) -> Any:
+    """MyST's settings as the build will use them, from the ``myst_*`` values (config-inited)."""
+    from myst_parser.config.main import MdParserConfig
+
+    values = {
+        name: getattr(config, f"myst_{name}")
+        for name, _, field in MdParserConfig().as_triple()
+        if "sphinx" not in field.metadata.get("omit", []) and hasattr(config, f"myst_{name}")
+    }
+    try:
+        return reader.myst_config(values)
+    except ValueError:
+        return reader.default_myst_config()  # MyST reports its own settings
+
+
+def embargoed_files(srcdir: Path, config: Config) -> list[tuple[str, str]]:
+    """Source files (relative, ``/``-separated) kept out of a public build, each with why.
+
+    Every source file is read, whatever its bytes look like (a directive name or an
+    option can be written with escapes): a file is kept out when the core's
+    :func:`~sphinxcontrib_dep.parsing.embargo_reason` says so.
+    """
     settings = sphinx_config.get(config)
+    myst = myst_settings(config)
     # MyST adds ``.md`` to ``source_suffix`` only after config-inited: look at both always.
-    suffixes = (".rst", ".md", *(config.source_suffix or ()))
+    suffixes = tuple({".rst", ".md", *(config.source_suffix or ())})
     excluded = Matcher([*config.exclude_patterns, "**/_build", "**/.*"])
-    found: list[str] = []
-    for folder, dirs, files in os.walk(srcdir):
+    found: list[tuple[str, str]] = []
+    for folder, dirs, files in os.walk(srcdir, followlinks=True):
         rel_folder = Path(folder).relative_to(srcdir).as_posix()
         dirs[:] = sorted(
             d
@@ -47,37 +69,34 @@ def embargoed_files(srcdir: Path, config: Config) -> list[str]:
         )
         for name in sorted(files):
             rel = f"{rel_folder}/{name}" if rel_folder != "." else name
-            if not name.endswith(suffixes) or excluded(rel):
+            if not name.lower().endswith(suffixes) or excluded(rel):
                 continue
             try:
                 data = (Path(folder) / name).read_bytes()
             except OSError:
                 continue
-            if b"embargoed" not in data or b"dep-meta" not in data:
-                continue
             text, _ = parsing.decode(data, rel)
             if text is None:
-                continue
-            dep, _, _ = parsing.parse_file(text, rel, settings)
-            if dep is not None and dep.embargoed:
-                found.append(rel)
+                continue  # never read by the build (dep.encoding)
+            doc = reader.read(text, rel, myst, file_settings=area_folder(rel, settings.deps_dir) is None)
+            reason = parsing.embargo_reason(doc, heuristic=area_folder(rel, settings.deps_dir) is not None)
+            if reason is not None:
+                found.append((rel, reason))
     return found
 
 
 def exclude_embargoed(app: Sphinx, config: Config) -> None:
-    """``config-inited``: exclude the embargoed proposals of a public build."""
+    """``config-inited``: exclude the embargoed proposals of a public build, saying which and why."""
     if not sphinx_config.get(config).public_build:
         return
     files = embargoed_files(Path(app.srcdir), config)
-    patterns = [_escape(rel) for rel in files]
+    patterns = [_escape(rel) for rel, _ in files]
     config.exclude_patterns = [*config.exclude_patterns, *patterns]
     setattr(app, _ADDED, patterns)
-    noun = "proposal" if len(files) == 1 else "proposals"
-    logger.info(
-        f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out [dep.embargo]",
-        type="dep",
-        subtype="embargo",
-    )
+    noun = "file" if len(files) == 1 else "files"
+    logger.info(f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out")
+    for rel, reason in files:
+        logger.info(f"sphinxcontrib-dep: public build: {rel} left out: {reason}")
 
 
 def forget_patterns(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

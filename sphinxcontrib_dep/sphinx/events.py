@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,16 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .. import corpus, report
-from ..model import Dep, DepRef
+from ..config import DepConfig
+from ..diagnostics import Diagnostic
+from ..lint import sort_key
+from ..model import Dep, DepRef, parse_id
+from ..project import discover
 from . import config as sphinx_config
 from .domain import get_domain
 from .logging import emit
+from .reading import area_folder, document_path, proposals_folder
 from .tables import Renderer, fill, ref_nodes
-
-_NUMBER_RE = re.compile(r"^\s*(?:[A-Za-z]+[-_ ]?)?0*(\d+)\s*$")
 
 
 def _numbers(refs: list[DepRef]) -> set[int]:
@@ -57,8 +59,9 @@ def stale_pages(env: BuildEnvironment) -> list[str]:
     }
     rewrite = set(domain.pages)
     rewrite |= {d for d in set(old_links) | set(new_links) if old_links.get(d) != new_links.get(d)}
+    prefix = sphinx_config.get(env.config).id_prefix
     for docname, targets in domain.refs.items():
-        numbers = {int(m.group(1)) for t in targets if (m := _NUMBER_RE.match(t))}
+        numbers = {n for target, _line in targets if (n := parse_id(target, prefix)) is not None}
         if numbers & changed_numbers:
             rewrite.add(docname)
     for docname, dep in deps.items():
@@ -70,16 +73,52 @@ def stale_pages(env: BuildEnvironment) -> list[str]:
 
 
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    emit_diagnostics(app, env)
     return stale_pages(env)
 
 
-def on_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
-    """The whole-corpus checks, once after all documents are read, each at its file and line."""
+def all_diagnostics(app: Sphinx, env: BuildEnvironment) -> list[Diagnostic]:
+    """Every ``dep`` problem of the project as it stands, read now or in an earlier build."""
     domain = get_domain(env)
-    docname_of = {dep.path: docname for docname, dep in domain.deps.items()}
     settings = sphinx_config.get(app.config)
-    for diagnostic in corpus.check_corpus(domain.deps.values(), settings):
-        emit([diagnostic], docname_of.get(diagnostic.path or ""))
+    found: list[Diagnostic] = []
+    for docname in sorted(domain.diagnostics):
+        if docname in env.found_docs:
+            found += domain.diagnostics[docname]
+    found += corpus.check_corpus(domain.deps.values(), settings)
+    # {dep} roles on pages outside the proposals folder (those in proposals are the corpus check's).
+    known = domain.by_number()
+    for docname in sorted(domain.refs):
+        if docname in env.found_docs and area_folder(docname, settings.deps_dir) is None:
+            references = sorted((line or 0, target) for target, line in domain.refs[docname])
+            found += corpus.unknown_role_targets(references, known, settings, document_path(env, docname))
+    found += folder_diagnostics(app, settings)
+    return sorted(found, key=sort_key)
+
+
+def folder_diagnostics(app: Sphinx, settings: DepConfig) -> list[Diagnostic]:
+    """Names in the proposals folder that Sphinx and ``dep lint`` would read differently."""
+    folder = proposals_folder(Path(app.srcdir), settings.deps_dir)
+    if folder is None:
+        return []
+    shown = folder.relative_to(app.srcdir).as_posix()
+    return discover(folder, shown=shown, pages=settings.pages, excluded=app.config.exclude_patterns).diagnostics
+
+
+def emit_diagnostics(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: every diagnostic, once per build, in ``dep lint``'s order.
+
+    Emitted here rather than while reading, so a document an incremental build does not
+    read again still reports its problems, and ``-W`` fails until the file is fixed.
+    """
+    docname_of = {document_path(env, docname): docname for docname in env.found_docs}
+    for diagnostic in all_diagnostics(app, env):
+        docname = docname_of.get(diagnostic.path or "")
+        if docname is None and diagnostic.path:
+            where = str(Path(app.srcdir) / diagnostic.path)
+            emit([Diagnostic(diagnostic.code, diagnostic.message, where, diagnostic.line)], None)
+        else:
+            emit([diagnostic], docname)
 
 
 def _card_field(name: str, key: str, body: nodes.Node) -> nodes.field:

@@ -1,4 +1,4 @@
-"""Source files the build cannot use as they are: undecodable bytes, no header, hostile HTML.
+"""Source files the build cannot use as they are: undecodable bytes, hostile HTML and links.
 
 Sphinx reads each source with a strict decoder, so one file with stray Latin-1 bytes stops
 the whole build with a traceback. These handlers turn such files into located warnings
@@ -7,21 +7,22 @@ with the same wording ``dep lint`` uses, and the rest of the build goes on.
 
 from __future__ import annotations
 
-import re
+
+from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 
-from .. import parsing, sanitize
+from .. import parsing, policy, sanitize
 from ..diagnostics import Code, Diagnostic
 from ..model import number_from_filename
+from ..project import PROPOSAL_NAME_RE
 from . import config as sphinx_config
-from .domain import get_domain
 from .logging import emit
-
-_PROPOSAL_NAME_RE = re.compile(r"^\d{4,}-")
+from .reading import area_folder, current, proposals_folder
 
 
 def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -54,81 +55,74 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
             env.project.docnames.discard(docname)
 
 
-def is_proposal(docname: str, deps_dir: str) -> bool:
-    """A document ``dep lint`` treats as a proposal: ``<deps_dir>/NNNN-*``."""
-    folder, _, name = docname.rpartition("/")
-    # The project root may not be the Sphinx source folder (docs/deps linking ../deps),
-    # so the folder's own name is what is compared.
-    last = deps_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    return folder.rsplit("/", 1)[-1] == last and _PROPOSAL_NAME_RE.match(name) is not None
+class EnforcePolicy(SphinxTransform):
+    """In the proposals folder, what the policy refuses never reaches a page.
 
-
-def check_has_meta(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: a proposal file whose text holds no ``dep-meta`` gets the lint warning."""
-    env = app.env
-    settings = sphinx_config.get(app.config)
-    docname = env.docname
-    if not is_proposal(docname, settings.deps_dir) or docname in get_domain(env).deps:
-        return
-    path = str(env.doc2path(docname, False)).replace("\\", "/")
-    emit([Diagnostic(Code.MISSING_META, parsing.MISSING_META_MESSAGE, path, 1)], docname)
-
-
-def raw_html_problem(fragment: str, mode: str) -> str | None:
-    """Why a proposal's raw HTML is shown as text under ``dep_raw_html = mode`` (``None``: kept)."""
-    return sanitize.raw_html_problem(fragment, mode)
-
-
-#: Link schemes that run script or read local files; markdown-it refuses the same, so a
-#: reStructuredText proposal gets what a MyST one does.
-_SCRIPT_SCHEMES = re.compile(
-    r"^\s*(?:javascript|vbscript|file|data(?!:image/(?:gif|png|jpeg|webp);))\s*:", re.I
-)
-
-
-class NeutralizeRawHtml(SphinxTransform):
-    """In proposals, raw HTML that is not plainly harmless, and script links, become text.
-
-    A transform, so it runs while the document is parsed: before the title reaches the
-    table of contents, the search index or any other page.
+    The core has reported every problem (:mod:`.reading`); this transform acts on the
+    document docutils or MyST built, whatever its reading: raw HTML that is not plainly
+    harmless and links that could run script become text, images and downloads of files
+    outside the proposals folder become their text. It runs while the document is parsed,
+    before its title reaches the table of contents, the search index or any other page.
+    Anything it refuses that the core did not report is reported as ``dep.unread``.
     """
 
     default_priority = 200
 
     def apply(self, **kwargs: object) -> None:
-        settings = sphinx_config.get(self.config)
-        docname = self.env.docname
-        if settings.raw_html == "all" or not is_proposal(docname, settings.deps_dir):
+        reading = current(self.env)
+        if reading is None:
             return
-        path = str(self.env.doc2path(docname, False)).replace("\\", "/")
-        for raw in list(self.document.findall(nodes.raw)):
-            if "html" not in raw.get("format", "").split():
-                continue
-            text = raw.astext()
-            reason = raw_html_problem(text, settings.raw_html)
-            if reason is None:
-                continue
-            line = raw.line or _line_of(raw)
-            emit(
-                [Diagnostic(Code.RAW_HTML, sanitize.RAW_HTML_MESSAGE.format(reason=reason), path, line)],
-                docname,
-            )
-            inline = isinstance(raw.parent, nodes.TextElement)
-            # As plain text: a highlighter would split the markup into tokens no reader could copy.
-            shown = nodes.literal(text, text) if inline else nodes.literal_block(text, text, language="text")
-            raw.replace_self(shown)
-        for reference in list(self.document.findall(nodes.reference)):
-            uri = _URL_NOISE_RE.sub("", reference.get("refuri", ""))
-            if _SCRIPT_SCHEMES.match(uri):
-                line = _line_of(reference)
-                emit(
-                    [Diagnostic(Code.URL, f"link {uri[:40]!r} could run script; shown as text", path, line)],
-                    docname,
-                )
+        settings = sphinx_config.get(self.config)
+        doc = reading.analysis.doc
+        if settings.raw_html != "all":
+            unsafe_html = {_squash(f) for _, f in doc.html if sanitize.raw_html_problem(f, settings.raw_html)}
+            for raw in list(self.document.findall(nodes.raw)):
+                if "html" not in raw.get("format", "").lower().split():
+                    continue
+                text = raw.astext()
+                reason = sanitize.raw_html_problem(text, settings.raw_html)
+                if reason is None:
+                    continue
+                if _squash(text) not in unsafe_html:
+                    message = sanitize.RAW_HTML_MESSAGE.format(reason=reason) + " (not seen by dep lint)"
+                    reading.note(Code.UNREAD, message, _line_of(raw))
+                inline = isinstance(raw.parent, nodes.TextElement)
+                # As plain text: a highlighter would split the markup into tokens no reader could copy.
+                shown = nodes.literal(text, text) if inline else nodes.literal_block(text, text, language="text")
+                raw.replace_self(shown)
+            unsafe_links = {_scheme(link.url) for link in doc.links if sanitize.unsafe_url(link.url)}
+            for reference in list(self.document.findall(nodes.reference)):
+                uri = reference.get("refuri")
+                if not uri or sanitize.unsafe_url(uri) is None:
+                    continue
+                if _scheme(uri) not in unsafe_links:
+                    message = f"{sanitize.unsafe_url(uri)}; shown as text (not seen by dep lint)"
+                    reading.note(Code.UNREAD, message, _line_of(reference))
                 reference.replace_self(nodes.inline(reference.rawsource, "", *reference.children))
+        folder = proposals_folder(Path(self.env.srcdir), settings.deps_dir)
+        here = Path(self.env.doc2path(self.env.docname))
+        reported = {use.target for use in doc.files}
+        for node in list(self.document.findall(lambda n: isinstance(n, (nodes.image, addnodes.download_reference)))):
+            target = node.get("uri") if isinstance(node, nodes.image) else node.get("reftarget")
+            if not target or "://" in target or target.startswith("data:") or folder is None:
+                continue
+            problem = policy.local_file_problem(target, here, folder)
+            if problem is None:
+                continue
+            if target not in reported:
+                reading.note(Code.UNREAD, f"{problem} (not seen by dep lint)", _line_of(node))
+            text = node.get("alt", "") if isinstance(node, nodes.image) else node.astext()
+            node.replace_self(nodes.inline(text, text, classes=["dep-refused"]))
 
 
-_URL_NOISE_RE = re.compile(r"[\t\n\r\x00-\x1f]")
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _scheme(url: str) -> str:
+    cleaned = "".join(ch for ch in url if ch not in "\t\n\r").strip("\x00 ")
+    head = cleaned.split(":", 1)[0].lower() if ":" in cleaned else ""
+    return head if head.isascii() else "?"
 
 
 def _line_of(node: nodes.Node) -> int | None:
@@ -148,6 +142,10 @@ def reread_number_twins(
     again; an incremental build then gives what a fresh one does.
     """
     deps_dir = sphinx_config.get(app.config).deps_dir
+
+    def is_proposal(docname: str, deps_dir: str) -> bool:
+        return area_folder(docname, deps_dir) is not None and PROPOSAL_NAME_RE.match(docname.rsplit("/", 1)[-1]) is not None
+
     touched = {number_from_filename(d) for d in (*added, *changed, *removed) if is_proposal(d, deps_dir)}
     touched.discard(None)
     if not touched:

@@ -1,0 +1,307 @@
+"""A proposals project on disk: its settings (as Sphinx will see them) and its proposal files.
+
+``dep lint`` reads the same settings ``sphinx-build`` does: the ``dep_*`` and ``myst_*``
+values (and ``exclude_patterns``) assigned in the project's ``conf.py``, read without
+running it, then ``[tool.dep]`` for what ``conf.py`` leaves unset. And both list the
+proposals with :func:`discover`: every ``.md`` / ``.rst`` file under the proposals
+folder, at any depth, with one located warning for each file whose name or suffix would
+make the two disagree.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import config as core_config
+from .diagnostics import Code, Diagnostic
+
+#: Suffixes of proposal files; Sphinx (and MyST) read exactly these, in lower case.
+PROPOSAL_SUFFIXES = (".md", ".rst")
+#: ``0012-slug.md``: four or more ASCII digits, a hyphen, then the slug.
+PROPOSAL_NAME_RE = re.compile(r"^[0-9]{4,}-[^\s/]", re.ASCII)
+#: Where ``conf.py`` is looked for, relative to the project root, when no setting names it.
+CONF_CANDIDATES = ("conf.py", "docs/conf.py", "doc/conf.py", "docs/source/conf.py", "source/conf.py")
+#: Folders never searched for proposals (Sphinx's output, hidden folders).
+_SKIPPED_DIRS = re.compile(r"^(?:\..*|_build|__pycache__|node_modules)$")
+
+
+# --------------------------------------------------------------------------------------
+# conf.py, read without running it
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ConfValues:
+    """The settings a ``conf.py`` assigns literally, and the ones it computes."""
+
+    path: Path | None = None
+    dep: dict[str, Any] = field(default_factory=dict)
+    myst: dict[str, Any] = field(default_factory=dict)
+    exclude_patterns: list[str] | None = None
+    #: ``(line, name)`` of settings assigned with an expression ``dep lint`` cannot evaluate.
+    unreadable: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _relevant(name: str) -> bool:
+    return name.startswith(("dep_", "myst_")) or name == "exclude_patterns"
+
+
+def read_conf(path: Path) -> ConfValues:
+    """The ``dep_*``, ``myst_*`` and ``exclude_patterns`` values ``path`` assigns as literals."""
+    values = ConfValues(path=path)
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as err:
+        raise core_config.ConfigError(f"{path}: cannot read: {err}") from err
+    top_level = set()
+    for node in tree.body:
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        for target in targets:
+            if isinstance(target, ast.Name) and _relevant(target.id):
+                top_level.add(id(node))
+                try:
+                    literal = ast.literal_eval(value) if value is not None else None
+                except ValueError:
+                    values.unreadable.append((node.lineno, target.id))
+                    continue
+                _store(values, target.id, literal)
+    # Anything else that sets one of them (``+=``, inside ``if``, ``.append``) is computed.
+    for node in ast.walk(tree):
+        name = None
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            name = node.target.id
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and id(node) not in top_level:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            name = next((t.id for t in targets if isinstance(t, ast.Name) and _relevant(t.id)), None)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.attr in {"append", "extend", "insert", "update", "add", "remove", "pop", "clear"}
+        ):
+            name = node.func.value.id
+        if name is not None and _relevant(name):
+            values.unreadable.append((node.lineno, name))
+    values.unreadable.sort()
+    return values
+
+
+def _store(values: ConfValues, name: str, literal: Any) -> None:
+    if name == "exclude_patterns":
+        values.exclude_patterns = [str(p) for p in literal] if isinstance(literal, (list, tuple)) else None
+    elif name.startswith("dep_"):
+        values.dep[name[4:]] = list(literal) if isinstance(literal, tuple) else literal
+    else:
+        values.myst[name[5:]] = literal
+
+
+def find_conf(root: Path, configured: str = "") -> Path | None:
+    """The project's ``conf.py``: the configured one, else the first of :data:`CONF_CANDIDATES`."""
+    if configured:
+        path = root / configured
+        return path if path.is_file() else None
+    return next((root / c for c in CONF_CANDIDATES if (root / c).is_file()), None)
+
+
+# --------------------------------------------------------------------------------------
+# The project
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Project:
+    """Where the proposals are and how they are read: the same for ``dep lint`` and Sphinx."""
+
+    root: Path
+    config: core_config.DepConfig
+    myst_values: dict[str, Any] = field(default_factory=dict)
+    conf: ConfValues = field(default_factory=ConfValues)
+    _myst: Any = None
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.config.deps_dir
+
+    @property
+    def myst(self) -> Any:
+        """MyST's parser settings for this project."""
+        if self._myst is None:
+            from .reader import myst_config
+
+            try:
+                self._myst = myst_config(self.myst_values)
+            except ValueError as err:
+                where = self.conf.path or "[tool.dep.myst]"
+                raise core_config.ConfigError(f"{where}: {err}") from None
+        return self._myst
+
+    def exclude_patterns(self) -> list[str]:
+        """``exclude_patterns`` of conf.py, relative to the project root (``[]`` without)."""
+        patterns = self.conf.exclude_patterns or []
+        if self.conf.path is None:
+            return list(patterns)
+        base = self.conf.path.parent
+        try:
+            prefix = base.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return list(patterns)
+        return [p if prefix in {"", "."} else f"{prefix}/{p}" for p in patterns]
+
+
+def load(
+    root: Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    start: Path | None = None,
+) -> Project:
+    """Settings for the project at ``root``: ``[tool.dep]``, then conf.py, then ``overrides``.
+
+    ``conf.py`` wins over ``[tool.dep]`` as it does in the Sphinx build, where a value
+    ``conf.py`` sets is never replaced by pyproject.toml's.
+    """
+    pyproject = core_config.find_pyproject(start or root)
+    table = core_config.read_tool_table(pyproject)
+    myst_values = dict(table.pop("myst", {}) or {})
+    first = core_config.DepConfig(**{**table, **dict(overrides or {})})
+    conf_path = find_conf(root, first.conf_py)
+    conf = read_conf(conf_path) if conf_path is not None else ConfValues()
+    values = {**table, **conf.dep, **dict(overrides or {})}
+    myst_values.update(conf.myst)
+    return Project(root=root, config=core_config.DepConfig(**values), myst_values=myst_values, conf=conf)
+
+
+# --------------------------------------------------------------------------------------
+# Which files are proposals
+# --------------------------------------------------------------------------------------
+
+
+def is_page(relative: str, patterns: Iterable[str]) -> bool:
+    """Whether a file in the proposals folder (path relative to it) is a page, not a proposal."""
+    return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], p) for p in patterns)
+
+
+def matches(path: str, patterns: Iterable[str]) -> bool:
+    """Sphinx's reading of ``exclude_patterns``: ``**`` crosses folders, ``*`` does not."""
+    return any(_glob_re(p).match(path) for p in patterns)
+
+
+def _glob_re(pattern: str) -> re.Pattern[str]:
+    out = ""
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**", index):
+            out += ".*"
+            index += 2
+            continue
+        if char == "*":
+            out += "[^/]*"
+        elif char == "?":
+            out += "[^/]"
+        elif char == "[":
+            end = pattern.find("]", index + 1)
+            if end == -1:
+                out += re.escape(char)
+            else:
+                body = pattern[index + 1 : end]
+                out += "[" + ("^" + body[1:] if body.startswith("!") else body) + "]"
+                index = end
+        else:
+            out += re.escape(char)
+        index += 1
+    return re.compile(out + r"\Z")
+
+
+@dataclass
+class Discovered:
+    """The files of a proposals folder: proposals, other pages, and what is wrong with names."""
+
+    proposals: list[Path] = field(default_factory=list)
+    pages: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def discover(
+    folder: Path,
+    *,
+    shown: str | None = None,
+    pages: Iterable[str] = (),
+    excluded: Iterable[str] = (),
+    excluded_base: str = "",
+) -> Discovered:
+    """Every proposal file under ``folder`` (at any depth), as ``dep lint`` and Sphinx read them.
+
+    ``shown`` is how paths are named in diagnostics (``deps``); ``pages`` are glob patterns
+    (relative to the folder) of files that are pages, not proposals (``README.md``);
+    ``excluded`` are Sphinx ``exclude_patterns`` relative to ``excluded_base``. A file whose
+    suffix differs from ``.md``/``.rst`` only in case, a link that leads out of the folder,
+    and a proposal whose name is not ``NNNN-slug`` are each reported.
+    """
+    found = Discovered()
+    shown = (shown if shown is not None else folder.name).rstrip("/")
+    pages = list(pages)
+    excluded = list(excluded)
+    real_folder = Path(os.path.realpath(folder))
+    for current, dirs, files in os.walk(folder):
+        rel_dir = Path(current).relative_to(folder).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        dirs[:] = sorted(d for d in dirs if not _SKIPPED_DIRS.match(d))
+        for name in sorted(files):
+            relative = f"{rel_dir}/{name}" if rel_dir else name
+            display = f"{shown}/{relative}" if shown else relative
+            path = Path(current) / name
+            suffix = os.path.splitext(name)[1]
+            if suffix.lower() not in PROPOSAL_SUFFIXES:
+                continue
+            site_path = f"{excluded_base}/{display}".lstrip("/") if excluded_base else display
+            if excluded and matches(site_path, excluded):
+                continue
+            if suffix not in PROPOSAL_SUFFIXES:
+                found.diagnostics.append(
+                    Diagnostic(
+                        Code.FILENAME,
+                        f"Sphinx does not read files ending in {suffix!r}; rename it to end in "
+                        f"{suffix.lower()!r} (it is not checked or published as it is)",
+                        display,
+                    )
+                )
+                continue
+            real = Path(os.path.realpath(path))
+            try:
+                real.relative_to(real_folder)
+            except ValueError:
+                found.diagnostics.append(
+                    Diagnostic(
+                        Code.FILENAME,
+                        "a link to a file outside the proposals folder; it is not read",
+                        display,
+                    )
+                )
+                continue
+            if is_page(relative, pages):
+                found.pages.append(path)
+                continue
+            if not PROPOSAL_NAME_RE.match(name):
+                found.diagnostics.append(
+                    Diagnostic(
+                        Code.FILENAME,
+                        f"{name!r} is not named like a proposal (NNNN-slug{suffix}: four or more digits, "
+                        "a hyphen, a slug; 0000- for a draft); it is read as one all the same",
+                        display,
+                        1,
+                    )
+                )
+            found.proposals.append(path)
+    return found
