@@ -79,18 +79,18 @@ class DepConfig:
     allowed_directives: list[str] = _setting(
         [],
         "Directives a proposal may use beyond the built-in allowlist (admonitions, code, images, tables, "
-        "math, raw HTML, ...). Only add directives that can neither read files nor run code: proposals "
+        "math, raw HTML and more). Only add directives that can neither read files nor run code: proposals "
         "come from pull requests.",
     )
     allowed_roles: list[str] = _setting(
         [],
-        "Roles a proposal may use beyond the built-in allowlist (cross-references, code, math, ...). Only "
+        "Roles a proposal may use beyond the built-in allowlist (cross-references, code, math and more). Only "
         "add roles that can neither read files nor run code.",
     )
     conf_py: str = _setting(
         "",
         "Where ``dep lint`` finds the Sphinx ``conf.py`` whose ``dep_*``/``myst_*`` values it reads, "
-        "relative to the project root; empty: ``conf.py``, ``docs/conf.py``, ... are tried.",
+        "relative to the project root; empty: ``conf.py``, then ``docs/conf.py`` and the other usual places.",
     )
 
     def __post_init__(self) -> None:

@@ -161,7 +161,9 @@ def unknown_role_targets(
         number = parse_id(target, config.id_prefix)
         if number is None or number not in known:
             found.append(
-                Diagnostic(Code.UNKNOWN_REF, f"{{dep}} role: no proposal {target!r} in this project", path, line)
+                Diagnostic(
+                    Code.UNKNOWN_REF, f"{{dep}} role: no proposal {target!r} in this project", path, line
+                )
             )
     return found
 

@@ -49,9 +49,15 @@ class Code(enum.Enum):
     NESTED = ("nested", "A ``dep-*`` directive inside another directive, which is never read.")
     DIRECTIVE = ("directive", "A directive a proposal may not use (it could read files or run code).")
     ROLE = ("role", "A role a proposal may not use (it could read files or run code).")
-    FILE = ("file", "A reference to a local file outside the proposals folder, or a file inserted into the page.")
+    FILE = (
+        "file",
+        "A reference to a local file outside the proposals folder, or a file inserted into the page.",
+    )
     FRONT_MATTER = ("front_matter", "Front matter that would change how MyST reads the proposal (``myst:``).")
-    SUBSTITUTION = ("substitution", "A MyST substitution (``{{ ... }}``), a template expression, in a proposal.")
+    SUBSTITUTION = (
+        "substitution",
+        "A MyST substitution (``{{ ... }}``), a template expression, in a proposal.",
+    )
     FILENAME = (
         "filename",
         "A file in the proposals folder that is not named ``NNNN-slug.md`` (or ``.rst``), or that Sphinx would not read.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from . import parsing
 from .parsing import canonical_option
@@ -82,9 +83,9 @@ def _leading(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def find_meta(text: str, path: str) -> MetaBlock:
+def find_meta(text: str, path: str, myst: Any = None) -> MetaBlock:
     """The first ``dep-meta`` block of the file (the one the parser reads) and its option lines."""
-    blocks = parsing.scan(normalized(text), path).blocks_named("dep-meta")
+    blocks = parsing.scan(normalized(text), path, myst).blocks_named("dep-meta")
     if not blocks:
         raise EditError(f"{path}: no dep-meta block to edit")
     block = blocks[0]
@@ -147,20 +148,19 @@ def _walk_yaml(lines: list[str], first: int, indent: str) -> MetaBlock:
     return MetaBlock(0, first + 1, indent, spans, "yaml", None)
 
 
-def get_option(text: str, path: str, name: str) -> str | None:
+def get_option(text: str, path: str, name: str, myst: Any = None) -> str | None:
     """The value of one ``dep-meta`` option (any accepted spelling), or ``None`` when absent."""
-    blocks = parsing.scan(normalized(text), path).blocks_named("dep-meta")
+    blocks = parsing.scan(normalized(text), path, myst).blocks_named("dep-meta")
     if not blocks:
         raise EditError(f"{path}: no dep-meta block")
     wanted = canonical_option(name)
-    value = None
-    for option, option_value in blocks[0].options.items():
-        if canonical_option(option) == wanted:
-            value = option_value or ""
-    return value
+    for option in blocks[0].option_list:
+        if canonical_option(option.name) == wanted:
+            return option.value or ""
+    return None
 
 
-def set_options(text: str, path: str, changes: Mapping[str, str | None]) -> str:
+def set_options(text: str, path: str, changes: Mapping[str, str | None], myst: Any = None) -> str:
     """``text`` with the ``dep-meta`` options in ``changes`` set (a string) or removed (``None``).
 
     Only the lines of the options named change; an option that is absent is added after
@@ -170,19 +170,23 @@ def set_options(text: str, path: str, changes: Mapping[str, str | None]) -> str:
     for value in changes.values():
         if value is not None and ("\n" in value or "\r" in value):
             raise EditError("a header value must fit on one line")
-    result = _rewrite(text, path, changes, quoted=set())
-    wrong = _misread(result, path, changes)
+    result = _rewrite(text, path, changes, quoted=set(), myst=myst)
+    wrong = _misread(result, path, changes, myst)
     if wrong:
-        result = _rewrite(text, path, changes, quoted=wrong)
-        still = _misread(result, path, changes)
+        result = _rewrite(text, path, changes, quoted=wrong, myst=myst)
+        still = _misread(result, path, changes, myst)
         if still:
             name = sorted(still)[0]
-            raise EditError(f"{path}: could not set :{name}: (read back {get_option(result, path, name)!r})")
+            raise EditError(
+                f"{path}: could not set :{name}: (read back {get_option(result, path, name, myst)!r})"
+            )
     return result
 
 
-def _rewrite(text: str, path: str, changes: Mapping[str, str | None], quoted: set[str]) -> str:
-    meta = find_meta(text, path)
+def _rewrite(
+    text: str, path: str, changes: Mapping[str, str | None], quoted: set[str], myst: Any = None
+) -> str:
+    meta = find_meta(text, path, myst)
     lines = split_lines(text)
     # Edits as (start, end, replacement lines), applied bottom-up so indices stay valid.
     edits: list[tuple[int, int, list[str]]] = []
@@ -191,10 +195,12 @@ def _rewrite(text: str, path: str, changes: Mapping[str, str | None], quoted: se
         wanted = canonical_option(name)
         matching = [s for s in meta.spans if s.canonical == wanted]
         if matching:
-            span = matching[-1]
+            # The first occurrence is the one read; a repeat (reported by the rules) goes.
+            span = matching[0]
             eol = _eol(lines[span.end - 1]) or _eol(lines[span.start])
             replacement = [] if value is None else [_option_line(meta, span.name, value, eol, name in quoted)]
             edits.append((span.start, span.end, replacement))
+            edits += [(repeat.start, repeat.end, []) for repeat in matching[1:]]
         elif value is not None:
             additions.append(_option_line(meta, name, value, "", name in quoted))
     if additions:
@@ -217,12 +223,12 @@ def _option_line(meta: MetaBlock, name: str, value: str, eol: str, quoted: bool)
     return f"{meta.indent}{key} {value}{eol}" if value else f"{meta.indent}{key}{eol}"
 
 
-def _misread(text: str, path: str, changes: Mapping[str, str | None]) -> set[str]:
+def _misread(text: str, path: str, changes: Mapping[str, str | None], myst: Any = None) -> set[str]:
     """The options that do not read back as exactly what was asked."""
     wrong = set()
     for name, value in changes.items():
         expected = None if value is None else value.strip()
-        if get_option(text, path, name) != expected:
+        if get_option(text, path, name, myst) != expected:
             wrong.add(name)
     return wrong
 
@@ -235,9 +241,9 @@ def add_to_list(current: str | None, item: str) -> str:
     return f"{current.strip()}, {item}"
 
 
-def set_title(text: str, path: str, title: str) -> str:
+def set_title(text: str, path: str, title: str, myst: Any = None) -> str:
     """``text`` with its first level-1 heading (a Markdown ``# ...`` line) replaced by ``title``."""
-    scanned = parsing.scan(normalized(text), path)
+    scanned = parsing.scan(normalized(text), path, myst)
     heading = scanned.title
     lines = split_lines(text)
     if heading is None or path.endswith(".rst") or not lines[heading.line - 1].lstrip(_BOM).startswith("#"):

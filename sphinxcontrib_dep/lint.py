@@ -65,7 +65,13 @@ def analyze(
         return Analysis(None, doc, diagnostics)
     dep, _, found = parsing.parse_document(doc, config)
     diagnostics += found
-    if dep is not None:
+    if dep is None:
+        for block in doc.blocks:
+            if block.parent is None and block.name in reader.PART_DIRECTIVES:
+                code = Code.ALTERNATIVE if block.name == "dep-alternative" else Code.PHASE
+                message = f"{block.name} outside a proposal: put it below the page's dep-meta"
+                diagnostics.append(Diagnostic(code, message, path, block.line))
+    else:
         dep.references = [(role.line, role.content) for role in doc.roles if role.name == "dep"]
         diagnostics += rules.check_dep(dep, config, today=today)
         diagnostics += parts.parse_parts(doc, dep, config)

@@ -357,7 +357,7 @@ def _is_block_start(line: str) -> bool:
 
 def _title_range(text: str, lines: list[str], path: str) -> tuple[int, int] | None:
     """0-based ``[first, after)`` lines of the document's H1 title."""
-    scanned = parsing.scan_markdown(text, path)
+    scanned = parsing.scan(text, path)
     title = scanned.title
     if title is None:
         return None
@@ -800,7 +800,7 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     newline = "\r\n" if "\r\n" in body else "\n"
-    scanned = parsing.scan_markdown(body, path)
+    scanned = parsing.scan(body, path)
     has_meta = bool(scanned.blocks_named("dep-meta"))
     lines = body.splitlines(keepends=True)
     title = _title_range(body, lines, path)

@@ -225,21 +225,22 @@ def parse_people(value: str | None, report: _Reporter, option: str) -> list[Pers
     return [p for p in people if p is not None]
 
 
-#: ``person (status)``: the status is the last parenthesised group, and the only one.
-_REVIEWER_RE = re.compile(r"^(?P<person>[^()]*?)\s*\((?P<status>[^()]*)\)$")
+#: ``person (status)``: the status is the parenthesised group at the end.
+_REVIEWER_RE = re.compile(r"^(?P<person>.*?)\s*\((?P<status>[^()]*)\)$", re.S)
 
 
 def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewers") -> Reviewer | None:
     """``@handle (status)``: a reviewer and the one status in parentheses (none: Not Started)."""
     text = text.strip()
     status = ReviewStatus.NOT_STARTED
-    if "(" in text or ")" in text:
-        match = _REVIEWER_RE.match(text)
-        if match is None or not match.group("person"):
+    match = _REVIEWER_RE.match(text)
+    if match and match.group("person") and not match.group("person").rstrip().endswith("<"):
+        person_text = match.group("person")
+        earlier = _REVIEWER_RE.match(person_text)
+        if earlier and ReviewStatus.lookup(earlier.group("status")) is not None:
             report(
                 Code.REVIEWER_STATUS,
-                f"cannot read {text!r} as a reviewer with one status in parentheses, like "
-                f"'@name (approved)' (allowed: {ReviewStatus.allowed()})",
+                f"{text!r} gives more than one status; write one, like '@name (approved)'",
                 option,
             )
             return None
@@ -247,13 +248,13 @@ def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewe
         if found is None:
             report(
                 Code.REVIEWER_STATUS,
-                f"unknown reviewer status {match.group('status').strip()!r} for {match.group('person').strip()} "
+                f"unknown reviewer status {match.group('status').strip()!r} for {person_text.strip()} "
                 f"(allowed: {ReviewStatus.allowed()})",
                 option,
             )
         else:
             status = found  # type: ignore[assignment]
-        text = match.group("person")
+        text = person_text
     person = parse_person(text, report, option)
     return Reviewer(person, status) if person else None
 
@@ -648,7 +649,12 @@ def parse_document(scanned: Document, config: DepConfig) -> tuple[Dep | None, Do
     diagnostics += meta_block_problems(meta, scanned.path)
     title = scanned.title.text if scanned.title is not None else ""
     dep, found = parse_meta(
-        meta.option_list, path=scanned.path, line=meta.line, option_lines=meta.option_lines, title=title, config=config
+        meta.option_list,
+        path=scanned.path,
+        line=meta.line,
+        option_lines=meta.option_lines,
+        title=title,
+        config=config,
     )
     return dep, scanned, diagnostics + found
 

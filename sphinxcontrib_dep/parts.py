@@ -186,7 +186,9 @@ def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tup
     lines = {**block.option_lines}
     values: dict[str, str | None] = {}
     first_line: dict[str, int] = {}
-    options = block.option_list or [Option(n, v or "", block.option_lines.get(n, block.line)) for n, v in block.options.items()]
+    options = block.option_list or [
+        Option(n, v or "", block.option_lines.get(n, block.line)) for n, v in block.options.items()
+    ]
     for option in options:
         name, value = option.name, option.value
         canonical = PHASE_OPTIONS.get(name.strip().lower())
@@ -267,7 +269,12 @@ def parse_parts(scanned: ScannedFile, dep: Dep, config: DepConfig | None = None)
         if block.parent is not None or block.name not in {"dep-alternative", "dep-phase"}:
             continue  # nested parts are never read (the policy reports them)
         diagnostics += [
-            Diagnostic(Code.ALTERNATIVE if block.name == "dep-alternative" else Code.PHASE, f"{block.name} {message}", scanned.path, line)
+            Diagnostic(
+                Code.ALTERNATIVE if block.name == "dep-alternative" else Code.PHASE,
+                f"{block.name} {message}",
+                scanned.path,
+                line,
+            )
             for line, message in block.problems
         ]
         if block.name == "dep-alternative":

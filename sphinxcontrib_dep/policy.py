@@ -244,7 +244,9 @@ def check(
         found.append(Diagnostic(Code.SUBSTITUTION, SUBSTITUTION_MESSAGE.format(text=shown), path, line))
     for block in doc.blocks:
         if not directive_allowed(block.name, extra_directives):
-            found.append(Diagnostic(Code.DIRECTIVE, DIRECTIVE_MESSAGE.format(name=block.name), path, block.line))
+            found.append(
+                Diagnostic(Code.DIRECTIVE, DIRECTIVE_MESSAGE.format(name=block.name), path, block.line)
+            )
         elif block.name.startswith("dep-") and block.parent is not None:
             message = NESTED_MESSAGE.format(name=block.name, parent=block.parent)
             found.append(Diagnostic(Code.NESTED, message, path, block.line))
@@ -256,7 +258,9 @@ def check(
         if use.line in refused_lines:
             continue  # the directive itself is refused (and reported) already
         if use.construct.startswith(INSERTING) or use.construct.endswith(INSERTING):
-            message = f"{use.construct} {use.target!r} would insert a file into the page; not allowed in a proposal"
+            message = (
+                f"{use.construct} {use.target!r} would insert a file into the page; not allowed in a proposal"
+            )
             found.append(Diagnostic(Code.FILE, message, path, use.line))
         elif document_file is not None and folder is not None:
             problem = local_file_problem(use.target, document_file, folder)

@@ -189,7 +189,10 @@ def load(
 
 def is_page(relative: str, patterns: Iterable[str]) -> bool:
     """Whether a file in the proposals folder (path relative to it) is a page, not a proposal."""
-    return any(fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], p) for p in patterns)
+    return any(
+        fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(relative.rsplit("/", 1)[-1], p)
+        for p in patterns
+    )
 
 
 def matches(path: str, patterns: Iterable[str]) -> bool:

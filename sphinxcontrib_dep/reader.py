@@ -260,6 +260,9 @@ LITERAL_DIRECTIVES = frozenset(
     }
 )
 
+#: Our directives whose items are rendered with raw HTML shown as text (``<Title>`` stays visible).
+PART_DIRECTIVES = frozenset({"dep-alternative", "dep-phase"})
+
 #: Directive options whose value is a URL the build turns into a link.
 URL_OPTIONS = frozenset({"target", "url"})
 #: Directive options naming a local file the build reads.
@@ -277,7 +280,9 @@ def _is_local(url: str) -> bool:
     return bool(url) and not _has_scheme(url) and not url.startswith(("#", "//"))
 
 
-def split_directive_options(lines: list[str], first_line: int) -> tuple[list[Option], int, list[tuple[int, str]]]:
+def split_directive_options(
+    lines: list[str], first_line: int
+) -> tuple[list[Option], int, list[tuple[int, str]]]:
     """The option block at the top of a MyST directive body, read by MyST's own tokenizer.
 
     Same block shapes (``:name: value`` lines, or a ``---`` fenced block) and same value
@@ -339,7 +344,10 @@ def _simple_options(lines: list[str], first_line: int) -> list[Option] | None:
             return None
         value = (match.group(2) or "").strip()
         if value and (
-            not _SIMPLE_VALUE_RE.match(value) or ": " in value or value.endswith(":") or value in {"...", "---"}
+            not _SIMPLE_VALUE_RE.match(value)
+            or ": " in value
+            or value.endswith(":")
+            or value in {"...", "---"}
         ):
             return None
         found.append(Option(match.group(1), value, first_line + index))
@@ -369,6 +377,8 @@ class _MarkdownReader:
         self.config = config
         self.env = env
         self.directives_on = not (config.commonmark_only or config.gfm_only)
+        #: Inside dep-alternative / dep-phase bodies raw HTML is rendered as text by design.
+        self.html_as_text = 0
 
     def walk(self, tokens: list[Any], offset: int, parent: str | None) -> None:
         """Record what ``tokens`` hold; their line 1 is line ``offset + 1`` of the file."""
@@ -384,7 +394,8 @@ class _MarkdownReader:
             elif kind == "inline":
                 self.inline(token, line)
             elif kind == "html_block":
-                self.doc.html.append((line, token.content))
+                if not self.html_as_text:
+                    self.doc.html.append((line, token.content))
             elif kind == "substitution_block":
                 self.doc.substitutions.append((line, token.content))
             elif kind in {"fence", "colon_fence"}:
@@ -404,7 +415,8 @@ class _MarkdownReader:
                 if _is_local(src):
                     self.doc.files.append(FileUse("image", src, line))
             elif kind == "html_inline":
-                self.doc.html.append((line, child.content))
+                if not self.html_as_text:
+                    self.doc.html.append((line, child.content))
             elif kind == "substitution_inline":
                 self.doc.substitutions.append((line, child.content))
 
@@ -467,7 +479,12 @@ class _MarkdownReader:
             return
         # Every other directive may parse its body as Markdown (admonitions, figures,
         # directives the reader does not know): searched, so nothing hides in one.
-        self.nested("\n".join(rest), body_line - 1, name)
+        parts = name in PART_DIRECTIVES
+        self.html_as_text += parts
+        try:
+            self.nested("\n".join(rest), body_line - 1, name)
+        finally:
+            self.html_as_text -= parts
 
     def nested(self, text: str, first_line: int, parent: str) -> None:
         """Markdown ``text`` whose first line is line ``first_line + 1`` of the file (``first_line`` is 0-based)."""
@@ -663,7 +680,9 @@ class _RstReader:
         number = offset + index + 1
         directive = _RST_DIRECTIVE_RE.match(line)
         if directive:
-            self._directive(directive.group(1).lower(), directive.group(2) or "", lines, index, end, offset, parent)
+            self._directive(
+                directive.group(1).lower(), directive.group(2) or "", lines, index, end, offset, parent
+            )
             return end
         target = _RST_TARGET_RE.match(line)
         if target:
@@ -676,7 +695,14 @@ class _RstReader:
         return end  # a comment (or a substitution / footnote that the rules do not read)
 
     def _directive(
-        self, name: str, argument: str, lines: list[str], index: int, end: int, offset: int, parent: str | None
+        self,
+        name: str,
+        argument: str,
+        lines: list[str],
+        index: int,
+        end: int,
+        offset: int,
+        parent: str | None,
     ) -> None:
         block_lines = lines[index + 1 : end]
         indent = min((_indent(ln) for ln in block_lines if ln.strip()), default=3)
@@ -768,7 +794,9 @@ def _title_text(text: str) -> str:
 
 def _column_width(text: str) -> int:
     """Columns a title takes, as docutils counts them (wide East Asian characters count two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text
+    )
 
 
 #: The URI schemes docutils turns into links when written bare in reStructuredText

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from .diagnostics import Code, Diagnostic
-
 # fmt: off
 #: Tags a proposal may use as raw HTML: text formatting, tables, images, details.
 ALLOWED_TAGS = frozenset({
@@ -103,90 +101,6 @@ def unsafe_html(fragment: str) -> str | None:
     return checker.problem
 
 
-#: Directives whose body MyST parses as Markdown again (admonitions, figures, ...); code-like
-#: ones keep their body as text and are skipped.
-_LITERAL_DIRECTIVES = frozenset(
-    {
-        "code",
-        "code-block",
-        "sourcecode",
-        "code-cell",
-        "literalinclude",
-        "math",
-        "mermaid",
-        "graphviz",
-        "csv-table",
-        "list-table",
-        "toctree",
-        "include",
-    }
-)
-
-
-def raw_html_findings(text: str, path: str) -> list[tuple[int, str]]:
-    """Every raw HTML fragment of a proposal, with the line Sphinx gives it.
-
-    MyST: ``html_block`` at its first line, inline HTML at its paragraph's first line,
-    ``{raw} html`` directives, and HTML inside directives whose body is Markdown.
-    reStructuredText: ``.. raw:: html`` blocks.
-    """
-    from . import parsing
-
-    if path.endswith(".rst"):
-        blocks = parsing.scan_rst(text, path, names=("raw",)).blocks
-        return [
-            (b.line, "\n".join(b.body)) for b in blocks if b.name == "raw" and "html" in b.argument.split()
-        ]
-    return _markdown_html(text, 0, None)
-
-
-def _markdown_html(text: str, offset: int, first: int | None) -> list[tuple[int, str]]:
-    """HTML in ``text``, whose line 1 is line ``offset + 1`` of the file.
-
-    ``first``: in a directive's body MyST places what starts on the body's first line at
-    the directive's own line; the same is done here so both report one line.
-    """
-    from . import parsing
-
-    found: list[tuple[int, str]] = []
-    tokens = parsing.markdown_tokens(text, inline=False)
-    for token in tokens:
-        if not token.map:
-            continue
-        line = first if first is not None and token.map[0] == 0 else token.map[0] + 1 + offset
-        if token.type == "html_block":
-            found.append((line, token.content))
-        elif token.type == "inline":
-            if "<" not in token.content:
-                continue  # every inline HTML tag starts with ``<``: no need to parse the inline markup
-            children = parsing.inline_children(text, token)
-            found += [(line, child.content) for child in children if child.type == "html_inline"]
-        elif token.type in {"fence", "colon_fence"}:
-            match = parsing._DIRECTIVE_INFO_RE.match(token.info.strip())
-            if not match or match.group(1) in _LITERAL_DIRECTIVES or match.group(1).startswith("dep-"):
-                continue
-            body = token.content.splitlines()
-            _, _, used, _ = parsing.split_myst_options(body, line + 1)
-            content = "\n".join(body[used:])
-            if match.group(1) == "raw":
-                # docutils places a raw node at its directive's line.
-                if "html" in match.group(2).split() and content.strip():
-                    found.append((line, content.strip("\n")))
-            else:
-                found += _markdown_html(content, token.map[0] + 1 + offset + used, line)
-    return found
-
-
-def raw_html_diagnostics(text: str, path: str, mode: str) -> list[Diagnostic]:
-    """``dep lint``'s view of :func:`raw_html_findings`: the same warnings Sphinx gives."""
-    found = []
-    for line, fragment in raw_html_findings(text, path):
-        reason = raw_html_problem(fragment, mode)
-        if reason is not None:
-            found.append(Diagnostic(Code.RAW_HTML, RAW_HTML_MESSAGE.format(reason=reason), path, line))
-    return found
-
-
 RAW_HTML_MESSAGE = "raw HTML shown as text: {reason}"
 
 
@@ -211,6 +125,9 @@ def header_url_problem(url: str) -> str | None:
     match = _HEADER_URL_RE.match(url)
     if match is None:
         return "is not an http(s) URL"
+    bad = re.search(r"[<>\"`{}|\\^]", url)
+    if bad is not None:
+        return f"holds {bad.group(0)!r}, which no URL holds (write it percent-encoded)"
     if "@" in match.group(1):
         return "carries a user name or password"
     return None

@@ -17,10 +17,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from . import reader
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep, Status, Template, normalize_key
-from . import reader
 from .parsing import STAND_IN_RE, Heading, ScannedFile, is_html_tag
 
 

@@ -68,11 +68,17 @@ def test_empty_block_gets_its_first_option() -> None:
 
 
 def test_colon_fence_and_indented_fence() -> None:
+    from sphinxcontrib_dep.reader import myst_config
+
     text = "# T\n\n:::{dep-meta}\n:status: Approved\n:::\n"
+    colon = myst_config({"enable_extensions": ["colon_fence"]})
     assert (
-        editing.set_options(text, "x.md", {"number": "2"})
+        editing.set_options(text, "x.md", {"number": "2"}, colon)
         == "# T\n\n:::{dep-meta}\n:status: Approved\n:number: 2\n:::\n"
     )
+    # Without the colon_fence extension (MyST's default) it is no directive, to Sphinx or here.
+    with pytest.raises(editing.EditError, match="no dep-meta block"):
+        editing.set_options(text, "x.md", {"number": "2"})
     nested = "# T\n\n- item\n\n  ```{dep-meta}\n  :status: Approved\n  ```\n"
     assert editing.set_options(nested, "x.md", {"status": "Rejected"}) == nested.replace(
         "Approved", "Rejected"

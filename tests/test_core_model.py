@@ -171,7 +171,11 @@ def test_scan_ignores_headings_in_code_and_finds_blocks() -> None:
         "# Title\n\n```{dep-meta}\n:status: Draft\n:authors: @a,\n  @b\n```\n\n"
         "```python\n# not a heading\n```\n\n## Summary\n\n:::{dep-alternative} Other\nbody\n:::\n"
     )
-    scanned = scan(text, "deps/0001-x.md")
+    from sphinxcontrib_dep.reader import myst_config
+
+    # MyST reads ``:::`` fences as directives only with its colon_fence extension; so does scan.
+    assert [b.name for b in scan(text, "deps/0001-x.md").blocks] == ["dep-meta"]
+    scanned = scan(text, "deps/0001-x.md", myst_config({"enable_extensions": ["colon_fence"]}))
     assert [(h.level, h.text, h.line) for h in scanned.headings] == [(1, "Title", 1), (2, "Summary", 13)]
     meta, alternative = scanned.blocks
     # As in sphinx-build (MyST's own option reader): the block ends at the first line not

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from sphinxcontrib_dep import migrate
 from sphinxcontrib_dep.config import DepConfig
 from sphinxcontrib_dep.migrate import Kind, format_value, migrate_text
-from sphinxcontrib_dep.parsing import guess_date, parse_file, split_options
+from sphinxcontrib_dep.parsing import guess_date, parse_file
+from sphinxcontrib_dep.reader import split_directive_options
 
 #: ``DEP_CORPUS`` points elsewhere (a worktree's ``../shared`` may not be the shared folder).
 CORPUS = Path(os.environ.get("DEP_CORPUS", CORPUS))
@@ -353,7 +354,8 @@ def test_values_read_back_as_written_by_myst_and_the_scanner(value: str) -> None
 
     written = format_value(value)
     assert options_to_items(f"a: {written}")[0] == [("a", value)]
-    assert split_options([f":a: {written}"], 1)[0] == {"a": value}
+    options = split_directive_options([f":a: {written}"], 1)[0]
+    assert [(o.name, o.value) for o in options] == [("a", value)]
 
 
 def test_guess_date_skips_a_weekday() -> None:

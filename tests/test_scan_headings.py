@@ -1,8 +1,8 @@
-"""``scan_markdown`` reads heading text from the shared token stream: code, escapes, entities, link text."""
+"""The reader reads heading text from the shared token stream: code, escapes, entities, link text."""
 
 from __future__ import annotations
 
-from sphinxcontrib_dep.parsing import scan_markdown
+from sphinxcontrib_dep.parsing import scan
 
 TEXT = """\
 # The `dep` **tool** \\<x\\> &amp; [link](https://example.com)
@@ -18,7 +18,7 @@ Some *emphasis* in a paragraph.
 
 
 def test_heading_text_keeps_code_escapes_entities_and_link_text() -> None:
-    scanned = scan_markdown(TEXT, "deps/0001-x.md")
+    scanned = scan(TEXT, "deps/0001-x.md")
     assert [(h.level, h.text, h.line) for h in scanned.headings] == [
         (1, "The dep tool <x> & link", 1),
         (2, "REQ <#> <Title>", 5),

@@ -188,17 +188,18 @@ def test_sections_are_checked_in_sphinx_at_the_same_lines(tmp_path: Path) -> Non
     )
     src = write_project(tmp_path / "src", {"deps/0001-x.md": text})
     build = build_in_process(src, tmp_path / "out")
-    expected = [d.format() for d in lint.lint_text(text, "deps/0001-x.md", DepConfig())[1]]
+    found = lint.lint_text(text, "deps/0001-x.md", DepConfig())[1]
+    expected = [d.format() for d in sorted(found, key=lint.sort_key)]
     assert (
         build.warnings
         == expected
         == [
             "deps/0001-x.md:8: missing section 'Motivation', which the limited template requires (before 'Proposal') "
             "[dep.section_missing]",
-            "deps/0001-x.md:16: section 'Summary' is out of the template's order: it belongs before 'Proposal' "
-            "[dep.section_order]",
             "deps/0001-x.md:16: missing section 'Alternate Solutions', which the limited template requires; "
             "write N/A if there are none [dep.section_missing]",
+            "deps/0001-x.md:16: section 'Summary' is out of the template's order: it belongs before 'Proposal' "
+            "[dep.section_order]",
             "deps/0001-x.md:18: template marker '**[Required]**' left in section 'Summary' [dep.placeholder]",
         ]
     )
@@ -212,8 +213,24 @@ def test_part_outside_a_proposal_warns(tmp_path: Path) -> None:
     )
     build = build_in_process(src, tmp_path / "out")
     assert build.warnings == [
-        "notes.md:3: dep-phase outside a proposal: put it below the page's dep-meta [dep.phase]",
+        "notes.md:3: dep-phase outside the proposals folder (deps/) is not read as a proposal; move the file "
+        "there [dep.misplaced]",
     ]
+
+
+def test_part_in_a_file_without_header_warns(tmp_path: Path) -> None:
+    text = "# Notes\n\n```{dep-phase} 0 Loose\n```\n"
+    src = write_project(tmp_path / "src", {"deps/0001-notes.md": text})
+    build = build_in_process(src, tmp_path / "out")
+    expected = [
+        "deps/0001-notes.md:1: no dep-meta block in this proposal [dep.missing_meta]",
+        "deps/0001-notes.md:3: dep-phase outside a proposal: put it below the page's dep-meta [dep.phase]",
+    ]
+    assert build.warnings == expected
+    assert [
+        d.format()
+        for d in sorted(lint.lint_text(text, "deps/0001-notes.md", DepConfig())[1], key=lint.sort_key)
+    ] == expected
 
 
 # --------------------------------------------------------------------------------------

@@ -156,7 +156,9 @@ class DepPartDirective(DepDirective):
         if reading is None or reading.analysis.dep is None:
             return None
         dep = reading.analysis.dep
-        items: list[Alternative] | list[Phase] = dep.alternatives if self.name == "dep-alternative" else dep.phases
+        items: list[Alternative] | list[Phase] = (
+            dep.alternatives if self.name == "dep-alternative" else dep.phases
+        )
         for index, item in enumerate(items):
             if item.line == self.lineno:
                 key = (self.name, index)
@@ -166,7 +168,9 @@ class DepPartDirective(DepDirective):
                 return dep, index
         known = {b.line for b in reading.analysis.doc.blocks_named(self.name, nested=True)}
         if self.lineno not in known:
-            reading.note(Code.UNREAD, f"a {self.name} on line {self.lineno} that dep lint does not see", self.lineno)
+            reading.note(
+                Code.UNREAD, f"a {self.name} on line {self.lineno} that dep lint does not see", self.lineno
+            )
         return None
 
     def inline(self, text: str) -> list[nodes.Node]:

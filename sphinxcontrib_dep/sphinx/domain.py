@@ -25,7 +25,6 @@ from . import config as sphinx_config
 from .card import status_badge
 
 
-
 class DepRole(SphinxRole):
     """``{dep}`12``` / ``:dep:`DEP-0012``` / ``{dep}`the process <12>```: a link to a proposal."""
 

@@ -2,12 +2,15 @@
 
 With ``dep_public_build = True`` every proposal whose ``dep-meta`` carries ``:embargoed:``
 is excluded from the build, so no page, need, index row or search entry exists for it.
-The build log says how many were left out, and nothing more.
+The decision fails closed (see :func:`~sphinxcontrib_dep.parsing.embargo_reason`): a
+header that is nested, repeated, spelled another way or unreadable keeps the file out.
+The build log names each file left out and why.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +96,18 @@ def exclude_embargoed(app: Sphinx, config: Config) -> None:
     patterns = [_escape(rel) for rel, _ in files]
     config.exclude_patterns = [*config.exclude_patterns, *patterns]
     setattr(app, _ADDED, patterns)
-    noun = "file" if len(files) == 1 else "files"
-    logger.info(f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out")
+    noun = "proposal" if len(files) == 1 else "proposals"
+    logger.info(f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out [dep.embargo]")
     for rel, reason in files:
-        logger.info(f"sphinxcontrib-dep: public build: {rel} left out: {reason}")
+        logger.info(f"sphinxcontrib-dep: public build: {_shown(rel)} left out: {reason} [dep.embargo]")
+
+
+def _shown(rel: str) -> str:
+    """A file named without its slug: public CI logs must not spell out what is embargoed."""
+    folder, _, name = rel.rpartition("/")
+    prefix = re.match(r"^[0-9]+-", name)
+    stem = prefix.group(0) if prefix else ""
+    return f"{folder}/{stem}…" if folder else f"{stem}…"
 
 
 def forget_patterns(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

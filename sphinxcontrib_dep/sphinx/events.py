@@ -102,7 +102,9 @@ def folder_diagnostics(app: Sphinx, settings: DepConfig) -> list[Diagnostic]:
     if folder is None:
         return []
     shown = folder.relative_to(app.srcdir).as_posix()
-    return discover(folder, shown=shown, pages=settings.pages, excluded=app.config.exclude_patterns).diagnostics
+    return discover(
+        folder, shown=shown, pages=settings.pages, excluded=app.config.exclude_patterns
+    ).diagnostics
 
 
 def emit_diagnostics(app: Sphinx, env: BuildEnvironment) -> None:

@@ -146,7 +146,9 @@ class ProposalDispatcher(CustomReSTDispatcher):
             return super().role(role_name, language_module, lineno, reporter)
         name = role_name.lower()
         if not any(name in d.message for d in self.reading.reported(Code.ROLE)):
-            self.reading.note(Code.UNREAD, policy.ROLE_MESSAGE.format(name=name) + " (not seen by dep lint)", lineno)
+            self.reading.note(
+                Code.UNREAD, policy.ROLE_MESSAGE.format(name=name) + " (not seen by dep lint)", lineno
+            )
         return refused_role, []
 
 

@@ -7,7 +7,6 @@ with the same wording ``dep lint`` uses, and the rest of the build goes on.
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 from docutils import nodes
@@ -88,7 +87,9 @@ class EnforcePolicy(SphinxTransform):
                     reading.note(Code.UNREAD, message, _line_of(raw))
                 inline = isinstance(raw.parent, nodes.TextElement)
                 # As plain text: a highlighter would split the markup into tokens no reader could copy.
-                shown = nodes.literal(text, text) if inline else nodes.literal_block(text, text, language="text")
+                shown = (
+                    nodes.literal(text, text) if inline else nodes.literal_block(text, text, language="text")
+                )
                 raw.replace_self(shown)
             unsafe_links = {_scheme(link.url) for link in doc.links if sanitize.unsafe_url(link.url)}
             for reference in list(self.document.findall(nodes.reference)):
@@ -102,7 +103,9 @@ class EnforcePolicy(SphinxTransform):
         folder = proposals_folder(Path(self.env.srcdir), settings.deps_dir)
         here = Path(self.env.doc2path(self.env.docname))
         reported = {use.target for use in doc.files}
-        for node in list(self.document.findall(lambda n: isinstance(n, (nodes.image, addnodes.download_reference)))):
+        for node in list(
+            self.document.findall(lambda n: isinstance(n, (nodes.image, addnodes.download_reference)))
+        ):
             target = node.get("uri") if isinstance(node, nodes.image) else node.get("reftarget")
             if not target or "://" in target or target.startswith("data:") or folder is None:
                 continue
@@ -144,7 +147,10 @@ def reread_number_twins(
     deps_dir = sphinx_config.get(app.config).deps_dir
 
     def is_proposal(docname: str, deps_dir: str) -> bool:
-        return area_folder(docname, deps_dir) is not None and PROPOSAL_NAME_RE.match(docname.rsplit("/", 1)[-1]) is not None
+        return (
+            area_folder(docname, deps_dir) is not None
+            and PROPOSAL_NAME_RE.match(docname.rsplit("/", 1)[-1]) is not None
+        )
 
     touched = {number_from_filename(d) for d in (*added, *changed, *removed) if is_proposal(d, deps_dir)}
     touched.discard(None)
