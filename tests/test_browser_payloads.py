@@ -29,9 +29,23 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, CONF, FIXTURES, INDEX, Build, sphinx_build, write_project
 
-from sphinxcontrib_dep.sanitize import unsafe_html
+from sphinxcontrib_dep.sanitize import unsafe_html, unsafe_url
 
-pytestmark = pytest.mark.browser
+
+def _why_no_browser() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed (pip install playwright)"
+    if not Path(CHROMIUM).is_file():
+        return f"chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(_why_no_browser() is not None, reason=str(_why_no_browser())),
+]
 
 CORPUS = tomllib.loads((FIXTURES / "html_payloads.toml").read_text(encoding="utf-8"))
 HOSTILE: list[dict[str, Any]] = CORPUS["hostile"]
@@ -156,22 +170,9 @@ def harmless_proposal() -> str:
     return text
 
 
-def _why_no_browser() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright Python package is not installed (pip install playwright)"
-    if not Path(CHROMIUM).is_file():
-        return f"chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict[int, int]]]:
     """The project's source folder, and per page the line of each payload."""
-    reason = _why_no_browser()
-    if reason:
-        pytest.skip(reason)
     files = {HARMLESS_PAGE: harmless_proposal()}
     lines = {}
     for page in PAGES:
@@ -358,3 +359,50 @@ def test_trusting_every_author_runs_the_payloads(trusted_site: str, tab: Any) ->
     # Each place is a way in: payloads run from every one of them.
     assert {place for _, place in found} == set(PLACES)
     assert markers_on(tab, trusted_site + HARMLESS_PAGE.replace(".md", ".html")) == set()
+
+
+# --------------------------------------------------------------------------------------
+# URLs: the module's reading against Chromium's own URL parser
+# --------------------------------------------------------------------------------------
+
+BASE = "https://site.example/dir/page.html"
+READ_URLS = """
+([urls, base]) => urls.map((url) => {
+  try {
+    const parsed = base === null ? new URL(url) : new URL(url, base);
+    return [parsed.protocol.slice(0, -1), parsed.host, parsed.username, parsed.password];
+  } catch {
+    return null;
+  }
+})
+"""
+
+
+def test_url_schemes_are_read_as_chromium_reads_them(tab: Any) -> None:
+    from test_sanitize import SCHEMES
+
+    urls = [url for url, _ in SCHEMES]
+    for (url, scheme), read in zip(SCHEMES, tab.evaluate(READ_URLS, [urls, BASE]), strict=True):
+        assert read is not None, url
+        protocol, host, _, _ = read
+        assert protocol == (scheme or "https"), url  # no scheme: the page's own
+        if scheme is None:
+            leaves = "leaves the site" in (unsafe_url(url) or "")
+            assert leaves is (host != "site.example"), url
+
+
+def test_header_urls_are_read_as_chromium_reads_them(tab: Any) -> None:
+    from test_sanitize import HEADER_KEPT, HEADER_REFUSED
+
+    for url, read in zip(HEADER_KEPT, tab.evaluate(READ_URLS, [HEADER_KEPT, None]), strict=True):
+        assert read is not None and read[0] in {"http", "https"} and read[1] and read[2:] == ["", ""], url
+    credentials = [url for url, reason in HEADER_REFUSED if reason == "holds a user name or password"]
+    reads = tab.evaluate(READ_URLS, [credentials, None])
+    assert [r[1:] for r in reads] == [
+        ["example.com", "user", "pass"],
+        ["evil.example", "github.com", ""],  # the host is not the one the reader sees first
+        ["example.com", "", ""],
+    ]
+    # A backslash: Chromium's host is good.example, Python's URL parser reads evil.example.
+    (read,) = tab.evaluate(READ_URLS, [["https://good.example\\@evil.example/"], None])
+    assert read[1] == "good.example"
