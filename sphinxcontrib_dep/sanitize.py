@@ -27,6 +27,7 @@ http(s) URL that every reader parses alike (:func:`header_url_problem`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 # html5lib has no public tokenizer API; its tokenizer is the WHATWG one this module needs.
@@ -310,6 +311,58 @@ def unsafe_html(fragment: str) -> str | None:
     if at_end is None and unfinished:
         at_end = "HTML that cannot be read (unfinished markup)"
     return policy or structure or at_end
+
+
+# --------------------------------------------------------------------------------------
+# Which documents, and their HTML metadata
+# --------------------------------------------------------------------------------------
+
+
+def untrusted_document(docname: str, deps_dir: str) -> bool:
+    """Whether the Sphinx document ``docname`` is a contributor's: in the proposals' folder.
+
+    Every document in that folder or below it, whatever its name, reaches the site as a
+    page: ``deps/notes``, ``deps/1e3-x`` and ``deps/sub/0001-y`` as much as
+    ``deps/0001-x``. Their raw HTML, links and HTML metadata are judged as a proposal's,
+    even where they are not read as proposals. As for proposals, the folder is matched by
+    its own name (``docs/deps`` may link to ``../deps``).
+    """
+    folder = deps_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if folder in {"", "."}:
+        return True  # proposals at the root of the project: every page is a contributor's
+    return folder in docname.split("/")[:-1]
+
+
+#: What a proposal's ``<meta>`` may carry: a name (or an Open Graph property), its content
+#: and its language.
+_META_ATTRIBUTES = frozenset({"name", "property", "content", "lang"})
+_META_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*")
+
+
+def meta_problem(attributes: Mapping[str, object]) -> str | None:
+    """Why a ``<meta>`` a proposal asks for may not go into its page's head; ``None`` if it may.
+
+    MyST front matter (``myst: html_meta:``) and reStructuredText's ``.. meta::`` both make
+    one; ``attributes`` are those the HTML writer will write (docutils'
+    ``node.non_default_attributes()``). Kept: ``name`` or ``property`` (a plain name such as
+    ``description``, ``keywords`` or ``og:title``) with ``content`` and ``lang``. Refused:
+    ``http-equiv`` (``refresh`` sends every reader to another site; it can also set a
+    content security policy or cookies), ``charset``, and any other attribute. Attribute
+    names are checked too because the writer puts them into the page as they are: a name
+    holding a quote ends the tag (``a"><script>...``).
+    """
+    for attribute in attributes:
+        if attribute not in _META_ATTRIBUTES:
+            return f"<meta> attribute {attribute[:40]!r} is not allowed"
+    names = [attribute for attribute in ("name", "property") if attribute in attributes]
+    if len(names) != 1:
+        return "a <meta> needs one name (or property) and no more"
+    value = str(attributes[names[0]])
+    if not _META_NAME_RE.fullmatch(value):
+        return f"<meta> {names[0]} {value[:40]!r} is not a plain name"
+    if "content" not in attributes:
+        return "a <meta> needs a content"
+    return None
 
 
 #: Directives whose body MyST parses as Markdown again (admonitions, figures, ...); code-like

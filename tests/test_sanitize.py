@@ -308,3 +308,60 @@ def test_header_urls_that_are_refused(url: str, reason: str) -> None:
 def test_the_public_names_others_call() -> None:
     assert sanitize.RAW_HTML_MESSAGE.format(reason="x") == "raw HTML shown as text: x"
     assert callable(sanitize.raw_html_problem) and callable(sanitize.unsafe_html)
+
+
+# --------------------------------------------------------------------------------------
+# Which documents are a contributor's, and the <meta> they may ask for
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("docname", "deps_dir", "untrusted"),
+    [
+        ("deps/0001-x", "deps", True),
+        ("deps/notes", "deps", True),
+        ("deps/1e3-x", "deps", True),
+        ("deps/sub/0001-y", "deps", True),
+        ("docs/deps/0001-x", "../deps", True),
+        ("deps/0001-x", "proposals/", False),
+        ("index", "deps", False),
+        ("deps", "deps", False),  # the page that lists them, next to the folder
+        ("guide/deps-howto", "deps", False),
+        ("anything", ".", True),
+    ],
+)
+def test_untrusted_documents_are_every_page_in_the_proposals_folder(
+    docname: str, deps_dir: str, untrusted: bool
+) -> None:
+    assert sanitize.untrusted_document(docname, deps_dir) is untrusted
+
+
+@pytest.mark.parametrize(
+    ("attributes", "problem"),
+    [
+        ({"name": "description", "content": "A proposal"}, None),
+        ({"name": "keywords", "content": "a, b", "lang": "en"}, None),
+        ({"property": "og:title", "content": "x"}, None),
+        (
+            {"http-equiv": "refresh", "content": "0;url=https://evil.example/"},
+            "<meta> attribute 'http-equiv' is not allowed",
+        ),
+        ({"charset": "utf-7"}, "<meta> attribute 'charset' is not allowed"),
+        (
+            {"name": "x", "content": "hi", 'a"><script>alert(1)</script><b': "c"},
+            "<meta> attribute 'a\"><script>alert(1)</script><b' is not allowed",
+        ),
+        (
+            {"name": 'x" onload="alert(1)', "content": "hi"},
+            "<meta> name 'x\" onload=\"alert(1)' is not a plain name",
+        ),
+        (
+            {"name": "x", "property": "y", "content": "hi"},
+            "a <meta> needs one name (or property) and no more",
+        ),
+        ({"content": "hi"}, "a <meta> needs one name (or property) and no more"),
+        ({"name": "x"}, "a <meta> needs a content"),
+    ],
+)
+def test_meta_a_proposal_may_ask_for(attributes: dict[str, str], problem: str | None) -> None:
+    assert sanitize.meta_problem(attributes) == problem
