@@ -2,8 +2,10 @@
 
 Every fragment of ``tests/fixtures/html_payloads.toml`` is written into one project, in each
 place raw HTML reaches a page: a Markdown HTML block, inline HTML in a paragraph, a
-```` ```{raw} html ```` fence, the body of a ```` ```{note} ````, and reStructuredText's
-``.. raw:: html``; one proposal per place, all payloads on its page. Where a payload says
+```` ```{raw} html ```` fence, the body of a ```` ```{note} ````, reStructuredText's
+``.. raw:: html`` and its inline raw role (``.. role:: raw-html(raw)``); one
+proposal per place, all payloads on its page (and one page for each payload that, when
+trusted, takes in the rest of its page). Where a payload says
 ``MARK``, the page gets ``void(self.pwned<n>p<place>=1)``: if it runs, that global is set.
 
 The project is built with the real ``sphinx-build`` and each page opened in headless
@@ -83,6 +85,9 @@ def mark(html: str, number: int, place: int) -> str:
     return html.replace("MARK", f"void(self.pwned{number}p{place}=1)")
 
 
+# How one fragment is written in each place.
+
+
 def html_block(html: str) -> str:
     return f"{html}\n\n"
 
@@ -103,6 +108,14 @@ def rst_raw(html: str) -> str:
     return ".. raw:: html\n\n" + "".join(f"   {line}\n" for line in html.splitlines()) + "\n"
 
 
+def rst_role(html: str) -> str:
+    # docutils wraps the role's HTML in a <span class="raw-html">.
+    return f"Text before :raw-html:`{html}` text after.\n\n"
+
+
+RST_ROLE = ".. role:: raw-html(raw)\n   :format: html\n\n"
+
+
 #: place number -> (file stem, title, how one fragment is written there)
 PLACES: dict[int, tuple[str, str, Callable[[str], str]]] = {
     1: ("html-block", "HTML blocks", html_block),
@@ -110,9 +123,12 @@ PLACES: dict[int, tuple[str, str, Callable[[str], str]]] = {
     3: ("raw-fence", "raw fences", raw_fence),
     4: ("note", "in a note", note),
     5: ("rst-raw", "rST raw", rst_raw),
+    6: ("rst-role", "rST raw role", rst_role),
 }
 RAW_FENCE = 3
 RST_RAW = 5
+RST_ROLE_PLACE = 6
+RST_PLACES = {RST_RAW, RST_ROLE_PLACE}
 HARMLESS_PAGE = "deps/0001-harmless.md"
 MARKER_RE = re.compile(r"^pwned(\d+)p(\d+)$")
 
@@ -139,7 +155,7 @@ def pages() -> list[Page]:
             (f"{stem}-{n}", [n]) for n, p in enumerate(HOSTILE, 1) if p.get("alone")
         ]
         for name, numbers in groups:
-            suffix = ".rst" if place == RST_RAW else ".md"
+            suffix = ".rst" if place in RST_PLACES else ".md"
             found.append(Page(f"deps/{len(found) + 2:04}-{name}{suffix}", place, numbers))
     return found
 
@@ -150,7 +166,9 @@ PAGES = pages()
 def proposal(page: Page) -> tuple[str, dict[int, int]]:
     """The text of ``page``, and the line of each payload on it."""
     _, title, write = PLACES[page.place]
-    text = (RST_HEADER if page.place == RST_RAW else MD_HEADER).format(place=title)
+    text = (RST_HEADER if page.place in RST_PLACES else MD_HEADER).format(place=title)
+    if page.place == RST_ROLE_PLACE:
+        text += RST_ROLE
     lines: dict[int, int] = {}
     for number in page.numbers:
         payload = HOSTILE[number - 1]
@@ -300,7 +318,7 @@ def delivered(html: str, place: int) -> str:
     markdown-it replaces NUL with U+FFFD, as CommonMark requires; docutils drops NUL and
     expands tabs to spaces. The check judges what is written into the page.
     """
-    if place == RST_RAW:
+    if place in RST_PLACES:
         return html.replace("\x00", "").expandtabs()
     return html.replace("\x00", "\ufffd")
 
