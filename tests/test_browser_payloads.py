@@ -19,7 +19,9 @@ to fail.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
+import random
 import re
 import threading
 import tomllib
@@ -31,7 +33,7 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, CONF, FIXTURES, INDEX, Build, sphinx_build, write_project
 
-from sphinxcontrib_dep.sanitize import unsafe_html, unsafe_url
+from sphinxcontrib_dep.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, unsafe_html, unsafe_url
 
 
 def _why_no_browser() -> str | None:
@@ -424,3 +426,64 @@ def test_header_urls_are_read_as_chromium_reads_them(tab: Any) -> None:
     # A backslash: Chromium's host is good.example, Python's URL parser reads evil.example.
     (read,) = tab.evaluate(READ_URLS, [["https://good.example\\@evil.example/"], None])
     assert read[1] == "good.example"
+
+
+# --------------------------------------------------------------------------------------
+# Random fragments the policy keeps, one after another between escaped text, in Chromium
+# --------------------------------------------------------------------------------------
+
+PIECES = [
+    *("<", ">", "/", "=", '"', "'", " ", "\n", "\t", "\x0c", "&", ";", "#", "-", "!", "?", "[", "]", "`"),
+    *("\x00", "\r", "\u00a0", "\u017f", "\u212a"),
+    *("a", "b", "img", "br", "details", "table", "td", "tr", "p", "pre", "svg", "math", "script", "style"),
+    *("textarea", "select", "noscript", "title", "plaintext", "xmp", "DOCTYPE", "src", "href", "title"),
+    *("alt", "onerror", "x", "javascript:", "&#106;", "&colon;", "&Tab;", "&#x", "&lt", "&amp", "&gt"),
+    *("!--", "-->", "--!>", "<!-->", "![CDATA[", "]]>", "<p title='", '<img src=x alt="', "<a href=", "</"),
+    *("<!", "<?"),
+]
+#: Text as the build escapes it, written after every fragment; then the page's own markup.
+TAIL = html.escape("img src=x onerror=alert(1) \"> '> --> <", quote=True)
+CHECK_DOM = """
+([tags, attributes]) => {
+  const found = [];
+  const allowedTags = new Set(tags), allowedAttributes = new Set(attributes);
+  for (const element of document.querySelectorAll('#content *')) {
+    const name = element.localName;
+    const own = name === 'p' && element.classList.contains('sep');
+    if (element.namespaceURI !== 'http://www.w3.org/1999/xhtml' || !(own || allowedTags.has(name))) {
+      found.push(`<${name}> in ${element.namespaceURI}`);
+    }
+    for (const attribute of element.attributes) {
+      if (own) continue;
+      if (!allowedAttributes.has(attribute.name)) found.push(`<${name} ${attribute.name}>`);
+      if (['href', 'src', 'cite'].includes(attribute.name)) {
+        try {
+          const protocol = new URL(attribute.value, 'https://site.example/').protocol;
+          if (!['http:', 'https:', 'mailto:'].includes(protocol)) found.push(`<${name} ${attribute.name}=${attribute.value}>`);
+        } catch {}
+      }
+    }
+  }
+  return [found, document.querySelectorAll('#content p.sep').length];
+}
+"""
+
+
+def test_random_kept_fragments_are_read_by_chromium_as_allowed_markup(tab: Any) -> None:
+    """A second reader, the browser itself, over what html5lib's tokenizer let through.
+
+    Each kept fragment is followed by escaped text and a marker paragraph of the page's
+    own: every marker must still be a paragraph (no fragment took the page's markup in),
+    and every element and attribute must be one the policy allows.
+    """
+    rng = random.Random(12)
+    kept: list[str] = []
+    while len(kept) < 400:
+        fragment = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 12)))
+        if "<" in fragment and unsafe_html(fragment) is None:
+            kept.append(fragment)
+    body = "".join(f'{fragment}{TAIL}<p class="sep">.</p>\n' for fragment in kept)
+    tab.set_content(f"<!DOCTYPE html><meta charset=utf-8><body><div id=content>{body}</div>")
+    found, markers = tab.evaluate(CHECK_DOM, [sorted(ALLOWED_TAGS), sorted(ALLOWED_ATTRIBUTES)])
+    assert found == []
+    assert markers == len(kept)
