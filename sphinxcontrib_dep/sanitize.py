@@ -1,19 +1,43 @@
 """Raw HTML and links in proposals: which are harmless, and why the others are not.
 
-Proposals arrive as pull requests, so a proposal's own HTML (MyST passes ``<tags>`` through,
-``raw`` directives too) is judged before it reaches the site: a fragment is kept only when
-every tag and attribute is on a short allowlist and every link is http(s), mailto or
-relative. Anything else is shown as text with a warning. The check is an allowlist over
-what Python's HTML parser sees, so markup it cannot read is refused, not guessed at.
+Proposals arrive as pull requests, so the HTML a proposal writes (MyST passes ``<tags>``
+through, and both parsers have a ``raw`` directive) and the links it makes are judged here,
+in one place, for ``dep lint`` and ``sphinx-build`` alike.
+
+HTML is read as a browser reads it: by html5lib's implementation of the WHATWG HTML
+tokenizer, never by a hand-written approximation. A fragment is kept only when
+
+- every tag and attribute is on a short allowlist, and every URL attribute is http(s),
+  mailto or relative (:func:`unsafe_url`), judged after character references are decoded
+  as a browser decodes them (``jav&#x61;script:`` is ``javascript:``); and
+- the tokenizer meets no parse error that changes where markup starts or ends (a comment a
+  browser ends early, ``<?``, ``<!x`` or ``</ x`` read as a comment, CDATA, an attribute given
+  twice, a control character) and finishes in its data state.
+
+The last rule is there because fragments are written into the page one by one, each next to
+text the build escaped: a fragment harmless alone that ends inside a tag, an attribute value
+or a comment (``<img src=x alt='``) would make a browser read the page's following text as
+markup. Whatever is not kept is shown as text, with a warning.
+
+Links are read as the WHATWG URL standard reads a scheme (:func:`url_scheme`): body links
+may be http(s), mailto or relative (:func:`unsafe_url`); header fields need an absolute
+http(s) URL that every reader parses alike (:func:`header_url_problem`).
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from collections.abc import Mapping
+from typing import Any
+
+# html5lib has no public tokenizer API; its tokenizer is the WHATWG one this module needs.
+from html5lib._tokenizer import HTMLTokenizer
+from html5lib.constants import EOF, tokenTypes
 
 # fmt: off
-#: Tags a proposal may use as raw HTML: text formatting, tables, images, details.
+#: Tags a proposal may use as raw HTML: text formatting, tables, images, details. None of
+#: them switches the tokenizer out of its data state (as ``<textarea>``, ``<noscript>``,
+#: ``<script>``, ``<svg>`` or ``<math>`` would), so the tokenizer's reading is the page's.
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "bdi", "big", "blockquote", "br", "caption", "center", "cite", "code", "col",
     "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1",
@@ -23,7 +47,8 @@ ALLOWED_TAGS = frozenset({
 })
 
 #: Attributes those tags may carry. No ``on*`` handlers, ``style``, ``id`` or ``name``
-#: (the last two could shadow the page's own elements and scripts).
+#: (the last two could shadow the page's own elements and scripts), nor ``srcset``,
+#: ``formaction``, ``xlink:href`` or any other way to a URL but the three below.
 ALLOWED_ATTRIBUTES = frozenset({
     "abbr", "align", "alt", "border", "cite", "colspan", "dir", "headers", "height", "href", "hspace",
     "lang", "open", "rowspan", "scope", "span", "src", "start", "summary", "title", "valign", "vspace",
@@ -32,73 +57,310 @@ ALLOWED_ATTRIBUTES = frozenset({
 # fmt: on
 
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
-_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
-# Browsers drop these anywhere in a URL before reading its scheme (``java\tscript:``).
-_URL_NOISE_RE = re.compile(r"[\t\n\r]")
+
+# --------------------------------------------------------------------------------------
+# URLs
+# --------------------------------------------------------------------------------------
+
+_BODY_SCHEMES = frozenset({"http", "https", "mailto"})
+_HEADER_SCHEMES = frozenset({"http", "https"})
+#: What the URL standard strips from both ends of a URL: C0 controls and space.
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+#: What it then removes from anywhere in it.
+_TAB_OR_NEWLINE_RE = re.compile(r"[\t\n\r]")
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+\-.]*):")
+#: C0 controls but the tab and line breaks a browser drops, DEL, and C1 controls.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Characters that make a URL look like another: bidirectional controls, which reorder
+#: what is shown, and invisible ones (zero-width space and joiners, word joiner, BOM).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+#: What the URL standard forbids in a host name (forbidden domain code points), besides
+#: controls and white space, which are refused before.
+_FORBIDDEN_HOST_RE = re.compile(r"[#%/:<>?@\[\\\]^|]")
+
+
+def _as_browser_reads(url: str) -> str:
+    """``url`` after the URL standard's clean-up: ends stripped, tabs and newlines removed."""
+    return _TAB_OR_NEWLINE_RE.sub("", url.strip(_C0_AND_SPACE))
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser reads in ``url``, in lower case; ``None`` when it reads none.
+
+    As the WHATWG URL standard: C0 controls and spaces are stripped from both ends, every
+    ASCII tab and newline is removed, and the scheme is an ASCII letter followed by ASCII
+    letters, digits, ``+``, ``-`` or ``.``, ended by ``:``. Anything else before the first
+    ``:`` (``java script:``, a non-ASCII letter, ``1x:``) leaves a relative URL, which is
+    what a browser makes of it too. Character references are not decoded here: an HTML
+    reader does that first.
+    """
+    match = _SCHEME_RE.match(_as_browser_reads(url))
+    return match.group(1).lower() if match else None
 
 
 def unsafe_url(url: str) -> str | None:
-    """Why ``url`` may not be a link target (``None`` if it is http(s), mailto or relative)."""
-    cleaned = _URL_NOISE_RE.sub("", url).strip(
-        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-        "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
-        "\x1c\x1d\x1e\x1f "
-    )
-    match = _SCHEME_RE.match(cleaned)
-    if match and match.group(1).lower() not in _SAFE_SCHEMES:
-        return f"link {url[:40]!r} is not http(s), mailto or relative"
-    if cleaned.startswith(("//", "\\\\", "/\\", "\\/")):
-        return f"link {url[:40]!r} leaves the site without a scheme"
+    """Why ``url`` may not be a link or image in a proposal's body; ``None`` if it may.
+
+    Kept: http, https and mailto URLs, and relative URLs that stay on the site (``#x``,
+    ``0002-y.html``, ``../img.png``). Refused: every other scheme as a browser reads it
+    (:func:`url_scheme`: ``javascript:``, ``JaVa\\tScRiPt:``, ``\\x01javascript:``,
+    ``data:``, ``vbscript:``, ``file:``), a URL without a scheme that leaves the site
+    (``//host``, ``/\\host``, ``\\\\host``: a browser reads a backslash as a slash), and
+    control characters other than the tab and line breaks a browser drops.
+
+    The answer is a whole sentence: ``link 'javascript:x' is not http(s), mailto or relative``.
+    """
+    shown = repr(url[:40])
+    if _CONTROL_RE.search(url):
+        return f"link {shown} holds a control character"
+    scheme = url_scheme(url)
+    if scheme is not None and scheme not in _BODY_SCHEMES:
+        return f"link {shown} is not http(s), mailto or relative"
+    if scheme is None and _as_browser_reads(url)[:2] in {"//", "\\\\", "/\\", "\\/"}:
+        return f"link {shown} leaves the site without a scheme"
     return None
 
 
-class _Checker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problem: str | None = None
+def header_url_problem(url: str) -> str | None:
+    """Why ``url`` may not be a link in a proposal's header; ``None`` if it may.
 
-    def _refuse(self, problem: str) -> None:
-        if self.problem is None:
-            self.problem = problem
+    A header link (``:implementation:``, ``:pull-request:``, a person's page, ...) goes to
+    every view and into ``deps.json`` and ``needs.json`` for other tools, so it must be an
+    absolute ``http://`` or ``https://`` URL with a host that every reader parses alike:
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self._refuse(f"tag <{tag}> is not allowed")
-            return
-        for name, value in attrs:
-            if name not in ALLOWED_ATTRIBUTES:
-                self._refuse(f"attribute {name!r} on <{tag}> is not allowed")
-            elif name in _URL_ATTRIBUTES and value is not None and (reason := unsafe_url(value)):
-                self._refuse(reason)
+    - no white space, no control character (C0, DEL, C1, NUL), no bidirectional control
+      (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) and no invisible character
+      (zero-width space and joiners, U+2060, U+FEFF): they make a URL look like another;
+    - no user name or password (``https://good.example:x@evil.example/``);
+    - no backslash (a browser reads it as ``/``, other URL parsers do not, so they would
+      disagree on the host);
+    - a host a browser accepts, and a port, if any, that is a number up to 65535.
 
-    handle_startendtag = handle_starttag
+    The value is checked as it is: callers strip the ``<...>`` or blanks around a value.
+    The answer reads after the URL: ``f"{url!r} {problem}"``, as in
+    ``'javascript:x' is not an http(s) URL``.
+    """
+    for char in url:
+        if (char.isspace() and not _CONTROL_RE.match(char)) or char in "\t\n\r":
+            return "holds white space"
+        if _CONTROL_RE.match(char):
+            return f"holds the control character U+{ord(char):04X}"
+        if char in _BIDI:
+            return f"holds the bidirectional control U+{ord(char):04X}"
+        if char in _INVISIBLE:
+            return f"holds the invisible character U+{ord(char):04X}"
+    scheme = url_scheme(url)
+    if scheme not in _HEADER_SCHEMES or url[len(scheme) + 1 : len(scheme) + 3] != "//":
+        return "is not an http(s) URL"
+    if "\\" in url:
+        return "holds a backslash (browsers read it as '/', other tools do not)"
+    authority = re.split(r"[/?#]", url[len(scheme) + 3 :], maxsplit=1)[0]
+    if "@" in authority:
+        return "holds a user name or password"
+    host, port = authority, ""
+    if match := re.fullmatch(r"(\[[0-9A-Fa-f:.]+\])(?::(.*))?", authority):
+        host, port = match.group(1), match.group(2) or ""
+    elif ":" in authority:
+        host, _, port = authority.rpartition(":")
+    if not host:
+        return "has no host"
+    if not host.startswith("[") and _FORBIDDEN_HOST_RE.search(host):
+        return "has a host that is not a host name"
+    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+        return "has a port that is not a number up to 65535"
+    return None
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in ALLOWED_TAGS:
-            self._refuse(f"tag </{tag}> is not allowed")
 
-    def handle_decl(self, decl: str) -> None:
-        self._refuse("declarations are not allowed")
+# --------------------------------------------------------------------------------------
+# Raw HTML
+# --------------------------------------------------------------------------------------
 
-    def unknown_decl(self, data: str) -> None:
-        self._refuse("declarations are not allowed")
+#: Parse errors after which a browser reads what follows exactly as if the markup were
+#: right: a ``<`` that starts no tag is text (``a < b``, ``<>``); a character reference
+#: without its ``;``, or unknown, or out of range, stays text (decoded as a browser
+#: decodes it, and in a URL judged after that); a quote or ``=`` inside an unquoted
+#: attribute value is part of the value, which is judged. A ``<`` at the very end is not
+#: harmless: the page's next text would be read as a tag (the end-state rule refuses it).
+_HARMLESS_ERRORS = frozenset(
+    {
+        "expected-tag-name",
+        "expected-tag-name-but-got-right-bracket",
+        "expected-named-entity",
+        "named-entity-without-semicolon",
+        "expected-numeric-entity",
+        "numeric-entity-without-semicolon",
+        "illegal-codepoint-for-numeric-entity",
+        "equals-in-unquoted-attribute-value",
+        "unexpected-character-in-unquoted-attribute-value",
+    }
+)
 
-    def handle_pi(self, data: str) -> None:
-        self._refuse("processing instructions are not allowed")
+#: Why the other parse errors are refused, for the ones a proposal author may meet.
+_ERROR_REASONS = {
+    "incorrect-comment": "a comment a browser ends at once ('<!-->' or '<!--->')",
+    "unexpected-bang-after-double-dash-in-comment": "a comment a browser ends at '--!>'",
+    "unexpected-char-in-comment": "'--' inside a comment (readers disagree on where it ends)",
+    "unexpected-dash-after-double-dash-in-comment": "'--' inside a comment (readers disagree on where it ends)",
+    "expected-dashes-or-doctype": "declarations are not allowed",
+    "expected-tag-name-but-got-question-mark": "processing instructions are not allowed",
+    "expected-closing-tag-but-got-char": "'</' without a tag name (a browser reads a comment up to '>')",
+    "expected-closing-tag-but-got-right-bracket": "'</>' (a browser drops it)",
+    "duplicate-attribute": "an attribute given twice in one tag",
+    "invalid-codepoint": "a control character, NUL or non-character",
+    "attributes-in-end-tag": "attributes in an end tag",
+    "self-closing-flag-on-end-tag": "'/>' closing an end tag",
+    "unexpected-character-after-solidus-in-tag": "a '/' inside a tag",
+    "unexpected-character-after-attribute-value": "attributes without a space between them",
+    "invalid-character-in-attribute-name": "a quote, '<' or '=' in an attribute name",
+    "invalid-character-after-attribute-name": "a quote or '<' after an attribute name",
+    "expected-attribute-value-but-got-right-bracket": "an attribute with '=' and no value",
+}
+
+
+def _end_state_problem(state: str) -> str | None:
+    """Why a fragment that ends in tokenizer ``state`` could take the page's next text in."""
+    if state in {"dataState", "entityDataState"}:
+        # In a character reference the next text can only change which character it is.
+        return None
+    if "omment" in state:
+        return "HTML that cannot be read (an unfinished comment)"
+    if "octype" in state or "markupDeclaration" in state:
+        return "HTML that cannot be read (an unfinished declaration)"
+    return "HTML that cannot be read (an unfinished tag)"
+
+
+def _comment_problem(text: str) -> str | None:
+    """Why a comment's ``text`` could be read differently by another reader (HTML's rule)."""
+    if text.startswith((">", "->")) or text.endswith("<!-") or any(s in text for s in ("-->", "--!>")):
+        return "a comment a browser ends early"
+    if "<!--" in text:
+        return "a comment inside a comment"
+    if re.match(r"\s*\[if\b", text, re.I) or "<![endif]" in text.lower():
+        return "a conditional comment"
+    return None
+
+
+def _tag_problem(token: dict[str, Any]) -> str | None:
+    name = token["name"][:40]
+    if token["type"] == tokenTypes["EndTag"]:
+        return None if name in ALLOWED_TAGS else f"tag </{name}> is not allowed"
+    if name not in ALLOWED_TAGS:
+        return f"tag <{name}> is not allowed"
+    for attribute, value in token["data"].items():
+        if attribute not in ALLOWED_ATTRIBUTES:
+            return f"attribute {attribute[:40]!r} on <{name}> is not allowed"
+        if attribute in _URL_ATTRIBUTES and (reason := unsafe_url(value)):
+            return reason
+    return None
+
+
+class _Tokenizer(HTMLTokenizer):  # type: ignore[misc]
+    """html5lib's tokenizer, noting the state it was in when the fragment ran out."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(fragment)
+        self.state_at_end: str | None = None
+        read = self.stream.char
+
+        def char() -> Any:
+            found = read()
+            if found is EOF and self.state_at_end is None:
+                self.state_at_end = self.state.__name__
+            return found
+
+        self.stream.char = char
 
 
 def unsafe_html(fragment: str) -> str | None:
-    """Why the raw HTML ``fragment`` may not be put on a page as it is; ``None`` if it may."""
-    checker = _Checker()
+    """Why the raw HTML ``fragment`` may not be put on a page as it is; ``None`` if it may.
+
+    See the module's docstring for the rules. Of several problems the answer names the
+    first tag, attribute or link that is not allowed, else the first parse error that is
+    refused, else the unfinished markup at the end.
+    """
+    tokenizer = _Tokenizer(fragment)
+    policy: str | None = None
+    structure: str | None = None
+    unfinished = False
     try:
-        checker.feed(fragment)
-    except Exception:  # the parser's own errors on hostile input: refuse, never crash
+        for token in tokenizer:
+            kind = token["type"]
+            found: str | None = None
+            if kind == tokenTypes["ParseError"]:
+                code = token["data"]
+                if "eof" in code.lower():
+                    unfinished = True  # named by the state the tokenizer ended in
+                elif code not in _HARMLESS_ERRORS and structure is None:
+                    structure = _ERROR_REASONS.get(code, f"markup a browser has to repair ({code})")
+            elif kind in (tokenTypes["StartTag"], tokenTypes["EndTag"], tokenTypes["EmptyTag"]):
+                found = _tag_problem(token)
+            elif kind == tokenTypes["Comment"]:
+                found = _comment_problem(token["data"])
+            elif kind == tokenTypes["Doctype"]:
+                found = "declarations are not allowed"
+            if policy is None:
+                policy = found
+    except Exception:  # html5lib's own failure on hostile input: refuse, never crash
         return "HTML that cannot be read"
-    if checker.problem is None and "<" in checker.rawdata:
-        # Left unparsed: an unfinished tag a browser might still read.
-        return "HTML that cannot be read (an unfinished tag)"
-    return checker.problem
+    if tokenizer.state_at_end is None:  # the tokenizer never reached the end: fail closed
+        return "HTML that cannot be read"
+    at_end = _end_state_problem(tokenizer.state_at_end)
+    if at_end is None and unfinished:
+        at_end = "HTML that cannot be read (unfinished markup)"
+    return policy or structure or at_end
+
+
+# --------------------------------------------------------------------------------------
+# Which documents, and their HTML metadata
+# --------------------------------------------------------------------------------------
+
+
+def untrusted_document(docname: str, deps_dir: str) -> bool:
+    """Whether the Sphinx document ``docname`` is a contributor's: in the proposals' folder.
+
+    Every document in that folder or below it, whatever its name, reaches the site as a
+    page: ``deps/notes``, ``deps/1e3-x`` and ``deps/sub/0001-y`` as much as
+    ``deps/0001-x``. Their raw HTML, links and HTML metadata are judged as a proposal's,
+    even where they are not read as proposals. As for proposals, the folder is matched by
+    its own name (``docs/deps`` may link to ``../deps``).
+    """
+    folder = deps_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if folder in {"", "."}:
+        return True  # proposals at the root of the project: every page is a contributor's
+    return folder in docname.split("/")[:-1]
+
+
+#: What a proposal's ``<meta>`` may carry: a name (or an Open Graph property), its content
+#: and its language.
+_META_ATTRIBUTES = frozenset({"name", "property", "content", "lang"})
+_META_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9:._-]*")
+
+
+def meta_problem(attributes: Mapping[str, object]) -> str | None:
+    """Why a ``<meta>`` a proposal asks for may not go into its page's head; ``None`` if it may.
+
+    MyST front matter (``myst: html_meta:``) and reStructuredText's ``.. meta::`` both make
+    one; ``attributes`` are those the HTML writer will write (docutils'
+    ``node.non_default_attributes()``). Kept: ``name`` or ``property`` (a plain name such as
+    ``description``, ``keywords`` or ``og:title``) with ``content`` and ``lang``. Refused:
+    ``http-equiv`` (``refresh`` sends every reader to another site; it can also set a
+    content security policy or cookies), ``charset``, and any other attribute. Attribute
+    names are checked too because the writer puts them into the page as they are: a name
+    holding a quote ends the tag (``a"><script>...``).
+    """
+    for attribute in attributes:
+        if attribute not in _META_ATTRIBUTES:
+            return f"<meta> attribute {attribute[:40]!r} is not allowed"
+    names = [attribute for attribute in ("name", "property") if attribute in attributes]
+    if len(names) != 1:
+        return "a <meta> needs one name (or property) and no more"
+    value = str(attributes[names[0]])
+    if not _META_NAME_RE.fullmatch(value):
+        return f"<meta> {names[0]} {value[:40]!r} is not a plain name"
+    if "content" not in attributes:
+        return "a <meta> needs a content"
+    return None
 
 
 RAW_HTML_MESSAGE = "raw HTML shown as text: {reason}"

@@ -1,0 +1,367 @@
+"""Link and raw-HTML policy (sphinxcontrib_dep/sanitize.py), without Sphinx.
+
+The fragments are the corpus ``tests/fixtures/html_payloads.toml``, which the browser test
+(tests/test_browser_payloads.py) also opens in Chromium. Here: every hostile fragment is
+refused with its reason, every harmless one kept, and a property checks the rule that makes
+fragments safe one by one: whatever is kept, followed by any escaped text and the page's
+own markup, is read by a full HTML parser (html5lib's tree builder, not the tokenizer the
+policy uses) as allowed elements only, with the page's markup intact after it.
+"""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from typing import Any
+
+import html5lib
+import pytest
+from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sphinxcontrib_dep import sanitize
+from sphinxcontrib_dep.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    header_url_problem,
+    raw_html_problem,
+    unsafe_html,
+    unsafe_url,
+    url_scheme,
+)
+
+CORPUS = tomllib.loads((FIXTURES / "html_payloads.toml").read_text(encoding="utf-8"))
+HOSTILE: list[dict[str, Any]] = CORPUS["hostile"]
+HARMLESS: list[dict[str, Any]] = CORPUS["harmless"]
+
+
+def filled(text: str) -> str:
+    return text.replace("MARK", "alert(1)")
+
+
+# --------------------------------------------------------------------------------------
+# The corpus
+# --------------------------------------------------------------------------------------
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(HOSTILE) >= 41 and len(HARMLESS) >= 20
+    assert len({p["html"] for p in HOSTILE}) == len(HOSTILE), "no fragment twice"
+
+
+@pytest.mark.parametrize("payload", HOSTILE, ids=[f"h{n}" for n in range(1, len(HOSTILE) + 1)])
+def test_hostile_html_is_refused_with_its_reason(payload: dict[str, Any]) -> None:
+    fragment = filled(payload["html"])
+    assert unsafe_html(fragment) == filled(payload["reason"])
+    assert raw_html_problem(fragment, "safe") == filled(payload["reason"])
+    assert raw_html_problem(fragment, "none") == "raw HTML is off (dep_raw_html = 'none')"
+    assert raw_html_problem(fragment, "all") is None
+
+
+PAIRS = [p for p in HOSTILE if "after" in p]
+
+
+@pytest.mark.parametrize("payload", PAIRS, ids=[p["html"] for p in PAIRS])
+def test_a_harmless_fragment_after_an_unfinished_one_is_the_attack(payload: dict[str, Any]) -> None:
+    """Alone, the second half is harmless; read on from the first, it is not."""
+    assert unsafe_html(filled(payload["after"])) is None
+    assert (unsafe_html(filled(payload["html"])) or "").startswith("HTML that cannot be read")
+    assert unsafe_html(filled(payload["html"] + "\n" + payload["after"])) is not None
+
+
+@pytest.mark.parametrize("fragment", [p["html"] for p in HARMLESS])
+def test_harmless_html_is_kept(fragment: str) -> None:
+    assert unsafe_html(filled(fragment)) is None
+
+
+# --------------------------------------------------------------------------------------
+# Kept fragments, one after another, between escaped text: read by a full HTML parser
+# --------------------------------------------------------------------------------------
+
+PIECES = [
+    *("<", ">", "/", "=", '"', "'", " ", "\n", "&", ";", "#", "-", "!", "?", "[", "`", "\x00"),
+    *("a", "b", "img", "br", "details", "table", "td", "svg", "math", "script", "style", "textarea"),
+    *("src", "href", "title", "alt", "onerror", "x", "javascript:", "&#106;", "&colon;", "&Tab;"),
+    *("!--", "-->", "--!>", "<!-->", "![CDATA[", "]]>", "<p title='", '<img src=x alt="'),
+]
+TAILS = ["", "img src=x onerror=alert(1) \"> '> -->", "</p><script>alert(1)</script>", "a&b<c"]
+PAGE_END = '<p class="page-end">end</p>'
+
+
+def live_elements(page: str) -> list[str]:
+    """Whatever the full parser builds from ``page`` that the policy would not allow."""
+    document = html5lib.parse(page, treebuilder="etree", namespaceHTMLElements=False)
+    found = []
+    for element in document.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue  # a comment
+        if tag not in ALLOWED_TAGS | {"html", "head", "body"}:
+            found.append(f"<{tag}>")
+        for name, value in element.attrib.items():
+            if (tag, name, value) == ("p", "class", "page-end"):
+                continue
+            if name not in ALLOWED_ATTRIBUTES:
+                found.append(f"<{tag} {name}>")
+            elif name in {"href", "src", "cite"} and unsafe_url(value):
+                found.append(f"<{tag} {name}={value!r}>")
+    if not any(e.get("class") == "page-end" for e in document.iter("p")):
+        found.append("the page's own markup after the fragments was swallowed")
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    fragments=st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), min_size=1, max_size=3),
+    tails=st.lists(st.sampled_from(TAILS), min_size=3, max_size=3),
+)
+def test_kept_fragments_stay_harmless_next_to_escaped_text(fragments: list[str], tails: list[str]) -> None:
+    kept = [f for f in fragments if unsafe_html(f) is None]
+    page = "".join(f + html.escape(t, quote=True) for f, t in zip(kept, tails, strict=False)) + PAGE_END
+    assert live_elements(page) == [], page
+
+
+def test_the_full_parser_check_sees_what_runs() -> None:
+    """The oracle above could fail: it finds each kind of live markup and a swallowed page."""
+    assert live_elements(
+        '<img src=x onerror=alert(1)><svg></svg><a href="jav&#x61;script:x">' + PAGE_END
+    ) == [
+        "<img onerror>",
+        "<{http://www.w3.org/2000/svg}svg>",
+        "<a href='javascript:x'>",
+    ]
+    assert live_elements('<img src=x alt="' + PAGE_END) == [
+        '<img page-end">',
+        "the page's own markup after the fragments was swallowed",
+    ]
+    assert live_elements("<!-- a" + PAGE_END)[-1].startswith("the page's own markup")
+
+
+def test_the_harmless_corpus_stays_harmless_side_by_side() -> None:
+    fragments = [filled(p["html"]) for p in HARMLESS]
+    page = "".join(f + html.escape(TAILS[1]) for f in fragments) + PAGE_END
+    assert live_elements(page) == []
+
+
+# --------------------------------------------------------------------------------------
+# URLs
+# --------------------------------------------------------------------------------------
+
+#: (url, the scheme a browser reads, or None for a relative URL). The browser test checks
+#: each against Chromium's own URL parser.
+SCHEMES = [
+    ("https://example.com/", "https"),
+    ("HTTP://EXAMPLE.COM", "http"),
+    ("mailto:dev@example.com", "mailto"),
+    ("javascript:alert(1)", "javascript"),
+    ("JaVaScRiPt:alert(1)", "javascript"),
+    (" \x01\x1f javascript:alert(1) \x00", "javascript"),
+    ("java\tscr\nip\rt:alert(1)", "javascript"),
+    ("\tjavascript:alert(1)", "javascript"),
+    ("java script:alert(1)", None),
+    ("java\x0bscript:alert(1)", None),
+    ("\u00a0javascript:alert(1)", None),
+    ("j\u0430vascript:alert(1)", None),  # a Cyrillic a
+    ("javascript\uff1aalert(1)", None),  # a fullwidth colon
+    ("1javascript:alert(1)", None),
+    ("+javascript:alert(1)", None),
+    ("a+b-c.d:x", "a+b-c.d"),
+    ("data:text/html,x", "data"),
+    ("vbscript:x", "vbscript"),
+    ("file:///etc/passwd", "file"),
+    ("0002-other.html", None),
+    ("../a/b.png", None),
+    ("#motivation", None),
+    ("?q=javascript:x", None),
+    ("/path/javascript:x", None),
+    ("//evil.example/", None),
+    ("/\\evil.example/", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("url", "scheme"), SCHEMES)
+def test_url_scheme_is_read_as_the_url_standard_reads_it(url: str, scheme: str | None) -> None:
+    assert url_scheme(url) == scheme
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/a?b=1#c",
+        "HTTP://example.com",
+        "mailto:dev@example.com",
+        "0002-other.html",
+        "../img/a.png",
+        "#motivation",
+        "?q=1",
+        "/absolute/path",
+        "java script:x",  # a relative link to a file of that name, as a browser reads it
+        "java\x0bscript:x".replace("\x0b", "%0B"),
+        "",
+    ],
+)
+def test_body_links_that_are_kept(url: str) -> None:
+    assert unsafe_url(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("javascript:alert(1)", "link 'javascript:alert(1)' is not http(s), mailto or relative"),
+        (" \tJaVa\nScRiPt:x", "link ' \\tJaVa\\nScRiPt:x' is not http(s), mailto or relative"),
+        (
+            "data:image/png;base64,AAAA",
+            "link 'data:image/png;base64,AAAA' is not http(s), mailto or relative",
+        ),
+        ("vbscript:x", "link 'vbscript:x' is not http(s), mailto or relative"),
+        ("file:///etc/passwd", "link 'file:///etc/passwd' is not http(s), mailto or relative"),
+        ("blob:https://x/1", "link 'blob:https://x/1' is not http(s), mailto or relative"),
+        ("//evil.example/", "link '//evil.example/' leaves the site without a scheme"),
+        (" //evil.example/", "link ' //evil.example/' leaves the site without a scheme"),
+        ("/\\evil.example/", "link '/\\\\evil.example/' leaves the site without a scheme"),
+        ("\\\\evil.example/", "link '\\\\\\\\evil.example/' leaves the site without a scheme"),
+        ("/\t/evil.example/", "link '/\\t/evil.example/' leaves the site without a scheme"),
+        ("\x01javascript:x", "link '\\x01javascript:x' holds a control character"),
+        ("https://x/\x00", "link 'https://x/\\x00' holds a control character"),
+        ("https://x/\x85", "link 'https://x/\\x85' holds a control character"),
+    ],
+)
+def test_body_links_that_are_refused(url: str, reason: str) -> None:
+    assert unsafe_url(url) == reason
+
+
+#: Header URLs that are kept; the browser test checks Chromium reads each as http(s), with
+#: a host and no user name or password.
+HEADER_KEPT = [
+    "https://github.com/a/b/pull/1",
+    "http://example.com/a%20b?x=1&y=[2]#frag",
+    "HTTPS://EXAMPLE.COM/",
+    "https://x.org/it's",
+    "https://x.org/@someone",
+    "https://example.org/wiki/Foo_(bar)",
+    'https://example.org/"onmouseover="alert(1)',
+    "https://example.com:8443/x",
+    "https://example.com:/x",
+    "https://[2001:db8::1]:8080/x",
+    "https://b\u00fccher.example/caf\u00e9",
+]
+
+
+@pytest.mark.parametrize("url", HEADER_KEPT)
+def test_header_urls_that_are_kept(url: str) -> None:
+    assert header_url_problem(url) is None
+
+
+#: (url, the reason). The browser test checks Chromium reads a user name or password in
+#: the ones refused for that.
+HEADER_REFUSED = [
+    ("javascript:alert(1)", "is not an http(s) URL"),
+    ("mailto:a@example.com", "is not an http(s) URL"),
+    ("ftp://example.com/", "is not an http(s) URL"),
+    ("//example.com/x", "is not an http(s) URL"),
+    ("example.com/x", "is not an http(s) URL"),
+    ("http:example.com", "is not an http(s) URL"),
+    ("https:/example.com", "is not an http(s) URL"),
+    ("https:\\\\example.com", "is not an http(s) URL"),
+    ("https://", "has no host"),
+    ("https:///path", "has no host"),
+    ("https://:443/", "has no host"),
+    ("https://user:pass@example.com/", "holds a user name or password"),
+    ("https://github.com@evil.example/", "holds a user name or password"),
+    ("https://@example.com/", "holds a user name or password"),
+    (
+        "https://good.example\\@evil.example/",
+        "holds a backslash (browsers read it as '/', other tools do not)",
+    ),
+    ("https://example.com\\x", "holds a backslash (browsers read it as '/', other tools do not)"),
+    ("https://exa mple.com/", "holds white space"),
+    ("https://example.com/a\tb", "holds white space"),
+    ("https://example.com/\n", "holds white space"),
+    (" https://example.com/", "holds white space"),
+    ("https://example.com/\u00a0", "holds white space"),
+    ("https://example.com/\u2028", "holds white space"),
+    ("https://example.com/\x00", "holds the control character U+0000"),
+    ("https://example.com/\x1b[2J", "holds the control character U+001B"),
+    ("https://example.com/\x7f", "holds the control character U+007F"),
+    ("https://example.com/\x9b", "holds the control character U+009B"),
+    ("https://example.com/\u202egnp.exe", "holds the bidirectional control U+202E"),
+    ("https://example.com/\u2066x\u2069", "holds the bidirectional control U+2066"),
+    ("https://example.com/\u200f", "holds the bidirectional control U+200F"),
+    ("https://example.com/\u061c", "holds the bidirectional control U+061C"),
+    ("https://exam\u200bple.com/", "holds the invisible character U+200B"),
+    ("https://example.com/\ufeff", "holds the invisible character U+FEFF"),
+    ("https://ex%61mple.com/", "has a host that is not a host name"),
+    ("https://exa<mple.com/", "has a host that is not a host name"),
+    ("https://example.com:99999/", "has a port that is not a number up to 65535"),
+    ("https://example.com:8o/", "has a port that is not a number up to 65535"),
+    ("https://example.com:\uff18\uff10/", "has a port that is not a number up to 65535"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), HEADER_REFUSED)
+def test_header_urls_that_are_refused(url: str, reason: str) -> None:
+    assert header_url_problem(url) == reason
+
+
+def test_the_public_names_others_call() -> None:
+    assert sanitize.RAW_HTML_MESSAGE.format(reason="x") == "raw HTML shown as text: x"
+    assert callable(sanitize.raw_html_problem) and callable(sanitize.unsafe_html)
+
+
+# --------------------------------------------------------------------------------------
+# Which documents are a contributor's, and the <meta> they may ask for
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("docname", "deps_dir", "untrusted"),
+    [
+        ("deps/0001-x", "deps", True),
+        ("deps/notes", "deps", True),
+        ("deps/1e3-x", "deps", True),
+        ("deps/sub/0001-y", "deps", True),
+        ("docs/deps/0001-x", "../deps", True),
+        ("deps/0001-x", "proposals/", False),
+        ("index", "deps", False),
+        ("deps", "deps", False),  # the page that lists them, next to the folder
+        ("guide/deps-howto", "deps", False),
+        ("anything", ".", True),
+    ],
+)
+def test_untrusted_documents_are_every_page_in_the_proposals_folder(
+    docname: str, deps_dir: str, untrusted: bool
+) -> None:
+    assert sanitize.untrusted_document(docname, deps_dir) is untrusted
+
+
+@pytest.mark.parametrize(
+    ("attributes", "problem"),
+    [
+        ({"name": "description", "content": "A proposal"}, None),
+        ({"name": "keywords", "content": "a, b", "lang": "en"}, None),
+        ({"property": "og:title", "content": "x"}, None),
+        (
+            {"http-equiv": "refresh", "content": "0;url=https://evil.example/"},
+            "<meta> attribute 'http-equiv' is not allowed",
+        ),
+        ({"charset": "utf-7"}, "<meta> attribute 'charset' is not allowed"),
+        (
+            {"name": "x", "content": "hi", 'a"><script>alert(1)</script><b': "c"},
+            "<meta> attribute 'a\"><script>alert(1)</script><b' is not allowed",
+        ),
+        (
+            {"name": 'x" onload="alert(1)', "content": "hi"},
+            "<meta> name 'x\" onload=\"alert(1)' is not a plain name",
+        ),
+        (
+            {"name": "x", "property": "y", "content": "hi"},
+            "a <meta> needs one name (or property) and no more",
+        ),
+        ({"content": "hi"}, "a <meta> needs one name (or property) and no more"),
+        ({"name": "x"}, "a <meta> needs a content"),
+    ],
+)
+def test_meta_a_proposal_may_ask_for(attributes: dict[str, str], problem: str | None) -> None:
+    assert sanitize.meta_problem(attributes) == problem
