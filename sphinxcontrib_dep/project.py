@@ -187,6 +187,28 @@ def load(
 # --------------------------------------------------------------------------------------
 
 
+def proposals_area(docpath: str, deps_dir: str) -> str | None:
+    """The proposals folder as a prefix of ``docpath`` (``deps``), if the file is in it.
+
+    ``docpath`` is a path in the Sphinx source folder (``deps/0001-x``); ``deps_dir`` is
+    relative to the project root, which may sit above the source folder (``docs/deps``
+    linking to ``../deps``), so the folder's own name decides, at any depth: every file
+    in that folder or below it, whatever its name, is a contributor's. ``""`` when the
+    proposals sit at the root (every file is in the area); ``None`` outside.
+    """
+    folder = deps_dir.replace("\\", "/").strip("/")
+    name = folder.rsplit("/", 1)[-1]
+    if name in {"", "."}:
+        return ""
+    parts = docpath.replace("\\", "/").split("/")
+    if folder and "/".join(parts[: folder.count("/") + 1]) == folder and len(parts) > folder.count("/") + 1:
+        return folder
+    for index, part in enumerate(parts[:-1]):
+        if part == name:
+            return "/".join(parts[: index + 1])
+    return None
+
+
 def is_page(relative: str, patterns: Iterable[str]) -> bool:
     """Whether a file in the proposals folder (path relative to it) is a page, not a proposal."""
     return any(

@@ -134,7 +134,8 @@ def header_url_problem(url: str) -> str | None:
       (zero-width space and joiners, U+2060, U+FEFF): they make a URL look like another;
     - no user name or password (``https://good.example:x@evil.example/``);
     - no backslash (a browser reads it as ``/``, other URL parsers do not, so they would
-      disagree on the host);
+      disagree on the host), and none of ``" < > ` { } | ^``, which no URL holds unencoded
+      (a browser would encode them; a value holding them is markup, not a link);
     - a host a browser accepts, and a port, if any, that is a number up to 65535.
 
     The value is checked as it is: callers strip the ``<...>`` or blanks around a value.
@@ -155,6 +156,8 @@ def header_url_problem(url: str) -> str | None:
         return "is not an http(s) URL"
     if "\\" in url:
         return "holds a backslash (browsers read it as '/', other tools do not)"
+    if bad := re.search(r"[\"<>`{}|^]", url):
+        return f"holds {bad.group(0)!r}, which a URL holds only percent-encoded"
     authority = re.split(r"[/?#]", url[len(scheme) + 3 :], maxsplit=1)[0]
     if "@" in authority:
         return "holds a user name or password"
@@ -312,23 +315,8 @@ def unsafe_html(fragment: str) -> str | None:
 
 
 # --------------------------------------------------------------------------------------
-# Which documents, and their HTML metadata
+# HTML metadata
 # --------------------------------------------------------------------------------------
-
-
-def untrusted_document(docname: str, deps_dir: str) -> bool:
-    """Whether the Sphinx document ``docname`` is a contributor's: in the proposals' folder.
-
-    Every document in that folder or below it, whatever its name, reaches the site as a
-    page: ``deps/notes``, ``deps/1e3-x`` and ``deps/sub/0001-y`` as much as
-    ``deps/0001-x``. Their raw HTML, links and HTML metadata are judged as a proposal's,
-    even where they are not read as proposals. As for proposals, the folder is matched by
-    its own name (``docs/deps`` may link to ``../deps``).
-    """
-    folder = deps_dir.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    if folder in {"", "."}:
-        return True  # proposals at the root of the project: every page is a contributor's
-    return folder in docname.split("/")[:-1]
 
 
 #: What a proposal's ``<meta>`` may carry: a name (or an Open Graph property), its content
@@ -373,23 +361,3 @@ def raw_html_problem(fragment: str, mode: str) -> str | None:
     if mode == "none":
         return "raw HTML is off (dep_raw_html = 'none')"
     return unsafe_html(fragment)
-
-
-_HEADER_URL_RE = re.compile(r"^https?://([^\s/?#]+)", re.I)
-_INVISIBLE_URL_RE = re.compile("[\x00-\x20\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def header_url_problem(url: str) -> str | None:
-    """Why ``url`` may not be a header's link (``None``: an absolute http(s) URL with a host)."""
-    found = _INVISIBLE_URL_RE.search(url)
-    if found is not None:
-        return f"holds the character U+{ord(found.group(0)):04X}"
-    match = _HEADER_URL_RE.match(url)
-    if match is None:
-        return "is not an http(s) URL"
-    bad = re.search(r"[<>\"`{}|\\^]", url)
-    if bad is not None:
-        return f"holds {bad.group(0)!r}, which no URL holds (write it percent-encoded)"
-    if "@" in match.group(1):
-        return "carries a user name or password"
-    return None

@@ -329,9 +329,8 @@ def test_trusting_all_html_is_what_lets_payloads_through(tmp_path: Path) -> None
     assert not any(w.endswith("[dep.raw_html]") for w in build.warnings)
 
 
-#: Holes the reader must close (sphinx/sources.py): it judges raw HTML only in documents
-#: named like proposals, and never judges <meta>. The policy for both is in sanitize.py
-#: (untrusted_document, meta_problem); these fail until NeutralizeRawHtml applies it.
+#: A proposal's <meta> (front matter, rST ``meta``) and pages of the proposals folder that
+#: are not named like proposals: neither gets past the policy.
 HTML_META_MD = """\
 ---
 myst:
@@ -363,7 +362,6 @@ Meta
 """
 
 
-@pytest.mark.xfail(strict=True, reason="sources.NeutralizeRawHtml does not call sanitize.meta_problem yet")
 def test_html_meta_of_a_proposal_runs_nothing(tmp_path: Path) -> None:
     srcdir = write_project(
         tmp_path / "src", {"deps/0001-meta.md": HTML_META_MD, "deps/0002-meta.rst": HTML_META_RST}
@@ -374,9 +372,6 @@ def test_html_meta_of_a_proposal_runs_nothing(tmp_path: Path) -> None:
         assert "<script>alert(" not in head and "refresh" not in head, page
 
 
-@pytest.mark.xfail(
-    strict=True, reason="sources.NeutralizeRawHtml does not call sanitize.untrusted_document yet"
-)
 def test_raw_html_of_any_page_in_the_proposals_folder_is_judged(tmp_path: Path) -> None:
     payload = "# Notes\n\n<img src=x onerror=alert(1)>\n"
     srcdir = write_project(

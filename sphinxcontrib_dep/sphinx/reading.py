@@ -67,18 +67,8 @@ def current(env: BuildEnvironment) -> Reading | None:
 
 
 def area_folder(docname: str, deps_dir: str) -> str | None:
-    """The proposals folder as a path of the Sphinx source folder, if ``docname`` is in it.
-
-    ``deps_dir`` is relative to the project root, which may sit above the Sphinx source
-    folder (``docs/deps`` linking to ``../deps``); the folder's own name decides then.
-    """
-    folder = deps_dir.replace("\\", "/").strip("/")
-    if docname.startswith(f"{folder}/"):
-        return folder
-    last = folder.rsplit("/", 1)[-1]
-    if docname.split("/", 1)[0] == last and "/" in docname:
-        return last
-    return None
+    """The proposals folder as a prefix of ``docname``, if it is in it (see :func:`~sphinxcontrib_dep.project.proposals_area`)."""
+    return project.proposals_area(docname, deps_dir)
 
 
 def proposals_folder(srcdir: Path, deps_dir: str) -> Path | None:
@@ -103,7 +93,7 @@ def _analyze(text: str, document: nodes.document) -> Reading | None:
     if folder is None:
         return None
     path = document_path(env, docname)
-    relative = path[len(folder) + 1 :]
+    relative = path[len(folder) + 1 :] if folder else path
     proposal = not project.is_page(relative, settings.pages)
     myst = getattr(env, "myst_config", None)
     analysis = analyze(
@@ -112,7 +102,7 @@ def _analyze(text: str, document: nodes.document) -> Reading | None:
         settings,
         myst=myst,
         file=Path(env.doc2path(docname)),
-        folder=Path(env.srcdir) / folder,
+        folder=Path(env.srcdir) / folder if folder else Path(env.srcdir),
         proposal=proposal,
     )
     reading = Reading(analysis, path, proposal)

@@ -21,7 +21,7 @@ from ..model import number_from_filename
 from ..project import PROPOSAL_NAME_RE
 from . import config as sphinx_config
 from .logging import emit
-from .reading import area_folder, current, proposals_folder
+from .reading import area_folder, current
 
 
 def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -100,8 +100,16 @@ class EnforcePolicy(SphinxTransform):
                     message = f"{sanitize.unsafe_url(uri)}; shown as text (not seen by dep lint)"
                     reading.note(Code.UNREAD, message, _line_of(reference))
                 reference.replace_self(nodes.inline(reference.rawsource, "", *reference.children))
-        folder = proposals_folder(Path(self.env.srcdir), settings.deps_dir)
+        area = area_folder(self.env.docname, settings.deps_dir)
+        folder = Path(self.env.srcdir) / area if area else Path(self.env.srcdir)
         here = Path(self.env.doc2path(self.env.docname))
+        # <meta> in the page head: a proposal cannot ask for one (front matter settings and
+        # the meta directive are refused); one that arrives all the same is judged.
+        for meta in list(self.document.findall(nodes.meta)):
+            problem = sanitize.meta_problem(meta.non_default_attributes())
+            if problem is not None:
+                reading.note(Code.UNREAD, f"{problem}; left out of the page (not seen by dep lint)", _line_of(meta))
+                meta.parent.remove(meta)
         reported = {use.target for use in doc.files}
         for node in list(
             self.document.findall(lambda n: isinstance(n, (nodes.image, addnodes.download_reference)))
