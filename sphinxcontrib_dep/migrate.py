@@ -17,18 +17,17 @@ The command line part (:func:`add_arguments`, :func:`run`) is registered by ``de
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
 import json
-import os
 import re
 import shutil
 import sys
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parsing
+from . import escape, fsutil, parsing
 from .config import ConfigError, DepConfig, load
 from .diagnostics import Code
 from .model import (
@@ -152,9 +151,10 @@ class Decision:
     message: str
 
     def format(self) -> str:
+        """``path:line: field: message [kind]``, one line: every value in it escaped."""
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         label = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{self.message} [{self.kind.value}]"
+        return escape.text(f"{where}: {label}{self.message}") + f" [{self.kind.value}]"
 
 
 @dataclass
@@ -173,6 +173,8 @@ class Migration:
     header: tuple[int, int] | None = None
     #: 0-based line after which the block was inserted (the title's last line + 1).
     insert_at: int | None = None
+    #: The file's bytes as read (``--in-place`` writes only over exactly these).
+    original: bytes | None = field(default=None, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -1021,7 +1023,7 @@ class Summary:
     def lines(self, config: DepConfig, written: bool = True) -> list[str]:
         outcomes = [m.outcome for m in self.migrations]
         duplicates = "; ".join(
-            f"{config.format_id(number)} ({', '.join(paths)})"
+            f"{config.format_id(number)} ({', '.join(escape.text(path) for path in paths)})"
             for number, paths in sorted(self.duplicates.items())
         )
         return [
@@ -1062,23 +1064,7 @@ def find_duplicates(names: Iterable[str]) -> dict[int, list[str]]:
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            # On disk before the rename: else a crash can leave the renamed file empty.
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temp)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    fsutil.atomic_write(path, text)
 
 
 def _display(path: Path) -> str:
@@ -1096,7 +1082,7 @@ def migrate_paths(paths: Sequence[Path], config: DepConfig) -> tuple[Summary, li
         try:
             data = path.read_bytes()
         except OSError as err:
-            summary.errors.append(f"{name}: cannot read: {err.strerror}")
+            summary.errors.append(f"{escape.text(name)}: cannot read: {err.strerror}")
             continue
         text, problems = parsing.decode(data, name)
         if text is None:
@@ -1104,7 +1090,9 @@ def migrate_paths(paths: Sequence[Path], config: DepConfig) -> tuple[Summary, li
             continue
         # decode() folds CRLF; keep the file's own line ends by migrating the raw text
         raw = data.decode("utf-8-sig")
-        summary.migrations.append(migrate_text(raw, name, config))
+        migration = migrate_text(raw, name, config)
+        migration.original = data
+        summary.migrations.append(migration)
     summary.duplicates = find_duplicates(m.path for m in summary.migrations)
     for migration in summary.migrations:
         for number, names in summary.duplicates.items():
@@ -1147,18 +1135,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a file would change (for CI)"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --output, replace files in DIR that differ from what would be written",
+    )
 
 
 def run(args: argparse.Namespace, out: object = None) -> int:
     """Migrate, print each file's decisions and the summary; the exit status.
 
     0: done (or, with ``--check``, nothing would change); 1: with ``--check``, some file
-    would change, or a file could not be read; 2: bad arguments or settings.
+    would change, a file could not be read, or a write was refused; 2: bad arguments or
+    settings. Writing (``--in-place``, ``--output``) holds the project lock from the first
+    read to the last write; a file changed by something else meanwhile is not overwritten,
+    nor is a file in ``--output`` that differs (without ``--force``); when a write fails,
+    the files already written are put back.
     """
     stream = out or sys.stdout
 
     def say(text: str = "") -> None:
-        print(text, file=stream)  # type: ignore[arg-type]
+        print(escape.terminal(text), file=stream)  # type: ignore[arg-type]
+
+    def complain(text: str) -> None:
+        print(escape.terminal(f"dep migrate: {text}"), file=sys.stderr)
 
     # The settings: a DepConfig the caller resolved (``dep`` puts it in ``args.dep_config``),
     # else [tool.dep] of the nearest pyproject.toml. (``args.config`` may be ``dep``'s own
@@ -1175,15 +1175,15 @@ def run(args: argparse.Namespace, out: object = None) -> int:
         try:
             config = load(Path.cwd())
         except ConfigError as err:
-            print(f"dep migrate: {err}", file=sys.stderr)
+            complain(str(err))
             return 2
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         for path in missing:
-            print(f"dep migrate: {path}: no such file or folder", file=sys.stderr)
+            complain(f"{escape.text(path)}: no such file or folder")
         return 2
     if args.check and (args.in_place or args.output):
-        print("dep migrate: --check writes nothing; drop --in-place/--output", file=sys.stderr)
+        complain("--check writes nothing; drop --in-place/--output")
         return 2
     if args.output is not None:
         clashes = [
@@ -1192,33 +1192,40 @@ def run(args: argparse.Namespace, out: object = None) -> int:
             if (args.output / path.relative_to(base)).resolve() == path.resolve()
         ]
         if clashes:
-            print(
-                f"dep migrate: --output {args.output} would overwrite {clashes[0]}; "
-                "use --in-place to rewrite files where they are",
-                file=sys.stderr,
+            complain(
+                f"--output {escape.text(args.output)} would overwrite {escape.text(clashes[0])}; "
+                "use --in-place to rewrite files where they are"
             )
             return 2
-    summary, files = migrate_paths(args.paths, config)
     writing = bool(args.in_place or args.output is not None)
-    bases = {_display(path): (path, base) for path, base in files}
+    lock = _project_lock(args, config) if writing else contextlib.nullcontext()
+    try:
+        with lock:
+            # Read under the lock: what is written is computed from what is there now.
+            summary, files = migrate_paths(args.paths, config)
+            refused = _write(args, summary, files) if writing else []
+    except (fsutil.LockError, _WriteFailed) as err:
+        complain(str(err))
+        return 2 if isinstance(err, fsutil.LockError) else 1
     would_change = 0
     for migration in summary.migrations:
         outcome = migration.outcome if writing or migration.outcome != "migrated" else "would be migrated"
-        say(f"{migration.path}: {outcome}")
+        say(f"{escape.text(migration.path)}: {outcome}")
         for decision in migration.decisions:
             say(f"  {decision.format()}")
         if migration.changed:
             would_change += 1
-        path, base = bases[migration.path]
-        if args.in_place and migration.changed:
-            write_atomic(path, migration.new_text)
-        elif args.output is not None:
-            target = args.output / path.relative_to(base)
-            write_atomic(target, migration.new_text)
+    if refused:
+        for line in refused:
+            complain(line)
+        complain("nothing written")
+        return 1
     if args.output is not None:
         copied = _copy_assets(args.paths, args.output, {p.resolve() for p, _ in files})
         if copied:
-            say(f"copied {copied} other file(s) (images and the like) into {_display(args.output)}")
+            say(
+                f"copied {copied} other file(s) (images and the like) into {escape.text(_display(args.output))}"
+            )
     for error in summary.errors:
         say(error)
     say()
@@ -1227,9 +1234,93 @@ def run(args: argparse.Namespace, out: object = None) -> int:
     if args.check:
         say(f"{would_change} file(s) would change" if would_change else "nothing to migrate")
         return 1 if would_change or summary.errors else 0
-    if not args.in_place and args.output is None:
+    if not writing:
         say("dry run: nothing written (use --in-place or --output DIR)")
     return 1 if summary.errors else 0
+
+
+class _WriteFailed(Exception):
+    """A write that failed; the files written before it were put back."""
+
+
+def _project_lock(args: argparse.Namespace, config: DepConfig) -> contextlib.AbstractContextManager[None]:
+    """The lock ``dep`` holds (given as ``args.project_lock``); run alone, the lock of the
+    project in the current folder (its repository's, or its proposals folder's)."""
+    given: Callable[[], contextlib.AbstractContextManager[None]] | None = getattr(args, "project_lock", None)
+    if given is not None:
+        return given()
+    return _own_lock(Path.cwd(), config)
+
+
+@contextlib.contextmanager
+def _own_lock(root: Path, config: DepConfig) -> Iterator[None]:
+    path = fsutil.lock_path_for(root, root / config.deps_dir)
+    if path is None:
+        yield
+        return
+    with fsutil.file_lock(path, timeout=120.0):
+        yield
+
+
+def _write(args: argparse.Namespace, summary: Summary, files: list[tuple[Path, Path]]) -> list[str]:
+    """Write every migrated file, or nothing: the reasons it refused (``[]`` when written).
+
+    ``--in-place`` writes over a file only while it still holds the bytes that were read;
+    ``--output`` replaces a file of DIR that differs only with ``--force``. When a write
+    fails, those already made are put back and ``_WriteFailed`` says why.
+    """
+    bases = {_display(path): (path, base) for path, base in files}
+    planned: list[tuple[Path, str, bytes | None]] = []  # target, new text, bytes to put back
+    refused: list[str] = []
+    for migration in summary.migrations:
+        path, base = bases[migration.path]
+        if args.in_place:
+            if not migration.changed:
+                continue
+            target = path
+        else:
+            target = args.output / path.relative_to(base)
+        current = _read_bytes(target)
+        if args.in_place and current != migration.original:
+            refused.append(
+                f"{escape.text(migration.path)} changed on disk while it was migrated; not written"
+            )
+            continue
+        if not args.in_place and current is not None:
+            if current == migration.new_text.encode("utf-8"):
+                continue
+            if not args.force:
+                refused.append(
+                    f"{escape.text(_display(target))} exists and differs; not overwritten (give --force)"
+                )
+                continue
+        planned.append((target, migration.new_text, current))
+    if refused:
+        return refused
+    done: list[tuple[Path, bytes | None]] = []
+    for target, text, previous in planned:
+        try:
+            write_atomic(target, text)
+        except OSError as err:
+            for written, old in reversed(done):
+                with contextlib.suppress(OSError):
+                    if old is None:
+                        written.unlink()
+                    else:
+                        fsutil.atomic_write(written, old)
+            shown = escape.text(_display(target))
+            raise _WriteFailed(f"{shown}: cannot write: {err.strerror or err}; nothing written") from None
+        done.append((target, previous))
+    return []
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return b""  # there, but unreadable: never equal to what was read or will be written
 
 
 def _copy_assets(paths: Sequence[Path], output: Path, proposals: set[Path]) -> int:
