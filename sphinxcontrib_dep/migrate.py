@@ -189,9 +189,15 @@ class Migration:
 # --------------------------------------------------------------------------------------
 
 _BULLET = r"(?:[-*+]\s+)?"
-# **Name**: value / **Name:** value / **Name** : value / __Name__: value
+# **Name**: value / **Name:** value / **Name** : value / __Name__: value. The name may hold
+# a colon of its own (**Target: Release**: 1.2): the colon that counts is the one at the
+# end of the bold text, or right after it.
 _BOLD_FIELD_RE = re.compile(
-    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\n][^*:\n]*?)\s*(?P<inside>:?)\s*\1\s*(?P<outside>:?)\s*(?P<value>.*)$"
+    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\s][^*\n]*?)\s*(?P<inside>:?)\s*\1\s*(?P<outside>:?)\s*(?P<value>.*)$"
+)
+# **Status: Draft** (the whole field in bold; only a known field name is read so)
+_WHOLE_BOLD_FIELD_RE = re.compile(
+    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*:\s][^*:\n]*?)\s*:\s*(?P<value>[^*\n]*?)\s*\1\s*$"
 )
 # Name: value (plain: known field names, or any name in a bulleted list of fields)
 _PLAIN_FIELD_RE = re.compile(
@@ -223,6 +229,11 @@ class _Field:
     form: str = "bold"  # bold, plain, heading or table
     #: HTML comments beside the value that are not template text; kept beside the block.
     comments: list[str] = field(default_factory=list)
+    #: The lines below the field line that belong to its value, as written (1-based line
+    #: number, text without the line end): where a nested list is told from the field's own.
+    below: list[tuple[int, str]] = field(default_factory=list)
+    #: The value as written on the field line itself.
+    head: str = ""
 
 
 def _field_key(name: str) -> tuple[str | None, bool]:
@@ -252,6 +263,9 @@ def _match_field(line: str) -> tuple[str, str, str] | None:
         return "table", name, match.group("value").replace("\\|", "|")
     match = _BOLD_FIELD_RE.match(line)
     if match and (match.group("inside") or match.group("outside")):
+        return "bold", match.group("name").strip(), match.group("value")
+    match = _WHOLE_BOLD_FIELD_RE.match(line)
+    if match and _field_key(match.group("name"))[0] is not None:
         return "bold", match.group("name").strip(), match.group("value")
     match = _HEADING_FIELD_RE.match(line)
     if match:
@@ -308,6 +322,7 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             if _is_comment_line(line) and fields:
                 # A comment line of its own inside the header: part of the field above.
                 fields[-1].value += "\n" + line.strip()
+                fields[-1].below.append((index + 1, line.rstrip("\r\n")))
                 index += 1
                 end = index
                 continue
@@ -318,7 +333,7 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             len(value) > _MAX_UNKNOWN_VALUE or len(name.split()) > _MAX_UNKNOWN_NAME_WORDS
         ):
             break  # "**Important:** this proposal depends on ...": prose, where the body begins
-        current = _Field(name, value.strip(), index + 1, canonical, partial, form)
+        current = _Field(name, value.strip(), index + 1, canonical, partial, form, head=value.strip())
         fields.append(current)
         index += 1
         if form == "heading":
@@ -340,17 +355,88 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
                 break
             current.value = "\n".join(values)
         elif form != "table":
-            # Continuation lines: indented, bulleted or plain text directly below the field.
-            while (
-                index < len(lines)
-                and lines[index].strip()
-                and not _is_block_start(lines[index])
-                and _match_field(lines[index]) is None
-            ):
-                current.value = (current.value + "\n" + lines[index].strip()).strip()
-                index += 1
+            index = _read_continuation(lines, index, current, _indent(line))
         end = index
     return fields, begin, end
+
+
+#: A list item: its indentation and its text (``- x``, ``* x``, ``+ x``, ``1. x``, ``1) x``).
+_LIST_ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?P<text>\S.*)$")
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+
+
+def _read_continuation(lines: list[str], index: int, current: _Field, field_indent: int) -> int:
+    """Add the lines below a field that belong to its value; the index after them.
+
+    They are indented, bulleted or plain text directly below the field, up to a blank line,
+    a block (heading, rule, fence) or the next field. A list item indented under the
+    field is part of its value even when it reads like a field (``  - Docs: @b``); a line
+    that only looks like a field (``*Status*: Draft``) ends it.
+    """
+    while index < len(lines) and lines[index].strip() and not _is_block_start(lines[index]):
+        line = lines[index].rstrip("\r\n")
+        nested = _LIST_ITEM_RE.match(line) is not None and _indent(line) > field_indent
+        if not nested and (_match_field(line) is not None or _left_field_name(line) is not None):
+            break
+        current.below.append((index + 1, line))
+        current.value = (current.value + "\n" + line.strip()).strip()
+        index += 1
+    return index
+
+
+#: A line written like a field in a form the reader does not take (``*Status*: Draft``,
+#: ``<b>Status</b>: Draft``, ``Status = Draft``, ``**Status** - Draft``), for known names.
+_LOOSE_FIELD_RE = re.compile(
+    r"^\s{0,3}(?:[-*+]\s+|\d{1,9}[.)]\s+)?(?:<(?:b|strong|em|i)>|\*\*|__|\*|_|`)?\s*"
+    r"(?P<name>[A-Za-z][A-Za-z ()/&_-]{0,40}?)\s*:?\s*(?:</(?:b|strong|em|i)>|\*\*|__|\*|_|`)?"
+    r"(?:\s*[:=]|\s+[-\u2013\u2014])\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _left_field_name(line: str) -> str | None:
+    """The field name of a line that looks like a header field, else ``None``.
+
+    A field the reader takes with a known name (or a short bold one, ``**Team**: Runtime``),
+    or a known name written in a form it does not take (see ``_LOOSE_FIELD_RE``).
+    """
+    found = _match_field(line)
+    if found is not None:
+        form, name, value = found
+        if _field_key(name)[0] is not None:
+            return name
+        short = len(name.split()) <= _MAX_UNKNOWN_NAME_WORDS and len(value) <= _MAX_UNKNOWN_VALUE
+        return name if form == "bold" and short else None
+    match = _LOOSE_FIELD_RE.match(line.rstrip("\r\n"))
+    if match and _field_key(match.group("name"))[0] is not None:
+        return match.group("name").strip()
+    return None
+
+
+def _left_behind(lines: list[str], start: int, stop: int) -> list[tuple[int, str, str]]:
+    """Lines from ``start`` to the first heading (or ``stop``) that look like header fields:
+    ``(1-based line, name, text)``; the contents of fenced code blocks are not looked at."""
+    found: list[tuple[int, str, str]] = []
+    fence: str | None = None
+    for index in range(start, min(stop, len(lines))):
+        line = lines[index].rstrip("\r\n")
+        opened = _FENCE_RE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if _HEADING_RE.match(line):
+            break
+        name = _left_field_name(line)
+        if name is not None:
+            found.append((index + 1, name, line.strip()))
+    return found
 
 
 def _is_block_start(line: str) -> bool:
@@ -380,8 +466,11 @@ def _front_matter_end(lines: list[str]) -> int:
 # Values
 # --------------------------------------------------------------------------------------
 
-_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?\s*\)")
-_URL_RE = re.compile(r"<?(https?://[^\s<>,;)\]]+)>?")
+#: ``[label](destination)``: the destination may hold balanced parentheses, two deep
+#: (``https://en.wikipedia.org/wiki/Foo_(bar)``), as CommonMark reads them.
+_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*<?((?:[^()\s<>]|\((?:[^()\s<>]|\([^()\s<>]*\))*\))*)>?\s*\)")
+#: A bare URL (or one in ``<...>``); where it ends is decided by :func:`_bare_urls`.
+_URL_START_RE = re.compile(r"<(https?://[^\s<>]+)>|https?://[^\s<>]+")
 _CHECKED_RE = re.compile(r"\[\s*[xX✓✔]\s*\]\s*([^\[\]|\n,;]+)")
 _OPTION_LIST_RE = re.compile(r"^\[?\s*[^|\[\]]+\]?(\s*\|\s*[^|]+){2,}$")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -568,6 +657,10 @@ def _split_items(text: str) -> list[str]:
         return re.sub(r"\x00(\d+)\x00", lambda m: masked_links[int(m.group(1))], chunk)
 
     masked = _MD_LINK_RE.sub(mask, text.replace("\x00", ""))
+    # A bare URL may hold a comma or a semicolon (not followed by a space): kept whole too.
+    for start, end, _url in reversed(_bare_urls(masked)):
+        masked_links.append(masked[start:end])
+        masked = f"{masked[:start]}\x00{len(masked_links) - 1}\x00{masked[end:]}"
     items: list[str] = []
     for chunk in re.split(r"\s*(?:[,;\n]|\band\b|&)\s*", masked):
         chunk = re.sub(r"^[-*+]\s+", "", chunk.strip()).strip()
@@ -651,13 +744,48 @@ def _urls(value: str) -> tuple[list[tuple[str, str | None]], str]:
     rest = value
     for match in _MD_LINK_RE.finditer(value):
         found.append((match.start(), match.group(2), match.group(1).strip()))
-    rest = _MD_LINK_RE.sub(" ", value)
-    for match in _URL_RE.finditer(rest):
-        found.append((value.find(match.group(1)), match.group(1), None))
-    rest = _URL_RE.sub(" ", rest)
+    rest = _MD_LINK_RE.sub(lambda match: " " * len(match.group(0)), value)
+    for start, end, url in reversed(_bare_urls(rest)):
+        found.append((start, url, None))
+        rest = rest[:start] + " " + rest[end:]
     found.sort(key=lambda item: item[0])
     leftover = re.sub(r"(?:^|\s)[-*+](?=\s)|[,;|]|\band\b|&", " ", rest)
     return [(url, label) for _, url, label in found], " ".join(leftover.split())
+
+
+_URL_TRAILING = ".,;:!?*_~'\""
+
+
+def _bare_urls(text: str) -> list[tuple[int, int, str]]:
+    """The bare ``http(s)`` URLs of a text: ``(start, end, url)``, in order.
+
+    A URL in ``<...>`` is all that the brackets hold. Otherwise it runs to white space or
+    ``<``, and then, as GitHub reads autolinks: a comma or semicolon followed by a space
+    (or by another URL) ends it, trailing punctuation is not part of it, and a closing
+    parenthesis or bracket at its end is part of it only when it closes one opened inside
+    (``https://en.wikipedia.org/wiki/Foo_(bar)`` whole; ``(see https://x.org/a)`` without ``)``).
+    """
+    found: list[tuple[int, int, str]] = []
+    for match in _URL_START_RE.finditer(text):
+        if match.group(1) is not None:
+            found.append((match.start(), match.end(), match.group(1)))
+            continue
+        url = match.group(0)
+        cut = re.search(r"[,;](?=\s|$|https?://)", url)
+        if cut:
+            url = url[: cut.start()]
+        while url:
+            if (
+                url[-1] in _URL_TRAILING
+                or (url[-1] == ")" and url.count(")") > url.count("("))
+                or (url[-1] == "]" and url.count("]") > url.count("["))
+            ):
+                url = url[:-1]
+            else:
+                break
+        if len(url) > len("https://"):
+            found.append((match.start(), match.start() + len(url), url))
+    return found
 
 
 def _trivial_label(label: str | None, url: str) -> bool:
@@ -830,6 +958,7 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
         return result
 
     options, legacy, comments = _read_fields(fields, path, config, decisions)
+    _report_left_behind(lines, fields, end, first if begin < first else len(lines), path, decisions)
 
     file_number = number_from_filename(path)
     number_text = options.pop("number", None)
@@ -894,6 +1023,42 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
     return result
 
 
+def _report_left_behind(
+    lines: list[str], fields: list[_Field], end: int, stop: int, path: str, decisions: list[Decision]
+) -> None:
+    """A ``needs a human`` line for each line below the header that looks like one of its
+    fields (up to the first heading), and for a list that may be the last field's value:
+    what stays in the body is never left there in silence."""
+    for line, name, text in _left_behind(lines, end, stop):
+        decisions.append(
+            Decision(
+                Kind.HUMAN,
+                path,
+                line,
+                _legacy_name(name),
+                f"{_short(text)} looks like a header field but lies below the header; "
+                "left in the body (move it into dep-meta by hand)",
+            )
+        )
+    last = fields[-1] if fields else None
+    if last is None or last.form == "heading" or last.head or last.below:
+        return
+    after = end
+    while after < min(stop, len(lines)) and not lines[after].strip():
+        after += 1
+    if after > end and after < min(stop, len(lines)) and _LIST_ITEM_RE.match(lines[after].rstrip("\r\n")):
+        decisions.append(
+            Decision(
+                Kind.HUMAN,
+                path,
+                last.line,
+                last.canonical or _legacy_name(last.name),
+                f"empty; the list at line {after + 1}, after a blank line, may be its value: "
+                "left in the body (move it into dep-meta by hand)",
+            )
+        )
+
+
 def _is_header(fields: list[_Field]) -> bool:
     """A run of known fields that is a header: a status, or at least two known fields."""
     known = [f for f in fields if f.canonical]
@@ -912,9 +1077,22 @@ def _read_fields(
     comments: list[str] = []
     for fld in fields:
         ctx = _Context(path, fld, decisions, config)
-        value = _strip_comments(fld.value, ctx)
-        comments += fld.comments
+        raw = fld.value
         option = fld.canonical
+        if option is not None:
+            raw, nested = _without_nested_lists(fld)
+            if nested:
+                first, last = nested[0][0], nested[-1][0]
+                where = f"line {first}" if first == last else f"lines {first}-{last}"
+                what = "names" if option in _PEOPLE_FIELDS else "values"
+                kept = "; ".join(_item_text(text) for _, text in nested)
+                legacy[option] = _join(legacy.get(option), kept, "; ")
+                ctx.add(
+                    Kind.HUMAN,
+                    f"a nested list ({where}) is not read as {what}; kept as :legacy-{option}:",
+                )
+        value = _strip_comments(raw, ctx)
+        comments += fld.comments
         if option is None:
             name = _legacy_name(fld.name)
             if _empty_or_placeholder(value, ctx):
@@ -952,6 +1130,45 @@ def _read_fields(
         if kept:
             legacy[option] = _join(legacy.get(option), kept, "; ")
     return options, legacy, comments
+
+
+def _without_nested_lists(fld: _Field) -> tuple[str, list[tuple[int, str]]]:
+    """The field's value without its nested lists, and the lines left out.
+
+    The field's own list is the least indented list below it; an item of that list that
+    has items under it (``- Team Infra`` over ``  - @a``) is a group, not a value: the item
+    and everything under it are left out, to be kept as legacy text and reported.
+    """
+    items = [_indent(text) for _, text in fld.below if _LIST_ITEM_RE.match(text)]
+    if not items or min(items) == max(items):
+        return fld.value, []
+    base = min(items)
+    groups: list[tuple[list[tuple[int, str]], bool]] = []  # (lines, has items under it)
+    loose: list[tuple[int, str]] = []  # text before the first item
+    for number, text in fld.below:
+        is_item = _LIST_ITEM_RE.match(text) is not None
+        if is_item and _indent(text) <= base:
+            groups.append(([(number, text)], False))
+        elif groups:
+            lines, nested = groups[-1]
+            lines.append((number, text))
+            groups[-1] = (lines, nested or is_item)
+        else:
+            loose.append((number, text))
+    kept = [fld.head, *(text.strip() for _, text in loose)]
+    dropped: list[tuple[int, str]] = []
+    for lines, nested in groups:
+        if nested:
+            dropped += lines
+        else:
+            kept += [text.strip() for _, text in lines]
+    return "\n".join(part for part in kept if part).strip(), dropped
+
+
+def _item_text(line: str) -> str:
+    """A line of a list without its marker, on one line."""
+    item = _LIST_ITEM_RE.match(line)
+    return " ".join((item.group("text") if item else line).split())
 
 
 def _join(old: str | None, new: str, separator: str) -> str:
