@@ -1085,8 +1085,8 @@ def _read_fields(
                 first, last = nested[0][0], nested[-1][0]
                 where = f"line {first}" if first == last else f"lines {first}-{last}"
                 what = "names" if option in _PEOPLE_FIELDS else "values"
-                kept = "; ".join(_item_text(text) for _, text in nested)
-                legacy[option] = _join(legacy.get(option), kept, "; ")
+                left_out = "; ".join(_item_text(text) for _, text in nested)
+                legacy[option] = _join(legacy.get(option), left_out, "; ")
                 ctx.add(
                     Kind.HUMAN,
                     f"a nested list ({where}) is not read as {what}; kept as :legacy-{option}:",
