@@ -278,13 +278,15 @@ def file_lock(
             if on_wait is not None:
                 on_wait()
             deadline = None if timeout is None else time.monotonic() + timeout
+            pause = 0.005
             while not _try_lock(fd):
                 if deadline is not None and time.monotonic() >= deadline:
                     raise LockError(
                         f"another dep command has held the lock {lock_path} for {timeout:g} s; "
                         "try again when it has finished"
                     )
-                time.sleep(0.05)
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
         try:
             yield
         finally:
