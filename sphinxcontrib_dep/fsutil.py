@@ -222,8 +222,10 @@ def commit_range(span: str, cwd: Path) -> str:
             break
     else:
         raise BadRevision(f"{span!r} is not a range REV..REV")
-    ends = [commit_id(end or "HEAD", cwd) for end in (left, right)]
-    return dots.join(ends)
+    ends = [end or "HEAD" for end in (left, right)]
+    for end in ends:  # both ends are looked at before git is asked about either
+        check_revision(end)
+    return dots.join(commit_id(end, cwd) for end in ends)
 
 
 def git_toplevel(path: Path) -> Path | None:
