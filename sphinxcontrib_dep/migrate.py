@@ -1225,7 +1225,8 @@ def _validate(
 # Files and folders
 # --------------------------------------------------------------------------------------
 
-_PROPOSAL_RE = re.compile(r"^\d{4,}-.*\.(md|rst)$")
+#: ``NNNN-anything.md``: any name, a line break in it too (``dep lint`` reads such a file).
+_PROPOSAL_RE = re.compile(r"^\d{4,}-.*\.(md|rst)\Z", re.DOTALL)
 
 
 @dataclass
