@@ -663,7 +663,7 @@ def _split_items(text: str) -> list[str]:
         masked = f"{masked[:start]}\x00{len(masked_links) - 1}\x00{masked[end:]}"
     items: list[str] = []
     for chunk in re.split(r"\s*(?:[,;\n]|\band\b|&)\s*", masked):
-        chunk = re.sub(r"^[-*+]\s+", "", chunk.strip()).strip()
+        chunk = re.sub(r"^(?:[-*+]|\d{1,9}[.)])\s+", "", chunk.strip()).strip()
         if not chunk:
             continue
         words = chunk.split()
@@ -719,7 +719,10 @@ def _people(value: str, ctx: _Context) -> tuple[str | None, str | None]:
                 continue
             text, status_note = paren.group(1), f" ({paren.group(2).strip().lower()})"
         person = parse_person(text)
-        if person is None or (not person.handle and not person.url and re.search(r"[<>\[\]()]", person.name)):
+        # A name does not hold brackets or a colon ("Docs: @b" is a label and a person).
+        if person is None or (
+            not person.handle and not person.url and re.search(r"[<>\[\]():]", person.name)
+        ):
             leftover.append(item.strip())
             continue
         written.append(person.to_text() + status_note)
@@ -802,6 +805,11 @@ def _links(value: str, ctx: _Context, single: bool) -> tuple[str | None, str | N
     links, leftover = _urls(value)
     urls: list[str] = []
     for url, label in links:
+        if "," in url:
+            # dep-meta separates links with commas: one inside a link is written %2C.
+            encoded = url.replace(",", "%2C")
+            ctx.add(Kind.NORMALISED, f"{url!r} -> {encoded} (a comma inside a link is written %2C)")
+            url = encoded
         safe = parsing.check_url(url, None, ctx.fld.canonical or "")
         if safe is None:
             leftover = (
@@ -814,6 +822,8 @@ def _links(value: str, ctx: _Context, single: bool) -> tuple[str | None, str | N
         elif label is not None:
             ctx.add(Kind.NORMALISED, f"link [{label}](…) -> {safe}")
     legacy: list[str] = []
+    if re.fullmatch(r"[\s.,;:!?]*", leftover):
+        leftover = ""  # the punctuation of a sentence the links stood in, nothing more
     if leftover and not is_empty(leftover) and not _looks_like_placeholder(leftover):
         legacy.append(leftover)
         ctx.add(Kind.HUMAN, f"{leftover!r} is not a link; kept as :legacy-{ctx.fld.canonical}:")
