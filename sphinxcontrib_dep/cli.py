@@ -1224,9 +1224,11 @@ EPILOGS = {
     "proposals folder and an existing one is replaced only with --force. A project's own "
     "templates/<name>.md is used before the package's.",
     "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
-    "Each line is path:line: message [dep.code], as sphinx-build words it.",
+    "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
+    "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
+    "commit (a value starting with '-' is refused, exit 2).",
     "number": "The next free number is one more than the highest used in this work tree, in other "
-    "worktrees, and on every local branch and remote-tracking ref; a lock in .git keeps two "
+    "worktrees, and on every local branch and remote-tracking ref; the project lock keeps two "
     "runs apart. Inside git the file is renamed with git mv.",
     "status": "A move the lifecycle graph forbids, or one that would break a rule (Approved "
     "without approvals, Implemented without a link, ...), is refused with the reason; "
@@ -1234,8 +1236,20 @@ EPILOGS = {
     "supersede": "Adds OLD to NEW's :replaces: and NEW to OLD's :replaced-by:, and sets OLD "
     "Superseded; with --partial both references say (partial) and OLD keeps its status.",
     "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
-    "proposal named is Approved or Implemented; 0 when none is named, unless --require.",
+    "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
+    "Both ends of --commits are checked as commits before git reads the log (a value starting "
+    "with '-' is refused, exit 2).",
+    "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
+    "like its fields, and lists nested under a field, are reported [needs a human], never "
+    "dropped or read silently.",
 }
+
+#: Said under every command that writes.
+WRITING_EPILOG = (
+    "Writing holds the project lock (.git/dep.lock, else deps/.dep.lock) from the first read "
+    "to the last write, so two dep commands at once run one after the other; a file changed "
+    "meanwhile by something else is not overwritten."
+)
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -1287,9 +1301,9 @@ def build_parser() -> argparse.ArgumentParser:
         name: str, handler: Callable[[Context], int], help: str, *, writes: bool = False
     ) -> argparse.ArgumentParser:
         parents = [common, writing] if writes else [common]
-        sub = commands.add_parser(
-            name, help=help, description=help, epilog=EPILOGS.get(name), parents=parents
-        )
+        locks = name in WRITING_COMMANDS | OUTPUT_COMMANDS | {"migrate"}
+        epilog = " ".join(part for part in (EPILOGS.get(name), WRITING_EPILOG if locks else None) if part)
+        sub = commands.add_parser(name, help=help, description=help, epilog=epilog or None, parents=parents)
         sub.set_defaults(handler=handler)
         return sub
 
