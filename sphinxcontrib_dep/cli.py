@@ -10,20 +10,21 @@ instead with ``--dry-run``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__, editing, fsutil, lint, parsing, project, rules
+from . import __version__, editing, escape, fsutil, lint, parsing, project, rules
 from .config import ConfigError, DepConfig, settings
 from .config import load as load_config
 from .diagnostics import Code, Diagnostic, Severity
@@ -32,6 +33,9 @@ from .model import Dep, Status, Template, lookup_category, number_from_filename,
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+#: How long a writing command waits for another one holding the project lock, in seconds.
+LOCK_TIMEOUT = 120.0
 
 #: Statuses that let work named by a pull request merge (``dep gate``).
 GATE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED})
@@ -61,7 +65,12 @@ _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", 
 
 @dataclass
 class Console:
-    """stdout and stderr, with colour only when asked for or when stdout is a terminal."""
+    """stdout and stderr, with colour only when asked for or when stdout is a terminal.
+
+    Everything written passes :func:`.escape.terminal`: whatever a value holds, only line
+    breaks, tabs and the console's own colour reach the terminal. Values are escaped where
+    they are formatted too (:func:`.escape.text`), so none can start a line of its own.
+    """
 
     out: TextIO
     err: TextIO
@@ -73,24 +82,14 @@ class Console:
         codes = ";".join(_STYLES[name] for name in names)
         return f"\x1b[{codes}m{text}\x1b[0m"
 
+    def write(self, text: str) -> None:
+        self.out.write(escape.terminal(text, keep_colour=self.color))
+
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        self.write(text + "\n")
 
     def note(self, text: str) -> None:
-        print(text, file=self.err)
-
-    def table(self, rows: Sequence[Sequence[str]], header: Sequence[str]) -> None:
-        """Aligned columns with a header on a terminal; tab-separated lines otherwise."""
-        if not self.color:
-            for row in rows:
-                self.print("\t".join(row))
-            return
-        widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
-        self.print(
-            self.style("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)).rstrip(), "bold")
-        )
-        for row in rows:
-            self.print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
+        self.err.write(escape.terminal(text) + "\n")
 
 
 def wants_color(choice: str, stream: TextIO) -> bool:
@@ -126,6 +125,8 @@ class Context:
     today: date
     repo: Path = field(init=False)
     project: project.Project = field(init=False)
+    #: How many ``with ctx.locked()`` blocks are open: the project lock is taken once.
+    lock_depth: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         # Writes stay inside the git work tree holding the project, or the project itself.
@@ -140,14 +141,54 @@ class Context:
         return bool(getattr(self.args, "dry_run", False))
 
     def rel(self, path: Path) -> str:
-        """A path as the output names it: relative to the project root, with ``/``."""
-        return lint.relative(path, self.root)
+        """A path as the output names it: relative to the project root, with ``/``, and
+        escaped (:func:`.escape.text`): a line break or a control character in a file name
+        is shown, never printed."""
+        return escape.text(lint.relative(path, self.root))
 
     def safe(self, path: Path) -> Path:
         try:
             return fsutil.inside(self.repo, path)
         except fsutil.UnsafePath as err:
             raise Refused(str(err)) from None
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the project lock (:func:`.fsutil.lock_path_for`) while inside; again inside, nothing.
+
+        Every command that writes runs inside it, from its first read of a proposal to its
+        last write, so two runs at once (two ``dep status``, ``dep supersede`` and
+        ``dep number``, ...) happen one after the other, each reading what the other wrote.
+        """
+        if self.lock_depth:
+            self.lock_depth += 1
+            try:
+                yield
+            finally:
+                self.lock_depth -= 1
+            return
+        path = fsutil.lock_path_for(self.root, self.deps_dir)
+        if path is None:
+            # No repository and no proposals folder (``dep init`` of a new folder): nothing
+            # is shared, and new files are created refusing to replace one that appears.
+            yield
+            return
+        command = self.args.command
+
+        def waiting() -> None:
+            self.console.note(f"dep {command}: waiting for another dep command to finish (lock {path})")
+
+        lock = fsutil.file_lock(path, timeout=LOCK_TIMEOUT, on_wait=waiting)
+        try:
+            lock.__enter__()
+        except fsutil.LockError as err:
+            raise CliError(str(err)) from None
+        self.lock_depth = 1
+        try:
+            yield
+        finally:
+            self.lock_depth = 0
+            lock.__exit__(None, None, None)
 
     def deps_folder(self) -> Path:
         folder = self.deps_dir
@@ -216,7 +257,7 @@ def make_context(args: argparse.Namespace, console: Console) -> Context:
         explicit_root = Path(args.dir)
     start = explicit_root or Path.cwd()
     if explicit_root is not None and args.command != "init" and not explicit_root.is_dir():
-        raise CliError(f"--root {explicit_root}: no such folder")
+        raise CliError(f"--root {escape.text(explicit_root)}: no such folder")
     try:
         config = load_config(start if start.is_dir() else Path.cwd(), overrides)
         root = explicit_root.resolve() if explicit_root is not None else find_root(start, config.deps_dir)
@@ -244,7 +285,7 @@ def make_context(args: argparse.Namespace, console: Console) -> Context:
 
 def read_text(path: Path, shown: str | None = None) -> str:
     """A proposal's text exactly as stored (line endings and byte-order mark kept)."""
-    shown = shown or str(path)
+    shown = shown or escape.text(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -290,9 +331,9 @@ def resolve_proposal(ctx: Context, ref: str) -> Path:
     match = _id_pattern(ctx.config).match(ref.strip())
     if not match:
         if path.exists():
-            raise CliError(f"{ref}: not a proposal file")
+            raise CliError(f"{escape.text(ref)}: not a proposal file")
         raise CliError(
-            f"{ref}: no such file, and not a proposal number like 12 or {ctx.config.format_id(12)}"
+            f"{escape.text(ref)}: no such file, and not a proposal number like 12 or {ctx.config.format_id(12)}"
         )
     number = int(match.group(1))
     found = [p for p in proposal_files(ctx) if number_from_filename(p.name) == number]
@@ -343,9 +384,24 @@ def apply(ctx: Context, changes: list[Change], *, exclusive: bool = False) -> No
     console = ctx.console
     if ctx.dry_run:
         for change in changes:
-            console.out.write(fsutil.unified_diff(change.old or "", change.new, change.rel))
+            console.write(fsutil.unified_diff(change.old or "", change.new, change.rel))
         console.note("dry run: nothing written")
         return
+    with ctx.locked():
+        _write_all(ctx, changes, exclusive=exclusive)
+    for change in changes:
+        console.print(change.summary)
+
+
+def _write_all(ctx: Context, changes: list[Change], *, exclusive: bool) -> None:
+    # Read each file again just before it is replaced: a change made since this command
+    # read it (an editor, a checkout: something that does not take the lock) is never
+    # overwritten; the command stops and puts back what it wrote.
+    for change in changes:
+        if change.old is not None and _current_text(change.path) != change.old:
+            raise Refused(
+                f"{change.rel} changed on disk while this command ran; nothing written (run it again)"
+            )
     done: list[Change] = []
     for change in changes:
         try:
@@ -358,8 +414,13 @@ def apply(ctx: Context, changes: list[Change], *, exclusive: bool = False) -> No
             _undo(done)
             raise CliError(f"{change.rel}: cannot write: {err.strerror or err}") from None
         done.append(change)
-    for change in changes:
-        console.print(change.summary)
+
+
+def _current_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _undo(done: list[Change]) -> None:
@@ -404,7 +465,7 @@ def cmd_lint(ctx: Context) -> int:
     paths = [Path(p) for p in args.paths]
     for path in paths:
         if not path.exists():
-            raise CliError(f"{path}: no such file or folder")
+            raise CliError(f"{escape.text(path)}: no such file or folder")
     if not paths:
         ctx.deps_folder()
     result = lint.lint_paths(paths, ctx.root, ctx.project, today=ctx.today)
@@ -413,7 +474,7 @@ def cmd_lint(ctx: Context) -> int:
         diagnostics += since_diagnostics(ctx, result, args.since)
     diagnostics.sort(key=lint.sort_key)
     if args.format == "json":
-        ctx.console.print(json.dumps(lint_json(result, diagnostics), indent=2))
+        ctx.console.print(escape.json_dumps(lint_json(result, diagnostics)))
     elif args.format == "github":
         for diagnostic in diagnostics:
             ctx.console.print(github_annotation(ctx, diagnostic))
@@ -434,7 +495,7 @@ def cmd_lint(ctx: Context) -> int:
 def styled_diagnostic(console: Console, diagnostic: Diagnostic) -> str:
     if not console.color:
         return diagnostic.format()
-    where = diagnostic.path or "<unknown>"
+    where = escape.text(diagnostic.path or "<unknown>")
     if diagnostic.line is not None:
         where = f"{where}:{diagnostic.line}"
     colour = "red" if diagnostic.severity is Severity.ERROR else "yellow"
@@ -461,14 +522,6 @@ def lint_json(result: lint.LintResult, diagnostics: list[Diagnostic]) -> dict[st
     }
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_annotation(ctx: Context, diagnostic: Diagnostic) -> str:
     """A GitHub Actions workflow command that annotates the line of the pull request's diff."""
     level = "error" if diagnostic.severity is Severity.ERROR else "warning"
@@ -476,11 +529,11 @@ def github_annotation(ctx: Context, diagnostic: Diagnostic) -> str:
     if diagnostic.path:
         # Annotations name files from the repository root, which may lie above the project.
         path = lint.relative(ctx.root / diagnostic.path, ctx.repo)
-        properties.append(f"file={_escape_property(path)}")
+        properties.append(f"file={escape.github_property(path)}")
     if diagnostic.line is not None:
         properties.append(f"line={diagnostic.line}")
-    properties.append(f"title={_escape_property('dep.' + diagnostic.code.value)}")
-    return f"::{level} {','.join(properties)}::{_escape_data(diagnostic.message)}"
+    properties.append(f"title={escape.github_property('dep.' + diagnostic.code.value)}")
+    return f"::{level} {','.join(properties)}::{escape.github_data(diagnostic.message)}"
 
 
 def since_diagnostics(ctx: Context, result: lint.LintResult, rev: str) -> list[Diagnostic]:
@@ -488,11 +541,14 @@ def since_diagnostics(ctx: Context, result: lint.LintResult, rev: str) -> list[D
     top = fsutil.git_toplevel(ctx.root)
     if top is None:
         raise CliError("--since needs a git work tree")
+    # The revision is checked and resolved first: git gets a commit id, never the text given.
     try:
-        fsutil.git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top)
-        listing = fsutil.git(["diff", "--name-status", "-M", "-z", rev, "--"], top).stdout
-    except fsutil.GitError:
-        raise CliError(f"--since: {rev!r} is not a revision of this repository") from None
+        commit = fsutil.commit_id(rev, top)
+    except fsutil.BadRevision as err:
+        raise CliError(f"--since: {err}") from None
+    listing = fsutil.git(
+        ["diff", "--no-ext-diff", "--name-status", "-M", "-z"], top, revs=[commit], no_paths=True
+    ).stdout
     # new path -> old path, for files modified or renamed since rev
     previous: dict[str, str] = {}
     fields = listing.split("\0")
@@ -513,7 +569,7 @@ def since_diagnostics(ctx: Context, result: lint.LintResult, rev: str) -> list[D
         in_repo = lint.relative(ctx.root / name, top)
         if dep is None or dep.status is None or in_repo not in previous:
             continue
-        shown = fsutil.git(["show", f"{rev}:{previous[in_repo]}"], top, check=False)
+        shown = fsutil.git(["cat-file", "-p"], top, revs=[f"{commit}:{previous[in_repo]}"], check=False)
         if shown.returncode != 0:
             continue
         old_dep, _, _ = parsing.parse_file(editing.normalized(shown.stdout), name, ctx.config)
@@ -697,7 +753,7 @@ def cmd_init(ctx: Context) -> int:
     args = ctx.args
     target = Path(args.dir)
     if target.exists() and not target.is_dir():
-        raise CliError(f"{target}: not a folder")
+        raise CliError(f"{escape.text(target)}: not a folder")
     deps = ctx.config.deps_dir
     files = {
         "conf.py": INIT_CONF,
@@ -728,7 +784,7 @@ def cmd_init(ctx: Context) -> int:
         )
     apply(ctx, changes, exclusive=True)
     if not ctx.dry_run:
-        ctx.console.note(f'next: cd {target} && dep new "Your first proposal"')
+        ctx.console.note(f'next: cd {escape.text(target)} && dep new "Your first proposal"')
     return EXIT_OK
 
 
@@ -754,7 +810,7 @@ def used_numbers(ctx: Context) -> dict[int, str]:
         return used
     prefix = lint.relative(folder, top).rstrip("/") + "/"
     listing = fsutil.git(
-        ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads", "refs/remotes"], top
+        ["for-each-ref", "--format=%(objectname) %(refname)"], top, revs=["refs/heads", "refs/remotes"]
     ).stdout
     # Other worktrees of the repository may hold numbered drafts not yet committed.
     worktrees = fsutil.git(["worktree", "list", "--porcelain"], top, check=False).stdout
@@ -772,10 +828,11 @@ def used_numbers(ctx: Context) -> dict[int, str]:
     refs: dict[str, str] = {}
     for line in listing.splitlines():
         commit, _, ref = line.partition(" ")
-        refs.setdefault(commit, ref)
-    for ref in refs.values():
+        if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
+            refs.setdefault(commit, ref)
+    for commit, ref in refs.items():
         tree = fsutil.git(
-            ["ls-tree", "-r", "--name-only", "--full-tree", ref, "--", prefix], top, check=False
+            ["ls-tree", "-r", "--name-only", "--full-tree"], top, revs=[commit], paths=[prefix], check=False
         )
         if tree.returncode != 0:
             continue  # a symbolic ref such as origin/HEAD pointing nowhere
@@ -791,23 +848,21 @@ def cmd_number(ctx: Context) -> int:
     args = ctx.args
     path = ctx.safe(Path(args.path))
     if not path.is_file():
-        raise CliError(f"{args.path}: no such file")
+        raise CliError(f"{escape.text(args.path)}: no such file")
     folder = ctx.deps_folder()
     if path.parent != folder:
-        raise CliError(f"{args.path}: not in the proposals folder {ctx.config.deps_dir}/")
+        raise CliError(f"{escape.text(args.path)}: not in the proposals folder {ctx.config.deps_dir}/")
     taken = number_from_filename(path.name)
     if taken is not None:
         raise Refused(f"{ctx.rel(path)} already has a number ({ctx.config.format_id(taken)})")
     match = _DRAFT_NAME_RE.match(path.name)
     rest = match.group(1) if match else path.name
-    lock = fsutil.lock_path_for(ctx.root, folder)
-    try:
-        with fsutil.file_lock(lock):
+    # The number is chosen under the project lock, so two runs at once take two numbers.
+    with ctx.locked():
+        try:
             return _number_locked(ctx, path, rest)
-    except fsutil.GitError as err:
-        raise CliError(f"git: {err}") from None
-    except OSError as err:
-        raise CliError(f"cannot take the lock {lock}: {err.strerror or err}") from None
+        except fsutil.GitError as err:
+            raise CliError(f"git: {err}") from None
 
 
 def _number_locked(ctx: Context, path: Path, rest: str) -> int:
@@ -822,7 +877,7 @@ def _number_locked(ctx: Context, path: Path, rest: str) -> int:
     shown = ctx.config.format_id(number)
     if ctx.dry_run:
         ctx.console.print(f"rename {loaded.rel} -> {new_rel}")
-        ctx.console.out.write(fsutil.unified_diff(loaded.text, text, new_rel))
+        ctx.console.write(fsutil.unified_diff(loaded.text, text, new_rel))
         ctx.console.note("dry run: nothing written")
         return EXIT_OK
     moved_with_git = _rename(ctx, path, new_path)
@@ -830,7 +885,7 @@ def _number_locked(ctx: Context, path: Path, rest: str) -> int:
         fsutil.atomic_write(new_path, text)
     except OSError as err:
         _rename(ctx, new_path, path) if not moved_with_git else fsutil.git(
-            ["mv", "--", str(new_path), str(path)], ctx.repo, check=False
+            ["mv"], ctx.repo, paths=[new_path, path], check=False
         )
         raise CliError(f"{new_rel}: cannot write: {err.strerror or err}") from None
     how = " (git mv)" if moved_with_git else ""
@@ -842,9 +897,9 @@ def _rename(ctx: Context, old: Path, new: Path) -> bool:
     """Rename with ``git mv`` when the file is tracked (history follows it), else plainly."""
     top = fsutil.git_toplevel(old.parent)
     if top is not None:
-        tracked = fsutil.git(["ls-files", "--error-unmatch", "--", str(old)], top, check=False)
+        tracked = fsutil.git(["ls-files", "--error-unmatch"], top, paths=[old], check=False)
         if tracked.returncode == 0:
-            fsutil.git(["mv", "--", str(old), str(new)], top)
+            fsutil.git(["mv"], top, paths=[old, new])
             return True
     os.rename(old, new)
     return False
@@ -974,10 +1029,15 @@ def cmd_gate(ctx: Context) -> int:
         top = fsutil.git_toplevel(Path.cwd())
         if top is None:
             raise CliError("--commits needs a git work tree")
+        # Both ends are checked and resolved first: git gets commit ids, never the text given.
         try:
-            texts.append(fsutil.git(["log", "--format=%B", span, "--"], top).stdout)
+            commits = fsutil.commit_range(span, top)
+        except fsutil.BadRevision as err:
+            raise CliError(f"--commits: {err}") from None
+        try:
+            texts.append(fsutil.git(["log", "--format=%B"], top, revs=[commits], no_paths=True).stdout)
         except fsutil.GitError as err:
-            raise CliError(f"--commits {span}: {err}") from None
+            raise CliError(f"--commits {span!r}: {err}") from None
     if not (args.text or args.file or args.commits):
         raise CliError("give what to check: --text TEXT, --file FILE (- for stdin) or --commits REV..REV")
     numbers = mentioned_numbers("\n".join(texts), ctx.config)
@@ -1004,7 +1064,7 @@ def cmd_gate(ctx: Context) -> int:
             )
             continue
         status = dep.status.value if dep.status else "without a status"
-        label = f"{shown} ({dep.title})" if dep.title else shown
+        label = f"{shown} ({escape.text(dep.title)})" if dep.title else shown
         if dep.status in GATE_STATUSES:
             ctx.console.print(f"{ctx.console.style('ok', 'green')}   {label}: {status}")
         else:
@@ -1043,7 +1103,7 @@ def _render(ctx: Context, report: Any, tables: list[Any], data: Any) -> str:
     """The chosen format; text is aligned and coloured on a terminal, tab-separated when piped."""
     fmt = ctx.args.format
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return escape.json_dumps(data) + "\n"
     if fmt == "markdown":
         return str(report.render_markdown(tables))
     if fmt == "csv":
@@ -1054,14 +1114,14 @@ def _render(ctx: Context, report: Any, tables: list[Any], data: Any) -> str:
         return str(report.render_text(tables))
     parts = []
     for table in tables:
-        lines = [f"# {table.title}", "\t".join(table.headers)]
-        lines += ["\t".join(cell.replace("\t", " ") for cell in row) for row in table.rows]
+        lines = [f"# {escape.text(table.title)}", "\t".join(escape.text(h) for h in table.headers)]
+        lines += ["\t".join(escape.text(report.cell_text(cell)) for cell in row) for row in table.rows]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 
 def _coloured_tables(console: Console, text: str, tables: list[Any]) -> str:
-    titles = {table.title for table in tables}
+    titles = {escape.text(table.title) for table in tables}
     lines = []
     for line in text.splitlines():
         if line in titles:
@@ -1080,20 +1140,23 @@ def _coloured_tables(console: Console, text: str, tables: list[Any]) -> str:
 def _emit(ctx: Context, text: str) -> int:
     """Print, or write ``--output`` atomically (an existing file only with ``--force``)."""
     if not ctx.args.output:
-        ctx.console.out.write(text)
+        ctx.console.write(text)
         return EXIT_OK
     target = Path(ctx.args.output)
     if target.is_dir():
-        raise CliError(f"{target}: is a folder")
+        raise CliError(f"{escape.text(target)}: is a folder")
     old = None
     if target.exists():
         if not ctx.args.force:
-            raise Refused(f"{target} already exists; not overwritten (give --force to replace it)")
+            raise Refused(
+                f"{escape.text(target)} already exists; not overwritten (give --force to replace it)"
+            )
         old = read_text(target)
     if old == text:
-        ctx.console.print(f"{target}: unchanged")
+        ctx.console.print(f"{escape.text(target)}: unchanged")
         return EXIT_OK
-    apply(ctx, [Change(target, str(target), old, text, f"wrote {target}")], exclusive=old is None)
+    shown = escape.text(target)
+    apply(ctx, [Change(target, shown, old, text, f"wrote {shown}")], exclusive=old is None)
     return EXIT_OK
 
 
@@ -1149,6 +1212,8 @@ def cmd_migrate(ctx: Context) -> int:
         raise CliError("dep migrate is not available in this installation (migrate.py is missing)")
     # The resolved settings ([tool.dep] with --config applied), where migrate.run looks for them.
     ctx.args.dep_config = ctx.config
+    # migrate.run holds it while it reads and rewrites files (--in-place, --output).
+    ctx.args.project_lock = ctx.locked
     return int(migrate.run(ctx.args))
 
 
@@ -1171,9 +1236,11 @@ EPILOGS = {
     "proposals folder and an existing one is replaced only with --force. A project's own "
     "templates/<name>.md is used before the package's.",
     "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
-    "Each line is path:line: message [dep.code], as sphinx-build words it.",
+    "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
+    "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
+    "commit (a value starting with '-' is refused, exit 2).",
     "number": "The next free number is one more than the highest used in this work tree, in other "
-    "worktrees, and on every local branch and remote-tracking ref; a lock in .git keeps two "
+    "worktrees, and on every local branch and remote-tracking ref; the project lock keeps two "
     "runs apart. Inside git the file is renamed with git mv.",
     "status": "A move the lifecycle graph forbids, or one that would break a rule (Approved "
     "without approvals, Implemented without a link, ...), is refused with the reason; "
@@ -1181,12 +1248,32 @@ EPILOGS = {
     "supersede": "Adds OLD to NEW's :replaces: and NEW to OLD's :replaced-by:, and sets OLD "
     "Superseded; with --partial both references say (partial) and OLD keeps its status.",
     "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
-    "proposal named is Approved or Implemented; 0 when none is named, unless --require.",
+    "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
+    "Both ends of --commits are checked as commits before git reads the log (a value starting "
+    "with '-' is refused, exit 2).",
+    "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
+    "like its fields, and lists nested under a field, are reported [needs a human], never "
+    "dropped or read silently.",
 }
+
+#: Said under every command that writes.
+WRITING_EPILOG = (
+    "Writing holds the project lock (.git/dep.lock, else deps/.dep.lock) from the first read "
+    "to the last write, so two dep commands at once run one after the other; a file changed "
+    "meanwhile by something else is not overwritten."
+)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its messages (which quote the arguments given) escaped for the terminal."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            super()._print_message(escape.terminal(message), file)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = ArgumentParser(add_help=False)
     group = common.add_argument_group("settings")
     group.add_argument(
         "--root", metavar="DIR", help="the project folder (default: found from the current folder)"
@@ -1208,12 +1295,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--today", type=_date, metavar="YYYY-MM-DD", help="the date to judge against (default: today)"
     )
 
-    writing = argparse.ArgumentParser(add_help=False)
+    writing = ArgumentParser(add_help=False)
     writing.add_argument(
         "--dry-run", action="store_true", help="show the diff of what would change; write nothing"
     )
 
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="dep",
         description="Enhancement proposals (DEPs) without running Sphinx: the same rules as the extension.",
         epilog="Exit status: 0 done, 1 problems found or change refused, 2 usage error or unreadable input. "
@@ -1226,9 +1313,9 @@ def build_parser() -> argparse.ArgumentParser:
         name: str, handler: Callable[[Context], int], help: str, *, writes: bool = False
     ) -> argparse.ArgumentParser:
         parents = [common, writing] if writes else [common]
-        sub = commands.add_parser(
-            name, help=help, description=help, epilog=EPILOGS.get(name), parents=parents
-        )
+        locks = name in WRITING_COMMANDS | OUTPUT_COMMANDS | {"migrate"}
+        epilog = " ".join(part for part in (EPILOGS.get(name), WRITING_EPILOG if locks else None) if part)
+        sub = commands.add_parser(name, help=help, description=help, epilog=epilog or None, parents=parents)
         sub.set_defaults(handler=handler)
         return sub
 
@@ -1334,6 +1421,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The commands that change files (each also takes --dry-run, which writes nothing).
+WRITING_COMMANDS = frozenset({"init", "new", "number", "status", "supersede"})
+#: The commands that write a file only when given --output.
+OUTPUT_COMMANDS = frozenset({"index", "export", "report"})
+
+
+def writes(args: argparse.Namespace) -> bool:
+    """Whether this run may write a file (``dep migrate`` decides for itself)."""
+    if getattr(args, "dry_run", False):
+        return False
+    if args.command in OUTPUT_COMMANDS:
+        return bool(getattr(args, "output", None))
+    return args.command in WRITING_COMMANDS
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run ``dep``; return the exit status."""
     console = Console(sys.stdout, sys.stderr)
@@ -1348,7 +1450,10 @@ def main(argv: list[str] | None = None) -> int:
     console.color = wants_color(args.color, sys.stdout)
     try:
         ctx = make_context(args, console)
-        return int(args.handler(ctx))
+        # A command that writes holds the project lock from its first read to its last
+        # write: what it reads is what it changes. ``dep migrate`` takes it itself.
+        with ctx.locked() if writes(args) else contextlib.nullcontext():
+            return int(args.handler(ctx))
     except CliError as err:
         console.note(f"dep {args.command}: {err}")
         return err.code
@@ -1364,7 +1469,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except OSError as err:
         # A file or folder the command could not read or write (permissions, a full disk).
-        where = f"{err.filename}: " if err.filename else ""
+        where = f"{escape.text(err.filename)}: " if err.filename else ""
         console.note(f"dep {args.command}: {where}{err.strerror or err}")
         return EXIT_USAGE
 

@@ -126,7 +126,8 @@ class Diagnostic:
 
     def format(self) -> str:
         """``path:line: message [dep.code]``, the shape Sphinx gives warnings."""
-        where = self.path or "<unknown>"
+        # A file name may hold a line break or ESC too: shown escaped, like the message.
+        where = printable(self.path) if self.path else "<unknown>"
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message} [dep.{self.code.value}]"

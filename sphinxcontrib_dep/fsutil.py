@@ -1,8 +1,11 @@
-"""Writing files safely: atomic replacement, paths kept inside the repository, a lock between runs.
+"""Files and git, safely: atomic replacement, paths kept inside the repository, the project
+lock between runs, and the one way this package runs git.
 
-Sphinx-free and used by every ``dep`` command that changes files. A write either lands
-whole or leaves the original untouched; a target that resolves (through a symlink or
-``..``) outside the repository is refused before anything is written.
+Sphinx-free and used by every ``dep`` command. A write either lands whole or leaves the
+original untouched; a target that resolves (through a symlink or ``..``) outside the
+repository is refused before anything is written. Every git call goes through :func:`git`,
+which keeps values from people and files (revisions, paths) where git cannot read them as
+options.
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ import contextlib
 import difflib
 import errno
 import os
+import re
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 
@@ -117,19 +122,110 @@ def unified_diff(old: str, new: str, path: str) -> str:
     )
 
 
-def git(args: list[str], cwd: Path, *, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run git; ``GitError`` with git's own message when it fails (or is not installed)."""
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-    except FileNotFoundError as err:
-        raise GitError("git is not installed") from err
-    if check and result.returncode != 0:
-        raise GitError(result.stderr.strip() or f"git {' '.join(args)} failed")
-    return result
+# --------------------------------------------------------------------------------------
+# git
+# --------------------------------------------------------------------------------------
 
 
 class GitError(RuntimeError):
     """A git command that failed; the message is git's."""
+
+
+class BadRevision(GitError):
+    """A revision given by a person (or read from a file) that is not a commit of the repository,
+    or that git could read as an option; the message says which and why."""
+
+
+#: A command word (``log``, ``worktree``, ``list``): lower-case ASCII, never a value.
+_COMMAND_WORD = re.compile(r"[a-z][a-z-]*\Z")
+#: Settings for every run: names printed as they are, pathspecs read literally (a path
+#: such as ``:(exclude)x`` or ``*`` names that file, no pattern), no pager.
+_GLOBAL = ("-c", "core.quotepath=off", "--literal-pathspecs", "--no-pager")
+
+
+def git(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    revs: Sequence[str] = (),
+    paths: Sequence[str | Path] = (),
+    no_paths: bool = False,
+    check: bool = True,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``git ARGS [--end-of-options REVS] [-- PATHS]``; ``GitError`` when it fails.
+
+    ``args`` is the command and its options as this package writes them: command words
+    first (``worktree``, ``list``), then options only (each starts with ``-``); anything
+    else is a programming error (``ValueError``). Every value that comes from a person or
+    a file goes in ``revs`` (after ``--end-of-options``: read as revisions even when one
+    starts with ``-``; one that does is refused before git runs) or in ``paths`` (after
+    ``--``, read literally). So no such value reaches git where it can be an option.
+    ``no_paths`` ends the command with ``--`` and no path, so no revision can be read as one.
+    """
+    words = list(args)
+    command_words = 0
+    while command_words < len(words) and _COMMAND_WORD.match(words[command_words]):
+        command_words += 1
+    if command_words == 0 or any(not word.startswith("-") for word in words[command_words:]):
+        raise ValueError(f"git {words!r}: command words, then options only; values go in revs or paths")
+    for rev in revs:
+        check_revision(rev)
+    argv = ["git", *_GLOBAL, *words]
+    if revs:
+        argv += ["--end-of-options", *revs]
+    if paths or no_paths:
+        argv += ["--", *(os.fspath(path) for path in paths)]
+    try:
+        result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    except FileNotFoundError as err:
+        if not Path(cwd).is_dir():
+            raise GitError(f"{cwd}: no such folder") from err
+        raise GitError("git is not installed") from err
+    except subprocess.TimeoutExpired as err:
+        raise GitError(f"git {' '.join(words)} did not finish in {timeout:g} s") from err
+    if check and result.returncode != 0:
+        raise GitError(result.stderr.strip() or f"git {' '.join(words)} failed")
+    return result
+
+
+def check_revision(rev: str) -> None:
+    """Refuse a revision that is empty, starts with ``-`` (git could read it as an option)
+    or holds white space or a control character; ``BadRevision`` says which."""
+    if not rev:
+        raise BadRevision("an empty revision")
+    if rev.startswith("-"):
+        raise BadRevision(f"{rev!r} is not a revision: it starts with '-', like an option")
+    if any(char.isspace() or not char.isprintable() for char in rev):
+        raise BadRevision(f"{rev!r} is not a revision: it holds white space or a control character")
+
+
+def commit_id(rev: str, cwd: Path) -> str:
+    """The full id of the commit ``rev`` names (``git rev-parse --verify REV^{commit}``).
+
+    ``BadRevision`` when ``rev`` looks like an option or names no commit of the repository.
+    """
+    check_revision(rev)
+    result = git(["rev-parse", "--verify", "--quiet"], cwd, revs=[f"{rev}^{{commit}}"], check=False)
+    found = result.stdout.strip()
+    if result.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", found):
+        raise BadRevision(f"{rev!r} is not a commit of this repository")
+    return found
+
+
+def commit_range(span: str, cwd: Path) -> str:
+    """``A..B`` or ``A...B`` with both ends checked and given as commit ids (an empty end is
+    ``HEAD``, as git reads it); ``BadRevision`` when it is not such a range."""
+    for dots in ("...", ".."):
+        if dots in span:
+            left, _, right = span.partition(dots)
+            break
+    else:
+        raise BadRevision(f"{span!r} is not a range REV..REV")
+    ends = [end or "HEAD" for end in (left, right)]
+    for end in ends:  # both ends are looked at before git is asked about either
+        check_revision(end)
+    return dots.join(commit_id(end, cwd) for end in ends)
 
 
 def git_toplevel(path: Path) -> Path | None:
@@ -151,17 +247,48 @@ def git_common_dir(path: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
 
 
+# --------------------------------------------------------------------------------------
+# The project lock
+# --------------------------------------------------------------------------------------
+
+#: The lock's file name: in the repository's ``.git`` (``dep.lock``), else hidden in ``deps/``.
+LOCK_NAME = "dep.lock"
+
+
+class LockError(RuntimeError):
+    """The lock could not be taken: its file cannot be opened, or another run held it too long."""
+
+
 @contextlib.contextmanager
-def file_lock(lock_path: Path) -> Iterator[None]:
+def file_lock(
+    lock_path: Path, *, timeout: float | None = None, on_wait: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Hold an exclusive lock between processes (``flock`` on ``lock_path``) while inside.
 
-    The lock file is left in place (removing it would race with a waiting process); the
+    When another process holds it, ``on_wait`` is called once and the lock is waited for,
+    at most ``timeout`` seconds (``None``: as long as it takes), then ``LockError``. The
+    lock file is left in place (removing it would race with a waiting process); the
     operating system releases the lock if the process dies.
     """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        _lock(fd)
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise LockError(f"cannot open the lock {lock_path}: {err.strerror or err}") from None
+    try:
+        if not _try_lock(fd):
+            if on_wait is not None:
+                on_wait()
+            deadline = None if timeout is None else time.monotonic() + timeout
+            pause = 0.005
+            while not _try_lock(fd):
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise LockError(
+                        f"another dep command has held the lock {lock_path} for {timeout:g} s; "
+                        "try again when it has finished"
+                    )
+                time.sleep(pause)
+                pause = min(pause * 2, 0.1)
         try:
             yield
         finally:
@@ -170,19 +297,27 @@ def file_lock(lock_path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _lock(fd: int) -> None:
+def _try_lock(fd: int) -> bool:
+    """Take the lock if it is free; ``False`` when another process holds it."""
     try:
         import fcntl
-    except ImportError:  # Windows: lock the first byte instead, waiting as flock does
+    except ImportError:  # Windows: lock the first byte instead
         import msvcrt
 
-        while True:
-            try:
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
-                return
-            except OSError:
-                continue
-    fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError as err:
+        if err.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        raise LockError(f"cannot lock: {err.strerror or err}") from None
+    return True
 
 
 def _unlock(fd: int) -> None:
@@ -197,9 +332,18 @@ def _unlock(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def lock_path_for(root: Path, deps_dir: Path) -> Path:
-    """Where ``dep number`` locks: in the repository's ``.git`` (so worktrees share it), else in ``deps/``."""
-    common = git_common_dir(root)
+def lock_path_for(root: Path, deps_dir: Path) -> Path | None:
+    """The project lock every writing ``dep`` command holds: in the repository's shared
+    ``.git`` (so its worktrees share it), else ``deps/.dep.lock``; ``None`` when there is
+    neither a repository nor a proposals folder inside ``root`` (nothing to guard there,
+    and no lock file is made anywhere else)."""
+    common = git_common_dir(root) if root.is_dir() else None
     if common is not None and common.is_dir():
-        return common / "dep-number.lock"
-    return deps_dir / ".dep-number.lock"
+        return common / LOCK_NAME
+    if deps_dir.is_dir():
+        try:
+            folder = inside(root, deps_dir)
+        except UnsafePath:
+            return None
+        return folder / f".{LOCK_NAME}"
+    return None

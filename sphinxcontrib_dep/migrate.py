@@ -17,18 +17,17 @@ The command line part (:func:`add_arguments`, :func:`run`) is registered by ``de
 from __future__ import annotations
 
 import argparse
+import contextlib
 import enum
 import json
-import os
 import re
 import shutil
 import sys
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parsing
+from . import escape, fsutil, parsing
 from .config import ConfigError, DepConfig, load
 from .diagnostics import Code
 from .model import (
@@ -152,9 +151,10 @@ class Decision:
     message: str
 
     def format(self) -> str:
+        """``path:line: field: message [kind]``, one line: every value in it escaped."""
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         label = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{self.message} [{self.kind.value}]"
+        return escape.text(f"{where}: {label}{self.message}") + f" [{self.kind.value}]"
 
 
 @dataclass
@@ -173,6 +173,8 @@ class Migration:
     header: tuple[int, int] | None = None
     #: 0-based line after which the block was inserted (the title's last line + 1).
     insert_at: int | None = None
+    #: The file's bytes as read (``--in-place`` writes only over exactly these).
+    original: bytes | None = field(default=None, repr=False)
 
     @property
     def changed(self) -> bool:
@@ -187,9 +189,15 @@ class Migration:
 # --------------------------------------------------------------------------------------
 
 _BULLET = r"(?:[-*+]\s+)?"
-# **Name**: value / **Name:** value / **Name** : value / __Name__: value
+# **Name**: value / **Name:** value / **Name** : value / __Name__: value. The name may hold
+# a colon of its own (**Target: Release**: 1.2): the colon that counts is the one at the
+# end of the bold text, or right after it.
 _BOLD_FIELD_RE = re.compile(
-    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\n][^*:\n]*?)\s*(?P<inside>:?)\s*\1\s*(?P<outside>:?)\s*(?P<value>.*)$"
+    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\s][^*\n]*?)\s*(?P<inside>:?)\s*\1\s*(?P<outside>:?)\s*(?P<value>.*)$"
+)
+# **Status: Draft** (the whole field in bold; only a known field name is read so)
+_WHOLE_BOLD_FIELD_RE = re.compile(
+    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*:\s][^*:\n]*?)\s*:\s*(?P<value>[^*\n]*?)\s*\1\s*$"
 )
 # Name: value (plain: known field names, or any name in a bulleted list of fields)
 _PLAIN_FIELD_RE = re.compile(
@@ -221,6 +229,11 @@ class _Field:
     form: str = "bold"  # bold, plain, heading or table
     #: HTML comments beside the value that are not template text; kept beside the block.
     comments: list[str] = field(default_factory=list)
+    #: The lines below the field line that belong to its value, as written (1-based line
+    #: number, text without the line end): where a nested list is told from the field's own.
+    below: list[tuple[int, str]] = field(default_factory=list)
+    #: The value as written on the field line itself.
+    head: str = ""
 
 
 def _field_key(name: str) -> tuple[str | None, bool]:
@@ -250,6 +263,9 @@ def _match_field(line: str) -> tuple[str, str, str] | None:
         return "table", name, match.group("value").replace("\\|", "|")
     match = _BOLD_FIELD_RE.match(line)
     if match and (match.group("inside") or match.group("outside")):
+        return "bold", match.group("name").strip(), match.group("value")
+    match = _WHOLE_BOLD_FIELD_RE.match(line)
+    if match and _field_key(match.group("name"))[0] is not None:
         return "bold", match.group("name").strip(), match.group("value")
     match = _HEADING_FIELD_RE.match(line)
     if match:
@@ -306,6 +322,7 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             if _is_comment_line(line) and fields:
                 # A comment line of its own inside the header: part of the field above.
                 fields[-1].value += "\n" + line.strip()
+                fields[-1].below.append((index + 1, line.rstrip("\r\n")))
                 index += 1
                 end = index
                 continue
@@ -316,7 +333,7 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
             len(value) > _MAX_UNKNOWN_VALUE or len(name.split()) > _MAX_UNKNOWN_NAME_WORDS
         ):
             break  # "**Important:** this proposal depends on ...": prose, where the body begins
-        current = _Field(name, value.strip(), index + 1, canonical, partial, form)
+        current = _Field(name, value.strip(), index + 1, canonical, partial, form, head=value.strip())
         fields.append(current)
         index += 1
         if form == "heading":
@@ -338,17 +355,88 @@ def _read_header(lines: list[str], start: int) -> tuple[list[_Field], int, int]:
                 break
             current.value = "\n".join(values)
         elif form != "table":
-            # Continuation lines: indented, bulleted or plain text directly below the field.
-            while (
-                index < len(lines)
-                and lines[index].strip()
-                and not _is_block_start(lines[index])
-                and _match_field(lines[index]) is None
-            ):
-                current.value = (current.value + "\n" + lines[index].strip()).strip()
-                index += 1
+            index = _read_continuation(lines, index, current, _indent(line))
         end = index
     return fields, begin, end
+
+
+#: A list item: its indentation and its text (``- x``, ``* x``, ``+ x``, ``1. x``, ``1) x``).
+_LIST_ITEM_RE = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?P<text>\S.*)$")
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+
+
+def _read_continuation(lines: list[str], index: int, current: _Field, field_indent: int) -> int:
+    """Add the lines below a field that belong to its value; the index after them.
+
+    They are indented, bulleted or plain text directly below the field, up to a blank line,
+    a block (heading, rule, fence) or the next field. A list item indented under the
+    field is part of its value even when it reads like a field (``  - Docs: @b``); a line
+    that only looks like a field (``*Status*: Draft``) ends it.
+    """
+    while index < len(lines) and lines[index].strip() and not _is_block_start(lines[index]):
+        line = lines[index].rstrip("\r\n")
+        nested = _LIST_ITEM_RE.match(line) is not None and _indent(line) > field_indent
+        if not nested and (_match_field(line) is not None or _left_field_name(line) is not None):
+            break
+        current.below.append((index + 1, line))
+        current.value = (current.value + "\n" + line.strip()).strip()
+        index += 1
+    return index
+
+
+#: A line written like a field in a form the reader does not take (``*Status*: Draft``,
+#: ``<b>Status</b>: Draft``, ``Status = Draft``, ``**Status** - Draft``), for known names.
+_LOOSE_FIELD_RE = re.compile(
+    r"^\s{0,3}(?:[-*+]\s+|\d{1,9}[.)]\s+)?(?:<(?:b|strong|em|i)>|\*\*|__|\*|_|`)?\s*"
+    r"(?P<name>[A-Za-z][A-Za-z ()/&_-]{0,40}?)\s*:?\s*(?:</(?:b|strong|em|i)>|\*\*|__|\*|_|`)?"
+    r"(?:\s*[:=]|\s+[-\u2013\u2014])\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _left_field_name(line: str) -> str | None:
+    """The field name of a line that looks like a header field, else ``None``.
+
+    A field the reader takes with a known name (or a short bold one, ``**Team**: Runtime``),
+    or a known name written in a form it does not take (see ``_LOOSE_FIELD_RE``).
+    """
+    found = _match_field(line)
+    if found is not None:
+        form, name, value = found
+        if _field_key(name)[0] is not None:
+            return name
+        short = len(name.split()) <= _MAX_UNKNOWN_NAME_WORDS and len(value) <= _MAX_UNKNOWN_VALUE
+        return name if form == "bold" and short else None
+    match = _LOOSE_FIELD_RE.match(line.rstrip("\r\n"))
+    if match and _field_key(match.group("name"))[0] is not None:
+        return match.group("name").strip()
+    return None
+
+
+def _left_behind(lines: list[str], start: int, stop: int) -> list[tuple[int, str, str]]:
+    """Lines from ``start`` to the first heading (or ``stop``) that look like header fields:
+    ``(1-based line, name, text)``; the contents of fenced code blocks are not looked at."""
+    found: list[tuple[int, str, str]] = []
+    fence: str | None = None
+    for index in range(start, min(stop, len(lines))):
+        line = lines[index].rstrip("\r\n")
+        opened = _FENCE_RE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if _HEADING_RE.match(line):
+            break
+        name = _left_field_name(line)
+        if name is not None:
+            found.append((index + 1, name, line.strip()))
+    return found
 
 
 def _is_block_start(line: str) -> bool:
@@ -378,8 +466,11 @@ def _front_matter_end(lines: list[str]) -> int:
 # Values
 # --------------------------------------------------------------------------------------
 
-_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?\s*\)")
-_URL_RE = re.compile(r"<?(https?://[^\s<>,;)\]]+)>?")
+#: ``[label](destination)``: the destination may hold balanced parentheses, two deep
+#: (``https://en.wikipedia.org/wiki/Foo_(bar)``), as CommonMark reads them.
+_MD_LINK_RE = re.compile(r"\[([^\]]*)\]\(\s*<?((?:[^()\s<>]|\((?:[^()\s<>]|\([^()\s<>]*\))*\))*)>?\s*\)")
+#: A bare URL (or one in ``<...>``); where it ends is decided by :func:`_bare_urls`.
+_URL_START_RE = re.compile(r"<(https?://[^\s<>]+)>|https?://[^\s<>]+")
 _CHECKED_RE = re.compile(r"\[\s*[xX✓✔]\s*\]\s*([^\[\]|\n,;]+)")
 _OPTION_LIST_RE = re.compile(r"^\[?\s*[^|\[\]]+\]?(\s*\|\s*[^|]+){2,}$")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -566,9 +657,13 @@ def _split_items(text: str) -> list[str]:
         return re.sub(r"\x00(\d+)\x00", lambda m: masked_links[int(m.group(1))], chunk)
 
     masked = _MD_LINK_RE.sub(mask, text.replace("\x00", ""))
+    # A bare URL may hold a comma or a semicolon (not followed by a space): kept whole too.
+    for start, end, _url in reversed(_bare_urls(masked)):
+        masked_links.append(masked[start:end])
+        masked = f"{masked[:start]}\x00{len(masked_links) - 1}\x00{masked[end:]}"
     items: list[str] = []
     for chunk in re.split(r"\s*(?:[,;\n]|\band\b|&)\s*", masked):
-        chunk = re.sub(r"^[-*+]\s+", "", chunk.strip()).strip()
+        chunk = re.sub(r"^(?:[-*+]|\d{1,9}[.)])\s+", "", chunk.strip()).strip()
         if not chunk:
             continue
         words = chunk.split()
@@ -624,7 +719,10 @@ def _people(value: str, ctx: _Context) -> tuple[str | None, str | None]:
                 continue
             text, status_note = paren.group(1), f" ({paren.group(2).strip().lower()})"
         person = parse_person(text)
-        if person is None or (not person.handle and not person.url and re.search(r"[<>\[\]()]", person.name)):
+        # A name does not hold brackets or a colon ("Docs: @b" is a label and a person).
+        if person is None or (
+            not person.handle and not person.url and re.search(r"[<>\[\]():]", person.name)
+        ):
             leftover.append(item.strip())
             continue
         written.append(person.to_text() + status_note)
@@ -649,13 +747,48 @@ def _urls(value: str) -> tuple[list[tuple[str, str | None]], str]:
     rest = value
     for match in _MD_LINK_RE.finditer(value):
         found.append((match.start(), match.group(2), match.group(1).strip()))
-    rest = _MD_LINK_RE.sub(" ", value)
-    for match in _URL_RE.finditer(rest):
-        found.append((value.find(match.group(1)), match.group(1), None))
-    rest = _URL_RE.sub(" ", rest)
+    rest = _MD_LINK_RE.sub(lambda match: " " * len(match.group(0)), value)
+    for start, end, url in reversed(_bare_urls(rest)):
+        found.append((start, url, None))
+        rest = rest[:start] + " " + rest[end:]
     found.sort(key=lambda item: item[0])
     leftover = re.sub(r"(?:^|\s)[-*+](?=\s)|[,;|]|\band\b|&", " ", rest)
     return [(url, label) for _, url, label in found], " ".join(leftover.split())
+
+
+_URL_TRAILING = ".,;:!?*_~'\""
+
+
+def _bare_urls(text: str) -> list[tuple[int, int, str]]:
+    """The bare ``http(s)`` URLs of a text: ``(start, end, url)``, in order.
+
+    A URL in ``<...>`` is all that the brackets hold. Otherwise it runs to white space or
+    ``<``, and then, as GitHub reads autolinks: a comma or semicolon followed by a space
+    (or by another URL) ends it, trailing punctuation is not part of it, and a closing
+    parenthesis or bracket at its end is part of it only when it closes one opened inside
+    (``https://en.wikipedia.org/wiki/Foo_(bar)`` whole; ``(see https://x.org/a)`` without ``)``).
+    """
+    found: list[tuple[int, int, str]] = []
+    for match in _URL_START_RE.finditer(text):
+        if match.group(1) is not None:
+            found.append((match.start(), match.end(), match.group(1)))
+            continue
+        url = match.group(0)
+        cut = re.search(r"[,;](?=\s|$|https?://)", url)
+        if cut:
+            url = url[: cut.start()]
+        while url:
+            if (
+                url[-1] in _URL_TRAILING
+                or (url[-1] == ")" and url.count(")") > url.count("("))
+                or (url[-1] == "]" and url.count("]") > url.count("["))
+            ):
+                url = url[:-1]
+            else:
+                break
+        if len(url) > len("https://"):
+            found.append((match.start(), match.start() + len(url), url))
+    return found
 
 
 def _trivial_label(label: str | None, url: str) -> bool:
@@ -672,6 +805,11 @@ def _links(value: str, ctx: _Context, single: bool) -> tuple[str | None, str | N
     links, leftover = _urls(value)
     urls: list[str] = []
     for url, label in links:
+        if "," in url:
+            # dep-meta separates links with commas: one inside a link is written %2C.
+            encoded = url.replace(",", "%2C")
+            ctx.add(Kind.NORMALISED, f"{url!r} -> {encoded} (a comma inside a link is written %2C)")
+            url = encoded
         safe = parsing.check_url(url, None, ctx.fld.canonical or "")
         if safe is None:
             leftover = (
@@ -684,6 +822,8 @@ def _links(value: str, ctx: _Context, single: bool) -> tuple[str | None, str | N
         elif label is not None:
             ctx.add(Kind.NORMALISED, f"link [{label}](…) -> {safe}")
     legacy: list[str] = []
+    if re.fullmatch(r"[\s.,;:!?]*", leftover):
+        leftover = ""  # the punctuation of a sentence the links stood in, nothing more
     if leftover and not is_empty(leftover) and not _looks_like_placeholder(leftover):
         legacy.append(leftover)
         ctx.add(Kind.HUMAN, f"{leftover!r} is not a link; kept as :legacy-{ctx.fld.canonical}:")
@@ -828,6 +968,7 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
         return result
 
     options, legacy, comments = _read_fields(fields, path, config, decisions)
+    _report_left_behind(lines, fields, end, first if begin < first else len(lines), path, decisions)
 
     file_number = number_from_filename(path)
     number_text = options.pop("number", None)
@@ -892,6 +1033,42 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
     return result
 
 
+def _report_left_behind(
+    lines: list[str], fields: list[_Field], end: int, stop: int, path: str, decisions: list[Decision]
+) -> None:
+    """A ``needs a human`` line for each line below the header that looks like one of its
+    fields (up to the first heading), and for a list that may be the last field's value:
+    what stays in the body is never left there in silence."""
+    for line, name, text in _left_behind(lines, end, stop):
+        decisions.append(
+            Decision(
+                Kind.HUMAN,
+                path,
+                line,
+                _legacy_name(name),
+                f"{_short(text)} looks like a header field but lies below the header; "
+                "left in the body (move it into dep-meta by hand)",
+            )
+        )
+    last = fields[-1] if fields else None
+    if last is None or last.form == "heading" or last.head or last.below:
+        return
+    after = end
+    while after < min(stop, len(lines)) and not lines[after].strip():
+        after += 1
+    if after > end and after < min(stop, len(lines)) and _LIST_ITEM_RE.match(lines[after].rstrip("\r\n")):
+        decisions.append(
+            Decision(
+                Kind.HUMAN,
+                path,
+                last.line,
+                last.canonical or _legacy_name(last.name),
+                f"empty; the list at line {after + 1}, after a blank line, may be its value: "
+                "left in the body (move it into dep-meta by hand)",
+            )
+        )
+
+
 def _is_header(fields: list[_Field]) -> bool:
     """A run of known fields that is a header: a status, or at least two known fields."""
     known = [f for f in fields if f.canonical]
@@ -910,9 +1087,22 @@ def _read_fields(
     comments: list[str] = []
     for fld in fields:
         ctx = _Context(path, fld, decisions, config)
-        value = _strip_comments(fld.value, ctx)
-        comments += fld.comments
+        raw = fld.value
         option = fld.canonical
+        if option is not None:
+            raw, nested = _without_nested_lists(fld)
+            if nested:
+                first, last = nested[0][0], nested[-1][0]
+                where = f"line {first}" if first == last else f"lines {first}-{last}"
+                what = "names" if option in _PEOPLE_FIELDS else "values"
+                left_out = "; ".join(_item_text(text) for _, text in nested)
+                legacy[option] = _join(legacy.get(option), left_out, "; ")
+                ctx.add(
+                    Kind.HUMAN,
+                    f"a nested list ({where}) is not read as {what}; kept as :legacy-{option}:",
+                )
+        value = _strip_comments(raw, ctx)
+        comments += fld.comments
         if option is None:
             name = _legacy_name(fld.name)
             if _empty_or_placeholder(value, ctx):
@@ -950,6 +1140,45 @@ def _read_fields(
         if kept:
             legacy[option] = _join(legacy.get(option), kept, "; ")
     return options, legacy, comments
+
+
+def _without_nested_lists(fld: _Field) -> tuple[str, list[tuple[int, str]]]:
+    """The field's value without its nested lists, and the lines left out.
+
+    The field's own list is the least indented list below it; an item of that list that
+    has items under it (``- Team Infra`` over ``  - @a``) is a group, not a value: the item
+    and everything under it are left out, to be kept as legacy text and reported.
+    """
+    items = [_indent(text) for _, text in fld.below if _LIST_ITEM_RE.match(text)]
+    if not items or min(items) == max(items):
+        return fld.value, []
+    base = min(items)
+    groups: list[tuple[list[tuple[int, str]], bool]] = []  # (lines, has items under it)
+    loose: list[tuple[int, str]] = []  # text before the first item
+    for number, text in fld.below:
+        is_item = _LIST_ITEM_RE.match(text) is not None
+        if is_item and _indent(text) <= base:
+            groups.append(([(number, text)], False))
+        elif groups:
+            lines, nested = groups[-1]
+            lines.append((number, text))
+            groups[-1] = (lines, nested or is_item)
+        else:
+            loose.append((number, text))
+    kept = [fld.head, *(text.strip() for _, text in loose)]
+    dropped: list[tuple[int, str]] = []
+    for lines, nested in groups:
+        if nested:
+            dropped += lines
+        else:
+            kept += [text.strip() for _, text in lines]
+    return "\n".join(part for part in kept if part).strip(), dropped
+
+
+def _item_text(line: str) -> str:
+    """A line of a list without its marker, on one line."""
+    item = _LIST_ITEM_RE.match(line)
+    return " ".join((item.group("text") if item else line).split())
 
 
 def _join(old: str | None, new: str, separator: str) -> str:
@@ -1006,7 +1235,8 @@ def _validate(
 # Files and folders
 # --------------------------------------------------------------------------------------
 
-_PROPOSAL_RE = re.compile(r"^\d{4,}-.*\.(md|rst)$")
+#: ``NNNN-anything.md``: any name, a line break in it too (``dep lint`` reads such a file).
+_PROPOSAL_RE = re.compile(r"^\d{4,}-.*\.(md|rst)\Z", re.DOTALL)
 
 
 @dataclass
@@ -1021,7 +1251,7 @@ class Summary:
     def lines(self, config: DepConfig, written: bool = True) -> list[str]:
         outcomes = [m.outcome for m in self.migrations]
         duplicates = "; ".join(
-            f"{config.format_id(number)} ({', '.join(paths)})"
+            f"{config.format_id(number)} ({', '.join(escape.text(path) for path in paths)})"
             for number, paths in sorted(self.duplicates.items())
         )
         return [
@@ -1062,23 +1292,7 @@ def find_duplicates(names: Iterable[str]) -> dict[int, list[str]]:
 def write_atomic(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            # On disk before the rename: else a crash can leave the renamed file empty.
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temp)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    fsutil.atomic_write(path, text)
 
 
 def _display(path: Path) -> str:
@@ -1096,7 +1310,7 @@ def migrate_paths(paths: Sequence[Path], config: DepConfig) -> tuple[Summary, li
         try:
             data = path.read_bytes()
         except OSError as err:
-            summary.errors.append(f"{name}: cannot read: {err.strerror}")
+            summary.errors.append(f"{escape.text(name)}: cannot read: {err.strerror}")
             continue
         text, problems = parsing.decode(data, name)
         if text is None:
@@ -1104,7 +1318,9 @@ def migrate_paths(paths: Sequence[Path], config: DepConfig) -> tuple[Summary, li
             continue
         # decode() folds CRLF; keep the file's own line ends by migrating the raw text
         raw = data.decode("utf-8-sig")
-        summary.migrations.append(migrate_text(raw, name, config))
+        migration = migrate_text(raw, name, config)
+        migration.original = data
+        summary.migrations.append(migration)
     summary.duplicates = find_duplicates(m.path for m in summary.migrations)
     for migration in summary.migrations:
         for number, names in summary.duplicates.items():
@@ -1147,18 +1363,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a file would change (for CI)"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --output, replace files in DIR that differ from what would be written",
+    )
 
 
 def run(args: argparse.Namespace, out: object = None) -> int:
     """Migrate, print each file's decisions and the summary; the exit status.
 
     0: done (or, with ``--check``, nothing would change); 1: with ``--check``, some file
-    would change, or a file could not be read; 2: bad arguments or settings.
+    would change, a file could not be read, or a write was refused; 2: bad arguments or
+    settings. Writing (``--in-place``, ``--output``) holds the project lock from the first
+    read to the last write; a file changed by something else meanwhile is not overwritten,
+    nor is a file in ``--output`` that differs (without ``--force``); when a write fails,
+    the files already written are put back.
     """
     stream = out or sys.stdout
 
     def say(text: str = "") -> None:
-        print(text, file=stream)  # type: ignore[arg-type]
+        print(escape.terminal(text), file=stream)  # type: ignore[arg-type]
+
+    def complain(text: str) -> None:
+        print(escape.terminal(f"dep migrate: {text}"), file=sys.stderr)
 
     # The settings: a DepConfig the caller resolved (``dep`` puts it in ``args.dep_config``),
     # else [tool.dep] of the nearest pyproject.toml. (``args.config`` may be ``dep``'s own
@@ -1175,15 +1403,15 @@ def run(args: argparse.Namespace, out: object = None) -> int:
         try:
             config = load(Path.cwd())
         except ConfigError as err:
-            print(f"dep migrate: {err}", file=sys.stderr)
+            complain(str(err))
             return 2
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         for path in missing:
-            print(f"dep migrate: {path}: no such file or folder", file=sys.stderr)
+            complain(f"{escape.text(path)}: no such file or folder")
         return 2
     if args.check and (args.in_place or args.output):
-        print("dep migrate: --check writes nothing; drop --in-place/--output", file=sys.stderr)
+        complain("--check writes nothing; drop --in-place/--output")
         return 2
     if args.output is not None:
         clashes = [
@@ -1192,33 +1420,40 @@ def run(args: argparse.Namespace, out: object = None) -> int:
             if (args.output / path.relative_to(base)).resolve() == path.resolve()
         ]
         if clashes:
-            print(
-                f"dep migrate: --output {args.output} would overwrite {clashes[0]}; "
-                "use --in-place to rewrite files where they are",
-                file=sys.stderr,
+            complain(
+                f"--output {escape.text(args.output)} would overwrite {escape.text(clashes[0])}; "
+                "use --in-place to rewrite files where they are"
             )
             return 2
-    summary, files = migrate_paths(args.paths, config)
     writing = bool(args.in_place or args.output is not None)
-    bases = {_display(path): (path, base) for path, base in files}
+    lock = _project_lock(args, config) if writing else contextlib.nullcontext()
+    try:
+        with lock:
+            # Read under the lock: what is written is computed from what is there now.
+            summary, files = migrate_paths(args.paths, config)
+            refused = _write(args, summary, files) if writing else []
+    except (fsutil.LockError, _WriteFailed) as err:
+        complain(str(err))
+        return 2 if isinstance(err, fsutil.LockError) else 1
     would_change = 0
     for migration in summary.migrations:
         outcome = migration.outcome if writing or migration.outcome != "migrated" else "would be migrated"
-        say(f"{migration.path}: {outcome}")
+        say(f"{escape.text(migration.path)}: {outcome}")
         for decision in migration.decisions:
             say(f"  {decision.format()}")
         if migration.changed:
             would_change += 1
-        path, base = bases[migration.path]
-        if args.in_place and migration.changed:
-            write_atomic(path, migration.new_text)
-        elif args.output is not None:
-            target = args.output / path.relative_to(base)
-            write_atomic(target, migration.new_text)
+    if refused:
+        for line in refused:
+            complain(line)
+        complain("nothing written")
+        return 1
     if args.output is not None:
         copied = _copy_assets(args.paths, args.output, {p.resolve() for p, _ in files})
         if copied:
-            say(f"copied {copied} other file(s) (images and the like) into {_display(args.output)}")
+            say(
+                f"copied {copied} other file(s) (images and the like) into {escape.text(_display(args.output))}"
+            )
     for error in summary.errors:
         say(error)
     say()
@@ -1227,9 +1462,93 @@ def run(args: argparse.Namespace, out: object = None) -> int:
     if args.check:
         say(f"{would_change} file(s) would change" if would_change else "nothing to migrate")
         return 1 if would_change or summary.errors else 0
-    if not args.in_place and args.output is None:
+    if not writing:
         say("dry run: nothing written (use --in-place or --output DIR)")
     return 1 if summary.errors else 0
+
+
+class _WriteFailed(Exception):
+    """A write that failed; the files written before it were put back."""
+
+
+def _project_lock(args: argparse.Namespace, config: DepConfig) -> contextlib.AbstractContextManager[None]:
+    """The lock ``dep`` holds (given as ``args.project_lock``); run alone, the lock of the
+    project in the current folder (its repository's, or its proposals folder's)."""
+    given: Callable[[], contextlib.AbstractContextManager[None]] | None = getattr(args, "project_lock", None)
+    if given is not None:
+        return given()
+    return _own_lock(Path.cwd(), config)
+
+
+@contextlib.contextmanager
+def _own_lock(root: Path, config: DepConfig) -> Iterator[None]:
+    path = fsutil.lock_path_for(root, root / config.deps_dir)
+    if path is None:
+        yield
+        return
+    with fsutil.file_lock(path, timeout=120.0):
+        yield
+
+
+def _write(args: argparse.Namespace, summary: Summary, files: list[tuple[Path, Path]]) -> list[str]:
+    """Write every migrated file, or nothing: the reasons it refused (``[]`` when written).
+
+    ``--in-place`` writes over a file only while it still holds the bytes that were read;
+    ``--output`` replaces a file of DIR that differs only with ``--force``. When a write
+    fails, those already made are put back and ``_WriteFailed`` says why.
+    """
+    bases = {_display(path): (path, base) for path, base in files}
+    planned: list[tuple[Path, str, bytes | None]] = []  # target, new text, bytes to put back
+    refused: list[str] = []
+    for migration in summary.migrations:
+        path, base = bases[migration.path]
+        if args.in_place:
+            if not migration.changed:
+                continue
+            target = path
+        else:
+            target = args.output / path.relative_to(base)
+        current = _read_bytes(target)
+        if args.in_place and current != migration.original:
+            refused.append(
+                f"{escape.text(migration.path)} changed on disk while it was migrated; not written"
+            )
+            continue
+        if not args.in_place and current is not None:
+            if current == migration.new_text.encode("utf-8"):
+                continue
+            if not args.force:
+                refused.append(
+                    f"{escape.text(_display(target))} exists and differs; not overwritten (give --force)"
+                )
+                continue
+        planned.append((target, migration.new_text, current))
+    if refused:
+        return refused
+    done: list[tuple[Path, bytes | None]] = []
+    for target, text, previous in planned:
+        try:
+            write_atomic(target, text)
+        except OSError as err:
+            for written, old in reversed(done):
+                with contextlib.suppress(OSError):
+                    if old is None:
+                        written.unlink()
+                    else:
+                        fsutil.atomic_write(written, old)
+            shown = escape.text(_display(target))
+            raise _WriteFailed(f"{shown}: cannot write: {err.strerror or err}; nothing written") from None
+        done.append((target, previous))
+    return []
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return b""  # there, but unreadable: never equal to what was read or will be written
 
 
 def _copy_assets(paths: Sequence[Path], output: Path, proposals: set[Path]) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import corpus
+from . import corpus, escape, fsutil
 from .config import DepConfig
 from .model import Dep, DepRef, ReviewStatus, Status
 
@@ -281,25 +280,14 @@ def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
     paths = sorted(set(paths))
     found: dict[str, date] = {}
     try:
-        result = subprocess.run(
-            [
-                "git",
-                "-c",
-                "core.quotepath=off",
-                "log",
-                "--relative",
-                "--name-only",
-                "--format=format:%x01%cs",
-                "--",
-                *paths,
-            ],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=120,
+        result = fsutil.git(
+            ["log", "--relative", "--name-only", "--format=format:%x01%cs"],
+            root,
+            paths=paths,
             check=False,
+            timeout=120,
         )
-    except (OSError, subprocess.SubprocessError):
+    except fsutil.GitError:
         result = None
     if result is not None and result.returncode == 0:
         wanted = set(paths)
@@ -447,13 +435,33 @@ def deps_json(deps: Iterable[Dep], config: DepConfig) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CellLink:
+    """A link in a table cell: Markdown writes it as a link (http(s) only), the others as its label."""
+
+    label: str
+    url: str
+
+
+#: A table cell: text, or links (written as labels joined with ``, `` where links cannot be).
+Cell = str | tuple[CellLink, ...]
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as plain text, before any escaping."""
+    return cell if isinstance(cell, str) else ", ".join(link.label for link in cell)
+
+
 @dataclass
 class Table:
-    """A titled table of text cells, for :func:`render_text`, :func:`render_markdown`, :func:`render_csv`."""
+    """A titled table of cells, for :func:`render_text`, :func:`render_markdown`, :func:`render_csv`.
+
+    Cells hold values as they are; each renderer escapes them for its format (:mod:`.escape`).
+    """
 
     title: str
     headers: list[str]
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
 
 
 def _id_or_draft(row: Mapping[str, Any]) -> str:
@@ -464,7 +472,7 @@ def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> 
     """The index as tables: ``by`` is ``number`` (one table), ``status`` or ``category`` (one per group)."""
     headers = ["ID", "Title", "Status", "Authors", "Category"]
 
-    def cells(row: Mapping[str, Any]) -> list[str]:
+    def cells(row: Mapping[str, Any]) -> list[Cell]:
         return [
             _id_or_draft(row),
             row["title"],
@@ -490,7 +498,7 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
                 _id_or_draft(row),
                 row["title"],
                 row["status"] or UNKNOWN_STATUS,
-                ", ".join(link["label"] for link in row["implementation"]),
+                tuple(CellLink(link["label"], link["url"]) for link in row["implementation"]),
                 ", ".join(f"{p['number']}. {p['title']}".strip() for p in row["phases"]),
                 ", ".join(r["text"] for r in row["replaces"]),
                 ", ".join(r["text"] for r in row["replaced_by"]),
@@ -536,18 +544,19 @@ def review_tables(
 
 
 def render_text(tables: Iterable[Table]) -> str:
-    """Aligned plain-text columns, each table under its title."""
+    """Aligned plain-text columns, each table under its title; every value escaped as
+    :func:`.escape.text` (no line break, tab or control character gets through)."""
     parts = []
     for table in tables:
-        widths = [
-            max(len(cell) for cell in column) for column in zip(table.headers, *table.rows, strict=False)
-        ]
-        lines = [table.title, ""]
-        for cells in (table.headers, *table.rows):
+        rows = [[escape.text(cell_text(cell)) for cell in row] for row in table.rows]
+        headers = [escape.text(header) for header in table.headers]
+        widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=False)]
+        lines = [escape.text(table.title), ""]
+        for cells in (headers, *rows):
             lines.append(
                 "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
             )
-            if cells is table.headers:
+            if cells is headers:
                 lines.append("  ".join("-" * width for width in widths))
         if not table.rows:
             lines.append("(none)")
@@ -555,17 +564,21 @@ def render_text(tables: Iterable[Table]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def _markdown_cell(cell: Cell) -> str:
+    if isinstance(cell, str):
+        return escape.markdown(cell)
+    return ", ".join(escape.markdown_link(link.label, link.url) for link in cell)
 
 
 def render_markdown(tables: Iterable[Table]) -> str:
+    """GitHub-flavoured Markdown tables: values escaped as :func:`.escape.markdown` (no raw
+    HTML, no markup, pipes kept in their cell); only http(s) links are written as links."""
     parts = []
     for table in tables:
-        lines = [f"## {table.title}", ""]
-        lines.append("| " + " | ".join(_md_cell(h) for h in table.headers) + " |")
+        lines = [f"## {escape.markdown(table.title)}", ""]
+        lines.append("| " + " | ".join(escape.markdown(h) for h in table.headers) + " |")
         lines.append("|" + "|".join("---" for _ in table.headers) + "|")
-        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows]
+        lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in table.rows]
         if not table.rows:
             lines.append("")
             lines.append("_None._")
@@ -574,14 +587,18 @@ def render_markdown(tables: Iterable[Table]) -> str:
 
 
 def render_csv(tables: Iterable[Table]) -> str:
-    """CSV with a ``Table`` column first (the group); a header row wherever the columns change."""
+    """CSV with a ``Table`` column first (the group); a header row wherever the columns change.
+
+    Every cell is escaped as :func:`.escape.csv_cell`: no formula (``=``, ``+``, ``-``,
+    ``@``, ...) for a spreadsheet to run, no control character.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     headers: list[str] | None = None
     for table in tables:
         if table.headers != headers:  # a new header row where the columns change
-            writer.writerow(["Table", *table.headers])
+            writer.writerow([escape.csv_cell(cell) for cell in ["Table", *table.headers]])
             headers = table.headers
         for row in table.rows:
-            writer.writerow([table.title, *row])
+            writer.writerow([escape.csv_cell(cell_text(cell)) for cell in [table.title, *row]])
     return buffer.getvalue()

@@ -533,7 +533,10 @@ def test_supersede_refusals(proj: Path, capsys: pytest.CaptureFixture[str], grap
 def test_supersede_changes_both_files_or_neither(
     proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = {p.name: p.read_text() for p in (proj / "deps").iterdir()}
+    def proposals() -> dict[str, str]:  # the project lock (.dep.lock) aside
+        return {p.name: p.read_text() for p in (proj / "deps").iterdir() if not p.name.startswith(".")}
+
+    before = proposals()
     real = fsutil.atomic_write
 
     def fail_on_beta(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:
@@ -545,7 +548,7 @@ def test_supersede_changes_both_files_or_neither(
     code, _, err = run(capsys, "supersede", "1", "2", "--force")
     assert code == 2
     assert err == "dep supersede: deps/0002-beta.md: cannot write: No space left on device\n"
-    assert {p.name: p.read_text() for p in (proj / "deps").iterdir()} == before
+    assert proposals() == before
 
 
 # --- gate ----------------------------------------------------------------------------------------

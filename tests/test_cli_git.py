@@ -162,7 +162,7 @@ def test_number_without_git(
     code, out, _ = run(capsys, "number", "deps/0000-next.md")
     assert (code, out) == (0, "deps/0000-next.md -> deps/0005-next.md: numbered DEP-0005, :number: 5\n")
     assert ":number: 5\n:status: In Progress" in (tmp_path / "deps" / "0005-next.md").read_text()
-    assert (tmp_path / "deps" / ".dep-number.lock").exists()  # outside git, the lock lives in deps/
+    assert (tmp_path / "deps" / ".dep.lock").exists()  # outside git, the lock lives in deps/
 
 
 NUMBER = "import sys\nfrom sphinxcontrib_dep.cli import main\nsys.exit(main(['number', sys.argv[1]]))\n"
@@ -175,6 +175,7 @@ def test_two_concurrent_runs_get_different_numbers(repo: Path) -> None:
     commit_all(repo, "two drafts")
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": os.pathsep.join(sys.path)}
     lock = fsutil.lock_path_for(repo, repo / "deps")
+    assert lock is not None
     # Hold the lock while both start, so both are queued on it when it is released.
     with fsutil.file_lock(lock):
         processes = [
@@ -205,7 +206,7 @@ def test_two_concurrent_runs_get_different_numbers(repo: Path) -> None:
 
 
 def test_lock_is_in_the_shared_git_folder(repo: Path) -> None:
-    assert fsutil.lock_path_for(repo, repo / "deps") == repo / ".git" / "dep-number.lock"
+    assert fsutil.lock_path_for(repo, repo / "deps") == repo / ".git" / "dep.lock"
 
 
 # --- dep lint --since ------------------------------------------------------------------------------
@@ -257,7 +258,7 @@ def test_since_clean_and_refusals(
     (repo / "deps" / "0002-two.md").write_text(proposal("Two", "Under Review"))
     assert run(capsys, "lint", "--since", "base")[:2] == (0, "")
     code, _, err = run(capsys, "lint", "--since", "no-such-rev")
-    assert (code, err) == (2, "dep lint: --since: 'no-such-rev' is not a revision of this repository\n")
+    assert (code, err) == (2, "dep lint: --since: 'no-such-rev' is not a commit of this repository\n")
 
 
 def test_since_outside_git(
@@ -295,4 +296,4 @@ def test_gate_reads_commit_messages(repo: Path, capsys: pytest.CaptureFixture[st
     code, _, err = run(capsys, "gate", "--commits", "base")
     assert (code, err) == (2, "dep gate: --commits takes a range REV..REV, not 'base'\n")
     code, _, err = run(capsys, "gate", "--commits", "nope..HEAD")
-    assert code == 2 and err.startswith("dep gate: --commits nope..HEAD: ")
+    assert (code, err) == (2, "dep gate: --commits: 'nope' is not a commit of this repository\n")

@@ -149,7 +149,8 @@ def test_renderers_for_the_command_line() -> None:
     assert report.render_csv(report.index_tables(deps, CONFIG, by="category")) == (
         "Table,ID,Title,Status,Authors,Category\n"
         "Architecture,DEP-0001,0001-a.md,In Progress,Ann | Bob,Architecture\n"
-        "Process,DEP-0002,0002-b.md,Approved,@b,Process\n"
+        # A cell starting with @ (a handle) could be read as a formula: neutralised with '.
+        "Process,DEP-0002,0002-b.md,Approved,'@b,Process\n"
     )
 
 
