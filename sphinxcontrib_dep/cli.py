@@ -312,7 +312,9 @@ class Loaded:
 def load_proposal(ctx: Context, path: Path) -> Loaded:
     rel = ctx.rel(path)
     text = read_text(path, rel)
-    dep, diagnostics = lint.lint_text(editing.normalized(text), rel, ctx.config, today=ctx.today)
+    dep, diagnostics = lint.lint_text(
+        editing.normalized(text), rel, ctx.config, today=ctx.today, myst=ctx.project.myst
+    )
     if dep is None:
         raise CliError(f"{rel}: no dep-meta block; is this a proposal?")
     return Loaded(path, rel, text, dep, diagnostics)
@@ -434,9 +436,9 @@ def _undo(done: list[Change]) -> None:
             pass
 
 
-def edit_header(loaded: Loaded, changes: dict[str, str | None]) -> str:
+def edit_header(ctx: Context, loaded: Loaded, changes: dict[str, str | None]) -> str:
     try:
-        return editing.set_options(loaded.text, loaded.rel, changes)
+        return editing.set_options(loaded.text, loaded.rel, changes, ctx.project.myst)
     except editing.EditError as err:
         raise CliError(str(err)) from None
 
@@ -450,7 +452,9 @@ def transition_problem(old: Status | None, new: Status) -> str | None:
 
 def new_problems(ctx: Context, before: Loaded, text: str) -> list[Diagnostic]:
     """Problems the edited text has that the original did not: the rules an edit would break."""
-    _, after = lint.lint_text(editing.normalized(text), before.rel, ctx.config, today=ctx.today)
+    _, after = lint.lint_text(
+        editing.normalized(text), before.rel, ctx.config, today=ctx.today, myst=ctx.project.myst
+    )
     known = {(d.code, d.message) for d in before.diagnostics}
     return [d for d in after if (d.code, d.message) not in known]
 
@@ -572,13 +576,15 @@ def since_diagnostics(ctx: Context, result: lint.LintResult, rev: str) -> list[D
         shown = fsutil.git(["cat-file", "-p"], top, revs=[f"{commit}:{previous[in_repo]}"], check=False)
         if shown.returncode != 0:
             continue
-        old_dep, _, _ = parsing.parse_file(editing.normalized(shown.stdout), name, ctx.config)
+        old_dep, _, _ = parsing.parse_file(
+            editing.normalized(shown.stdout), name, ctx.config, ctx.project.myst
+        )
         old = old_dep.status if old_dep is not None else None
         reason = transition_problem(old, dep.status)
         if old is None or reason is None:
             continue
         text = (ctx.root / name).read_text(encoding="utf-8", errors="replace")
-        block = parsing.scan(editing.normalized(text), name).blocks_named("dep-meta")
+        block = parsing.scan(editing.normalized(text), name, ctx.project.myst).blocks_named("dep-meta")
         line = block[0].option_lines.get("status", dep.line) if block else dep.line
         found.append(
             Diagnostic(
@@ -649,8 +655,8 @@ def cmd_new(ctx: Context) -> int:
     rel = ctx.rel(target)
     text, source = project_template(ctx, template.value)
     try:
-        text = editing.set_title(text, rel, title)
-        text = editing.set_options(text, rel, changes)
+        text = editing.set_title(text, rel, title, ctx.project.myst)
+        text = editing.set_options(text, rel, changes, ctx.project.myst)
     except editing.EditError as err:
         raise CliError(f"{source}: {err}") from None
     old: str | None = None
@@ -873,7 +879,7 @@ def _number_locked(ctx: Context, path: Path, rest: str) -> int:
     new_rel = ctx.rel(new_path)
     if new_path.exists():
         raise Refused(f"{new_rel} already exists; not overwritten")
-    text = edit_header(loaded, {"number": str(number)})
+    text = edit_header(ctx, loaded, {"number": str(number)})
     shown = ctx.config.format_id(number)
     if ctx.dry_run:
         ctx.console.print(f"rename {loaded.rel} -> {new_rel}")
@@ -937,7 +943,7 @@ def cmd_status(ctx: Context) -> int:
     changes: dict[str, str | None] = {"status": new.value}
     if new is Status.UNDER_REVIEW and loaded.dep.review_requested is None:
         changes["review-requested"] = ctx.today.isoformat()  # starts the review window
-    text = edit_header(loaded, changes)
+    text = edit_header(ctx, loaded, changes)
     problems = new_problems(ctx, loaded, text)
     if problems and not args.force:
         _refuse_problems(problems, f"{loaded.rel}: moving to {new.value}")
@@ -968,11 +974,11 @@ def cmd_supersede(ctx: Context) -> int:
 
     new_changes: dict[str, str | None] = {}
     if not any(ref.number == old.dep.number for ref in new.dep.replaces):
-        current = editing.get_option(new.text, new.rel, "replaces")
+        current = editing.get_option(new.text, new.rel, "replaces", ctx.project.myst)
         new_changes["replaces"] = editing.add_to_list(current, old_id + suffix)
     old_changes: dict[str, str | None] = {}
     if not any(ref.number == new.dep.number for ref in old.dep.replaced_by):
-        current = editing.get_option(old.text, old.rel, "replaced-by")
+        current = editing.get_option(old.text, old.rel, "replaced-by", ctx.project.myst)
         old_changes["replaced-by"] = editing.add_to_list(current, new_id + suffix)
     if not args.partial and old.dep.status is not Status.SUPERSEDED:
         reason = transition_problem(old.dep.status, Status.SUPERSEDED)
@@ -988,7 +994,7 @@ def cmd_supersede(ctx: Context) -> int:
     for side, side_changes in ((old, old_changes), (new, new_changes)):
         if not side_changes:
             continue
-        text = edit_header(side, side_changes)
+        text = edit_header(ctx, side, side_changes)
         problems = new_problems(ctx, side, text)
         if problems and not args.force:
             _refuse_problems(problems, f"{side.rel}: this supersession")

@@ -78,22 +78,22 @@ def read_conf(path: Path) -> ConfValues:
                     continue
                 _store(values, target.id, literal)
     # Anything else that sets one of them (``+=``, inside ``if``, ``.append``) is computed.
-    for node in ast.walk(tree):
+    for each in ast.walk(tree):
         name = None
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            name = node.target.id
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and id(node) not in top_level:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            name = next((t.id for t in targets if isinstance(t, ast.Name) and _relevant(t.id)), None)
+        if isinstance(each, ast.AugAssign) and isinstance(each.target, ast.Name):
+            name = each.target.id
+        elif isinstance(each, (ast.Assign, ast.AnnAssign)) and id(each) not in top_level:
+            assigned = each.targets if isinstance(each, ast.Assign) else [each.target]
+            name = next((t.id for t in assigned if isinstance(t, ast.Name) and _relevant(t.id)), None)
         elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.attr in {"append", "extend", "insert", "update", "add", "remove", "pop", "clear"}
+            isinstance(each, ast.Call)
+            and isinstance(each.func, ast.Attribute)
+            and isinstance(each.func.value, ast.Name)
+            and each.func.attr in {"append", "extend", "insert", "update", "add", "remove", "pop", "clear"}
         ):
-            name = node.func.value.id
+            name = each.func.value.id
         if name is not None and _relevant(name):
-            values.unreadable.append((node.lineno, name))
+            values.unreadable.append((getattr(each, "lineno", 0), name))
     values.unreadable.sort()
     return values
 

@@ -108,7 +108,9 @@ class EnforcePolicy(SphinxTransform):
         for meta in list(self.document.findall(nodes.meta)):
             problem = sanitize.meta_problem(meta.non_default_attributes())
             if problem is not None:
-                reading.note(Code.UNREAD, f"{problem}; left out of the page (not seen by dep lint)", _line_of(meta))
+                reading.note(
+                    Code.UNREAD, f"{problem}; left out of the page (not seen by dep lint)", _line_of(meta)
+                )
                 meta.parent.remove(meta)
         reported = {use.target for use in doc.files}
         for node in list(
