@@ -28,7 +28,7 @@ from . import __version__, editing, escape, fsutil, lint, parsing, project, rule
 from .config import ConfigError, DepConfig, settings
 from .config import load as load_config
 from .diagnostics import Code, Diagnostic, Severity
-from .model import Dep, Status, Template, lookup_category, number_from_filename, slugify
+from .model import Dep, Status, Template, find_mentions, lookup_category, number_from_filename, slugify
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -1009,15 +1009,22 @@ def cmd_supersede(ctx: Context) -> int:
 # --------------------------------------------------------------------------------------
 
 
-def mentioned_numbers(text: str, config: DepConfig) -> list[int]:
-    """The proposals a text names (``DEP-0012``, ``DEP 12``, ``dep-12``), in order, once each."""
-    prefix = re.escape(config.id_prefix.rstrip("-_ "))
-    pattern = re.compile(rf"(?<![\w-]){prefix}[-_ ]?(\d{{1,{max(config.id_width, 6)}}})(?!\w)", re.IGNORECASE)
+def mentioned_numbers(text: str, config: DepConfig, console: Console | None = None) -> list[int]:
+    """The proposals a text names (``DEP-0012``, ``DEP 12``, ``dep-12``), in order, once each.
+
+    A mention written with look-alike characters (a non-breaking hyphen, an en dash,
+    full-width or non-ASCII digits) counts too, and is pointed out.
+    """
     seen: dict[int, None] = {}
-    for match in pattern.finditer(text):
-        number = int(match.group(1))
-        if number:
-            seen.setdefault(number, None)
+    for number, written in find_mentions(text, config.id_prefix, config.id_width):
+        if console is not None and number not in seen and not written.isascii():
+            shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(written) if not c.isascii())
+            console.note(
+                f"note: {escape.text(written)!r} (with {shown}) is read as {config.format_id(number)}"
+            )
+        elif console is not None and number not in seen and written.endswith("(after NFKC)"):
+            console.note(f"note: a full-width or compatibility form is read as {config.format_id(number)}")
+        seen.setdefault(number, None)
     return list(seen)
 
 
@@ -1046,7 +1053,7 @@ def cmd_gate(ctx: Context) -> int:
             raise CliError(f"--commits {span!r}: {err}") from None
     if not (args.text or args.file or args.commits):
         raise CliError("give what to check: --text TEXT, --file FILE (- for stdin) or --commits REV..REV")
-    numbers = mentioned_numbers("\n".join(texts), ctx.config)
+    numbers = mentioned_numbers("\n".join(texts), ctx.config, ctx.console)
     if not numbers:
         ctx.console.print("no proposal is named" + ("; one is required" if args.require else ""))
         return EXIT_PROBLEMS if args.require else EXIT_OK

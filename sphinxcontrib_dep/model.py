@@ -299,6 +299,35 @@ def parse_id(text: str, prefix: str = "DEP-") -> int | None:
     return int(match.group(1)) if match else None
 
 
+#: What may stand between the prefix and the number when a person writes an id in prose:
+#: hyphens and dashes of every kind, spaces (no-break ones too), an underscore, nothing.
+_MENTION_SEPARATOR = "[\\-\u00ad\u2010-\u2015\u2212\ufe58\ufe63\uff0d_\\s\u00a0\u202f]?"
+
+
+def find_mentions(text: str, prefix: str = "DEP-", width: int = 4) -> list[tuple[int, str]]:
+    """The proposals a free text names, as ``(number, as written)``, in order.
+
+    Generous on purpose, for gates: ``DEP‑0012`` with a non-breaking hyphen, an en dash,
+    ``DEP 12``, full-width ``ＤＥＰ－００１２`` and digits of any script all count, so a
+    look-alike cannot slip a proposal past a check. Number 0 names no proposal.
+    """
+    bare = re.escape(prefix.rstrip("-_ "))
+    pattern = re.compile(
+        rf"(?<![\w-]){bare}{_MENTION_SEPARATOR}(\d{{1,{max(width, 6)}}})(?!\w)", re.IGNORECASE
+    )
+    import unicodedata
+
+    found: list[tuple[int, str]] = []
+    normalized = unicodedata.normalize("NFKC", text)
+    for candidate in (text, normalized) if normalized != text else (text,):
+        for match in pattern.finditer(candidate):
+            number = int(match.group(1))
+            if number:
+                written = match.group(0) if candidate is text else f"{match.group(0)} (after NFKC)"
+                found.append((number, written))
+    return found
+
+
 def role_target(text: str) -> tuple[str, str]:
     """A ``{dep}`` role's text as ``(title, target)``: ``the process <12>`` or just ``12``."""
     match = re.match(r"^(.*?)\s*<([^<>]+)>$", text, re.S)
