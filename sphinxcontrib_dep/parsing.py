@@ -360,6 +360,13 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
             return None
         # A URL is kept as a link: its last path segment may look like a proposal file of
         # this project (``.../0002-x.md``) and yet be another project's; only an id is a number.
+        if number_from_filename(url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]):
+            report(
+                Code.REF,
+                f":{option}: {url!r} is a link, kept as one, not read as a proposal of this project "
+                f"(write {prefix.rstrip('-_ ') or 'DEP'}-NNNN for one of this project's)",
+                option,
+            )
         return DepRef(url=url, partial=partial)
     shown = prefix.rstrip("-_ ") or "DEP"
     report(Code.REF, f":{option}: {text!r} names no proposal (write {shown}-0003 or 3)", option)

@@ -300,6 +300,7 @@ def discover(
                         f"Sphinx does not read files ending in {suffix!r}; rename it to end in "
                         f"{suffix.lower()!r} (it is not checked or published as it is)",
                         display,
+                        1,
                     )
                 )
                 continue
@@ -312,6 +313,7 @@ def discover(
                         Code.FILENAME,
                         "a link to a file outside the proposals folder; it is not read",
                         display,
+                        1,
                     )
                 )
                 continue

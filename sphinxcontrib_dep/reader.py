@@ -757,7 +757,10 @@ class _RstReader:
         without_embedded = _RST_EMBEDDED_RE.sub(" ", text)
         for match in _RST_STANDALONE_RE.finditer(without_embedded):
             if match.group(1).lower() in URI_SCHEMES:
-                self.doc.links.append(Link(match.group(0).rstrip(".,;:!?)'\""), number, "uri"))
+                uri = match.group(0).rstrip(".,;:!?'\"")
+                while uri.endswith(")") and uri.count(")") > uri.count("("):
+                    uri = uri[:-1].rstrip(".,;:!?'\"")
+                self.doc.links.append(Link(uri, number, "uri"))
 
     def _role(self, name: str, content: str, number: int) -> None:
         name = name.lower()

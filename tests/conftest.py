@@ -163,7 +163,11 @@ def build_in_process(
 def load_cases(table: Path) -> dict[str, list[str]]:
     import tomllib
 
-    return {name: case["warnings"] for name, case in tomllib.loads(table.read_text()).items()}
+    return {
+        name: case["warnings"]
+        for name, case in tomllib.loads(table.read_text()).items()
+        if "warnings" in case
+    }
 
 
 #: Debian's Chromium, driven by Playwright (whose own browser download cannot work offline).

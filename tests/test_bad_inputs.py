@@ -29,10 +29,23 @@ def generate(name: str, dest: Path) -> None:
 
 
 def make_case(name: str, dest: Path) -> Path:
-    shutil.copytree(BAD / name, dest)
+    """The project of case ``name``: its folder, or the ``files`` written in the table.
+
+    ``files`` maps paths to texts (``\\u`` escapes let a case hold any character);
+    ``conf`` is added to conf.py.
+    """
+    case = TABLE.get(name, {})
+    if "files" in case:
+        dest.mkdir(parents=True)
+        for relative, text in case["files"].items():
+            path = dest / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    else:
+        shutil.copytree(BAD / name, dest)
     generate(name, dest)
     if not (dest / "conf.py").exists():
-        (dest / "conf.py").write_text(CONF)
+        (dest / "conf.py").write_text(CONF + case.get("conf", ""))
     if not (dest / "index.md").exists():
         (dest / "index.md").write_text(INDEX)
     return dest
@@ -40,7 +53,26 @@ def make_case(name: str, dest: Path) -> Path:
 
 def test_every_case_has_a_folder() -> None:
     folders = {p.name for p in BAD.iterdir() if p.is_dir()}
-    assert folders == set(CASES)
+    inline = {name for name, case in TABLE.items() if "files" in case}
+    assert not folders & inline
+    assert folders | inline == set(CASES)
+
+
+def test_every_warning_code_has_a_case() -> None:
+    """Each rule's subtype is shown by a case, or the table's ``[untested]`` says why not."""
+    from sphinxcontrib_dep.diagnostics import Code
+
+    shown = {
+        line.rsplit("[dep.", 1)[1].rstrip("]")
+        for lines in CASES.values()
+        for line in lines
+        if "[dep." in line
+    }
+    exempt = TABLE.get("untested", {}).get("codes", {})
+    assert {code.value for code in Code} - shown == set(exempt), (
+        "add a case, or say in [untested] why none can exist"
+    )
+    assert all(len(why) > 20 for why in exempt.values())
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -49,11 +81,15 @@ def test_sphinx_reports_exactly(name: str, tmp_path: Path) -> None:
     build = build_in_process(srcdir, tmp_path / "out")
     assert build.warnings == CASES[name]
     # The build goes on: every proposal still has its page, but for undecodable ones.
-    for source in (srcdir / "deps").glob("*.*"):
+    for source in (srcdir / "deps").rglob("*.*"):
+        if source.suffix not in {".md", ".rst"}:
+            continue  # Sphinx reads no other file (dep.filename says so for `.MD`)
         unreadable = any(
-            w.startswith(f"deps/{source.name}:") and "[dep.encoding]" in w for w in build.warnings
+            w.startswith(f"{source.relative_to(srcdir).as_posix()}:") and "[dep.encoding]" in w
+            for w in build.warnings
         )
-        assert (build.outdir / "deps" / f"{source.stem}.html").exists() != unreadable
+        page = build.outdir / source.relative_to(srcdir).with_suffix(".html")
+        assert page.exists() != unreadable
 
 
 def test_warnings_fail_the_build_under_W(tmp_path: Path) -> None:

@@ -96,9 +96,32 @@ def configure(app: Sphinx, config: Config) -> None:
     user_fields = config.needs_fields or {}
     for name, (description, schema) in FIELDS.items():
         if name not in user_fields:  # the project's own declaration wins
-            add_field(name, description, schema=schema, nullable=True)
+            # Values come from proposals, i.e. from pull requests: sphinx-needs must never
+            # read ``[[...]]`` (dynamic functions, whose filters are Python) or ``<<...>>``
+            # (variants, evaluated expressions) in them.
+            add_field(
+                name,
+                description,
+                schema=schema,
+                nullable=True,
+                parse_dynamic_functions=False,
+                parse_variants=False,
+            )
+    # The same for the core fields our needs fill from a proposal: its title and status.
+    # A project that declares these fields itself keeps its own choice.
+    core = {
+        name: {"parse_dynamic_functions": False} for name in ("title", "status") if name not in user_fields
+    }
+    if core:
+        config.needs_fields = {**user_fields, **core}
     links: dict[str, dict[str, Any]] = {
-        name: {"outgoing": out, "incoming": incoming, "target_types": targets}
+        name: {
+            "outgoing": out,
+            "incoming": incoming,
+            "target_types": targets,
+            "parse_dynamic_functions": False,
+            "parse_variants": False,
+        }
         for name, (out, incoming, targets) in LINKS.items()
     }
     for name in ("replaces", "replaced_by"):

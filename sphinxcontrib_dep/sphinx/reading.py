@@ -192,7 +192,11 @@ def _finish(reading: Reading, document: nodes.document) -> None:
     if dep is not None:
         dep.docname = env.docname
         domain.add(dep)
-        if "meta" not in reading.claimed:
+        rst_refused = reading.path.endswith(".rst") and any(
+            d.code is Code.DUPLICATE_OPTION for d in reading.analysis.diagnostics
+        )
+        # docutils refuses a directive whose option repeats; the core has said so already.
+        if "meta" not in reading.claimed and not rst_refused:
             reading.note(
                 Code.UNREAD,
                 f"the dep-meta on line {dep.line} was not rendered by Sphinx (not seen as a directive)",
