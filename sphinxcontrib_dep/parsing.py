@@ -693,7 +693,7 @@ def embargo_reason(doc: Document, *, heuristic: bool = True) -> str | None:
         if canonical_option(option.name) != "embargoed":
             return f"option :{option.name}: on line {option.line} looks like :embargoed:"
         if option.value.strip().lower() not in _NO:
-            where = "" if block.parent is None else f" (nested in {block.parent})"
+            where = "" if block.parent is None else f", nested in {block.parent}"
             return f"it is embargoed (line {option.line}{where})"
     if heuristic and not found_embargo_line:
         mention = _EMBARGO_LINE_RE.search(doc.text)

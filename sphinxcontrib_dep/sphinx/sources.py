@@ -7,6 +7,7 @@ with the same wording ``dep lint`` uses, and the rest of the build goes on.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from docutils import nodes
@@ -31,8 +32,15 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     also dropped from the project, so no builder asks for its (never read) doctree.
     """
     encoding = env.settings.get("input_encoding", "utf-8-sig")
+    deps_dir = sphinx_config.get(app.config).deps_dir
     for docname in list(docnames):
         path = env.doc2path(docname)
+        area = area_folder(docname, deps_dir)
+        if area is not None and not _inside(path, Path(env.srcdir) / area):
+            # A link leading out of the proposals folder (reported, dep.filename): not read.
+            docnames.remove(docname)
+            env.project.docnames.discard(docname)
+            continue
         try:
             data = path.read_bytes()
         except OSError as err:
@@ -126,6 +134,14 @@ class EnforcePolicy(SphinxTransform):
                 reading.note(Code.UNREAD, f"{problem} (not seen by dep lint)", _line_of(node))
             text = node.get("alt", "") if isinstance(node, nodes.image) else node.astext()
             node.replace_self(nodes.inline(text, text, classes=["dep-refused"]))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+    except ValueError:
+        return False
+    return True
 
 
 def _squash(text: str) -> str:
