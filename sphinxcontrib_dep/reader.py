@@ -575,7 +575,8 @@ class _RstReader:
 
     def read(self, raw_lines: list[str], offset: int, parent: str | None) -> None:
         """Read ``raw_lines``, whose first line is line ``offset + 1`` of the file."""
-        lines = [_expand(line) for line in raw_lines]
+        # As docutils reads it: tabs expanded, NUL (its own escape marker) dropped.
+        lines = [_expand(line).replace("\x00", "") for line in raw_lines]
         index = 0
         previous_blank = True
         literal_next = False
