@@ -18,6 +18,18 @@ def normalize_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
+def choice_key(text: str) -> str:
+    """A value of a closed set compared leniently but never read as something else.
+
+    Case, white space, ``-``, ``_`` and ``/`` do not count (``under-review``, ``Build /
+    Infrastructure``); every other character does: ``Approved!``, ``Superſeded`` (a long s)
+    and ``appro\u200bved`` (a zero-width space) name nothing.
+    """
+    import unicodedata
+
+    return re.sub(r"[\s\-_/]", "", unicodedata.normalize("NFC", text).lower())
+
+
 class _Choice(enum.Enum):
     """An enum whose members match their value case- and punctuation-insensitively."""
 
@@ -27,11 +39,11 @@ class _Choice(enum.Enum):
 
     @classmethod
     def lookup(cls, text: str) -> _Choice | None:
-        key = normalize_key(text)
+        key = choice_key(text)
         if not key:
             return None
         for member in cls:
-            if normalize_key(member.value) == key:
+            if choice_key(member.value) == key:
                 return member
         alias = cls.aliases().get(key)
         return cls(alias) if alias is not None else None
@@ -103,9 +115,9 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 
 def lookup_category(text: str, categories: tuple[str, ...]) -> str | None:
     """The configured category that ``text`` names, matched like every other value."""
-    key = normalize_key(text)
+    key = choice_key(text)
     for category in categories:
-        if normalize_key(category) == key:
+        if choice_key(category) == key:
             return category
     return None
 

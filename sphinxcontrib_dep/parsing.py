@@ -80,10 +80,45 @@ UNMAPPED_PREFIX = "legacy-"
 #: Values that mean "nothing here yet", in any field.
 _EMPTY_VALUES = frozenset({"", "na", "none", "tbd", "tba", "nil", "null", "n/a", "-", "--", "—"})
 
-_LIST_SPLIT_RE = re.compile(r"\s*[,\n;]\s*")
+_LIST_SPLIT_RE = re.compile(r"[,\n;]")
 _MD_LINK_RE = re.compile(r"^\[([^\]]*)\]\(([^)\s]+)\)$")
-_ANGLE_RE = re.compile(r"^(.*?)\s*<([^<>\s]+)>$")
-_PAREN_RE = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
+
+
+def _trailing_group(text: str, opening: str, closing: str) -> tuple[str, str] | None:
+    """``("name", "x")`` for ``"name (x)"``: the group at the very end of ``text``.
+
+    Found from the end without a regular expression, so the time is linear in the length
+    of the value whatever it holds (a pattern such as ``(.*?)\\s*\\(`` backtracks
+    quadratically over a long run of spaces). The group holds no ``opening`` itself.
+    """
+    text = text.rstrip()
+    if not text.endswith(closing):
+        return None
+    start = text.rfind(opening, 0, len(text) - 1)
+    if start < 0:
+        return None
+    inner = text[start + 1 : -1]
+    if closing in inner:
+        return None
+    return text[:start].rstrip(), inner
+
+
+def _angle(text: str) -> tuple[str, str] | None:
+    """``Name <url>``: the name and the URL (which holds no white space or angle bracket)."""
+    found = _trailing_group(text, "<", ">")
+    if found is None or not found[1] or any(c.isspace() or c in "<>" for c in found[1]):
+        return None
+    return found
+
+
+def _paren(text: str) -> tuple[str, str] | None:
+    """``name (status)``: the name and what the last parentheses hold."""
+    found = _trailing_group(text, "(", ")")
+    if found is None or "(" in found[1]:
+        return None
+    return found
+
+
 _ISO_DATE_RE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$", re.ASCII)
 #: Characters no person, URL or date holds: C0/C1 controls, NUL, and the bidirectional
 #: controls that make text read differently from how it is stored.
@@ -141,7 +176,7 @@ def split_list(value: str | None) -> list[str]:
     if is_empty(value):
         return []
     assert value is not None
-    return [item for item in _LIST_SPLIT_RE.split(value.strip()) if not is_empty(item)]
+    return [item.strip() for item in _LIST_SPLIT_RE.split(value.strip()) if not is_empty(item)]
 
 
 def canonical_option(name: str) -> str:
@@ -197,8 +232,10 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
     if match := HANDLE_RE.match(text):
         return Person(handle=match.group(1))
     name, url = text, None
-    if match := (_MD_LINK_RE.match(text) or _ANGLE_RE.match(text)):
+    if match := _MD_LINK_RE.match(text):
         name, url = match.group(1).strip(), match.group(2)
+    elif angle := _angle(text):
+        name, url = angle
     elif text.lower().startswith(("http://", "https://")):
         name, url = "", text
     if re.search(r"[<>\[\]]", name) or (name.startswith("@") and not HANDLE_RE.match(name)):
@@ -225,35 +262,38 @@ def parse_people(value: str | None, report: _Reporter, option: str) -> list[Pers
     return [p for p in people if p is not None]
 
 
-#: ``person (status)``: the status is the parenthesised group at the end.
-_REVIEWER_RE = re.compile(r"^(?P<person>.*?)\s*\((?P<status>[^()]*)\)$", re.S)
-
-
 def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewers") -> Reviewer | None:
     """``@handle (status)``: a reviewer and the one status in parentheses (none: Not Started)."""
     text = text.strip()
     status = ReviewStatus.NOT_STARTED
-    match = _REVIEWER_RE.match(text)
-    if match and match.group("person") and not match.group("person").rstrip().endswith("<"):
-        person_text = match.group("person")
-        earlier = _REVIEWER_RE.match(person_text)
-        if earlier and ReviewStatus.lookup(earlier.group("status")) is not None:
+    found = _paren(text)
+    if found and found[0] and not found[0].endswith("<"):
+        person_text, status_text = found
+        earlier = _paren(person_text)
+        if earlier and ReviewStatus.lookup(earlier[1]) is not None:
             report(
                 Code.REVIEWER_STATUS,
                 f"{text!r} gives more than one status; write one, like '@name (approved)'",
                 option,
             )
             return None
-        found = ReviewStatus.lookup(match.group("status"))
-        if found is None:
+        if is_empty(person_text):
+            report(
+                Code.PERSON,
+                f":{option}: {person_text!r} is a placeholder, not a reviewer; it is left out",
+                option,
+            )
+            return None
+        looked_up = ReviewStatus.lookup(status_text)
+        if looked_up is None:
             report(
                 Code.REVIEWER_STATUS,
-                f"unknown reviewer status {match.group('status').strip()!r} for {person_text.strip()} "
+                f"unknown reviewer status {status_text.strip()!r} for {person_text.strip()} "
                 f"(allowed: {ReviewStatus.allowed()})",
                 option,
             )
         else:
-            status = found  # type: ignore[assignment]
+            status = looked_up  # type: ignore[assignment]
         text = person_text
     person = parse_person(text, report, option)
     return Reviewer(person, status) if person else None
@@ -344,9 +384,9 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
     """``DEP-0003``, ``3`` or ``DEP-0003 (partial)``; a URL stays a link to something outside."""
     text = text.strip()
     partial = False
-    match = _PAREN_RE.match(text)
-    if match and match.group(2).strip().lower() in {"partial", "partially", "part"}:
-        text, partial = match.group(1).strip(), True
+    found = _paren(text)
+    if found and found[1].strip().lower() in {"partial", "partially", "part"}:
+        text, partial = found[0].strip(), True
     number = parse_id(text, prefix)
     if number is not None:
         if number == 0:
@@ -512,7 +552,14 @@ def parse_meta(
     ]
     # One URL; split on white space only, as a URL may itself hold commas.
     pull_request_text = seen.get("pull-request")
-    pull_requests = [] if is_empty(pull_request_text) else (pull_request_text or "").split()
+    # White space separates URLs, and so does a comma followed by another URL (a URL may
+    # hold commas, but not ``,https://``).
+    pull_requests = (
+        []
+        if is_empty(pull_request_text)
+        else re.split(r"\s+|,(?=\s*https?://)", (pull_request_text or "").strip())
+    )
+    pull_requests = [url for url in pull_requests if url]
     if len(pull_requests) > 1:
         report(Code.VALUE, ":pull-request: takes one URL; the first is kept", "pull-request")
     if pull_requests:

@@ -32,21 +32,16 @@ from urllib.parse import unquote
 
 from . import sanitize
 from .diagnostics import Code, Diagnostic
-from .reader import Document
+from .reader import MAX_DEPTH, Document
 
 #: Directives a proposal may use (lower case). The ``dep-*`` directives, admonitions,
 #: code, images, tables, math, raw HTML (judged by the sanitizer), layout.
 PROPOSAL_DIRECTIVES = frozenset(
     {
-        # this extension
+        # this extension's parts of a proposal (its views of all proposals belong to the site)
         "dep-meta",
         "dep-alternative",
         "dep-phase",
-        "dep-index",
-        "dep-traceability",
-        "dep-review-report",
-        "dep-graph",
-        "dep-status-chart",
         # admonitions and version notes
         "admonition",
         "attention",
@@ -84,7 +79,9 @@ PROPOSAL_DIRECTIVES = frozenset(
         "glossary",
         "contents",
         "only",
-        "toctree",
+        # substitution definitions that only hold text
+        "replace",
+        "unicode",
         # images and tables
         "image",
         "figure",
@@ -185,14 +182,28 @@ NESTED_MESSAGE = (
 )
 
 
-def local_file_problem(target: str, document: Path, folder: Path) -> str | None:
+#: Files a proposal may show as an image or offer as a download: kinds a browser opens
+#: without running script in the site's origin (no SVG, HTML, XML or scripts; and no
+#: proposal source, which could be an embargoed one).
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp"})
+DOWNLOAD_SUFFIXES = IMAGE_SUFFIXES | frozenset(
+    {".pdf", ".txt", ".csv", ".tsv", ".json", ".yaml", ".yml", ".toml", ".zip", ".gz", ".tgz", ".log"}
+)
+
+
+def local_file_problem(
+    target: str, document: Path | None, folder: Path | None, kind: str = "image"
+) -> str | None:
     """Why the build may not read ``target`` (written in ``document``): ``None`` if it may.
 
     Only paths relative to the proposal that stay inside the proposals ``folder`` (after
-    ``..`` and symbolic links) are read; nothing else on the build machine is copied
-    into the site.
+    ``..`` and symbolic links), of a kind that cannot run script when opened
+    (:data:`IMAGE_SUFFIXES`, :data:`DOWNLOAD_SUFFIXES` for ``kind="download"``), are read;
+    nothing else on the build machine is copied into the site.
     """
     raw = target.strip()
+    if kind == "download" and re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", raw):
+        return f"{target!r} is not a file of the proposals folder (link to other places with a link)"
     path_part = re.split(r"[?#]", raw, maxsplit=1)[0]
     if not path_part:
         return None
@@ -200,9 +211,16 @@ def local_file_problem(target: str, document: Path, folder: Path) -> str | None:
     for candidate in candidates:
         if candidate.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", candidate):
             return f"{target!r} is an absolute path; write a path relative to the proposal, inside the proposals folder"
+        if document is None or folder is None:
+            continue  # where the file is on disk is not known: its kind is still judged
         resolved = Path(os.path.realpath(document.parent / candidate))
         if not _inside(resolved, Path(os.path.realpath(folder))):
             return f"{target!r} is outside the proposals folder; the build does not read it"
+    suffix = Path(unquote(path_part)).suffix.lower()
+    allowed = DOWNLOAD_SUFFIXES if kind == "download" else IMAGE_SUFFIXES
+    if suffix not in allowed:
+        shown = ", ".join(sorted(allowed))
+        return f"{target!r} is a {suffix or 'suffix-less'} file; a proposal may use only {shown}"
     return None
 
 
@@ -253,6 +271,12 @@ def check(
     for role in doc.roles:
         if not role_allowed(role.name, extra_roles):
             found.append(Diagnostic(Code.ROLE, ROLE_MESSAGE.format(name=role.name), path, role.line))
+    if doc.too_deep is not None:
+        message = (
+            f"blocks nest more than {MAX_DEPTH} levels deep here; the build shows this file as text "
+            "(docutils and MyST would recurse until they crash)"
+        )
+        found.append(Diagnostic(Code.NESTED, message, path, doc.too_deep))
     refused_lines = {d.line for d in found if d.code is Code.DIRECTIVE}
     for use in doc.files:
         if use.line in refused_lines:
@@ -262,8 +286,9 @@ def check(
                 f"{use.construct} {use.target!r} would insert a file into the page; not allowed in a proposal"
             )
             found.append(Diagnostic(Code.FILE, message, path, use.line))
-        elif document_file is not None and folder is not None:
-            problem = local_file_problem(use.target, document_file, folder)
+        else:
+            kind = "download" if use.construct == "download" else "image"
+            problem = local_file_problem(use.target, document_file, folder, kind)
             if problem:
                 found.append(Diagnostic(Code.FILE, f"{use.construct} {problem}", path, use.line))
     if raw_html != "all":

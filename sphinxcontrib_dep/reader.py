@@ -15,6 +15,7 @@ Nothing here judges what it finds: :mod:`~sphinxcontrib_dep.policy` and the rule
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 import unicodedata
@@ -107,6 +108,8 @@ class Document:
     substitutions: list[tuple[int, str]] = field(default_factory=list)
     #: The markdown-it tokens of the top level (MyST files only), for the section rules.
     tokens: tuple[Any, ...] = ()
+    #: The line where blocks nest deeper than :data:`MAX_DEPTH` (nothing deeper is read).
+    too_deep: int | None = None
 
     @property
     def is_rst(self) -> bool:
@@ -236,6 +239,11 @@ def read(text: str, path: str, config: Any = None, *, file_settings: bool = True
 
 
 _DIRECTIVE_INFO_RE = re.compile(r"^\{([^{}\s]+)\}$")
+
+#: How deep directives and block quotes may nest. Deeper, docutils and MyST recurse until
+#: Python gives up (a crash of the whole build), so nothing deeper is read, and the build
+#: shows such a file as text.
+MAX_DEPTH = 16
 
 #: Directives whose body is not Markdown (code, data, math): not searched for markup.
 LITERAL_DIRECTIVES = frozenset(
@@ -379,6 +387,10 @@ class _MarkdownReader:
         self.directives_on = not (config.commonmark_only or config.gfm_only)
         #: Inside dep-alternative / dep-phase bodies raw HTML is rendered as text by design.
         self.html_as_text = 0
+        self.depth = 0
+        extensions = set(config.enable_extensions)
+        self.html_image = "html_image" in extensions
+        self.html_admonition = "html_admonition" in extensions
 
     def walk(self, tokens: list[Any], offset: int, parent: str | None) -> None:
         """Record what ``tokens`` hold; their line 1 is line ``offset + 1`` of the file."""
@@ -394,7 +406,7 @@ class _MarkdownReader:
             elif kind == "inline":
                 self.inline(token, line)
             elif kind == "html_block":
-                if not self.html_as_text:
+                if not self.html_as_text and not self.html_elements(token.content, line, parent):
                     self.doc.html.append((line, token.content))
             elif kind == "substitution_block":
                 self.doc.substitutions.append((line, token.content))
@@ -405,7 +417,7 @@ class _MarkdownReader:
         for child in token.children or ():
             kind = child.type
             if kind == "myst_role":
-                self.doc.roles.append(RoleUse(str(child.meta.get("name", "")).lower(), child.content, line))
+                _role_use(self.doc, str(child.meta.get("name", "")), child.content, line)
             elif kind == "link_open":
                 href = str(child.attrs.get("href", ""))
                 self.doc.links.append(Link(href, line, child.markup or "link"))
@@ -490,10 +502,62 @@ class _MarkdownReader:
         """Markdown ``text`` whose first line is line ``first_line + 1`` of the file (``first_line`` is 0-based)."""
         if not text.strip():
             return
+        if self.depth >= MAX_DEPTH:
+            if self.doc.too_deep is None:
+                self.doc.too_deep = first_line + 1
+            return
         tokens = self.md.parse(text + "\n", self.env)
         if tokens and tokens[0].type == "front_matter":
             tokens = tokens[1:]
-        self.walk(tokens, first_line, parent)
+        self.depth += 1
+        try:
+            self.walk(tokens, first_line, parent)
+        finally:
+            self.depth -= 1
+
+    def html_elements(self, text: str, line: int, parent: str | None) -> bool:
+        """An HTML block MyST turns into directives (``html_image``, ``html_admonition``).
+
+        MyST reads such a block with its own HTML tokenizer and runs the ``image`` or
+        ``admonition`` directive for each element; it is read the same way here (an image,
+        a note whose content is Markdown). ``False``: the block stays raw HTML.
+        """
+        if not (self.html_image or self.html_admonition):
+            return False
+        from myst_parser.parsers.parse_html import Data, tokenize_html
+
+        try:
+            root = tokenize_html(text).strip(inplace=True, recurse=False)
+        except Exception:
+            return False
+        children = list(root)
+        if not children or not all(
+            (self.html_image and child.name == "img")
+            or (self.html_admonition and child.name == "div" and "admonition" in child.attrs.classes)
+            for child in children
+        ):
+            return False
+        for child in children:
+            if child.name == "img":
+                src = str(child.attrs.get("src", ""))
+                self.doc.blocks.append(Block("image", src, {}, {}, [], line, line, parent=parent))
+                self.doc.links.append(Link(src, line, "image"))
+                if _is_local(src):
+                    self.doc.files.append(FileUse("image", src, line))
+                continue
+            inner = child.strip().children
+            parts = []
+            for item in inner:
+                if item.name == "p":
+                    parts += [*item.children, Data("\n\n")]
+                else:
+                    parts.append(item)
+            content = "".join(item.render() for item in parts).lstrip()
+            self.doc.blocks.append(
+                Block("admonition", "", {}, {}, content.splitlines(), line, line, parent=parent)
+            )
+            self.nested(content, line - 1, "admonition")
+        return True
 
     def eval_rst(self, content: str, line: int, parent: str | None) -> None:
         _RstReader(self.doc).read(content.splitlines(), line, "eval-rst")
@@ -519,6 +583,16 @@ def _directive_uses(doc: Document, block: Block) -> None:
                 doc.files.append(FileUse(block.name, target, block.line))
 
 
+def _role_use(doc: Document, name: str, content: str, line: int) -> None:
+    """A role, and the file or link it makes the build read (``download``)."""
+    name = name.lower()
+    doc.roles.append(RoleUse(name, content, line))
+    if name in {"download", "std:download"}:
+        match = re.match(r"^.*<([^<>]+)>$", content, re.S)
+        target = (match.group(1) if match else content).strip()
+        doc.files.append(FileUse("download", target, line))
+
+
 def _inline_text(token: Any) -> str:
     parts: list[str] = []
     children = token.children or []
@@ -542,7 +616,9 @@ _ADORNMENT_CHARS = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 _ADORNMENT_RE = re.compile(rf"^([{_ADORNMENT_CHARS}])\1*\s*$")
 _SIMPLENAME = r"(?:(?!_)\w)+(?:[-._+:](?:(?!_)\w)+)*"
 _RST_DIRECTIVE_RE = re.compile(rf"^\.\.[ ]+(?:\|[^|]+\|[ ]+)?({_SIMPLENAME})[ ]?::(?:[ ]+(.*)|$)")
-_RST_TARGET_RE = re.compile(r"^\.\.[ ]+_(?:`[^`]*`|[^:]*?):(?:[ ]+(.*)|$)")
+_RST_TARGET_RE = re.compile(r"^\.\.[ ]+_(?:`(?:\\.|[^`\\])*`|(?:\\.|[^:\\`])*):(?:[ ]+(.*)|$)")
+_RST_FOOTNOTE_RE = re.compile(r"^\.\.[ ]+\[(?:[^\]]+)\](?:[ ]+(.*)|$)")
+_GRID_BORDER_RE = re.compile(r"^\+(?:[-=]+\+)+$")
 _RST_SUBST_RE = re.compile(r"^\.\.[ ]+\|[^|]+\|[ ]+")
 #: Lines that start a construct other than a paragraph (lists, fields, options, blocks, tables).
 _RST_NOT_TEXT_RE = re.compile(
@@ -572,9 +648,21 @@ class _RstReader:
         self.doc = doc
         self.styles: list[tuple[str, bool]] = []
         self.raw_roles: set[str] = set()
+        self.depth = 0
 
     def read(self, raw_lines: list[str], offset: int, parent: str | None) -> None:
         """Read ``raw_lines``, whose first line is line ``offset + 1`` of the file."""
+        if self.depth >= MAX_DEPTH:
+            if self.doc.too_deep is None:
+                self.doc.too_deep = offset + 1
+            return
+        self.depth += 1
+        try:
+            self._read(raw_lines, offset, parent)
+        finally:
+            self.depth -= 1
+
+    def _read(self, raw_lines: list[str], offset: int, parent: str | None) -> None:
         # As docutils reads it: tabs expanded, NUL (its own escape marker) dropped.
         lines = [_expand(line).replace("\x00", "") for line in raw_lines]
         index = 0
@@ -598,6 +686,19 @@ class _RstReader:
             literal_next = False
             if indent == 0 and stripped.startswith(".."):
                 index = self._explicit(lines, index, offset, parent)
+                previous_blank = True
+                continue
+            if indent == 0 and (stripped == "__" or stripped.startswith("__ ")):
+                # An anonymous target: ``__ https://...``.
+                end = self._block_end(lines, index + 1, 0) if index + 1 < len(lines) else index + 1
+                uri = "".join(ln.strip() for ln in [stripped[2:], *lines[index + 1 : max(end, index + 1)]])
+                if uri and not uri.endswith("_"):
+                    self.doc.links.append(Link(uri, number, "target"))
+                index = max(end, index + 1)
+                previous_blank = True
+                continue
+            if indent == 0 and _GRID_BORDER_RE.match(line.rstrip()):
+                index = self._grid_table(lines, index, offset, parent)
                 previous_blank = True
                 continue
             if indent > 0:
@@ -685,6 +786,13 @@ class _RstReader:
                 directive.group(1).lower(), directive.group(2) or "", lines, index, end, offset, parent
             )
             return end
+        footnote = _RST_FOOTNOTE_RE.match(line)
+        if footnote:
+            # A footnote or citation: its body is read like any other text.
+            body = [footnote.group(1) or "", *lines[index + 1 : end]]
+            indent = min((_indent(ln) for ln in body[1:] if ln.strip()), default=0)
+            self.read([body[0], *(ln[indent:] for ln in body[1:])], offset + index, parent or "footnote")
+            return end
         target = _RST_TARGET_RE.match(line)
         if target:
             uri = (target.group(1) or "").strip()
@@ -708,6 +816,12 @@ class _RstReader:
         block_lines = lines[index + 1 : end]
         indent = min((_indent(ln) for ln in block_lines if ln.strip()), default=3)
         dedented = [ln[indent:] if len(ln) >= indent else ln.strip() for ln in block_lines]
+        first = offset + index + 2  # the file line of dedented[0]
+        if argument.startswith(":"):
+            # docutils reads a field list that starts on the directive's own line as its options.
+            dedented = [argument, *dedented]
+            argument = ""
+            first -= 1
         # Arguments may go on over the lines up to the options or a blank line.
         cursor = 0
         while cursor < len(dedented) and dedented[cursor].strip() and not dedented[cursor].startswith(":"):
@@ -716,8 +830,8 @@ class _RstReader:
             else:
                 break
             cursor += 1
-        options, used = _rst_options(dedented[cursor:], offset + index + 2 + cursor)
-        rest, body_line = _strip_blank_start(dedented[cursor + used :], offset + index + 2 + cursor + used)
+        options, used = _rst_options(dedented[cursor:], first + cursor)
+        rest, body_line = _strip_blank_start(dedented[cursor + used :], first + cursor + used)
         while rest and not rest[-1].strip():
             rest.pop()
         values, lines_of = _first_options(options)
@@ -747,6 +861,26 @@ class _RstReader:
             return
         self.read(rest, body_line - 1, name)
 
+    def _grid_table(self, lines: list[str], index: int, offset: int, parent: str | None) -> int:
+        """A grid table: each column's text between borders is read as a cell of rST."""
+        border = lines[index].rstrip()
+        edges = [i for i, char in enumerate(border) if char == "+"]
+        end = index + 1
+        while end < len(lines) and lines[end][:1] in {"+", "|"}:
+            end += 1
+        row_start = index + 1
+        for row in range(index + 1, end + 1):
+            at_border = row == end or _GRID_BORDER_RE.match(lines[row].rstrip()) or lines[row].startswith("+")
+            if not at_border:
+                continue
+            for left, right in itertools.pairwise(edges):
+                cell = [ln[left + 1 : right] for ln in lines[row_start:row]]
+                if any(c.strip() for c in cell):
+                    indent = min((_indent(c) for c in cell if c.strip()), default=0)
+                    self.read([c[indent:].rstrip() for c in cell], offset + row_start, parent or "table")
+            row_start = row + 1
+        return end
+
     def _inline(self, line: str, number: int) -> None:
         text = re.sub(r"``.*?``", lambda m: " " * len(m.group(0)), line)  # inline literals
         for match in _RST_ROLE_BEFORE_RE.finditer(text):
@@ -764,14 +898,9 @@ class _RstReader:
                 self.doc.links.append(Link(uri, number, "uri"))
 
     def _role(self, name: str, content: str, number: int) -> None:
-        name = name.lower()
-        self.doc.roles.append(RoleUse(name, content, number))
-        if name in self.raw_roles or name == "raw":
+        _role_use(self.doc, name, content, number)
+        if name.lower() in self.raw_roles or name.lower() == "raw":
             self.doc.html.append((number, content))
-        if name == "download":
-            target = re.sub(r"^.*<([^<>]+)>$", r"\1", content).strip()
-            if _is_local(target):
-                self.doc.files.append(FileUse("download", target, number))
 
 
 def _rst_options(lines: list[str], first_line: int) -> tuple[list[Option], int]:

@@ -60,8 +60,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-meta", DepMetaDirective.bound_to(app))
     app.add_directive("dep-alternative", DepAlternativeDirective.bound_to(app))
     app.add_directive("dep-phase", DepPhaseDirective.bound_to(app))
-    # Every problem the core found in the page is kept, to be emitted on every build.
-    app.connect("doctree-read", reading.store_diagnostics)
+    # Priority 100: the policy acts on the finished document before Sphinx collects the
+    # images and downloads to copy (500). Priority 900: then every problem of the page is
+    # kept, to be emitted on every build.
+    app.connect("doctree-read", sources.enforce_policy, priority=100)
+    app.connect("doctree-read", reading.store_diagnostics, priority=900)
 
     # Whole-corpus views: placeholders at read time, filled at doctree-resolved.
     app.add_node(dep_report, **NODE_VISITORS)
@@ -85,9 +88,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", sources.skip_undecodable)
     # Which of two files with one number holds it depends on both: read both again.
     app.connect("env-get-outdated", sources.reread_number_twins)
-    # Proposals arrive as pull requests: their raw HTML, links and file references are
-    # judged before any page shows them.
-    app.add_transform(sources.EnforcePolicy)
     app.add_css_file("dep.css")
     app.add_js_file("dep.js")
 

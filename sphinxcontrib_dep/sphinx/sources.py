@@ -14,7 +14,6 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.transforms import SphinxTransform
 
 from .. import parsing, policy, sanitize
 from ..diagnostics import Code, Diagnostic
@@ -62,20 +61,28 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
             env.project.docnames.discard(docname)
 
 
-class EnforcePolicy(SphinxTransform):
-    """In the proposals folder, what the policy refuses never reaches a page.
+def enforce_policy(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: in the proposals folder, what the policy refuses never reaches a page.
 
-    The core has reported every problem (:mod:`.reading`); this transform acts on the
-    document docutils or MyST built, whatever its reading: raw HTML that is not plainly
-    harmless and links that could run script become text, images and downloads of files
-    outside the proposals folder become their text. It runs while the document is parsed,
-    before its title reaches the table of contents, the search index or any other page.
-    Anything it refuses that the core did not report is reported as ``dep.unread``.
+    The core has reported every problem (:mod:`.reading`); this acts on the document
+    docutils or MyST built, whatever its reading: raw HTML that is not plainly harmless
+    and links that could run script become text, images and downloads the policy refuses
+    become their text, ``<meta>`` a proposal asks for is judged. It runs once the document
+    is complete (every reference resolved to its target, a footnote's and a table's too),
+    before Sphinx collects images and downloads to copy (priority 500) and before the
+    title reaches the table of contents or the search index. Anything it refuses that the
+    core did not report is reported as ``dep.unread``.
     """
+    EnforcePolicy(doctree, app.env).enforce()
 
-    default_priority = 200
 
-    def apply(self, **kwargs: object) -> None:
+class EnforcePolicy:
+    def __init__(self, document: nodes.document, env: BuildEnvironment) -> None:
+        self.document = document
+        self.env = env
+        self.config = env.config
+
+    def enforce(self) -> None:
         reading = current(self.env)
         if reading is None:
             return
@@ -124,10 +131,11 @@ class EnforcePolicy(SphinxTransform):
         for node in list(
             self.document.findall(lambda n: isinstance(n, (nodes.image, addnodes.download_reference)))
         ):
-            target = node.get("uri") if isinstance(node, nodes.image) else node.get("reftarget")
-            if not target or "://" in target or target.startswith("data:") or folder is None:
-                continue
-            problem = policy.local_file_problem(target, here, folder)
+            is_image = isinstance(node, nodes.image)
+            target = node.get("uri") if is_image else node.get("reftarget")
+            if not target or (is_image and ("://" in target or target.startswith("data:"))):
+                continue  # a remote image's URL is a link, judged above
+            problem = policy.local_file_problem(target, here, folder, "image" if is_image else "download")
             if problem is None:
                 continue
             if target not in reported:
