@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__, editing, escape, fsutil, lint, parsing, project, rules
+from . import __version__, corpus, editing, escape, fsutil, lint, parsing, project, rules
 from .config import ConfigError, DepConfig, settings
 from .config import load as load_config
 from .diagnostics import Code, Diagnostic, Severity
@@ -357,12 +357,16 @@ def resolve_proposal(ctx: Context, ref: str) -> Path:
 
 
 def proposal_files(ctx: Context, *, numbered_only: bool = True) -> list[Path]:
-    folder = ctx.deps_folder()
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in lint.PROPOSAL_SUFFIXES)
+    """The proposals, found as `dep lint` and Sphinx find them (:func:`~.project.discover`)."""
+    found = project.discover(
+        ctx.deps_folder(),
+        pages=ctx.config.pages,
+        excluded=ctx.project.exclude_patterns(),
+        suffixes=ctx.project.suffixes(),
+    )
+    files = found.proposals
     if numbered_only:
         files = [p for p in files if number_from_filename(p.name) is not None]
-    else:
-        files = [p for p in files if re.match(r"^\d{4,}-", p.name)]
     return files
 
 
@@ -1057,14 +1061,14 @@ def cmd_gate(ctx: Context) -> int:
     if not numbers:
         ctx.console.print("no proposal is named" + ("; one is required" if args.require else ""))
         return EXIT_PROBLEMS if args.require else EXIT_OK
-    deps: dict[int, Dep] = {}
+    loaded_deps = []
     for path in proposal_files(ctx, numbered_only=False):
         try:
-            loaded = load_proposal(ctx, path)
+            loaded_deps.append(load_proposal(ctx, path).dep)
         except CliError:
             continue
-        if loaded.dep.number is not None:
-            deps.setdefault(loaded.dep.number, loaded.dep)
+    # The holder of each number as the site shows it (a file named with it wins).
+    deps: dict[int, Dep] = corpus.by_number(loaded_deps)
     failed = 0
     allowed = " or ".join(s.value for s in sorted(GATE_STATUSES, key=list(Status).index))
     for number in numbers:

@@ -148,12 +148,21 @@ def validate(config: DepConfig) -> list[str]:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` at or above ``start``."""
+    """The nearest ``pyproject.toml`` at or above ``start`` that has a ``[tool.dep]`` table.
+
+    The Sphinx build starts from the folder of ``conf.py``, ``dep lint`` from the same
+    folder when it finds ``conf.py``: an unrelated ``pyproject.toml`` in between (a docs
+    package's own) hides nothing from either.
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            return candidate
+            try:
+                if "dep" in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
+                    return candidate
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                return candidate  # read_tool_table says what is wrong with it
     return None
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import Dep, DepRef, parse_id, role_target
+from .model import Dep, DepRef, number_from_filename, parse_id, role_target
 
 
 def sort_deps(deps: Iterable[Dep]) -> list[Dep]:
@@ -22,9 +22,15 @@ def sort_deps(deps: Iterable[Dep]) -> list[Dep]:
 
 
 def by_number(deps: Iterable[Dep]) -> dict[int, Dep]:
-    """Numbered proposals; where a number is used twice the first file by path wins."""
+    """The proposal holding each number, as the site shows it and every command reads it.
+
+    Where a number is used twice, a file whose name carries it (``0007-x.md``) wins over
+    one that only claims it in ``:number:`` (a draft ``0000-y.md`` cannot take DEP-0007 from
+    it), then the first file by path. The duplicate is reported (``dep.duplicate_number``).
+    """
     numbered: dict[int, Dep] = {}
-    for dep in sorted(deps, key=lambda d: d.path):
+    ordered = sorted(deps, key=lambda d: (number_from_filename(d.path) != d.number, d.path))
+    for dep in ordered:
         if dep.number is not None:
             numbered.setdefault(dep.number, dep)
     return numbered

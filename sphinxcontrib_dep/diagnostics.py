@@ -63,6 +63,10 @@ class Code(enum.Enum):
         "A file in the proposals folder that is not named ``NNNN-slug.md`` (or ``.rst``), or that Sphinx would not read.",
     )
     MISPLACED = ("misplaced", "A ``dep-meta`` outside the proposals folder, which is not read as a proposal.")
+    SETTINGS = (
+        "settings",
+        "A setting conf.py computes, which ``dep lint`` (reading conf.py without running it) reads otherwise.",
+    )
     UNREAD = (
         "unread",
         "Something the build refused that the reader did not see (a reader bug: please report it).",

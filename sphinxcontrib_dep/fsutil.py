@@ -196,6 +196,12 @@ def check_revision(rev: str) -> None:
         raise BadRevision("an empty revision")
     if rev.startswith("-"):
         raise BadRevision(f"{rev!r} is not a revision: it starts with '-', like an option")
+    blob = re.fullmatch(r"(?:[0-9a-f]{40}|[0-9a-f]{64}):(.+)", rev)
+    if blob is not None:
+        # A file of a resolved commit (``<id>:deps/0001-a b.md``): the path may hold spaces.
+        if not blob.group(1).isprintable():
+            raise BadRevision(f"{rev!r} is not a revision: its path holds a control character")
+        return
     if any(char.isspace() or not char.isprintable() for char in rev):
         raise BadRevision(f"{rev!r} is not a revision: it holds white space or a control character")
 

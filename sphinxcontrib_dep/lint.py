@@ -73,6 +73,9 @@ def analyze(
                 diagnostics.append(Diagnostic(code, message, path, block.line))
     else:
         dep.references = [(role.line, role.content) for role in doc.roles if role.name == "dep"]
+        # Embargoed as a public build decides it (fails closed): the card, `dep export`
+        # and `dep index` then agree with what the build leaves out.
+        dep.embargoed = dep.embargoed or parsing.embargo_reason(doc) is not None
         diagnostics += rules.check_dep(dep, config, today=today)
         diagnostics += parts.parse_parts(doc, dep, config)
         diagnostics += sections.check_sections(doc, text, dep, config)
@@ -125,6 +128,7 @@ def lint_paths(
                 shown="" if shown == "." else shown,
                 pages=settings.pages,
                 excluded=project.exclude_patterns(),
+                suffixes=project.suffixes(),
             )
             result.diagnostics += found.diagnostics
             files += [(p, True) for p in found.proposals] + [(p, False) for p in found.pages]

@@ -713,9 +713,14 @@ def parse_document(scanned: Document, config: DepConfig) -> tuple[Dep | None, Do
     return dep, scanned, diagnostics + found
 
 
-#: An option line that names the embargo, in either option form (``:embargoed:`` or
-#: ``embargoed:`` in a ``---`` block), whatever the spelling after ``embarg``.
-_EMBARGO_LINE_RE = re.compile(r"^\s*(?::\s*embarg[^:\s]*\s*:|[\"']?embarg[^:\s\"']*[\"']?\s*:)", re.I | re.M)
+#: An option that names the embargo, in every form a header can take: ``:embargoed:``,
+#: ``embargoed:`` in a ``---`` block, on a directive's own line (``.. dep-meta:: :embargoed:``),
+#: in a table cell (``| :embargoed: |``), quoted, whatever the spelling after ``embarg``.
+#: The value is what follows on the line.
+_EMBARGO_OPTION_RE = re.compile(
+    r"(?:(?:^|[\s|])(?::\s*embarg[^:\s]*\s*:)|^[\s|]*[\"']?embarg[^:\s\"']*[\"']?\s*:(?!\S))(?P<value>[^\n]*)",
+    re.I | re.M,
+)
 
 
 def embargo_reason(doc: Document, *, heuristic: bool = True) -> str | None:
@@ -723,17 +728,19 @@ def embargo_reason(doc: Document, *, heuristic: bool = True) -> str | None:
 
     Fails closed: a ``dep-meta`` anywhere in the file (nested ones too) whose embargo is
     set, repeated, spelled another way, or whose options cannot be read keeps the file
-    out; so does an embargo option line the reader found in no header at all.
+    out. With ``heuristic`` (files of the proposals folder), so does any line that names
+    the embargo as an option with a value other than no, wherever the reader placed it (a
+    table cell, a directive's first line, a block no directive reads): only an explicit
+    ``:embargoed: no`` read as a header's option lets such a line pass.
     """
     metas = doc.blocks_named("dep-meta", nested=True)
-    found_embargo_line = False
+    cleared: set[int] = set()
     for block in metas:
         if block.problems:
             return f"its dep-meta on line {block.line} cannot be read"
         named = [o for o in block.option_list if "embarg" in re.sub(r"[^a-z]", "", o.name.casefold())]
         if not named:
             continue
-        found_embargo_line = True
         if len(named) > 1:
             return f"its dep-meta on line {block.line} names the embargo more than once"
         option = named[0]
@@ -742,9 +749,13 @@ def embargo_reason(doc: Document, *, heuristic: bool = True) -> str | None:
         if option.value.strip().lower() not in _NO:
             where = "" if block.parent is None else f", nested in {block.parent}"
             return f"it is embargoed (line {option.line}{where})"
-    if heuristic and not found_embargo_line:
-        mention = _EMBARGO_LINE_RE.search(doc.text)
-        if mention is not None:
-            line = doc.text.count("\n", 0, mention.start()) + 1
-            return f"line {line} looks like an :embargoed: option outside any header the build reads"
+        cleared.add(option.line)
+    if heuristic:
+        for mention in _EMBARGO_OPTION_RE.finditer(doc.text):
+            line = doc.text.count("\n", 0, mention.start("value")) + 1
+            value = mention.group("value").strip().strip("|").strip().strip("\"'").strip().lower()
+            if line in cleared and value in _NO:
+                continue
+            if value not in _NO:
+                return f"line {line} names the embargo outside a header the build reads"
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -28,8 +29,6 @@ PROPOSAL_SUFFIXES = (".md", ".rst")
 PROPOSAL_NAME_RE = re.compile(r"^[0-9]{4,}-[^\s/]", re.ASCII)
 #: Where ``conf.py`` is looked for, relative to the project root, when no setting names it.
 CONF_CANDIDATES = ("conf.py", "docs/conf.py", "doc/conf.py", "docs/source/conf.py", "source/conf.py")
-#: Folders never searched for proposals (Sphinx's output, hidden folders).
-_SKIPPED_DIRS = re.compile(r"^(?:\..*|_build|__pycache__|node_modules)$")
 
 
 # --------------------------------------------------------------------------------------
@@ -45,12 +44,13 @@ class ConfValues:
     dep: dict[str, Any] = field(default_factory=dict)
     myst: dict[str, Any] = field(default_factory=dict)
     exclude_patterns: list[str] | None = None
+    source_suffix: list[str] | None = None
     #: ``(line, name)`` of settings assigned with an expression ``dep lint`` cannot evaluate.
     unreadable: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _relevant(name: str) -> bool:
-    return name.startswith(("dep_", "myst_")) or name == "exclude_patterns"
+    return name.startswith(("dep_", "myst_")) or name in {"exclude_patterns", "source_suffix"}
 
 
 def read_conf(path: Path) -> ConfValues:
@@ -77,8 +77,19 @@ def read_conf(path: Path) -> ConfValues:
                     values.unreadable.append((node.lineno, target.id))
                     continue
                 _store(values, target.id, literal)
-    # Anything else that sets one of them (``+=``, inside ``if``, ``.append``) is computed.
+    # Anything else that sets one of them (``+=``, inside ``if``, ``.append``) is computed,
+    # and so is whatever ``from x import *`` or ``exec`` may set.
     for each in ast.walk(tree):
+        if isinstance(each, ast.ImportFrom) and any(alias.name == "*" for alias in each.names):
+            values.unreadable.append((each.lineno, f"from {each.module} import *"))
+            continue
+        if (
+            isinstance(each, ast.Call)
+            and isinstance(each.func, ast.Name)
+            and each.func.id in {"exec", "execfile"}
+        ):
+            values.unreadable.append((each.lineno, f"{each.func.id}(...)"))
+            continue
         name = None
         if isinstance(each, ast.AugAssign) and isinstance(each.target, ast.Name):
             name = each.target.id
@@ -101,6 +112,11 @@ def read_conf(path: Path) -> ConfValues:
 def _store(values: ConfValues, name: str, literal: Any) -> None:
     if name == "exclude_patterns":
         values.exclude_patterns = [str(p) for p in literal] if isinstance(literal, (list, tuple)) else None
+    elif name == "source_suffix":
+        if isinstance(literal, str):
+            values.source_suffix = [literal]
+        elif isinstance(literal, (list, tuple, dict)):
+            values.source_suffix = [str(p) for p in literal]
     elif name.startswith("dep_"):
         values.dep[name[4:]] = list(literal) if isinstance(literal, tuple) else literal
     else:
@@ -147,6 +163,10 @@ class Project:
                 raise core_config.ConfigError(f"{where}: {err}") from None
         return self._myst
 
+    def suffixes(self) -> tuple[str, ...]:
+        """The source suffixes Sphinx reads: ``source_suffix`` of conf.py, and MyST's ``.md``."""
+        return tuple(dict.fromkeys([*(self.conf.source_suffix or [".rst"]), ".md"]))
+
     def exclude_patterns(self) -> list[str]:
         """``exclude_patterns`` of conf.py, relative to the project root (``[]`` without)."""
         patterns = self.conf.exclude_patterns or []
@@ -171,13 +191,16 @@ def load(
     ``conf.py`` wins over ``[tool.dep]`` as it does in the Sphinx build, where a value
     ``conf.py`` sets is never replaced by pyproject.toml's.
     """
-    pyproject = core_config.find_pyproject(start or root)
+    overrides = dict(overrides or {})
+    conf_path = find_conf(root, overrides.get("conf_py", ""))
+    # [tool.dep] is looked for from conf.py's folder, as the build looks for it.
+    pyproject = core_config.find_pyproject(conf_path.parent if conf_path else (start or root))
     table = core_config.read_tool_table(pyproject)
     myst_values = dict(table.pop("myst", {}) or {})
-    first = core_config.DepConfig(**{**table, **dict(overrides or {})})
-    conf_path = find_conf(root, first.conf_py)
+    if table.get("conf_py") and "conf_py" not in overrides:
+        conf_path = find_conf(root, table["conf_py"])
     conf = read_conf(conf_path) if conf_path is not None else ConfValues()
-    values = {**table, **conf.dep, **dict(overrides or {})}
+    values = {**table, **conf.dep, **overrides}
     myst_values.update(conf.myst)
     return Project(root=root, config=core_config.DepConfig(**values), myst_values=myst_values, conf=conf)
 
@@ -217,36 +240,51 @@ def is_page(relative: str, patterns: Iterable[str]) -> bool:
     )
 
 
+#: What Sphinx never reads, whatever ``exclude_patterns`` says (``sphinx.project.EXCLUDE_PATHS``).
+SPHINX_EXCLUDED = ("**/_sources", ".#*", "**/.#*", "*.lproj/**")
+
+
 def matches(path: str, patterns: Iterable[str]) -> bool:
     """Sphinx's reading of ``exclude_patterns``: ``**`` crosses folders, ``*`` does not."""
     return any(_glob_re(p).match(path) for p in patterns)
 
 
+@functools.lru_cache(maxsize=256)
 def _glob_re(pattern: str) -> re.Pattern[str]:
-    out = ""
-    index = 0
-    while index < len(pattern):
+    """Sphinx's own translation of a glob (``sphinx.util.matching._translate_pattern``)."""
+    index, length, out = 0, len(pattern), ""
+    while index < length:
         char = pattern[index]
-        if pattern.startswith("**", index):
-            out += ".*"
-            index += 2
-            continue
+        index += 1
         if char == "*":
-            out += "[^/]*"
+            if index < length and pattern[index] == "*":
+                index += 1
+                out += ".*"
+            else:
+                out += "[^/]*"
         elif char == "?":
             out += "[^/]"
         elif char == "[":
-            end = pattern.find("]", index + 1)
-            if end == -1:
-                out += re.escape(char)
+            end = index
+            if end < length and pattern[end] == "!":
+                end += 1
+            if end < length and pattern[end] == "]":
+                end += 1
+            while end < length and pattern[end] != "]":
+                end += 1
+            if end >= length:
+                out += "\\["
             else:
-                body = pattern[index + 1 : end]
-                out += "[" + ("^" + body[1:] if body.startswith("!") else body) + "]"
-                index = end
+                stuff = pattern[index:end].replace("\\", "\\\\")
+                index = end + 1
+                if stuff[0] == "!":
+                    stuff = "^/" + stuff[1:]
+                elif stuff[0] == "^":
+                    stuff = "\\" + stuff
+                out += f"[{stuff}]"
         else:
             out += re.escape(char)
-        index += 1
-    return re.compile(out + r"\Z")
+    return re.compile(out + "$")
 
 
 @dataclass
@@ -265,58 +303,86 @@ def discover(
     pages: Iterable[str] = (),
     excluded: Iterable[str] = (),
     excluded_base: str = "",
+    suffixes: Iterable[str] = PROPOSAL_SUFFIXES,
 ) -> Discovered:
     """Every proposal file under ``folder`` (at any depth), as ``dep lint`` and Sphinx read them.
 
-    ``shown`` is how paths are named in diagnostics (``deps``); ``pages`` are glob patterns
-    (relative to the folder) of files that are pages, not proposals (``README.md``);
-    ``excluded`` are Sphinx ``exclude_patterns`` relative to ``excluded_base``. A file whose
-    suffix differs from ``.md``/``.rst`` only in case, a link that leads out of the folder,
-    and a proposal whose name is not ``NNNN-slug`` are each reported.
+    The walk is Sphinx's: every folder (hidden and ``_`` ones too), every file with a
+    source suffix (``suffixes``, from ``source_suffix``), less ``exclude_patterns``
+    (``excluded``, relative to ``excluded_base``) and what Sphinx never reads. ``shown`` is
+    how paths are named in diagnostics (``deps``); ``pages`` are glob patterns (relative to
+    the folder) of files that are pages, not proposals (``README.md``). Each of these is
+    reported and not read: a suffix that differs from a source suffix only in case, a
+    link that leads out of the folder or a linked folder inside it (which Sphinx would
+    follow, loops included), a second file for one page (Sphinx reads the first); a
+    proposal whose name is not ``NNNN-slug`` is reported and read.
     """
     found = Discovered()
     shown = (shown if shown is not None else folder.name).rstrip("/")
     pages = list(pages)
-    excluded = list(excluded)
+    excluded = [*excluded, *SPHINX_EXCLUDED]
+    suffixes = tuple(suffixes)
+    lowered = {suffix.lower(): suffix for suffix in suffixes}
     real_folder = Path(os.path.realpath(folder))
+    seen_pages: dict[str, str] = {}
+
+    def report(display: str, message: str) -> None:
+        found.diagnostics.append(Diagnostic(Code.FILENAME, message, display, 1))
+
     for current, dirs, files in os.walk(folder):
         rel_dir = Path(current).relative_to(folder).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
-        dirs[:] = sorted(d for d in dirs if not _SKIPPED_DIRS.match(d))
+        kept = []
+        for name in sorted(dirs):
+            relative = f"{rel_dir}/{name}" if rel_dir else name
+            display = f"{shown}/{relative}" if shown else relative
+            if (Path(current) / name).is_symlink():
+                site_path = f"{excluded_base}/{display}".lstrip("/") if excluded_base else display
+                if not matches(site_path, excluded) and not matches(f"{site_path}/x", excluded):
+                    report(
+                        display,
+                        "a link to a folder: nothing in it is read (Sphinx would follow it, loops too)",
+                    )
+                continue
+            kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
             relative = f"{rel_dir}/{name}" if rel_dir else name
             display = f"{shown}/{relative}" if shown else relative
             path = Path(current) / name
-            suffix = os.path.splitext(name)[1]
-            if suffix.lower() not in PROPOSAL_SUFFIXES:
+            suffix = next(
+                (s for s in sorted(lowered, key=len, reverse=True) if name.lower().endswith(s)), None
+            )
+            if suffix is None:
                 continue
             site_path = f"{excluded_base}/{display}".lstrip("/") if excluded_base else display
-            if excluded and matches(site_path, excluded):
+            if matches(site_path, excluded):
                 continue
-            if suffix not in PROPOSAL_SUFFIXES:
-                found.diagnostics.append(
-                    Diagnostic(
-                        Code.FILENAME,
-                        f"Sphinx does not read files ending in {suffix!r}; rename it to end in "
-                        f"{suffix.lower()!r} (it is not checked or published as it is)",
-                        display,
-                        1,
-                    )
+            written = name[len(name) - len(suffix) :]
+            if not relative.isprintable():
+                report(display, "a file name holding control or invisible characters; it is not read")
+                continue
+            if written not in suffixes:
+                report(
+                    display,
+                    f"Sphinx does not read files ending in {written!r}; rename it to end in "
+                    f"{lowered[suffix]!r} (it is not checked or published as it is)",
                 )
                 continue
             real = Path(os.path.realpath(path))
             try:
                 real.relative_to(real_folder)
             except ValueError:
-                found.diagnostics.append(
-                    Diagnostic(
-                        Code.FILENAME,
-                        "a link to a file outside the proposals folder; it is not read",
-                        display,
-                        1,
-                    )
+                report(display, "a link to a file outside the proposals folder; it is not read")
+                continue
+            page = display[: len(display) - len(written)]
+            if page in seen_pages:
+                report(
+                    display,
+                    f"a second file for the page {page}: Sphinx reads {seen_pages[page]}, not this one",
                 )
                 continue
+            seen_pages[page] = display
             if is_page(relative, pages):
                 found.pages.append(path)
                 continue
@@ -324,7 +390,7 @@ def discover(
                 found.diagnostics.append(
                     Diagnostic(
                         Code.FILENAME,
-                        f"{name!r} is not named like a proposal (NNNN-slug{suffix}: four or more digits, "
+                        f"{name!r} is not named like a proposal (NNNN-slug{written}: four or more digits, "
                         "a hyphen, a slug; 0000- for a draft); it is read as one all the same",
                         display,
                         1,

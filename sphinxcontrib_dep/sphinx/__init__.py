@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import chart, config, embargo, events, navigation, needs, reading, sources
+from . import chart, config, embargo, events, logging, navigation, needs, reading, sources
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -49,6 +49,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     # Priority 5: our settings (and [tool.dep]) are resolved before anything reads them.
     app.connect("config-inited", config.on_config_inited, priority=5)
+    # Priority 6: then say where `dep lint` (which does not run conf.py) would read otherwise.
+    app.connect("config-inited", config.check_lint_reads_the_same, priority=6)
     # Priority 13: after sphinx-needs resolves need types (12), before it loads links (500).
     app.connect("config-inited", needs.configure, priority=13)
     # Priority 20: after our settings are resolved; Sphinx lists documents only later.
@@ -84,6 +86,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.
     app.connect("html-page-context", navigation.on_html_page_context, priority=400)
     app.connect("env-updated", navigation.forget)
+    # Warnings carry text from pull requests: no terminal escapes or forged CI commands.
+    app.connect("builder-inited", logging.install_guard)
     # Undecodable sources become located warnings instead of stopping the build.
     app.connect("env-before-read-docs", sources.skip_undecodable)
     # Which of two files with one number holds it depends on both: read both again.

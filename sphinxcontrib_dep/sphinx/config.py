@@ -55,6 +55,67 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     get(config)
 
 
+def check_lint_reads_the_same(app: Sphinx, config: Config) -> None:
+    """``config-inited``: warn where ``dep lint`` would read a setting otherwise than the build.
+
+    ``dep lint`` does not run ``conf.py``: it reads the values ``conf.py`` assigns as
+    literals, then ``[tool.dep]``. A value ``conf.py`` computes (from the environment, an
+    import, ``+=``) is one ``dep lint`` cannot see; when the build's value then differs from
+    what ``dep lint`` reads, the two would judge proposals differently, so the build says
+    which setting, and where to put it.
+    """
+    conf_py = Path(app.confdir) / "conf.py"
+    if not conf_py.is_file():
+        return
+    from ..diagnostics import Code, Diagnostic
+    from ..project import read_conf
+    from .logging import emit
+
+    try:
+        literal = read_conf(conf_py)
+        table = core_config.read_tool_table(core_config.find_pyproject(Path(app.confdir)))
+    except core_config.ConfigError:
+        return
+    seen_by_lint: dict[str, Any] = {f"dep_{k}": v for k, v in table.items() if k != "myst"}
+    seen_by_lint |= {f"myst_{k}": v for k, v in (table.get("myst") or {}).items()}
+    seen_by_lint |= {f"dep_{k}": v for k, v in literal.dep.items()}
+    seen_by_lint |= {f"myst_{k}": v for k, v in literal.myst.items()}
+    lines = dict((name, line) for line, name in literal.unreadable)
+    checked = [f"dep_{f.name}" for f in core_config.settings() if f.name not in _BUILD_ONLY]
+    checked += [name for name in config._raw_config if name.startswith("myst_")]
+    for name in checked:
+        if name not in config._raw_config or name in config.overrides or not hasattr(config, name):
+            continue  # not set in conf.py, or given on the command line (-D; `dep lint --config`)
+        actual = getattr(config, name)
+        read = seen_by_lint[name] if name in seen_by_lint else _default(config, name)
+        if _same(actual, read):
+            continue
+        message = (
+            f"dep lint reads {name} as {read!r}, the build uses {actual!r} (conf.py computes it); "
+            f"set it in pyproject.toml's [tool.dep{'.myst' if name.startswith('myst_') else ''}] too"
+        )
+        emit([Diagnostic(Code.SETTINGS, message, str(conf_py), lines.get(name, 1))], None)
+
+
+#: Settings only the build uses: ``dep lint`` may read them otherwise without harm.
+_BUILD_ONLY = frozenset({"public_build", "json_output", "graph_engine", "navigation", "conf_py"})
+
+
+def _default(config: Config, name: str) -> Any:
+    option = config.values.get(name)
+    default = option.default if option is not None else None
+    return default(config) if callable(default) else default
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (set, frozenset, list, tuple)) and isinstance(b, (set, frozenset, list, tuple)):
+        try:
+            return sorted(a) == sorted(b)
+        except TypeError:
+            return list(a) == list(b)
+    return bool(a == b)
+
+
 def get(config: Config) -> DepConfig:
     """The settings of this build as the core's :class:`DepConfig`."""
     cached = _resolved.get(id(config))

@@ -46,6 +46,15 @@ class DepDirective(SphinxDirective):
         """The file relative to the source folder, as the core names it (``deps/0001-x.md``)."""
         return str(self.env.doc2path(self.env.docname, False)).replace("\\", "/")
 
+    def note(self, code: Code, message: str) -> None:
+        """A located problem of this directive, kept with its page and emitted on every build."""
+        reading = current(self.env)
+        if reading is not None:
+            reading.note(code, message, self.lineno)
+        else:
+            diagnostic = Diagnostic(code, message, self.source_path(), self.lineno)
+            get_domain(self.env).note_diagnostic(self.env.docname, diagnostic)
+
     def reading(self) -> Reading | None:
         """What the core read of this file; ``None`` (and a warning) outside the proposals folder."""
         reading = current(self.env)

@@ -19,6 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
 
+from .. import corpus
 from ..diagnostics import Diagnostic
 from ..model import Dep, parse_id, role_target
 from . import config as sphinx_config
@@ -141,17 +142,12 @@ class DepDomain(Domain):
         return self._holders[2]
 
     def by_number(self) -> dict[int, Dep]:
-        """Numbered proposals; where a number is used twice, the first document by name wins."""
+        """Numbered proposals, each number's holder chosen by :func:`~sphinxcontrib_dep.corpus.by_number`."""
         return dict(self._number_index())
 
     def _number_index(self) -> dict[int, Dep]:
         if self._numbered is None:
-            numbered: dict[int, Dep] = {}
-            for docname in sorted(self.deps):
-                dep = self.deps[docname]
-                if dep.number is not None:
-                    numbered.setdefault(dep.number, dep)
-            self._numbered = numbered
+            self._numbered = corpus.by_number(self.deps.values())
         return self._numbered
 
     def find(self, target: str) -> Dep | None:

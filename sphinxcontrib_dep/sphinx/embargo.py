@@ -9,7 +9,6 @@ The build log names each file left out and why.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import SphinxError
 from sphinx.util import logging
-from sphinx.util.matching import Matcher
 
 from .. import parsing, reader
 from . import config as sphinx_config
@@ -53,39 +52,65 @@ def myst_settings(config: Config) -> Any:
 def embargoed_files(srcdir: Path, config: Config) -> list[tuple[str, str]]:
     """Source files (relative, ``/``-separated) kept out of a public build, each with why.
 
-    Every source file is read, whatever its bytes look like (a directive name or an
-    option can be written with escapes): a file is kept out when the core's
-    :func:`~sphinxcontrib_dep.parsing.embargo_reason` says so.
+    The files are listed the way Sphinx lists them (its own matcher, hidden and
+    underscore folders included, every source suffix), and every one is read in full,
+    whatever its bytes look like (a directive name or an option can be written with
+    escapes): a file is kept out when the core's
+    :func:`~sphinxcontrib_dep.parsing.embargo_reason` says so, or when it cannot be
+    decoded (it cannot be judged, so it is not published).
     """
+    from sphinx.project import EXCLUDE_PATHS
+    from sphinx.util.matching import get_matching_files
+
     settings = sphinx_config.get(config)
     myst = myst_settings(config)
     # MyST adds ``.md`` to ``source_suffix`` only after config-inited: look at both always.
     suffixes = tuple({".rst", ".md", *(config.source_suffix or ())})
-    excluded = Matcher([*config.exclude_patterns, "**/_build", "**/.*"])
+    encoding = config.source_encoding or "utf-8-sig"
+    include = getattr(config, "include_patterns", None) or ("**",)
     found: list[tuple[str, str]] = []
-    for folder, dirs, files in os.walk(srcdir, followlinks=True):
-        rel_folder = Path(folder).relative_to(srcdir).as_posix()
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith((".", "_build")) and not excluded(f"{rel_folder}/{d}".lstrip("./"))
-        )
-        for name in sorted(files):
-            rel = f"{rel_folder}/{name}" if rel_folder != "." else name
-            if not name.lower().endswith(suffixes) or excluded(rel):
-                continue
-            try:
-                data = (Path(folder) / name).read_bytes()
-            except OSError:
-                continue
+    for path in get_matching_files(srcdir, include, [*config.exclude_patterns, *EXCLUDE_PATHS]):
+        rel = Path(path).as_posix()
+        if not rel.endswith(suffixes):
+            continue
+        try:
+            data = (srcdir / rel).read_bytes()
+        except OSError:
+            continue
+        if encoding.replace("_", "-").lower() in {"utf-8", "utf-8-sig", "utf8"}:
             text, _ = parsing.decode(data, rel)
-            if text is None:
-                continue  # never read by the build (dep.encoding)
-            doc = reader.read(text, rel, myst, file_settings=area_folder(rel, settings.deps_dir) is None)
-            reason = parsing.embargo_reason(doc, heuristic=area_folder(rel, settings.deps_dir) is not None)
-            if reason is not None:
-                found.append((rel, reason))
+        else:
+            try:
+                text = data.decode(encoding).replace("\r\n", "\n")
+            except (UnicodeDecodeError, LookupError):
+                text = None
+        if text is None:
+            found.append((rel, f"it cannot be decoded as {encoding}, so it cannot be judged"))
+            continue
+        in_area = area_folder(rel, settings.deps_dir) is not None
+        doc = reader.read(text, rel, myst, file_settings=not in_area)
+        reason = parsing.embargo_reason(doc, heuristic=in_area)
+        if reason is not None:
+            found.append((rel, reason))
     return found
+
+
+def stale_outputs(app: Sphinx, files: list[str]) -> list[str]:
+    """Output files of an earlier build that show a file now left out (its page, source, doctree)."""
+    out = Path(app.outdir)
+    doctrees = Path(app.doctreedir)
+    stale: list[str] = []
+    for rel in files:
+        docname = rel.rsplit(".", 1)[0]
+        for candidate in (
+            *out.glob(f"{_escape(docname)}.*"),
+            *(out / docname).glob("index.*"),
+            *(out / "_sources").glob(f"{_escape(docname)}.*"),
+            doctrees / f"{docname}.doctree",
+        ):
+            if candidate.is_file():
+                stale.append(candidate.as_posix())
+    return stale
 
 
 def exclude_embargoed(app: Sphinx, config: Config) -> None:
@@ -93,6 +118,15 @@ def exclude_embargoed(app: Sphinx, config: Config) -> None:
     if not sphinx_config.get(config).public_build:
         return
     files = embargoed_files(Path(app.srcdir), config)
+    stale = stale_outputs(app, [rel for rel, _ in files])
+    if stale:
+        # An earlier build (a project build, or one before the embargo) wrote these pages;
+        # a public build does not delete what it does not write, so it refuses to go on.
+        raise SphinxError(
+            f"sphinxcontrib-dep: public build into a folder holding pages of {len(stale)} embargoed "
+            f"file(s) from an earlier build ({_shown(stale[0])}, ...): remove {app.outdir} and "
+            f"{app.doctreedir}, or build into a new folder"
+        )
     patterns = [_escape(rel) for rel, _ in files]
     config.exclude_patterns = [*config.exclude_patterns, *patterns]
     setattr(app, _ADDED, patterns)

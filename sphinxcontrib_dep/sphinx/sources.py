@@ -35,8 +35,13 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
     for docname in list(docnames):
         path = env.doc2path(docname)
         area = area_folder(docname, deps_dir)
-        if area is not None and not _inside(path, Path(env.srcdir) / area):
-            # A link leading out of the proposals folder (reported, dep.filename): not read.
+        if area is not None and (
+            not docname.isprintable()
+            or not _inside(path, Path(env.srcdir) / area)
+            or _under_linked_folder(path, Path(env.srcdir) / area)
+        ):
+            # A link leading out of the proposals folder, or a linked folder inside it
+            # (reported as dep.filename by the folder check): not read.
             docnames.remove(docname)
             env.project.docnames.discard(docname)
             continue
@@ -150,6 +155,20 @@ def _inside(path: Path, folder: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _under_linked_folder(path: Path, area: Path) -> bool:
+    """Whether a folder between the proposals folder and ``path`` is a symbolic link."""
+    try:
+        parts = path.relative_to(area).parts[:-1]
+    except ValueError:
+        return False
+    current = area
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
 
 
 def _squash(text: str) -> str:

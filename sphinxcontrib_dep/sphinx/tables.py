@@ -38,7 +38,6 @@ from . import config as sphinx_config
 from .card import person_node, review_badge, status_badge
 from .directives import DepDirective
 from .domain import get_domain
-from .logging import warn
 from .needs import dep_need_id
 
 #: The input that narrows a filterable table: ``static/dep.js`` hooks onto these classes.
@@ -98,10 +97,8 @@ class CorpusDirective(DepDirective):
         for item in items:
             status = Status.lookup(item)
             if status is None:
-                warn(
-                    Code.STATUS,
-                    f"{self.name} :status: unknown status {item!r} (allowed: {Status.allowed()})",
-                    self.get_location(),
+                self.note(
+                    Code.STATUS, f"{self.name} :status: unknown status {item!r} (allowed: {Status.allowed()})"
                 )
             else:
                 found.append(status.value)
@@ -116,11 +113,9 @@ class CorpusDirective(DepDirective):
         for item in items:
             category = lookup_category(item, tuple(settings.categories))
             if category is None and item.casefold() != report.UNCATEGORIZED.casefold():
-                warn(
+                self.note(
                     Code.CATEGORY,
-                    f"{self.name} :category: unknown category {item!r} "
-                    f"(allowed: {', '.join(settings.categories)})",
-                    self.get_location(),
+                    f"{self.name} :category: unknown category {item!r} (allowed: {', '.join(settings.categories)})",
                 )
             else:
                 found.append(category or report.UNCATEGORIZED)
