@@ -39,7 +39,7 @@ def normalize_warnings(text: str, srcdir: Path) -> list[str]:
     lines = []
     prefix = str(srcdir).rstrip("/") + "/"
     for raw in text.splitlines():
-        raw = re.sub(r"\x1b\[[0-9;]*m", "", raw).strip()
+        raw = re.sub(r"\x1b\[[0-9;]*m", "", raw).strip().replace(prefix, "")
         if not raw:
             continue
         match = _WARNING_RE.match(raw)

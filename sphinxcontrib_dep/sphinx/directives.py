@@ -78,11 +78,12 @@ class DepMetaDirective(DepDirective):
             return []
         dep = reading.analysis.dep
         meta = reading.analysis.doc.meta
+        reading.runs["dep-meta"] = reading.runs.get("dep-meta", 0) + 1
         if dep is None or meta is None or meta.line != self.lineno or "meta" in reading.claimed:
             # Not the header the core read (a second one, one nested in another directive):
-            # the core has reported it; nothing of it is rendered.
-            known = {b.line for b in reading.analysis.doc.blocks_named("dep-meta", nested=True)}
-            if self.lineno not in known:
+            # the core has reported it; nothing of it is rendered. (docutils may place a
+            # nested one a line off, so the runs are counted, not matched by line.)
+            if reading.runs["dep-meta"] > len(reading.analysis.doc.blocks_named("dep-meta", nested=True)):
                 reading.note(
                     Code.UNREAD, f"a dep-meta on line {self.lineno} that dep lint does not see", self.lineno
                 )
@@ -162,7 +163,10 @@ class DepPartDirective(DepDirective):
     def proposal(self) -> tuple[Dep, int] | None:
         """The proposal of this page and the index of this part in it (``None``: not read)."""
         reading = self.reading()
-        if reading is None or reading.analysis.dep is None:
+        if reading is None:
+            return None
+        reading.runs[self.name] = reading.runs.get(self.name, 0) + 1
+        if reading.analysis.dep is None:
             return None
         dep = reading.analysis.dep
         items: list[Alternative] | list[Phase] = (
@@ -175,8 +179,7 @@ class DepPartDirective(DepDirective):
                     return None
                 reading.claimed.add(key)
                 return dep, index
-        known = {b.line for b in reading.analysis.doc.blocks_named(self.name, nested=True)}
-        if self.lineno not in known:
+        if reading.runs[self.name] > len(reading.analysis.doc.blocks_named(self.name, nested=True)):
             reading.note(
                 Code.UNREAD, f"a {self.name} on line {self.lineno} that dep lint does not see", self.lineno
             )

@@ -16,7 +16,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import SphinxError
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .. import parsing, reader
@@ -118,14 +118,14 @@ def exclude_embargoed(app: Sphinx, config: Config) -> None:
     if not sphinx_config.get(config).public_build:
         return
     files = embargoed_files(Path(app.srcdir), config)
-    stale = stale_outputs(app, [rel for rel, _ in files])
+    stale = [rel for rel, _ in files if stale_outputs(app, [rel])]
     if stale:
         # An earlier build (a project build, or one before the embargo) wrote these pages;
         # a public build does not delete what it does not write, so it refuses to go on.
-        raise SphinxError(
+        raise ConfigError(
             f"sphinxcontrib-dep: public build into a folder holding pages of {len(stale)} embargoed "
-            f"file(s) from an earlier build ({_shown(stale[0])}, ...): remove {app.outdir} and "
-            f"{app.doctreedir}, or build into a new folder"
+            f"file(s) from an earlier build ({', '.join(_shown(rel) for rel in stale[:3])}): remove "
+            f"{app.outdir} and {app.doctreedir}, or build into a new folder"
         )
     patterns = [_escape(rel) for rel, _ in files]
     config.exclude_patterns = [*config.exclude_patterns, *patterns]

@@ -48,6 +48,8 @@ class Reading:
     proposal: bool
     #: What the directives have rendered already (``"meta"``), so a second run renders nothing.
     claimed: set[Any] = field(default_factory=set)
+    #: How often each ``dep-*`` directive ran on the page (to tell one the core did not see).
+    runs: dict[str, int] = field(default_factory=dict)
     #: Problems only the build can see (a reader that missed something, a refused directive).
     build_only: list[Diagnostic] = field(default_factory=list)
 
