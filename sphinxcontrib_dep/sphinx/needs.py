@@ -186,6 +186,13 @@ def create(
 
     A comment node goes first: sphinx-needs takes the closest preceding need node as
     the parent of a hidden need, and our needs have no parent.
+
+    Values go in already typed (``int``, ``str``, ``list[str]``), with
+    ``allow_type_coercion=False``: sphinx-needs then checks their types and keeps them as
+    they are. With coercion on, it reads every string as a directive option, splitting it
+    for ``[[...]]`` dynamic functions and ``<<...>>`` variants one character at a time
+    (time that grows with the square of the length: 230 s for a 2 MB ``:decision:``), and
+    a proposal's text that looks like a function would be run as one.
     """
     source = NeedItemSourceDirective(docname=directive.env.docname, lineno=lineno, lineno_content=lineno)
     try:
@@ -199,6 +206,7 @@ def create(
             status=status,
             content="",
             hide=True,
+            allow_type_coercion=False,
             **fields,
         )
     except InvalidNeedException as err:
