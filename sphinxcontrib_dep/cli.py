@@ -27,7 +27,7 @@ from . import __version__, editing, fsutil, lint, parsing, rules
 from .config import ConfigError, DepConfig, settings
 from .config import load as load_config
 from .diagnostics import Code, Diagnostic, Severity
-from .model import Dep, Status, Template, lookup_category, number_from_filename, slugify
+from .model import NUMBER_PATTERN, Dep, Status, Template, lookup_category, number_from_filename, slugify
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -267,7 +267,7 @@ def load_proposal(ctx: Context, path: Path) -> Loaded:
 
 def _id_pattern(config: DepConfig) -> re.Pattern[str]:
     prefix = re.escape(config.id_prefix.rstrip("-_ "))
-    return re.compile(rf"^(?:{prefix}[-_ ]?)?0*(\d+)$", re.IGNORECASE)
+    return re.compile(rf"^(?:{prefix}[-_ ]?)?0*{NUMBER_PATTERN}$", re.IGNORECASE)
 
 
 def resolve_proposal(ctx: Context, ref: str) -> Path:

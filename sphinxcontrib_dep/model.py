@@ -276,6 +276,14 @@ def format_id(number: int | None, prefix: str = "DEP-", width: int = 4) -> str:
     return f"{prefix}{number:0{width}d}" if number is not None else ""
 
 
+#: The most digits a proposal number may have. Python refuses to read an ``int`` of more
+#: than 4300 digits (the conversion's cost grows with the square of the length), so a
+#: ``:number:`` or ``DEP-`` reference of thousands of digits would stop the build with a
+#: traceback; no process numbers past a billion. Longer runs of digits name no proposal.
+NUMBER_DIGITS = 9
+#: A proposal number in a pattern (one group): at most :data:`NUMBER_DIGITS` digits.
+NUMBER_PATTERN = rf"(\d{{1,{NUMBER_DIGITS}}})"
+
 _FILE_NUMBER_RE = re.compile(r"^(\d{4,})-")
 
 

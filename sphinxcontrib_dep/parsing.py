@@ -26,6 +26,7 @@ from .diagnostics import Code, Diagnostic
 from .model import (
     GITHUB_PROFILE_RE,
     HANDLE_RE,
+    NUMBER_PATTERN,
     Dep,
     DepRef,
     Link,
@@ -85,7 +86,7 @@ _LIST_SPLIT_RE = re.compile(r"\s*[,\n;]\s*")
 _MD_LINK_RE = re.compile(r"^\[([^\]]*)\]\(([^)\s]+)\)$")
 _ANGLE_RE = re.compile(r"^(.*?)\s*<([^<>\s]+)>$")
 _PAREN_RE = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
-_REF_RE = re.compile(r"^(?:[A-Za-z]+[-_ ]?)?0*(\d+)$")
+_REF_RE = re.compile(rf"^(?:[A-Za-z]+[-_ ]?)?0*{NUMBER_PATTERN}$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 

@@ -21,12 +21,12 @@ from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
 
 from ..diagnostics import Code
-from ..model import Dep
+from ..model import NUMBER_PATTERN, Dep
 from . import config as sphinx_config
 from .card import status_badge
 from .logging import warn
 
-_TARGET_RE = re.compile(r"^\s*(?:[A-Za-z]+[-_ ]?)?0*(\d+)\s*$")
+_TARGET_RE = re.compile(rf"^\s*(?:[A-Za-z]+[-_ ]?)?0*{NUMBER_PATTERN}\s*$")
 
 
 class DepRole(SphinxRole):

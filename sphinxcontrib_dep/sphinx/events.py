@@ -21,13 +21,13 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .. import corpus, report
-from ..model import Dep, DepRef
+from ..model import NUMBER_PATTERN, Dep, DepRef
 from . import config as sphinx_config
 from .domain import get_domain
 from .logging import emit
 from .tables import Renderer, fill, ref_nodes
 
-_NUMBER_RE = re.compile(r"^\s*(?:[A-Za-z]+[-_ ]?)?0*(\d+)\s*$")
+_NUMBER_RE = re.compile(rf"^\s*(?:[A-Za-z]+[-_ ]?)?0*{NUMBER_PATTERN}\s*$")
 
 
 def _numbers(refs: list[DepRef]) -> set[int]:
