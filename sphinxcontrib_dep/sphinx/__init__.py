@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import chart, config, embargo, events, navigation, needs, sources, structure
+from . import chart, config, embargo, events, navigation, needs, sources, structure, surrogates
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -87,6 +87,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", sources.reread_number_twins)
     # Proposals arrive as pull requests: their raw HTML is judged before any page shows it.
     app.add_transform(sources.NeutralizeRawHtml)
+    # A character no UTF-8 file can hold would stop the build at the first writer.
+    app.add_transform(surrogates.ReplaceSurrogates)
     app.add_css_file("dep.css")
     app.add_js_file("dep.js")
 
