@@ -548,14 +548,25 @@ def dep_record(
     }
 
 
-def deps_json(deps: Iterable[Dep], config: DepConfig) -> dict[str, Any]:
-    """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last."""
+def deps_json(
+    deps: Iterable[Dep], config: DepConfig, on_error: Callable[[Dep, Exception], None] | None = None
+) -> dict[str, Any]:
+    """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last.
+
+    With ``on_error``, a proposal whose record cannot be built is left out and handed to
+    it, and the others are written; without, the error propagates.
+    """
     shown = visible(deps, config)
     links = links_both_ways(shown)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "deps": [dep_record(dep, config, *links[dep.path]) for dep in shown],
-    }
+    records = []
+    for dep in shown:
+        try:
+            records.append(dep_record(dep, config, *links[dep.path]))
+        except Exception as err:
+            if on_error is None:
+                raise
+            on_error(dep, err)
+    return {"schema_version": SCHEMA_VERSION, "deps": records}
 
 
 # --------------------------------------------------------------------------------------
