@@ -31,7 +31,7 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -60,6 +60,8 @@ FILTER_INPUT = (
 VIEW_TEXT = 200
 #: People, links, phases or references one proposal shows per cell of such a view.
 VIEW_ITEMS = 10
+
+T = TypeVar("T")
 
 #: A table row: its cells (nodes or text) and its classes.
 Row = tuple[list[nodes.Node | str], list[str]]
@@ -197,9 +199,11 @@ class Renderer:
         text = report.clip(row["title"] or row["path"], VIEW_TEXT)
         return self.link(self.by_path[row["path"]], text, ["dep-title"])
 
-    def some(self, dep: Dep, items: Sequence[nodes.Node], separator: str = ", ") -> nodes.inline:
-        """The first :data:`VIEW_ITEMS` items, then "and N more" linking to the proposal."""
-        shown = list(items[:VIEW_ITEMS])
+    def some(
+        self, dep: Dep, items: Sequence[T], node: Callable[[T], nodes.Node], separator: str = ", "
+    ) -> nodes.inline:
+        """Nodes of the first :data:`VIEW_ITEMS` items, then "and N more" linking to the proposal."""
+        shown = [node(item) for item in items[:VIEW_ITEMS]]
         if len(items) > VIEW_ITEMS:
             shown.append(self.link(dep, f"and {len(items) - VIEW_ITEMS} more", ["dep-more"]))
         return joined(shown, separator)
@@ -228,21 +232,26 @@ class Renderer:
         return status_badge(self.by_path[row["path"]].status)
 
     def ref_cell(self, refs: list[dict[str, Any]], dep: Dep | None = None) -> nodes.Node:
-        items: list[nodes.Node] = []
-        for ref in refs:
-            target = self.by_number.get(ref["number"]) if ref["number"] is not None else None
-            if target is not None:
-                node: nodes.Node = self.link(target, ref["id"], ["dep-ref-id"])
-            elif ref["url"]:
-                node = nodes.reference(ref["url"], ref["url"], refuri=ref["url"])
-            else:
-                node = nodes.inline(ref["text"], ref["text"], classes=["dep-unknown-ref"])
-            if ref["partial"]:
-                wrapper = nodes.inline()
-                wrapper += [node, nodes.Text(" (partial)")]
-                node = wrapper
-            items.append(node)
-        return self.some(dep, items) if dep is not None else joined(items)
+        """References to proposals; in a view (``dep`` given), the first few of them."""
+        if dep is not None:
+            return self.some(dep, refs, self.ref_node)
+        return joined([self.ref_node(ref) for ref in refs])
+
+    def ref_node(self, ref: dict[str, Any]) -> nodes.Node:
+        target = self.by_number.get(ref["number"]) if ref["number"] is not None else None
+        if target is not None:
+            node: nodes.Node = self.link(target, ref["id"], ["dep-ref-id"])
+        elif ref["url"]:
+            text = report.clip(ref["url"], VIEW_TEXT)
+            node = nodes.reference(text, text, refuri=ref["url"])
+        else:
+            text = report.clip(ref["text"], VIEW_TEXT)
+            node = nodes.inline(text, text, classes=["dep-unknown-ref"])
+        if ref["partial"]:
+            wrapper = nodes.inline()
+            wrapper += [node, nodes.Text(" (partial)")]
+            node = wrapper
+        return node
 
     def table(
         self, headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]], classes: list[str]
@@ -314,7 +323,7 @@ def render_index(renderer: Renderer) -> nodes.Node:
                 renderer.id_cell(row),
                 renderer.title_cell(row),
                 renderer.status_cell(row),
-                renderer.some(dep, [person_node(p) for p in dep.authors]),
+                renderer.some(dep, dep.authors, person_node),
                 report.clip(row["category"] or "", VIEW_TEXT),
             ],
             _row_classes(row),
@@ -357,28 +366,24 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
     def cells(row: dict[str, Any], dep: Dep) -> Row:
         implementation = renderer.some(
             dep,
-            [
-                nodes.reference(
-                    label := report.clip(link["label"], VIEW_TEXT),
-                    label,
-                    refuri=link["url"],
-                    classes=[f"dep-impl-{link['kind']}"],
-                )
-                for link in row["implementation"]
-            ],
+            row["implementation"],
+            lambda link: nodes.reference(
+                label := report.clip(link["label"], VIEW_TEXT),
+                label,
+                refuri=link["url"],
+                classes=[f"dep-impl-{link['kind']}"],
+            ),
         )
         phases = renderer.some(
             dep,
-            [
-                nodes.Text(
-                    report.clip(
-                        f"{p['number']}. {p['title']}".strip(". ")
-                        + (f" ({p['release_target']})" if p["release_target"] else ""),
-                        VIEW_TEXT,
-                    )
+            row["phases"],
+            lambda p: nodes.Text(
+                report.clip(
+                    f"{p['number']}. {p['title']}".strip(". ")
+                    + (f" ({p['release_target']})" if p["release_target"] else ""),
+                    VIEW_TEXT,
                 )
-                for p in row["phases"]
-            ],
+            ),
             "; ",
         )
         return (
