@@ -12,7 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import chart, config, embargo, events, navigation, needs, sources, structure, surrogates
+from . import chart, config, embargo, events, interrupted, navigation, needs, sources, structure, surrogates
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -72,6 +72,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", events.on_check_consistency)
     app.connect("doctree-resolved", events.on_doctree_resolved)
     app.connect("build-finished", events.on_build_finished)
+
+    # A build stopped while writing leaves pages and search index half done: the next
+    # build finds its marker and writes every page again.
+    interrupted.register(app)
 
     # The status chart counts every proposal; its page is rewritten like the views above.
     chart.register(app)
