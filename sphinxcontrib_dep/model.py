@@ -278,9 +278,9 @@ def format_id(number: int | None, prefix: str = "DEP-", width: int = 4) -> str:
 
 #: The most digits a proposal number may have. Python refuses to read an ``int`` of more
 #: than 4300 digits (the conversion's cost grows with the square of the length), so a
-#: ``:number:`` or ``DEP-`` reference of thousands of digits would stop the build with a
-#: traceback; no process numbers past a billion. Longer runs of digits name no proposal.
-NUMBER_DIGITS = 9
+#: ``:number:`` or ``DEP-`` reference of thousands of digits stopped the build with a
+#: traceback. 32 is far more than any process numbers; longer runs name no proposal.
+NUMBER_DIGITS = 32
 #: A proposal number in a pattern (one group): at most :data:`NUMBER_DIGITS` digits.
 NUMBER_PATTERN = rf"(\d{{1,{NUMBER_DIGITS}}})"
 
