@@ -281,8 +281,9 @@ def format_id(number: int | None, prefix: str = "DEP-", width: int = 4) -> str:
 #: ``:number:`` or ``DEP-`` reference of thousands of digits stopped the build with a
 #: traceback. 32 is far more than any process numbers; longer runs name no proposal.
 NUMBER_DIGITS = 32
-#: A proposal number in a pattern (one group): at most :data:`NUMBER_DIGITS` digits.
-NUMBER_PATTERN = rf"(\d{{1,{NUMBER_DIGITS}}})"
+#: A proposal number in a pattern (one group): at most :data:`NUMBER_DIGITS` digits, and
+#: not the start of a longer run of digits.
+NUMBER_PATTERN = rf"(\d{{1,{NUMBER_DIGITS}}})(?!\d)"
 
 _FILE_NUMBER_RE = re.compile(r"^(\d{4,})-")
 
