@@ -184,6 +184,8 @@ class Renderer:
         self.by_path = {dep.path: dep for dep in deps}
         self.by_number = report.corpus.by_number(deps)
         self.html = app.builder.format == "html"
+        #: Proposals whose row could not be built (each warned about once).
+        self.failed: set[str] = set()
 
     def uri(self, dep: Dep) -> str:
         return f"{self.builder.get_relative_uri(self.docname, dep.docname)}#{dep_need_id(dep, self.settings)}"
@@ -218,12 +220,14 @@ class Renderer:
             return build(*args)
         except Exception as err:  # any failure of one row stays in that row
             name = dep_need_id(dep, self.settings)
-            warn(
-                Code.VALUE,
-                f"{name} cannot be shown in the {view} of {self.docname!r} "
-                f"({type(err).__name__}: {report.clip(str(err), 200)}); its row says so",
-                (dep.docname, dep.line) if dep.docname else self.node,
-            )
+            if dep.path not in self.failed:  # once per view, though the index shows it thrice
+                self.failed.add(dep.path)
+                warn(
+                    Code.VALUE,
+                    f"{name} cannot be shown in the {view} of {self.docname!r} "
+                    f"({type(err).__name__}: {report.clip(str(err), 200)}); its row says so",
+                    (dep.docname, dep.line) if dep.docname else self.node,
+                )
             note = "cannot be shown here; see the build log"
             cells: list[nodes.Node | str] = [name, nodes.inline(note, note, classes=["dep-row-error"])]
             return cells + [""] * (width - 2), ["dep-row", "dep-row-error"]
