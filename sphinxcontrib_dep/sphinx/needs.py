@@ -85,7 +85,7 @@ _SPHINX_NEEDS_DEFAULT_ID_REGEX = "^[A-Z0-9_]{5,}"
 
 #: The most needs one document makes. sphinx-needs' cost grows with the square of the
 #: needs on a page (each need scans the page's earlier nodes for a signature, each
-#: back-link scans the target's earlier back-links): 2000 alternatives took 25 s. A real
+#: back-link scans the target's earlier back-links): 2000 alternatives took 27 s. A real
 #: proposal makes a few dozen; past this, the rest are shown on the page but not made
 #: needs, and the need whose links were cut says so in its ``shortened`` field.
 MAX_NEEDS_PER_DOCUMENT = 500
