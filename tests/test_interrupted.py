@@ -192,3 +192,17 @@ def test_a_build_stopped_at_a_warning_while_reading_leaves_no_marker(src: Path) 
     fixed = build(src, "", "kill", "-W")
     assert fixed.returncode == 0 and MESSAGE not in fixed.stdout
     assert re.search(r"1 added, 0 changed|0 added, 1 changed", fixed.stdout), fixed.stdout
+
+
+def test_a_stopped_recovery_and_an_edit_in_between(src: Path) -> None:
+    """Killed, edited, killed again while catching up: the third build is still complete."""
+    assert build(src, "write:7").returncode == -9
+    (src / "deps" / "0004-p4.md").write_text(proposal(4).replace("quokka4", "wombat4"))
+    assert build(src, "write:3").returncode == -9
+    assert (src / "_build" / MARKER).exists()
+    final = build(src)
+    assert final.returncode == 0 and MESSAGE in final.stdout
+    docnames, terms = indexed(src)
+    assert docnames == every_document()
+    assert "wombat4" in terms and "quokka4" not in terms
+    assert {f"quokka{n}" for n in range(1, PROPOSALS + 1) if n != 4} <= terms
