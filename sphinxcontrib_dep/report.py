@@ -447,7 +447,7 @@ def _node_statements(dep: Dep, config: DepConfig, href: Callable[[Dep], str | No
     ]
     out = [f"  dep{dep.number} [{', '.join(attrs)}];"]
     links = dep.implementation
-    notes = [
+    notes: list[tuple[str, str, str, str | None]] = [
         (
             f"impl{dep.number}_{index}",
             clip(link.label, 2 * GRAPH_LABEL_WIDTH),

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from .. import report
+from .. import corpus, report
 from ..diagnostics import Code
 from ..model import Dep
 from .logging import warn
@@ -136,7 +136,7 @@ def text_list(renderer: Renderer, deps: list[Dep]) -> nodes.bullet_list:
         paragraph += renderer.link(dep, text) if renderer.html else nodes.Text(text)
         item += paragraph
         items += item
-    for edge in report.corpus.replacements(deps):
+    for edge in corpus.replacements(deps):
         if edge.successor in numbers and edge.predecessor in numbers:
             kind = "replaces (partial)" if edge.partial else "replaces"
             text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
@@ -152,7 +152,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
     if not renderer.html:
         # Other builders get the same facts as text.
         items = nodes.bullet_list()
-        for edge in report.corpus.replacements(renderer.deps):
+        for edge in corpus.replacements(renderer.deps):
             kind = "replaces (partial)" if edge.partial else "replaces"
             text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
             item = nodes.list_item()
