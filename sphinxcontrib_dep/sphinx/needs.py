@@ -216,7 +216,8 @@ def create(
     (time that grows with the square of the length: 230 s for a 2 MB ``:decision:``), and
     a proposal's text that looks like a function would be run as one.
     """
-    made: list[str] = directive.env.temp_data.setdefault("dep_needs_made", []) or []
+    # The ids of the needs this document made so far (per-document data, cleared with it).
+    made: list[str] = directive.env.temp_data.setdefault("dep_needs_made", [])  # type: ignore[assignment]
     if len(made) >= MAX_NEEDS_PER_DOCUMENT:
         _note_budget_spent(directive, need_type, need_id, lineno)
         return []
