@@ -55,6 +55,12 @@ def setup(app):
             if len(list(Path(app.outdir).rglob("*.html"))) >= int(count):
                 stop()
 
+    def pages_written(app):
+        # Every document's page is on disk; genindex, search and searchindex.js are not.
+        if where == "pages":
+            stop()
+        return []
+
     def finished(app, exception):
         if where == "finished":
             stop()
@@ -62,6 +68,7 @@ def setup(app):
     app.connect("source-read", source_read)
     app.connect("env-updated", env_updated, priority=1)
     app.connect("html-page-context", page_context)
+    app.connect("html-collect-pages", pages_written)
     app.connect("build-finished", finished, priority=1)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 """
@@ -123,7 +130,7 @@ MESSAGE = "stopped while writing (killed, crashed or stopped at a warning); writ
         ("updated", "kill", False),  # read, environment not yet saved
         ("write:1", "kill", True),  # the first page on disk
         ("write:7", "kill", True),  # half the pages
-        ("write:13", "kill", True),  # every page, no search index yet
+        ("pages", "kill", True),  # every page, no search index yet
         ("finished", "kill", True),  # all written, the build not yet finished
         ("write:5", "raise", True),  # an extension crashes while writing
     ],
