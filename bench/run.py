@@ -10,6 +10,10 @@ Rows (see docs/performance.md):
 * ``floor``   markdown-it-py parsing every file, the cost of reading the set
 * ``a-furo``  / ``b-furo``: the same builds with the furo theme (``a-furo`` only at small N,
   where furo's own whole-tree navigation is still affordable)
+* ``value-base`` / ``value-2mb`` / ``title-20k``: a small toolkit site (``--hostile-n``
+  proposals, every view), as it is, with one proposal's ``:decision:`` of 2,000,000
+  characters (``--hostile-size``), and with one 20,000-character title; the graph of the
+  last is checked to still hold every proposal (issue 12, class 9)
 
 Every build runs in a fresh subprocess from a clean output folder (except the incremental
 rows); wall time and the child's peak RSS (``os.wait4``) are recorded, repeated, and
@@ -44,7 +48,22 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 #: Rows in the order the table prints them.
-ROWS = ("floor", "lint", "lint-cli", "a", "b", "a-incr", "b-incr", "a-j2", "b-j2", "a-furo", "b-furo")
+ROWS = (
+    "floor",
+    "lint",
+    "lint-cli",
+    "a",
+    "b",
+    "a-incr",
+    "b-incr",
+    "a-j2",
+    "b-j2",
+    "a-furo",
+    "b-furo",
+    "value-base",
+    "value-2mb",
+    "title-20k",
+)
 
 #: Targets at N=1000 (issue 8).
 TARGETS = {
@@ -263,6 +282,50 @@ def incremental(bench: Bench, n: int, plain: Path, dep: Path, files: list[str]) 
         bench.build("b-incr", n, dep, bench.work / f"b-{n}", clean=False)
 
 
+def graph_nodes_drawn(out: Path) -> int:
+    """How many proposals the graph on the listing page draws (0 if it is not drawn)."""
+    html = (out / "proposals.html").read_text(encoding="utf-8")
+    start = html.find('<div class="dep-graph-svg">')
+    if start < 0:
+        return 0
+    return len(re.findall(r"<title>dep\d+</title>", html[start : html.index("</svg>", start)]))
+
+
+def hostile(bench: Bench, work: Path, n: int, size: int, reports: tuple[str, ...]) -> dict[str, int]:
+    """A small site as it is, with a 2 MB ``:decision:``, and with a 20,000-character title.
+
+    Returns the proposals the graph should draw and those it drew with the long title.
+    """
+    sites = {name: work / f"site-{name}" for name in ("value-base", "value-2mb", "title-20k")}
+    for site in sites.values():
+        files = generate.write_site(site, n, variant="dep", alternatives=True, phases=True, reports=reports)
+    # A numbered proposal, so that the long title is one of the graph's nodes.
+    target = next(f for f in files if not f.name.startswith("0000")).relative_to(sites["title-20k"])
+    value = ("lorem ipsum dolor sit amet, " * (size // 28 + 1))[:size].strip()
+    path = sites["value-2mb"] / target
+    path.write_text(
+        re.sub(
+            r"^(:status: .*)$",
+            lambda m: f"{m.group(1)}\n:decision: {value}",
+            path.read_text(),
+            count=1,
+            flags=re.M,
+        )
+    )
+    path = sites["title-20k"] / target
+    title = ("A very long title " * 1200)[:20_000].strip()
+    path.write_text(re.sub(r"^# .*$", lambda m: f"# {title}", path.read_text(), count=1, flags=re.M))
+    numbered = sum(1 for f in files if not f.name.startswith("0000"))
+    for _ in range(bench.repeat):  # interleaved, so load drifts hit the three alike
+        for name, site in sites.items():
+            bench.build(name, n, site, work / f"{name}-out")
+    drawn = graph_nodes_drawn(work / "title-20k-out") if "dep-graph" in reports else 0
+    for name, site in sites.items():
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(work / f"{name}-out", ignore_errors=True)
+    return {"numbered": numbered, "drawn": drawn}
+
+
 def run(args: argparse.Namespace) -> dict:
     work = Path(args.workdir or tempfile.mkdtemp(prefix="dep-bench-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -313,6 +376,11 @@ def run(args: argparse.Namespace) -> dict:
         for name in ("site-a", "a", "a-j2", "a-furo", "b-j2", "b-furo"):
             shutil.rmtree(work / f"{name}-{n}", ignore_errors=True)
 
+    graph: dict[str, int] = {}
+    if args.hostile_size:
+        print(f"hostile values: N={args.hostile_n}, a {args.hostile_size:,}-character :decision:", flush=True)
+        graph = hostile(bench, work, args.hostile_n, args.hostile_size, reports)
+
     for n in args.scaling_sizes:
         if n in args.sizes:
             continue
@@ -361,7 +429,13 @@ def run(args: argparse.Namespace) -> dict:
             for m in sorted(bench.measures.values(), key=lambda m: (m.n, ROWS.index(m.row)))
         ],
         "ratios": ratios(bench.measures, args.target_n),
+        "hostile": {"size": args.hostile_size, "n": args.hostile_n, "graph": graph},
     }
+    if graph:
+        # Share of the proposals the graph still draws with one 20,000-character title.
+        result["ratios"]["title-20k graph drawn"] = {
+            str(args.hostile_n): round(graph["drawn"] / max(graph["numbered"], 1), 3)
+        }
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return result
@@ -401,6 +475,8 @@ def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str,
             "a-j2/a": ("a-j2", "a"),
             "b-furo/b": ("b-furo", "b"),
             "a-furo/a": ("a-furo", "a"),
+            "value-2mb/value-base": ("value-2mb", "value-base"),
+            "title-20k/value-base": ("title-20k", "value-base"),
         }
         for name, (top, bottom) in pairs.items():
             t, b = median(top, n), median(bottom, n)
@@ -498,6 +574,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-reports", action="store_true", help="no report pages in (b): dep-meta only")
     parser.add_argument("--no-blocks", action="store_true", help="no dep-alternative / dep-phase blocks")
+    parser.add_argument(
+        "--hostile-size",
+        type=int,
+        default=2_000_000,
+        help="characters of the huge :decision: of the value-2mb row (0: no hostile rows)",
+    )
+    parser.add_argument(
+        "--hostile-n", type=int, default=20, help="proposals of the value-base, value-2mb and title-20k sites"
+    )
     parser.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON")
     parser.add_argument("--workdir", type=Path, help="where the sites are built (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the sites and builds")
@@ -524,7 +609,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             for row in saved["rows"]
         }
-        saved["ratios"] = ratios(measures, args.target_n)
+        # Recomputed from the rows; what rows cannot give (the graph check) is kept.
+        saved["ratios"] = {**saved.get("ratios", {}), **ratios(measures, args.target_n)}
         print(table(saved, args.target_n))
         return 0
 

@@ -28,7 +28,16 @@ from . import __version__, corpus, editing, escape, fsutil, lint, parsing, proje
 from .config import ConfigError, DepConfig, settings
 from .config import load as load_config
 from .diagnostics import Code, Diagnostic, Severity
-from .model import Dep, Status, Template, find_mentions, lookup_category, number_from_filename, slugify
+from .model import (
+    Dep,
+    Status,
+    Template,
+    find_mentions,
+    id_pattern,
+    lookup_category,
+    number_from_filename,
+    slugify,
+)
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -321,8 +330,7 @@ def load_proposal(ctx: Context, path: Path) -> Loaded:
 
 
 def _id_pattern(config: DepConfig) -> re.Pattern[str]:
-    prefix = re.escape(config.id_prefix.rstrip("-_ "))
-    return re.compile(rf"^(?:{prefix}[-_ ]?)?0*(\d+)$", re.IGNORECASE)
+    return id_pattern(config.id_prefix)
 
 
 def resolve_proposal(ctx: Context, ref: str) -> Path:

@@ -123,6 +123,8 @@ class Diagnostic:
         # one must not start a forged line in a CI log (or rewrite the terminal).
         if not self.message.isprintable():
             object.__setattr__(self, "message", printable(self.message))
+        if len(self.message) > MESSAGE_LIMIT:
+            object.__setattr__(self, "message", shorten(self.message))
 
     @property
     def subtype(self) -> str:
@@ -135,6 +137,21 @@ class Diagnostic:
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message} [dep.{self.code.value}]"
+
+
+#: The longest message: one quoting a 2 MB value would be a 2 MB line in every CI log.
+MESSAGE_LIMIT = 1000
+
+
+def shorten(message: str) -> str:
+    """``message`` cut in the middle to :data:`MESSAGE_LIMIT` characters, saying how much went.
+
+    The start names the option and the value, the end often the allowed values.
+    """
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    head, tail = MESSAGE_LIMIT * 6 // 10, MESSAGE_LIMIT * 3 // 10
+    return f"{message[:head]} ... ({len(message) - head - tail} characters not shown) ... {message[-tail:]}"
 
 
 def printable(text: str) -> str:

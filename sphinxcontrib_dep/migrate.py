@@ -31,6 +31,7 @@ from . import escape, fsutil, parsing
 from .config import ConfigError, DepConfig, load
 from .diagnostics import Code
 from .model import (
+    NUMBER_PATTERN,
     UNNUMBERED_STATUSES,
     DepRef,
     ReviewStatus,
@@ -883,7 +884,7 @@ def _refs(value: str, ctx: _Context) -> tuple[str | None, str | None]:
 
 def _ref_number(text: str) -> int | None:
     """``DEP-0003``, ``DEP 3``, ``0003`` -> 3 (``#3`` is an issue, not a proposal)."""
-    match = re.fullmatch(r"(?:[A-Za-z]+[-_ ]?)?0*(\d+)", text.strip())
+    match = re.fullmatch(rf"(?:[A-Za-z]+[-_ ]?)?0*{NUMBER_PATTERN}", text.strip())
     return int(match.group(1)) if match else None
 
 

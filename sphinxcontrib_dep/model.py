@@ -291,6 +291,15 @@ def format_id(number: int | None, prefix: str = "DEP-", width: int = 4) -> str:
     return f"{prefix}{number:0{width}d}" if number is not None else ""
 
 
+#: The most digits a proposal number may have. Python refuses to read an ``int`` of more
+#: than 4300 digits (the conversion's cost grows with the square of the length), so a
+#: ``:number:`` or ``DEP-`` reference of thousands of digits stopped the build with a
+#: traceback. 32 is far more than any process numbers; longer runs name no proposal.
+NUMBER_DIGITS = 32
+#: A proposal number in a pattern (one group): at most :data:`NUMBER_DIGITS` ASCII digits,
+#: and not the start of a longer run of digits.
+NUMBER_PATTERN = rf"([0-9]{{1,{NUMBER_DIGITS}}})(?![0-9])"
+
 _FILE_NUMBER_RE = re.compile(r"^([0-9]{4,})-", re.ASCII)
 
 
@@ -302,7 +311,7 @@ def id_pattern(prefix: str = "DEP-") -> re.Pattern[str]:
     ASCII digits (``٣`` is not 3). The one definition of a DEP id for every reader.
     """
     bare = re.escape(prefix.rstrip("-_ "))
-    return re.compile(rf"^(?:{bare}[-_ ]?)?0*([0-9]+)$", re.IGNORECASE | re.ASCII)
+    return re.compile(rf"^(?:{bare}[-_ ]?)?0*{NUMBER_PATTERN}$", re.IGNORECASE | re.ASCII)
 
 
 def parse_id(text: str, prefix: str = "DEP-") -> int | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import Alternative, Dep, Link, Phase, normalize_key
+from .model import NUMBER_PATTERN, Alternative, Dep, Link, Phase, normalize_key
 from .parsing import Block, Option, ScannedFile, _Reporter, check_url, is_empty, split_list
 
 #: Labels of a ``dep-alternative`` body: normalized label -> Alternative attribute.
@@ -76,7 +76,7 @@ PHASE_OPTION_NAMES = "release-target, effort, work-items"
 # ``**Pros:**``, ``**Pros**:``, ``**Reason Rejected:** text on the same line``.
 _LABEL_RE = re.compile(r"^\*\*([^*]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)$")
 _BULLET_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
-_PHASE_ARG_RE = re.compile(r"^(?:phase\s*)?#?([0-9]+)\s*(?:[:.\-–—]\s*)?(.*)$", re.I)
+_PHASE_ARG_RE = re.compile(rf"^(?:phase\s*)?#?{NUMBER_PATTERN}\s*(?:[:.\-–—]\s*)?(.*)$", re.I)
 
 
 @dataclass

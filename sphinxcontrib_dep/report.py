@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -325,9 +326,25 @@ _STATUS_COLOURS = {
 }
 
 
+#: What one proposal may give graphviz. ``dot`` refuses a quoted string longer than
+#: 16384 bytes (the whole graph then fails), and lays a graph out in time that grows
+#: faster than its size; so labels, tooltips, links and implementation nodes are bounded,
+#: and the full text stays on the proposal's page and in ``deps.json``.
+GRAPH_LABEL_WIDTH = 28  # characters per label line
+GRAPH_LABEL_LINES = 4  # lines of title per node
+GRAPH_TOOLTIP = 300  # characters of tooltip
+GRAPH_URL = 2000  # characters of a link; a longer one is left out of the graph
+GRAPH_LINKS = 10  # implementation nodes per proposal; the rest become one "and N more" node
+
+
+#: Characters graphviz cannot take in a string (NUL ends it early: a syntax error) or
+#: that cannot be written as UTF-8 (lone surrogates): each becomes U+FFFD.
+_DOT_UNSAFE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def dot_quote(text: str) -> str:
     """A DOT double-quoted string: backslashes and quotes escaped, line breaks flattened."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    text = _DOT_UNSAFE_RE.sub("\ufffd", text).replace("\\", "\\\\").replace('"', '\\"')
     return '"' + " ".join(text.split()) + '"' if text.strip() else '""'
 
 
@@ -337,17 +354,27 @@ def safe_url(url: str) -> str:
     graphviz escapes labels and tooltips in its SVG but writes ``URL`` as it is, so a
     ``"`` or ``<`` in a link would break out of the attribute of the inline SVG.
     """
-    return quote(url, safe="/:?#[]@!$&'()*+,;=%~-._")
+    return quote(url, safe="/:?#[]@!$&'()*+,;=%~-._", errors="replace")
 
 
-def _wrap(text: str, width: int = 28) -> list[str]:
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, ending in an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _wrap(text: str, width: int = GRAPH_LABEL_WIDTH, lines_max: int = GRAPH_LABEL_LINES) -> list[str]:
+    """The first ``lines_max`` lines of ``text`` wrapped at ``width``; a longer word is cut."""
     lines: list[str] = []
     for word in text.split():
+        word = clip(word, width)
         if lines and len(lines[-1]) + len(word) < width:
             lines[-1] += " " + word
+        elif len(lines) == lines_max:
+            lines[-1] = clip(lines[-1] + " \u2026", width + 2)
+            break
         else:
             lines.append(word)
-    return lines[:4]
+    return lines
 
 
 def _label(*lines: str) -> str:
@@ -355,42 +382,131 @@ def _label(*lines: str) -> str:
     return '"' + "\\n".join(dot_quote(line)[1:-1] for line in lines if line) + '"'
 
 
-def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None) -> str:
-    """Supersession and implementation as a DOT digraph; ``href`` gives each proposal's URL."""
-    shown = [dep for dep in visible(deps, config) if dep.number is not None]
-    numbers = {dep.number for dep in shown}
-    out = [
-        "digraph deps {",
-        '  graph [rankdir=LR, fontname="sans-serif", bgcolor="transparent"];',
-        '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=10];',
-        '  edge [fontname="sans-serif", fontsize=9];',
+def _link_attrs(url: str | None) -> list[str]:
+    """``URL`` and ``target`` for a link short enough to hand to graphviz, else nothing."""
+    if not url:
+        return []
+    encoded = safe_url(url)
+    if len(encoded) > GRAPH_URL:
+        return []
+    return [f"URL={dot_quote(encoded)}", 'target="_top"']
+
+
+@dataclass
+class GraphPart:
+    """A connected part of the proposal graph: its proposals and its DOT statements.
+
+    ``nodes`` holds, per proposal, the statements that draw it alone (its node and its
+    implementation links); ``edges`` the replacement arrows between its proposals.
+    """
+
+    deps: list[Dep] = field(default_factory=list)
+    nodes: dict[int, list[str]] = field(default_factory=dict)
+    edges: list[str] = field(default_factory=list)
+
+    def statements(self) -> list[str]:
+        return [line for dep in self.deps for line in self.nodes[dep.number or 0]] + self.edges
+
+
+_GRAPH_HEAD = (
+    "digraph deps {",
+    '  graph [rankdir=LR, fontname="sans-serif", bgcolor="transparent"];',
+    '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=10];',
+    '  edge [fontname="sans-serif", fontsize=9];',
+)
+
+
+def graph_source(statements: Iterable[str]) -> str:
+    """A whole DOT digraph around ``statements``."""
+    return "\n".join([*_GRAPH_HEAD, *statements, "}"]) + "\n"
+
+
+def _node_statements(dep: Dep, config: DepConfig, href: Callable[[Dep], str | None] | None) -> list[str]:
+    """One proposal's node and its implementation links, every value bounded."""
+    assert dep.number is not None
+    status = dep.status.value if dep.status else UNKNOWN_STATUS
+    own_id = config.format_id(dep.number)
+    page = href(dep) if href else None
+    attrs = [
+        f"label={_label(own_id, *_wrap(dep.title), f'[{status}]')}",
+        f"fillcolor={dot_quote(_STATUS_COLOURS.get(dep.status, '#ffffff') if dep.status else '#ffffff')}",
+        f"tooltip={dot_quote(clip(f'{own_id}: {dep.title} ({status})', GRAPH_TOOLTIP))}",
+        *_link_attrs(page),
     ]
+    out = [f"  dep{dep.number} [{', '.join(attrs)}];"]
+    links = dep.implementation
+    notes: list[tuple[str, str, str, str | None]] = [
+        (
+            f"impl{dep.number}_{index}",
+            clip(link.label, 2 * GRAPH_LABEL_WIDTH),
+            clip(link.url, GRAPH_TOOLTIP),
+            link.url,
+        )
+        for index, link in enumerate(links[:GRAPH_LINKS], start=1)
+    ]
+    if len(links) > GRAPH_LINKS:
+        # The rest are one node that opens the proposal's page, where every link is listed.
+        more = f"and {len(links) - GRAPH_LINKS} more"
+        notes.append((f"impl{dep.number}_more", more, f"{own_id}: {len(links)} implementation links", page))
+    for node, label, tooltip, url in notes:
+        attrs = [
+            "shape=note",
+            "style=filled",
+            'fillcolor="#f6f8fa"',
+            f"label={dot_quote(label)}",
+            f"tooltip={dot_quote(tooltip)}",
+            *_link_attrs(url),
+        ]
+        out.append(f"  {node} [{', '.join(attrs)}];")
+        out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#116329"];')
+    return out
+
+
+def graph_parts(
+    deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None
+) -> list[GraphPart]:
+    """The graph as connected parts, by their first proposal's number.
+
+    Each part can be drawn on its own, so a part graphviz cannot draw leaves the others
+    drawn (see :mod:`sphinxcontrib_dep.sphinx.graph`).
+    """
+    shown = [dep for dep in visible(deps, config) if dep.number is not None]
+    by_number = {dep.number: dep for dep in shown}
+    edges = [
+        edge
+        for edge in corpus.replacements(shown)
+        if edge.successor in by_number and edge.predecessor in by_number
+    ]
+    # Union-find over replacement edges: each proposal's part is its root's.
+    root: dict[int, int] = {number: number for number in by_number if number is not None}
+
+    def find(number: int) -> int:
+        while root[number] != number:
+            root[number] = root[root[number]]
+            number = root[number]
+        return number
+
+    for edge in edges:
+        a, b = find(edge.successor), find(edge.predecessor)
+        if a != b:
+            root[max(a, b)] = min(a, b)
+    parts: dict[int, GraphPart] = {}
     for dep in shown:
         assert dep.number is not None
-        status = dep.status.value if dep.status else UNKNOWN_STATUS
-        attrs = [
-            f"label={_label(config.format_id(dep.number), *_wrap(dep.title), f'[{status}]')}",
-            f"fillcolor={dot_quote(_STATUS_COLOURS.get(dep.status, '#ffffff') if dep.status else '#ffffff')}",
-            f"tooltip={dot_quote(f'{config.format_id(dep.number)}: {dep.title} ({status})')}",
-        ]
-        url = href(dep) if href else None
-        if url:
-            attrs += [f"URL={dot_quote(safe_url(url))}", 'target="_top"']
-        out.append(f"  dep{dep.number} [{', '.join(attrs)}];")
-    for edge in corpus.replacements(shown):
-        if edge.successor in numbers and edge.predecessor in numbers:
-            style = ', style="dashed", label="replaces (partial)"' if edge.partial else ', label="replaces"'
-            out.append(f'  dep{edge.successor} -> dep{edge.predecessor} [color="#57606a"{style}];')
-    for dep in shown:
-        for index, link in enumerate(dep.implementation, start=1):
-            node = f"impl{dep.number}_{index}"
-            out.append(
-                f'  {node} [shape=note, style=filled, fillcolor="#f6f8fa", label={dot_quote(link.label)}, '
-                f'URL={dot_quote(safe_url(link.url))}, tooltip={dot_quote(link.url)}, target="_top"];'
-            )
-            out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#116329"];')
-    out.append("}")
-    return "\n".join(out) + "\n"
+        part = parts.setdefault(find(dep.number), GraphPart())
+        part.deps.append(dep)
+        part.nodes[dep.number] = _node_statements(dep, config, href)
+    for edge in edges:
+        style = ', style="dashed", label="replaces (partial)"' if edge.partial else ', label="replaces"'
+        parts[find(edge.successor)].edges.append(
+            f'  dep{edge.successor} -> dep{edge.predecessor} [color="#57606a"{style}];'
+        )
+    return [parts[key] for key in sorted(parts)]
+
+
+def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None) -> str:
+    """Supersession and implementation as a DOT digraph; ``href`` gives each proposal's URL."""
+    return graph_source(line for part in graph_parts(deps, config, href) for line in part.statements())
 
 
 # --------------------------------------------------------------------------------------
@@ -420,14 +536,25 @@ def dep_record(
     }
 
 
-def deps_json(deps: Iterable[Dep], config: DepConfig) -> dict[str, Any]:
-    """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last."""
+def deps_json(
+    deps: Iterable[Dep], config: DepConfig, on_error: Callable[[Dep, Exception], None] | None = None
+) -> dict[str, Any]:
+    """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last.
+
+    With ``on_error``, a proposal whose record cannot be built is left out and handed to
+    it, and the others are written; without, the error propagates.
+    """
     shown = visible(deps, config)
     links = links_both_ways(shown)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "deps": [dep_record(dep, config, *links[dep.path]) for dep in shown],
-    }
+    records = []
+    for dep in shown:
+        try:
+            records.append(dep_record(dep, config, *links[dep.path]))
+        except Exception as err:
+            if on_error is None:
+                raise
+            on_error(dep, err)
+    return {"schema_version": SCHEMA_VERSION, "deps": records}
 
 
 # --------------------------------------------------------------------------------------

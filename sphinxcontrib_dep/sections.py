@@ -9,6 +9,7 @@ and their instruction paragraphs are what :func:`check_sections` recognizes as
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 from collections.abc import Iterator
@@ -215,13 +216,16 @@ def _line_problems(text: str, line: int, context: _Context, path: str) -> Iterat
     if "[" not in text and "<" not in text:
         return  # every marker holds ``[``, every stand-in and comment ``<``: most lines have neither
     text = _COMMENT_RE.sub(_blank, text)
+    # Line starts, to turn an offset into a line by bisection: counting the line breaks
+    # before each match would cost time growing with the square of the text's length.
+    starts = [0, *(match.end() for match in re.finditer("\n", text))]
     for marker in MARKER_RE.finditer(_CODE_SPAN_RE.sub(_blank, text)):
-        at = line + text[: marker.start()].count("\n")
+        at = line + bisect.bisect_right(starts, marker.start()) - 1
         shown = marker.group(0).replace("\\", "")
         yield Diagnostic(Code.PLACEHOLDER, f"template marker {shown!r} left {context.where(at)}", path, at)
     by_line: dict[int, list[str]] = {}
     for offset, stand_in in _stand_ins(text):
-        by_line.setdefault(line + text[:offset].count("\n"), []).append(stand_in)
+        by_line.setdefault(line + bisect.bisect_right(starts, offset) - 1, []).append(stand_in)
     for at, items in by_line.items():
         shown = ", ".join(repr(item) for item in items)
         noun = "placeholder" if len(items) == 1 else "placeholders"

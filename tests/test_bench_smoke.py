@@ -45,6 +45,10 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
             "1",
             "--target-n",
             "5",
+            "--hostile-n",
+            "5",
+            "--hostile-size",
+            "20000",
             "--results",
             str(results),
         ],
@@ -59,6 +63,7 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     data = json.loads(written[0].read_text())
 
     expected = {"floor", "lint", "a", "b", "a-incr", "b-incr", "a-j2", "b-j2", "a-furo", "b-furo"}
+    expected |= {"value-base", "value-2mb", "title-20k"}
     if data["settings"]["cli"]:
         expected.add("lint-cli")
     rows = {row["row"]: row for row in data["rows"]}
@@ -66,10 +71,25 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     for row in rows.values():
         assert row["n"] == 5 and len(row["times"]) == 1 and len(row["load"]) == 1
         assert row["min"] <= row["median"] <= row["max"]
-    for build in ("a", "b", "a-incr", "b-incr", "a-j2", "b-j2", "a-furo", "b-furo"):
+    for build in (
+        "a",
+        "b",
+        "a-incr",
+        "b-incr",
+        "a-j2",
+        "b-j2",
+        "a-furo",
+        "b-furo",
+        "value-base",
+        "value-2mb",
+        "title-20k",
+    ):
         assert rows[build]["peak_mb"] > 0 and rows[build]["warnings"] == 0, build
     assert {"b/a", "b-incr/a-incr", "lint/floor", "memory b/a", "b-furo/b"} <= set(data["ratios"])
     assert len(data["machine"]["load_start"]) == 3
+    # The graph still draws every proposal with one 20,000-character title.
+    assert data["ratios"]["title-20k graph drawn"] == {"5": 1.0}
+    assert data["hostile"]["graph"]["drawn"] == data["hostile"]["graph"]["numbered"] > 0
 
     # The printed table: one line per row, and the ratio lines with their targets.
     for name in expected:

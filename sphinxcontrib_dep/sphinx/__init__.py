@@ -12,7 +12,19 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import __version__
-from . import chart, config, embargo, events, logging, navigation, needs, reading, sources
+from . import (
+    chart,
+    config,
+    embargo,
+    events,
+    interrupted,
+    logging,
+    navigation,
+    needs,
+    reading,
+    sources,
+    surrogates,
+)
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -79,6 +91,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", events.on_doctree_resolved)
     app.connect("build-finished", events.on_build_finished)
 
+    # A build stopped while writing leaves pages and search index half done: the next
+    # build finds its marker and writes every page again.
+    interrupted.register(app)
+
     # The status chart counts every proposal; its page is rewritten like the views above.
     chart.register(app)
 
@@ -92,6 +108,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", sources.skip_undecodable)
     # Which of two files with one number holds it depends on both: read both again.
     app.connect("env-get-outdated", sources.reread_number_twins)
+    # A character no UTF-8 file can hold would stop the build at the first writer.
+    app.add_transform(surrogates.ReplaceSurrogates)
     app.add_css_file("dep.css")
     app.add_js_file("dep.js")
 

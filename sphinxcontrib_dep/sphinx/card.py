@@ -49,11 +49,14 @@ def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
             refexplicit=False,
             refwarn=False,
         )
+    # Each reference gets a parent of its own: Sphinx replaces a resolved pending_xref
+    # with ``replace_self``, which looks the node up among its siblings, so a thousand
+    # references side by side would cost a million steps.
+    container = nodes.inline(classes=["dep-ref"])
+    container += node
     if ref.partial:
-        container = nodes.inline()
-        container += [node, nodes.Text(" (partial)")]
-        return container
-    return node
+        container += nodes.Text(" (partial)")
+    return container
 
 
 def _joined(items: list[nodes.Node]) -> nodes.paragraph:

@@ -43,7 +43,9 @@ class DepRole(SphinxRole):
         self.set_source_info(node)
         # Remembered so the page is rewritten when the proposal's title or status changes.
         get_domain(self.env).note_reference(self.env.docname, target.strip(), self.lineno)
-        return [node], []
+        # A parent of its own: Sphinx replaces a resolved reference with ``replace_self``,
+        # which looks it up among its siblings (32,000 roles in a paragraph: 142 s).
+        return [nodes.inline("", "", node, classes=["dep-ref"])], []
 
 
 class DepDomain(Domain):

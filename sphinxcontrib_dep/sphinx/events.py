@@ -21,13 +21,13 @@ from sphinx.environment import BuildEnvironment
 
 from .. import corpus, report
 from ..config import DepConfig
-from ..diagnostics import Diagnostic
+from ..diagnostics import Code, Diagnostic
 from ..lint import sort_key
 from ..model import Dep, DepRef, parse_id
 from ..project import discover
 from . import config as sphinx_config
 from .domain import get_domain
-from .logging import emit
+from .logging import emit, warn
 from .reading import area_folder, document_path, proposals_folder
 from .tables import Renderer, fill, ref_nodes
 
@@ -186,6 +186,11 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
     complete_card(app, doctree, docname)
 
 
+def _left_out(dep: Dep, err: Exception) -> None:
+    where = (dep.docname, dep.line) if dep.docname else dep.path
+    warn(Code.VALUE, f"left out of deps.json: {type(err).__name__}: {report.clip(str(err), 200)}", where)
+
+
 def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     """``deps.json`` next to the HTML pages, sorted by number, drafts last."""
     if exception is not None or app.builder.format != "html":
@@ -193,6 +198,6 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     settings = sphinx_config.get(app.config)
     if not settings.json_output:
         return
-    document = report.deps_json(get_domain(app.env).deps.values(), settings)
+    document = report.deps_json(get_domain(app.env).deps.values(), settings, on_error=_left_out)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     Path(app.outdir, "deps.json").write_text(text, encoding="utf-8")

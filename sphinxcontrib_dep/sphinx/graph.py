@@ -2,8 +2,15 @@
 
 We run ``dot`` ourselves (``dep_graph_engine``) rather than go through sphinx-needs'
 needflow, whose default PlantUML engine fails silently without Java. The SVG is embedded
-inline so its links (each proposal's page, each pull request) work. A missing or failing
-engine gives a ``dep.graph`` warning and a visible message in place of the graph.
+inline so its links (each proposal's page, each pull request) work.
+
+One proposal cannot take the picture of all of them down. What each proposal gives
+graphviz is bounded (:mod:`sphinxcontrib_dep.report`), and should ``dot`` still fail on
+the whole graph, the graph is split into its connected parts and halved until the parts
+that fail are found: the others are drawn, each failing part is shown as a list, and a
+``dep.graph`` warning at each proposal that could not be drawn names it. A missing or
+failing engine (one that fails on every input) gives one ``dep.graph`` warning and a
+visible message in place of the graph.
 """
 
 from __future__ import annotations
@@ -11,11 +18,13 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
+from dataclasses import dataclass
 
 from docutils import nodes
 
-from .. import report
+from .. import corpus, report
 from ..diagnostics import Code
+from ..model import Dep
 from .logging import warn
 from .tables import RENDERERS, CorpusDirective, Renderer
 
@@ -27,27 +36,42 @@ class DepGraphDirective(CorpusDirective):
     kind = "graph"
 
 
-def run_engine(command: str, source: str) -> tuple[str | None, str]:
-    """(SVG text, "") or (None, why it failed)."""
+@dataclass(frozen=True)
+class Drawn:
+    """What one run of the engine gave: the SVG, or why there is none.
+
+    ``broken`` says the engine itself cannot run (not found, cannot start, timed out):
+    no part of the graph would fare better, so nothing is retried.
+    """
+
+    svg: str | None
+    problem: str = ""
+    broken: bool = False
+
+
+def run_engine(command: str, source: str) -> Drawn:
+    """Draw ``source`` with the engine: the SVG, or why it failed."""
     argv = [*shlex.split(command), "-Tsvg"]
+    name = argv[0] if argv else command
     try:
         result = subprocess.run(
             argv, input=source.encode(), capture_output=True, timeout=TIMEOUT, check=False
         )
     except FileNotFoundError:
-        return (
+        return Drawn(
             None,
-            f"graphviz {argv[0]!r} (dep_graph_engine) was not found; install graphviz to draw dep-graph",
+            f"graphviz {name!r} (dep_graph_engine) was not found; install graphviz to draw dep-graph",
+            broken=True,
         )
-    except (OSError, subprocess.SubprocessError) as err:
-        return None, f"graphviz {argv[0]!r} (dep_graph_engine) could not be run: {err}"
+    except subprocess.TimeoutExpired:
+        return Drawn(None, f"graphviz {name!r} (dep_graph_engine) took more than {TIMEOUT} s", broken=True)
+    except (OSError, subprocess.SubprocessError, IndexError) as err:
+        return Drawn(None, f"graphviz {name!r} (dep_graph_engine) could not be run: {err}", broken=True)
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()
-        return (
-            None,
-            f"graphviz {argv[0]!r} failed (exit {result.returncode}): {detail[0] if detail else 'no message'}",
-        )
-    return result.stdout.decode("utf-8", errors="replace"), ""
+        first = report.clip(detail[0], 200) if detail else "no message"
+        return Drawn(None, f"graphviz {name!r} failed (exit {result.returncode}): {first}")
+    return Drawn(result.stdout.decode("utf-8", errors="replace"))
 
 
 def inline_svg(svg: str) -> str:
@@ -57,13 +81,78 @@ def inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", svg, flags=re.S).strip()
 
 
+def _draw(command: str, parts: list[report.GraphPart]) -> Drawn:
+    return run_engine(command, report.graph_source(line for part in parts for line in part.statements()))
+
+
+def failing_parts(
+    command: str, parts: list[report.GraphPart], first: Drawn
+) -> tuple[list[tuple[report.GraphPart, str]], Drawn | None]:
+    """The parts the engine cannot draw (each with why), by halving; and the rest drawn.
+
+    ``first`` is the failed run of all ``parts``. Each failing part costs about two runs
+    per halving, so a graph of a thousand parts with one bad one takes some twenty runs.
+    """
+    failed: list[tuple[report.GraphPart, str]] = []
+
+    def search(group: list[report.GraphPart], drawn: Drawn) -> None:
+        if drawn.svg is not None:
+            return
+        if len(group) == 1:
+            failed.append((group[0], drawn.problem))
+            return
+        middle = len(group) // 2
+        for half in (group[:middle], group[middle:]):
+            search(half, _draw(command, half))
+
+    search(parts, first)
+    bad = {id(part) for part, _ in failed}
+    rest = [part for part in parts if id(part) not in bad]
+    return failed, (_draw(command, rest) if rest else None)
+
+
+def culprits(command: str, part: report.GraphPart) -> list[Dep]:
+    """The proposals of a failing part that fail drawn alone; all of them if none does."""
+    if len(part.deps) == 1:
+        return list(part.deps)
+    alone = [
+        dep
+        for dep in part.deps
+        if run_engine(command, report.graph_source(part.nodes[dep.number or 0])).svg is None
+    ]
+    return alone or list(part.deps)
+
+
+def text_list(renderer: Renderer, deps: list[Dep]) -> nodes.bullet_list:
+    """Proposals and their replacements as a list: the graph in words."""
+    settings = renderer.settings
+    numbers = {dep.number for dep in deps}
+    items = nodes.bullet_list()
+    for dep in deps:
+        assert dep.number is not None
+        item = nodes.list_item()
+        paragraph = nodes.paragraph()
+        text = report.clip(f"{settings.format_id(dep.number)} {dep.title}", report.GRAPH_TOOLTIP)
+        paragraph += renderer.link(dep, text) if renderer.html else nodes.Text(text)
+        item += paragraph
+        items += item
+    for edge in corpus.replacements(deps):
+        if edge.successor in numbers and edge.predecessor in numbers:
+            kind = "replaces (partial)" if edge.partial else "replaces"
+            text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
+            item = nodes.list_item()
+            item += nodes.paragraph(text, text)
+            items += item
+    return items
+
+
 def render_graph(renderer: Renderer) -> nodes.Node:
     settings = renderer.settings
     container = nodes.container(classes=["dep-graph"])
     if not renderer.html:
         # Other builders get the same facts as text.
         items = nodes.bullet_list()
-        for edge in report.corpus.replacements(renderer.deps):
+        for edge in corpus.replacements(renderer.deps):
             kind = "replaces (partial)" if edge.partial else "replaces"
             text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
             item = nodes.list_item()
@@ -71,16 +160,47 @@ def render_graph(renderer: Renderer) -> nodes.Node:
             items += item
         container += items
         return container
-    source = report.graph_dot(renderer.deps, settings, href=renderer.uri)
-    svg, problem = run_engine(settings.graph_engine, source)
-    if svg is None:
-        warn(Code.GRAPH, problem, renderer.node)
-        message = f"The proposal graph could not be drawn: {problem}."
+    engine = settings.graph_engine
+    parts = report.graph_parts(renderer.deps, settings, href=renderer.uri)
+    drawn: Drawn | None = _draw(engine, parts)
+    failed: list[tuple[report.GraphPart, str]] = []
+    if drawn is not None and drawn.svg is None and not drawn.broken and parts:
+        # An engine that cannot draw an empty graph is broken; else some part is to blame.
+        empty = run_engine(engine, report.graph_source([]))
+        if empty.svg is None:
+            drawn = Drawn(None, empty.problem, broken=True)
+        else:
+            failed, drawn = failing_parts(engine, parts, drawn)
+    if drawn is not None and drawn.svg is None:
+        warn(Code.GRAPH, drawn.problem, renderer.node)
+        message = f"The proposal graph could not be drawn: {drawn.problem}."
         container["classes"].append("dep-graph-missing")
         container += nodes.paragraph(message, message, classes=["dep-graph-error"])
-        return container
-    container += nodes.raw("", f'<div class="dep-graph-svg">{inline_svg(svg)}</div>', format="html")
+    elif drawn is not None and drawn.svg is not None:
+        container += nodes.raw("", f'<div class="dep-graph-svg">{inline_svg(drawn.svg)}</div>', format="html")
+    for part, problem in failed:
+        container += _fallback(renderer, part, problem)
     return container
+
+
+def _fallback(renderer: Renderer, part: report.GraphPart, problem: str) -> nodes.Node:
+    """A part the engine could not draw: a list in its place, and a warning at each culprit."""
+    settings = renderer.settings
+    page = renderer.docname
+    for dep in culprits(settings.graph_engine, part):
+        assert dep.number is not None
+        warn(
+            Code.GRAPH,
+            f"{settings.format_id(dep.number)} could not be drawn in the proposal graph of "
+            f"{page!r}: {problem}; it is listed below the graph instead",
+            (dep.docname, dep.line) if dep.docname else renderer.node,
+        )
+    box = nodes.container(classes=["dep-graph-fallback"])
+    ids = ", ".join(settings.format_id(dep.number) for dep in part.deps if dep.number is not None)
+    message = f"Not drawn ({report.clip(problem, 200)}): {report.clip(ids, 200)}."
+    box += nodes.paragraph(message, message, classes=["dep-graph-error"])
+    box += text_list(renderer, part.deps)
+    return box
 
 
 RENDERERS["graph"] = render_graph

@@ -9,13 +9,13 @@ from typing import Any
 
 from sphinx.util import logging
 
-from ..diagnostics import Code, Diagnostic
+from ..diagnostics import Code, Diagnostic, shorten
 
 logger = logging.getLogger("sphinxcontrib_dep")
 
 
 def warn(code: Code, message: str, location: Any) -> None:
-    logger.warning(message, type="dep", subtype=code.value, location=location)
+    logger.warning(shorten(message), type="dep", subtype=code.value, location=location)
 
 
 def emit(diagnostics: Iterable[Diagnostic], docname: str | None) -> None:

@@ -69,6 +69,7 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "supported": ("Behaviour a phase supports", _STRINGS),
     "not_supported": ("Behaviour a phase leaves out", _STRINGS),
     "work_items": ("Issue and pull request links of a phase", _STRINGS),
+    "shortened": ("What of this need's links did not become needs, and where they are", _STRING),
 }
 
 #: Link types: name -> (outgoing title, incoming title, target types).
@@ -81,6 +82,13 @@ LINKS: dict[str, tuple[str, str, list[str]]] = {
 }
 
 _SPHINX_NEEDS_DEFAULT_ID_REGEX = "^[A-Z0-9_]{5,}"
+
+#: The most needs one document makes. sphinx-needs' cost grows with the square of the
+#: needs on a page (each need scans the page's earlier nodes for a signature, each
+#: back-link scans the target's earlier back-links): 2000 alternatives took 27 s. A real
+#: proposal makes a few dozen; past this, the rest are shown on the page but not made
+#: needs, and the need whose links were cut says so in its ``shortened`` field.
+MAX_NEEDS_PER_DOCUMENT = 500
 
 
 def configure(app: Sphinx, config: Config) -> None:
@@ -167,7 +175,21 @@ def dep_fields(dep: Dep, settings: DepConfig) -> dict[str, Any]:
         "decision": dep.decision,
         "replaces": _ref_ids(dep.replaces, settings),
         "replaced_by": _ref_ids(dep.replaced_by, settings),
+        # The proposal's need is the first of its page, so its links get the rest of the budget.
+        "shortened": _shortened("implementation", len(dep.implementation), MAX_NEEDS_PER_DOCUMENT - 1),
     }
+
+
+def _shortened(field: str, links: int, room: int) -> str | None:
+    """The note for a need whose ``links`` get only ``room`` link needs (``None`` if all fit)."""
+    if links <= room:
+        return None
+    made = max(room, 0)
+    return (
+        f"{field}: {made} of {links} links are impl needs (a page makes at most "
+        f"{MAX_NEEDS_PER_DOCUMENT} needs); every link is on the proposal's page"
+        + (" and in deps.json" if field == "implementation" else " and in work_items")
+    )
 
 
 def alternative_fields(alternative: Alternative, dep_id: str) -> dict[str, Any]:
@@ -209,7 +231,22 @@ def create(
 
     A comment node goes first: sphinx-needs takes the closest preceding need node as
     the parent of a hidden need, and our needs have no parent.
+
+    Values go in already typed (``int``, ``str``, ``list[str]``), with
+    ``allow_type_coercion=False``: sphinx-needs then checks their types and keeps them as
+    they are. With coercion on, it reads every string as a directive option, splitting it
+    for ``[[...]]`` dynamic functions and ``<<...>>`` variants one character at a time
+    (time that grows with the square of the length: 230 s for a 2 MB ``:decision:``), and
+    a proposal's text that looks like a function would be run as one.
     """
+    # The ids of the needs this document made so far (per-document data, cleared with it).
+    made: list[str] = directive.env.temp_data.setdefault("dep_needs_made", [])  # type: ignore[assignment]
+    if len(made) >= MAX_NEEDS_PER_DOCUMENT:
+        _note_budget_spent(directive, need_type, need_id, lineno)
+        return []
+    if need_type == "phase" and fields.get("work_items"):
+        room = MAX_NEEDS_PER_DOCUMENT - len(made) - 1
+        fields = {**fields, "shortened": _shortened("work_items", len(fields["work_items"]), room)}
     source = NeedItemSourceDirective(docname=directive.env.docname, lineno=lineno, lineno_content=lineno)
     try:
         created = add_need(
@@ -222,6 +259,7 @@ def create(
             status=status,
             content="",
             hide=True,
+            allow_type_coercion=False,
             **fields,
         )
     except InvalidNeedException as err:
@@ -232,7 +270,26 @@ def create(
         warn(code, f"{need_id}: {err.message}", (directive.env.docname, lineno))
         return []
     add_doc(directive.env, directive.env.docname)
+    made.append(need_id)
     return [nodes.comment(), *created]
+
+
+def _note_budget_spent(directive: SphinxDirective, need_type: str, need_id: str, lineno: int) -> None:
+    """Warn once per document, at the first part past the budget that no need can mention.
+
+    Link needs past the budget are already noted in their proposal's or phase's
+    ``shortened`` field; an alternative or a phase has no need left to carry a note.
+    """
+    if need_type not in ("alt", "phase") or directive.env.temp_data.get("dep_needs_warned"):
+        return
+    directive.env.temp_data["dep_needs_warned"] = True
+    what = "dep-alternative" if need_type == "alt" else "dep-phase"
+    warn(
+        Code.ALTERNATIVE if need_type == "alt" else Code.PHASE,
+        f"{need_id}: this page already makes {MAX_NEEDS_PER_DOCUMENT} needs, so this {what} and "
+        "every later part are shown on the page but are not needs (not in needs.json)",
+        (directive.env.docname, lineno),
+    )
 
 
 def purge_read_docs_only(app: Sphinx) -> None:

@@ -16,15 +16,22 @@ HTML classes (stable, for styling and browser tests):
   ``.dep-approval-met`` / ``.dep-approval-not-met``), ``table.dep-unimplemented-table``,
   ``table.dep-stale-table``; ``p.dep-empty`` where a part has no rows.
 * Every body row is ``tr.dep-row.dep-row-<status-slug>`` (index and traceability).
+* ``a.dep-more`` ("and 12 more") ends a cell that shows only the first
+  :data:`VIEW_ITEMS` people, links, phases or references; it opens the proposal.
+
+A view shows every proposal, so no proposal may make it fail or grow without bound: each
+cell shows at most :data:`VIEW_TEXT` characters and :data:`VIEW_ITEMS` items (the
+proposal's own page shows all of them), and a row that cannot be built is replaced by
+a row saying so, with a located warning at the proposal, while the others are shown.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -38,6 +45,7 @@ from . import config as sphinx_config
 from .card import person_node, review_badge, status_badge
 from .directives import DepDirective
 from .domain import get_domain
+from .logging import warn
 from .needs import dep_need_id
 
 #: The input that narrows a filterable table: ``static/dep.js`` hooks onto these classes.
@@ -46,6 +54,17 @@ FILTER_INPUT = (
     'aria-label="Filter proposals" autocomplete="off">'
     ' <span class="dep-filter-count" aria-live="polite"></span>'
 )
+
+
+#: Characters of a title or other text one proposal shows in a view of all of them.
+VIEW_TEXT = 200
+#: People, links, phases or references one proposal shows per cell of such a view.
+VIEW_ITEMS = 10
+
+T = TypeVar("T")
+
+#: A table row: its cells (nodes or text) and its classes.
+Row = tuple[list[nodes.Node | str], list[str]]
 
 
 class dep_report(nodes.General, nodes.Element):
@@ -161,6 +180,8 @@ class Renderer:
         self.by_path = {dep.path: dep for dep in deps}
         self.by_number = report.corpus.by_number(deps)
         self.html = app.builder.format == "html"
+        #: Proposals whose row could not be built (each warned about once).
+        self.failed: set[str] = set()
 
     def uri(self, dep: Dep) -> str:
         return f"{self.builder.get_relative_uri(self.docname, dep.docname)}#{dep_need_id(dep, self.settings)}"
@@ -173,27 +194,64 @@ class Renderer:
         return self.link(dep, row["id"] or "draft", ["dep-id"])
 
     def title_cell(self, row: dict[str, Any]) -> nodes.Node:
-        return self.link(self.by_path[row["path"]], row["title"] or row["path"], ["dep-title"])
+        text = report.clip(row["title"] or row["path"], VIEW_TEXT)
+        return self.link(self.by_path[row["path"]], text, ["dep-title"])
+
+    def some(
+        self, dep: Dep, items: Sequence[T], node: Callable[[T], nodes.Node], separator: str = ", "
+    ) -> nodes.inline:
+        """Nodes of the first :data:`VIEW_ITEMS` items, then "and N more" linking to the proposal."""
+        shown = [node(item) for item in items[:VIEW_ITEMS]]
+        if len(items) > VIEW_ITEMS:
+            shown.append(self.link(dep, f"and {len(items) - VIEW_ITEMS} more", ["dep-more"]))
+        return joined(shown, separator)
+
+    def guarded(self, dep: Dep, view: str, width: int, build: Callable[..., Row], *args: Any) -> Row:
+        """``build(*args)``, or a row saying the proposal cannot be shown here (and a warning).
+
+        One proposal whose values break a row must not take the view of all the others
+        with it: the error is reported at the proposal, and its row says so.
+        """
+        try:
+            return build(*args)
+        except Exception as err:  # any failure of one row stays in that row
+            name = dep_need_id(dep, self.settings)
+            if dep.path not in self.failed:  # once per view, though the index shows it thrice
+                self.failed.add(dep.path)
+                warn(
+                    Code.VALUE,
+                    f"{name} cannot be shown in the {view} of {self.docname!r} "
+                    f"({type(err).__name__}: {report.clip(str(err), 200)}); its row says so",
+                    (dep.docname, dep.line) if dep.docname else self.node,
+                )
+            note = "cannot be shown here; see the build log"
+            cells: list[nodes.Node | str] = [name, nodes.inline(note, note, classes=["dep-row-error"])]
+            return cells + [""] * (width - 2), ["dep-row", "dep-row-error"]
 
     def status_cell(self, row: dict[str, Any]) -> nodes.Node:
         return status_badge(self.by_path[row["path"]].status)
 
-    def ref_cell(self, refs: list[dict[str, Any]]) -> nodes.Node:
-        items: list[nodes.Node] = []
-        for ref in refs:
-            target = self.by_number.get(ref["number"]) if ref["number"] is not None else None
-            if target is not None:
-                node: nodes.Node = self.link(target, ref["id"], ["dep-ref-id"])
-            elif ref["url"]:
-                node = nodes.reference(ref["url"], ref["url"], refuri=ref["url"])
-            else:
-                node = nodes.inline(ref["text"], ref["text"], classes=["dep-unknown-ref"])
-            if ref["partial"]:
-                wrapper = nodes.inline()
-                wrapper += [node, nodes.Text(" (partial)")]
-                node = wrapper
-            items.append(node)
-        return joined(items)
+    def ref_cell(self, refs: list[dict[str, Any]], dep: Dep | None = None) -> nodes.Node:
+        """References to proposals; in a view (``dep`` given), the first few of them."""
+        if dep is not None:
+            return self.some(dep, refs, self.ref_node)
+        return joined([self.ref_node(ref) for ref in refs])
+
+    def ref_node(self, ref: dict[str, Any]) -> nodes.Node:
+        target = self.by_number.get(ref["number"]) if ref["number"] is not None else None
+        if target is not None:
+            node: nodes.Node = self.link(target, ref["id"], ["dep-ref-id"])
+        elif ref["url"]:
+            text = report.clip(ref["url"], VIEW_TEXT)
+            node = nodes.reference(text, text, refuri=ref["url"])
+        else:
+            text = report.clip(ref["text"], VIEW_TEXT)
+            node = nodes.inline(text, text, classes=["dep-unknown-ref"])
+        if ref["partial"]:
+            wrapper = nodes.inline()
+            wrapper += [node, nodes.Text(" (partial)")]
+            node = wrapper
+        return node
 
     def table(
         self, headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]], classes: list[str]
@@ -259,18 +317,23 @@ def render_index(renderer: Renderer) -> nodes.Node:
     settings = renderer.settings
     headers = ["DEP", "Title", "Status", "Authors", "Category"]
 
-    def rows(group: list[dict[str, Any]]) -> list[tuple[list[nodes.Node | str], list[str]]]:
-        result: list[tuple[list[nodes.Node | str], list[str]]] = []
-        for row in group:
-            dep = renderer.by_path[row["path"]]
-            cells: list[nodes.Node | str] = [
+    def cells(row: dict[str, Any], dep: Dep) -> Row:
+        return (
+            [
                 renderer.id_cell(row),
                 renderer.title_cell(row),
                 renderer.status_cell(row),
-                joined([person_node(p) for p in dep.authors]),
-                row["category"] or "",
-            ]
-            result.append((cells, _row_classes(row)))
+                renderer.some(dep, dep.authors, person_node),
+                report.clip(row["category"] or "", VIEW_TEXT),
+            ],
+            _row_classes(row),
+        )
+
+    def rows(group: list[dict[str, Any]]) -> list[Row]:
+        result: list[Row] = []
+        for row in group:
+            dep = renderer.by_path[row["path"]]
+            result.append(renderer.guarded(dep, "index", len(headers), cells, row, dep))
         return result
 
     container = nodes.container(classes=["dep-index"])
@@ -299,37 +362,47 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
     rows_by_path = {
         row["path"]: row for row in report.traceability_rows(renderer.all_deps, renderer.settings)
     }
-    rows: list[tuple[list[nodes.Node | str], list[str]]] = []
-    for dep in report.visible(renderer.deps, renderer.settings):
-        row = rows_by_path[dep.path]
-        implementation = joined(
-            [
-                nodes.reference(
-                    link["label"], link["label"], refuri=link["url"], classes=[f"dep-impl-{link['kind']}"]
-                )
-                for link in row["implementation"]
-            ]
+
+    def cells(row: dict[str, Any], dep: Dep) -> Row:
+        implementation = renderer.some(
+            dep,
+            row["implementation"],
+            lambda link: nodes.reference(
+                label := report.clip(link["label"], VIEW_TEXT),
+                label,
+                refuri=link["url"],
+                classes=[f"dep-impl-{link['kind']}"],
+            ),
         )
-        phases = joined(
-            [
-                nodes.Text(
+        phases = renderer.some(
+            dep,
+            row["phases"],
+            lambda p: nodes.Text(
+                report.clip(
                     f"{p['number']}. {p['title']}".strip(". ")
-                    + (f" ({p['release_target']})" if p["release_target"] else "")
+                    + (f" ({p['release_target']})" if p["release_target"] else ""),
+                    VIEW_TEXT,
                 )
-                for p in row["phases"]
-            ],
+            ),
             "; ",
         )
-        cells: list[nodes.Node | str] = [
-            renderer.id_cell(row),
-            renderer.title_cell(row),
-            renderer.status_cell(row),
-            implementation,
-            phases,
-            renderer.ref_cell(row["replaces"]),
-            renderer.ref_cell(row["replaced_by"]),
-        ]
-        rows.append((cells, _row_classes(row)))
+        return (
+            [
+                renderer.id_cell(row),
+                renderer.title_cell(row),
+                renderer.status_cell(row),
+                implementation,
+                phases,
+                renderer.ref_cell(row["replaces"], dep),
+                renderer.ref_cell(row["replaced_by"], dep),
+            ],
+            _row_classes(row),
+        )
+
+    rows: list[Row] = []
+    for dep in report.visible(renderer.deps, renderer.settings):
+        row = rows_by_path[dep.path]
+        rows.append(renderer.guarded(dep, "traceability", len(headers), cells, row, dep))
     container = nodes.container(classes=["dep-traceability", "dep-filterable"])
     if renderer.html and rows:
         container += nodes.raw("", FILTER_INPUT, format="html")
@@ -345,17 +418,18 @@ def render_review(renderer: Renderer) -> nodes.Node:
     data = report.review_report(deps, settings, today(), touched)
     container = nodes.container(classes=["dep-review-report"])
 
-    title = "Under review"
-    container += nodes.rubric(title, title, classes=["dep-review-part"])
-    rows: list[tuple[list[nodes.Node | str], list[str]]] = []
-    for row in data["under_review"]:
-        dep = renderer.by_path[row["path"]]
+    def under_review(row: dict[str, Any], dep: Dep) -> Row:
         reviewers = nodes.bullet_list(classes=["dep-reviewers"])
-        for reviewer in dep.reviewers:
+        for reviewer in dep.reviewers[:VIEW_ITEMS]:
             item = nodes.list_item()
             paragraph = nodes.paragraph()
             paragraph += [person_node(reviewer.person), nodes.Text(" "), review_badge(reviewer.status)]
             item += paragraph
+            reviewers += item
+        if len(dep.reviewers) > VIEW_ITEMS:
+            item = nodes.list_item()
+            more = f"and {len(dep.reviewers) - VIEW_ITEMS} more"
+            item += nodes.paragraph("", "", renderer.link(dep, more, ["dep-more"]))
             reviewers += item
         due_classes = ["dep-due"]
         if row["days_left"] is not None and row["days_left"] < 0:
@@ -369,25 +443,13 @@ def render_review(renderer: Renderer) -> nodes.Node:
             reviewers,
             nodes.inline(met, met, classes=[f"dep-approval-{met.replace(' ', '-')}"]),
         ]
-        rows.append((cells, ["dep-row"]))
-    container += renderer.table(
-        ["DEP", "Title", "Review date", "Due", "Required reviewers", "Approval rule"],
-        rows,
-        ["dep-review-table"],
-    )
+        return cells, ["dep-row"]
 
-    title = "Approved, no implementation"
-    container += nodes.rubric(title, title, classes=["dep-review-part"])
-    rows = [
-        ([renderer.id_cell(row), renderer.title_cell(row), row["review_date"] or ""], ["dep-row"])
-        for row in data["approved_unimplemented"]
-    ]
-    container += renderer.table(["DEP", "Title", "Review date"], rows, ["dep-unimplemented-table"])
+    def unimplemented(row: dict[str, Any], dep: Dep) -> Row:
+        return [renderer.id_cell(row), renderer.title_cell(row), row["review_date"] or ""], ["dep-row"]
 
-    title = f"Not touched in {settings.stale_days} days"
-    container += nodes.rubric(title, title, classes=["dep-review-part"])
-    rows = [
-        (
+    def stale(row: dict[str, Any], dep: Dep) -> Row:
+        return (
             [
                 renderer.id_cell(row),
                 renderer.title_cell(row),
@@ -397,9 +459,43 @@ def render_review(renderer: Renderer) -> nodes.Node:
             ],
             ["dep-row"],
         )
-        for row in data["stale"]
-    ]
-    container += renderer.table(["DEP", "Title", "Status", "Last touched", "Days"], rows, ["dep-stale-table"])
+
+    for part, key, headers, build, classes in (
+        (
+            "Under review",
+            "under_review",
+            ["DEP", "Title", "Review date", "Due", "Required reviewers", "Approval rule"],
+            under_review,
+            "dep-review-table",
+        ),
+        (
+            "Approved, no implementation",
+            "approved_unimplemented",
+            ["DEP", "Title", "Review date"],
+            unimplemented,
+            "dep-unimplemented-table",
+        ),
+        (
+            f"Not touched in {settings.stale_days} days",
+            "stale",
+            ["DEP", "Title", "Status", "Last touched", "Days"],
+            stale,
+            "dep-stale-table",
+        ),
+    ):
+        container += nodes.rubric(part, part, classes=["dep-review-part"])
+        rows = [
+            renderer.guarded(
+                renderer.by_path[row["path"]],
+                "review report",
+                len(headers),
+                build,
+                row,
+                renderer.by_path[row["path"]],
+            )
+            for row in data[key]
+        ]
+        container += renderer.table(headers, rows, [classes])
     return container
 
 
