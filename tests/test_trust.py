@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CONF, load_cases, sphinx_build, write_project
+from conftest import CONF, INDEX, load_cases, sphinx_build, write_project
 from test_bad_inputs import BAD
 
 HEAD = ":status: In Progress\n:authors: @alice\n:category: Process\n"
@@ -397,3 +397,24 @@ def test_export_leaves_out_what_a_public_build_leaves_out(
     ) in (0, 1)
     exported = json.loads(capsys.readouterr().out)
     assert [d["number"] for d in exported["deps"]] == [3]
+
+
+def test_a_graph_that_cannot_be_drawn_fails_every_build(tmp_path: Path) -> None:
+    """A view's warning comes when its page is written: the page is written again until fixed."""
+    index = INDEX + "\n```{dep-graph}\n```\n"
+    src = write_project(
+        tmp_path / "src",
+        {
+            "deps/0001-a.md": f"# A\n\n{header()}",
+            "deps/0002-b.md": "# B\n\n" + header(":replaces: DEP-0001\n"),
+        },
+        conf=CONF + 'dep_graph_engine = "false"\n',
+        index=index,
+    )
+    runs = [sphinx_build(src, tmp_path / "out", "-W", "--keep-going") for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 1
+        assert any("[dep.graph]" in w for w in run.warnings), run.warnings
+    (src / "conf.py").write_text(CONF)
+    fixed = sphinx_build(src, tmp_path / "out", "-W", "--keep-going")
+    assert not any("[dep.graph]" in w for w in fixed.warnings)

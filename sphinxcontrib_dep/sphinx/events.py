@@ -29,7 +29,7 @@ from . import config as sphinx_config
 from .domain import get_domain
 from .logging import emit, warn
 from .reading import area_folder, document_path, proposals_folder
-from .tables import Renderer, fill, ref_nodes
+from .tables import Renderer, fill, ref_nodes, save_views_with_problems, views_with_problems
 
 
 def _numbers(refs: list[DepRef]) -> set[int]:
@@ -74,7 +74,9 @@ def stale_pages(env: BuildEnvironment) -> list[str]:
 
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     emit_diagnostics(app, env)
-    return stale_pages(env)
+    # Pages whose views warned last time are written again, so the warning comes again.
+    again = [name for name in views_with_problems(app) if name in env.all_docs]
+    return sorted({*stale_pages(env), *again})
 
 
 def all_diagnostics(app: Sphinx, env: BuildEnvironment) -> list[Diagnostic]:
@@ -193,7 +195,10 @@ def _left_out(dep: Dep, err: Exception) -> None:
 
 def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     """``deps.json`` next to the HTML pages, sorted by number, drafts last."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None:
+        return
+    save_views_with_problems(app)
+    if app.builder.format != "html":
         return
     settings = sphinx_config.get(app.config)
     if not settings.json_output:

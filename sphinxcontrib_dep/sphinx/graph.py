@@ -26,7 +26,7 @@ from .. import corpus, report
 from ..diagnostics import Code
 from ..model import Dep
 from .logging import warn
-from .tables import RENDERERS, CorpusDirective, Renderer
+from .tables import RENDERERS, CorpusDirective, Renderer, note_view_problem
 
 #: Seconds ``dot`` may take before the graph is given up.
 TIMEOUT = 60
@@ -172,6 +172,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
         else:
             failed, drawn = failing_parts(engine, parts, drawn)
     if drawn is not None and drawn.svg is None:
+        note_view_problem(renderer.app, renderer.docname)
         warn(Code.GRAPH, drawn.problem, renderer.node)
         message = f"The proposal graph could not be drawn: {drawn.problem}."
         container["classes"].append("dep-graph-missing")
@@ -187,6 +188,7 @@ def _fallback(renderer: Renderer, part: report.GraphPart, problem: str) -> nodes
     """A part the engine could not draw: a list in its place, and a warning at each culprit."""
     settings = renderer.settings
     page = renderer.docname
+    note_view_problem(renderer.app, page)
     for dep in culprits(settings.graph_engine, part):
         assert dep.number is not None
         warn(

@@ -27,6 +27,7 @@ a row saying so, with a located warning at the proposal, while the others are sh
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -159,6 +160,40 @@ class DepReviewReportDirective(CorpusDirective):
 # --------------------------------------------------------------------------------------
 
 
+#: Where the pages whose views warned while being written are remembered for the next build.
+VIEW_PROBLEMS = ".dep-views-with-problems.json"
+
+
+def note_view_problem(app: Sphinx, docname: str) -> None:
+    """A view on ``docname`` warned while it was written (a graph not drawn, a row not shown).
+
+    Views are drawn when a page is written, so their warnings come only from pages written
+    in this build; the page is remembered (``build-finished`` saves the list in the output
+    folder) and written again by the next build, whose warning then comes again, until
+    the cause is fixed.
+    """
+    found: set[str] = app.env.__dict__.setdefault("_dep_view_problems", set())
+    found.add(docname)
+
+
+def views_with_problems(app: Sphinx) -> list[str]:
+    """The pages whose views warned in the last build (to write again)."""
+    path = Path(app.outdir, VIEW_PROBLEMS)
+    try:
+        return [str(name) for name in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def save_views_with_problems(app: Sphinx) -> None:
+    path = Path(app.outdir, VIEW_PROBLEMS)
+    found = sorted(app.env.__dict__.get("_dep_view_problems", set()))
+    if found:
+        path.write_text(json.dumps(found), encoding="utf-8")
+    elif path.exists():
+        path.unlink()
+
+
 class Renderer:
     """Builds the docutils nodes of one view for one page: links are relative to ``docname``."""
 
@@ -218,6 +253,7 @@ class Renderer:
             name = dep_need_id(dep, self.settings)
             if dep.path not in self.failed:  # once per view, though the index shows it thrice
                 self.failed.add(dep.path)
+                note_view_problem(self.app, self.docname)
                 warn(
                     Code.VALUE,
                     f"{name} cannot be shown in the {view} of {self.docname!r} "
