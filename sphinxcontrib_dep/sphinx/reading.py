@@ -180,6 +180,17 @@ def refused_role(
     return [nodes.literal(rawtext, rawtext, classes=["dep-refused"])], []
 
 
+def _as_text(reading: Reading, text: str, document: nodes.document) -> None:
+    """A file nested too deep for docutils and MyST: its title, then its text as it is."""
+    title = reading.analysis.doc.title.text if reading.analysis.doc.title else reading.path
+    section = nodes.section(
+        ids=[nodes.make_id(title) or "proposal"], names=[nodes.fully_normalize_name(title)]
+    )
+    section += nodes.title(title, title)
+    section += nodes.literal_block(text, text, language="text")
+    document += section
+
+
 def _settings(document: nodes.document) -> Any:
     return sphinx_config.get(document.settings.env.config)
 
@@ -198,7 +209,8 @@ def _finish(reading: Reading, document: nodes.document) -> None:
             d.code is Code.DUPLICATE_OPTION for d in reading.analysis.diagnostics
         )
         # docutils refuses a directive whose option repeats; the core has said so already.
-        if "meta" not in reading.claimed and not rst_refused:
+        shown_as_text = reading.analysis.doc.too_deep is not None
+        if "meta" not in reading.claimed and not rst_refused and not shown_as_text:
             reading.note(
                 Code.UNREAD,
                 f"the dep-meta on line {dep.line} was not rendered by Sphinx (not seen as a directive)",
@@ -238,8 +250,12 @@ def _myst_parser_class() -> type:
             # The project's settings only: a proposal's front matter may not change them.
             parser = create_md_parser(config, SphinxRenderer)
             parser.options["document"] = document
-            with ProposalDispatcher(reading, _settings(document)):
-                parser.render(inputstring)
+            if reading.analysis.doc.too_deep is not None:
+                parser.render("")  # MyST's own settings on the document, for its transforms
+                _as_text(reading, inputstring, document)
+            else:
+                with ProposalDispatcher(reading, _settings(document)):
+                    parser.render(inputstring)
             _finish(reading, document)
 
     return DepMystParser
@@ -253,6 +269,10 @@ class DepRSTParser(RSTParser):
         reading = _analyze(text, document)
         if reading is None:
             super().parse(inputstring, document)
+            return
+        if reading.analysis.doc.too_deep is not None:
+            _as_text(reading, text, document)
+            _finish(reading, document)
             return
         with ProposalDispatcher(reading, _settings(document)):
             super().parse(inputstring, document)
