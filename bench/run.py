@@ -148,8 +148,8 @@ def task_floor(folder: Path) -> None:
 
 def task_lint(folder: Path) -> None:
     """The Sphinx-free lint pipeline over the set, in-process, imports excluded."""
-    from sphinxcontrib_dep.config import DepConfig
-    from sphinxcontrib_dep.lint import lint_paths
+    from sphinxcontrib_dep.core.analysis import lint_paths
+    from sphinxcontrib_dep.core.config import DepConfig
 
     config = DepConfig()
     start, cpu = time.perf_counter(), time.process_time()

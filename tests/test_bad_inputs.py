@@ -60,7 +60,7 @@ def test_every_case_has_a_folder() -> None:
 
 def test_every_warning_code_has_a_case() -> None:
     """Each rule's subtype is shown by a case, or the table's ``[untested]`` says why not."""
-    from sphinxcontrib_dep.diagnostics import Code
+    from sphinxcontrib_dep.core.diagnostics import Code
 
     shown = {
         line.rsplit("[dep.", 1)[1].rstrip("]")
@@ -81,7 +81,7 @@ def test_sphinx_reports_exactly(name: str, tmp_path: Path) -> None:
     build = build_in_process(srcdir, tmp_path / "out")
     assert build.warnings == CASES[name]
     # The build goes on: every proposal still has its page, but for undecodable ones.
-    from sphinxcontrib_dep import project
+    from sphinxcontrib_dep.core import project
 
     excluded = project.load(srcdir).exclude_patterns()
     for source in (srcdir / "deps").rglob("*.*"):

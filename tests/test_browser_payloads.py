@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 from conftest import CHROMIUM, CONF, FIXTURES, INDEX, Build, sphinx_build, write_project
 
-from sphinxcontrib_dep.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, unsafe_html, unsafe_url
+from sphinxcontrib_dep.core.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, unsafe_html, unsafe_url
 
 
 def _why_no_browser() -> str | None:

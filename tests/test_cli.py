@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_dep import cli, fsutil, lint, rules
-from sphinxcontrib_dep.diagnostics import Code, Diagnostic
-from sphinxcontrib_dep.model import Dep, Status
+from sphinxcontrib_dep import cli
+from sphinxcontrib_dep.cli import console, context
+from sphinxcontrib_dep.cli.commands import lint as lint_command
+from sphinxcontrib_dep.cli.commands import new as new_command
+from sphinxcontrib_dep.core import analysis, files, rules
+from sphinxcontrib_dep.core.diagnostics import Code, Diagnostic
+from sphinxcontrib_dep.core.model import Dep, Status
 
 TODAY = "2026-11-01"
 
@@ -89,8 +93,8 @@ def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def no_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the header parser judges: the exit codes of the command, apart from other rules."""
     monkeypatch.setattr(rules, "check_dep", lambda dep, config, today=None: [])
-    monkeypatch.setattr(lint.sections, "check_sections", lambda scanned, text, dep, config: [])
-    monkeypatch.setattr(lint.corpus, "check_corpus", lambda deps, config: [])
+    monkeypatch.setattr(analysis.sections, "check_sections", lambda scanned, text, dep, config: [])
+    monkeypatch.setattr(analysis.corpus, "check_corpus", lambda deps, config: [])
 
 
 @pytest.fixture
@@ -240,12 +244,12 @@ def test_lint_problems_exit_1_in_each_format(
 
 
 def test_lint_github_escapes_and_names_files_from_the_repository_root(tmp_path: Path) -> None:
-    ctx = cli.Context.__new__(cli.Context)
+    ctx = context.Context.__new__(context.Context)
     ctx.root, ctx.repo = tmp_path / "docs", tmp_path
     diagnostic = Diagnostic(Code.VALUE, "100% wrong,\nreally", "deps/a,b.md", 3)
     # A line break in a message is already escaped by Diagnostic (no forged log lines);
     # the annotation escapes what GitHub's workflow commands need on top.
-    assert cli.github_annotation(ctx, diagnostic) == (
+    assert lint_command.github_annotation(ctx, diagnostic) == (
         "::warning file=docs/deps/a%2Cb.md,line=3,title=dep.value::100%25 wrong,\\nreally"
     )
 
@@ -297,12 +301,12 @@ def test_wants_color() -> None:
     env = dict(os.environ)
     try:
         os.environ.pop("NO_COLOR", None)
-        assert cli.wants_color("auto", Tty()) is True  # type: ignore[arg-type]
-        assert cli.wants_color("auto", Pipe()) is False  # type: ignore[arg-type]
-        assert cli.wants_color("never", Tty()) is False  # type: ignore[arg-type]
+        assert console.wants_color("auto", Tty()) is True  # type: ignore[arg-type]
+        assert console.wants_color("auto", Pipe()) is False  # type: ignore[arg-type]
+        assert console.wants_color("never", Tty()) is False  # type: ignore[arg-type]
         os.environ["NO_COLOR"] = "1"
-        assert cli.wants_color("auto", Tty()) is False  # type: ignore[arg-type]
-        assert cli.wants_color("always", Pipe()) is True  # type: ignore[arg-type]
+        assert console.wants_color("auto", Tty()) is False  # type: ignore[arg-type]
+        assert console.wants_color("always", Pipe()) is True  # type: ignore[arg-type]
     finally:
         os.environ.clear()
         os.environ.update(env)
@@ -537,14 +541,14 @@ def test_supersede_changes_both_files_or_neither(
         return {p.name: p.read_text() for p in (proj / "deps").iterdir() if not p.name.startswith(".")}
 
     before = proposals()
-    real = fsutil.atomic_write
+    real = files.atomic_write
 
     def fail_on_beta(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:
         if path.name == "0002-beta.md":
             raise OSError(28, "No space left on device")
         real(path, data, exclusive=exclusive)
 
-    monkeypatch.setattr(fsutil, "atomic_write", fail_on_beta)
+    monkeypatch.setattr(files, "atomic_write", fail_on_beta)
     code, _, err = run(capsys, "supersede", "1", "2", "--force")
     assert code == 2
     assert err == "dep supersede: deps/0002-beta.md: cannot write: No space left on device\n"
@@ -615,7 +619,7 @@ def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixtu
     workflow = (site / ".github" / "workflows" / "deps.yml").read_text()
     assert "sphinx-build -W" in workflow and "dep lint --format github" in workflow
     assert "id: dep-lint" in (site / ".pre-commit-config.yaml").read_text()
-    assert (site / "templates" / "limited.md").read_text() == cli.package_template("limited")
+    assert (site / "templates" / "limited.md").read_text() == new_command.package_template("limited")
     # The new project works with the other commands straight away.
     code, out, _ = run(capsys, "new", "First", "--root", str(site))
     assert (code, out) == (0, "created deps/0000-first.md from templates/limited.md\n")
@@ -670,17 +674,6 @@ def test_migrate_is_delegated(proj: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and "--in-place" in out
 
 
-def test_migrate_missing_from_the_installation(
-    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "sphinxcontrib_dep.migrate", None)
-    code, _, err = run(capsys, "migrate")
-    assert (code, err) == (
-        2,
-        "dep migrate: dep migrate is not available in this installation (migrate.py is missing)\n",
-    )
-
-
 # --- the pre-commit hook and a scaffolded site that builds ----------------------------------------
 
 
@@ -720,7 +713,9 @@ def test_an_unreadable_folder_is_a_message_not_a_traceback(
     def denied(ctx: object, **kwargs: object) -> list[Path]:
         raise PermissionError(13, "Permission denied", "deps")
 
-    monkeypatch.setattr(cli, "proposal_files", denied)
+    from sphinxcontrib_dep.cli.commands import gate
+
+    monkeypatch.setattr(gate, "proposal_files", denied)
     code, out, err = run(capsys, "gate", "--text", "DEP-1")
     assert (code, out, err) == (2, "", "dep gate: deps: Permission denied\n")
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinxcontrib_dep import editing, fsutil, parsing
+from sphinxcontrib_dep.core import editing, files, parsing
 
 MD = """# A proposal
 
@@ -68,7 +68,7 @@ def test_empty_block_gets_its_first_option() -> None:
 
 
 def test_colon_fence_and_indented_fence() -> None:
-    from sphinxcontrib_dep.reader import myst_config
+    from sphinxcontrib_dep.core.reader import myst_config
 
     text = "# T\n\n:::{dep-meta}\n:status: Approved\n:::\n"
     colon = myst_config({"enable_extensions": ["colon_fence"]})
@@ -137,7 +137,7 @@ def test_atomic_write_replaces_and_keeps_mode(tmp_path: Path) -> None:
     target = tmp_path / "f.md"
     target.write_text("old")
     target.chmod(0o640)
-    fsutil.atomic_write(target, "new")
+    files.atomic_write(target, "new")
     assert target.read_text() == "new"
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["f.md"]
@@ -152,16 +152,16 @@ def test_interrupted_write_leaves_the_original(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError, match="No space"):
-        fsutil.atomic_write(target, "half")
+        files.atomic_write(target, "half")
     assert target.read_text() == "original"
     assert [p.name for p in tmp_path.iterdir()] == ["f.md"]  # no temporary file left behind
 
 
 def test_exclusive_write_refuses_an_existing_file(tmp_path: Path) -> None:
     target = tmp_path / "f.md"
-    fsutil.atomic_write(target, "first", exclusive=True)
+    files.atomic_write(target, "first", exclusive=True)
     with pytest.raises(FileExistsError):
-        fsutil.atomic_write(target, "second", exclusive=True)
+        files.atomic_write(target, "second", exclusive=True)
     assert target.read_text() == "first"
     assert [p.name for p in tmp_path.iterdir()] == ["f.md"]
 
@@ -173,19 +173,19 @@ def test_inside_refuses_escapes(tmp_path: Path) -> None:
     outside.mkdir()
     (repo / "deps" / "link").symlink_to(outside)
     (repo / "deps" / "ok").symlink_to(repo / "deps")
-    assert fsutil.inside(repo, Path("deps/x.md")) == (repo / "deps" / "x.md").resolve()
-    assert fsutil.inside(repo, repo / "deps" / "ok" / "x.md") == (repo / "deps" / "x.md").resolve()
-    with pytest.raises(fsutil.UnsafePath, match="symlink"):
-        fsutil.inside(repo, repo / "deps" / "link" / "x.md")
-    with pytest.raises(fsutil.UnsafePath, match="outside the repository"):
-        fsutil.inside(repo, Path("deps/../../x.md"))
+    assert files.inside(repo, Path("deps/x.md")) == (repo / "deps" / "x.md").resolve()
+    assert files.inside(repo, repo / "deps" / "ok" / "x.md") == (repo / "deps" / "x.md").resolve()
+    with pytest.raises(files.UnsafePath, match="symlink"):
+        files.inside(repo, repo / "deps" / "link" / "x.md")
+    with pytest.raises(files.UnsafePath, match="outside the repository"):
+        files.inside(repo, Path("deps/../../x.md"))
 
 
 def test_unified_diff() -> None:
-    assert fsutil.unified_diff("a\nb\n", "a\nc\n", "deps/x.md") == (
+    assert files.unified_diff("a\nb\n", "a\nc\n", "deps/x.md") == (
         "--- a/deps/x.md\n+++ b/deps/x.md\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
     )
-    assert fsutil.unified_diff("", "new\n", "x.md").startswith("--- /dev/null\n+++ b/x.md\n")
+    assert files.unified_diff("", "new\n", "x.md").startswith("--- /dev/null\n+++ b/x.md\n")
 
 
 def test_a_value_is_read_back_exactly_as_asked() -> None:

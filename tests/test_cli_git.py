@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_dep import cli, fsutil, rules
-from sphinxcontrib_dep.model import Status
+from sphinxcontrib_dep import cli
+from sphinxcontrib_dep.core import files, rules
+from sphinxcontrib_dep.core.model import Status
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0, reason="git is not installed"
@@ -103,8 +104,13 @@ def test_number_counts_every_branch_and_remote_tracking_ref(
     code, out, _ = run(capsys, "number", "deps/0000-mine.md")
     assert code == 0
     assert out == "deps/0000-mine.md -> deps/0010-mine.md: numbered DEP-0010, :number: 10\n"
-    used = cli.used_numbers(
-        cli.make_context(cli.build_parser().parse_args(["number", "x"]), cli.Console(sys.stdout, sys.stderr))
+    from sphinxcontrib_dep.cli import console, context, parser
+    from sphinxcontrib_dep.cli.commands import number
+
+    used = number.used_numbers(
+        context.make_context(
+            parser.build_parser().parse_args(["number", "x"]), console.Console(sys.stdout, sys.stderr)
+        )
     )
     assert used == {
         1: "the work tree",
@@ -174,10 +180,10 @@ def test_two_concurrent_runs_get_different_numbers(repo: Path) -> None:
         (repo / "deps" / f"0000-{name}.md").write_text(proposal(name.upper(), "In Progress"))
     commit_all(repo, "two drafts")
     env = {**os.environ, **GIT_ENV, "PYTHONPATH": os.pathsep.join(sys.path)}
-    lock = fsutil.lock_path_for(repo, repo / "deps")
+    lock = files.lock_path_for(repo, repo / "deps")
     assert lock is not None
     # Hold the lock while both start, so both are queued on it when it is released.
-    with fsutil.file_lock(lock):
+    with files.file_lock(lock):
         processes = [
             subprocess.Popen(
                 [sys.executable, "-c", NUMBER, f"deps/0000-{name}.md"],
@@ -206,7 +212,7 @@ def test_two_concurrent_runs_get_different_numbers(repo: Path) -> None:
 
 
 def test_lock_is_in_the_shared_git_folder(repo: Path) -> None:
-    assert fsutil.lock_path_for(repo, repo / "deps") == repo / ".git" / "dep.lock"
+    assert files.lock_path_for(repo, repo / "deps") == repo / ".git" / "dep.lock"
 
 
 # --- dep lint --since ------------------------------------------------------------------------------
@@ -250,10 +256,10 @@ def test_since_follows_a_rename(repo: Path, capsys: pytest.CaptureFixture[str], 
 def test_since_clean_and_refusals(
     repo: Path, capsys: pytest.CaptureFixture[str], graph: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sphinxcontrib_dep import lint
+    from sphinxcontrib_dep.core import analysis
 
     monkeypatch.setattr(rules, "check_dep", lambda dep, config, today=None: [])
-    monkeypatch.setattr(lint.sections, "check_sections", lambda scanned, text, dep, config: [])
+    monkeypatch.setattr(analysis.sections, "check_sections", lambda scanned, text, dep, config: [])
     git(repo, "tag", "base")
     (repo / "deps" / "0002-two.md").write_text(proposal("Two", "Under Review"))
     assert run(capsys, "lint", "--since", "base")[:2] == (0, "")

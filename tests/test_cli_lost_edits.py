@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from sphinxcontrib_dep import cli, fsutil, migrate
+from sphinxcontrib_dep import cli, migrate
+from sphinxcontrib_dep.core import files
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork to start processes together"
@@ -304,10 +305,10 @@ def test_a_command_reads_the_file_under_the_lock(command: str, tmp_path: Path) -
     lock is released: the command's change is made to the edited file, the edit kept."""
     argv, edited, done = WAITING[command]
     root = make_project(tmp_path / "proj")
-    lock = fsutil.lock_path_for(root, root / "deps")
+    lock = files.lock_path_for(root, root / "deps")
     assert lock == root / "deps" / ".dep.lock"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    with fsutil.file_lock(lock):
+    with files.file_lock(lock):
         process = subprocess.Popen(
             [sys.executable, "-m", "sphinxcontrib_dep.cli", *argv],
             cwd=root,
@@ -334,11 +335,13 @@ def test_a_lock_held_too_long_stops_the_command_untouched(
 ) -> None:
     root = make_project(tmp_path / "proj")
     monkeypatch.chdir(root)
-    monkeypatch.setattr(cli, "LOCK_TIMEOUT", 0.0)
+    from sphinxcontrib_dep.cli import context
+
+    monkeypatch.setattr(context, "LOCK_TIMEOUT", 0.0)
     before = (root / "deps" / "0001-alpha.md").read_text()
-    lock = fsutil.lock_path_for(root, root / "deps")
+    lock = files.lock_path_for(root, root / "deps")
     assert lock is not None
-    with fsutil.file_lock(lock):
+    with files.file_lock(lock):
         code = cli.main(["status", "1", "Under Review", "--force"])
     err = capsys.readouterr().err
     assert code == 2
@@ -395,11 +398,22 @@ def test_a_file_changed_meanwhile_is_not_overwritten(
     monkeypatch.chdir(root)
     path = root / edited
     if argv[0] == "migrate":  # the file is read, then edited while it is migrated
+        from sphinxcontrib_dep.migrate import paths
+
         monkeypatch.setattr(
-            migrate, "migrate_text", _edit_behind_the_back(path, migrate.migrate_text, first=False)
+            paths, "migrate_text", _edit_behind_the_back(path, migrate.migrate_text, first=False)
         )
     else:  # the command has read and computed everything; the edit lands before it writes
-        monkeypatch.setattr(cli, "apply", _edit_behind_the_back(path, cli.apply, first=True))
+        import importlib
+        import pkgutil
+
+        from sphinxcontrib_dep.cli import commands, context
+
+        wrapped = _edit_behind_the_back(path, context.apply, first=True)
+        for info in pkgutil.iter_modules(commands.__path__):
+            module = importlib.import_module(f"{commands.__name__}.{info.name}")
+            if getattr(module, "apply", None) is context.apply:
+                monkeypatch.setattr(module, "apply", wrapped)
     others = {name: (root / name).read_text() for name in FILES if name != edited}
     code = cli.main(argv)
     err = capsys.readouterr().err
@@ -440,14 +454,14 @@ def test_migrate_in_place_puts_back_what_it_wrote_when_a_write_fails(
     (root / "deps" / "0007-second.md").write_text(LEGACY.replace("# Legacy", "# Second"))
     monkeypatch.chdir(root)
     before = {p.name: p.read_bytes() for p in (root / "deps").glob("*.md")}
-    real = fsutil.atomic_write
+    real = files.atomic_write
 
     def fail_on_second(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:
         if path.name == "0007-second.md":
             raise OSError(28, "No space left on device")
         real(path, data, exclusive=exclusive)
 
-    monkeypatch.setattr(fsutil, "atomic_write", fail_on_second)
+    monkeypatch.setattr(files, "atomic_write", fail_on_second)
     code = cli.main(["migrate", "--in-place", "deps"])
     err = capsys.readouterr().err
     assert code == 1

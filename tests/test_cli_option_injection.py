@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_dep import cli, fsutil
+from sphinxcontrib_dep import cli
+from sphinxcontrib_dep.core import git as dep_git
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0, reason="git is not installed"
@@ -205,9 +206,9 @@ def test_paths_are_literal_not_patterns(repo: Path, capsys: pytest.CaptureFixtur
 
 def test_git_takes_options_only_as_written_by_the_package(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="values go in revs or paths"):
-        fsutil.git(["log", "--format=%B", "HEAD"], tmp_path)
+        dep_git.git(["log", "--format=%B", "HEAD"], tmp_path)
     with pytest.raises(ValueError):
-        fsutil.git([f"--output={PWNED}"], tmp_path)
+        dep_git.git([f"--output={PWNED}"], tmp_path)
 
 
 @pytest.mark.parametrize("rev", ["--output=x", "-p", "", "a b", "a\nb", "a\x00b", "\u202eHEAD"])
@@ -218,10 +219,10 @@ def test_a_bad_revision_is_refused_before_git_runs(
         raise AssertionError("git ran")
 
     monkeypatch.setattr(subprocess, "run", no_git)
-    with pytest.raises(fsutil.BadRevision):
-        fsutil.git(["log"], tmp_path, revs=[rev])
-    with pytest.raises(fsutil.BadRevision):
-        fsutil.commit_id(rev, tmp_path)
+    with pytest.raises(dep_git.BadRevision):
+        dep_git.git(["log"], tmp_path, revs=[rev])
+    with pytest.raises(dep_git.BadRevision):
+        dep_git.commit_id(rev, tmp_path)
 
 
 def test_revisions_follow_end_of_options_and_paths_follow_dashes(
@@ -234,8 +235,8 @@ def test_revisions_follow_end_of_options_and_paths_follow_dashes(
         return subprocess.CompletedProcess(argv, 0, "", "")
 
     monkeypatch.setattr(subprocess, "run", record)
-    fsutil.git(["log", "--format=%B"], tmp_path, revs=["a..b"], paths=["-x.md", ":(glob)*"])
-    fsutil.git(["diff", "--name-status"], tmp_path, revs=["HEAD"], no_paths=True)
+    dep_git.git(["log", "--format=%B"], tmp_path, revs=["a..b"], paths=["-x.md", ":(glob)*"])
+    dep_git.git(["diff", "--name-status"], tmp_path, revs=["HEAD"], no_paths=True)
     start = ["git", "-c", "core.quotepath=off", "--literal-pathspecs", "--no-pager"]
     assert seen == [
         [*start, "log", "--format=%B", "--end-of-options", "a..b", "--", "-x.md", ":(glob)*"],
@@ -243,13 +244,15 @@ def test_revisions_follow_end_of_options_and_paths_follow_dashes(
     ]
 
 
-def test_only_fsutil_runs_programs() -> None:
-    """Every git call goes through ``fsutil.git``: no other module of the core or the
-    command line starts a process (the Sphinx layer runs graphviz, with fixed arguments)."""
-    package = Path(cli.__file__).parent
+def test_only_core_git_runs_programs() -> None:
+    """Every git call goes through ``core.git.git``: no other module of the core, the
+    migrator or the command line starts a process (the Sphinx layer runs graphviz, with
+    fixed arguments)."""
+    package = Path(cli.__file__).parent.parent
     starting = sorted(
-        path.name
-        for path in package.glob("*.py")
-        if any(word in path.read_text() for word in ("subprocess", "os.system", "os.popen", "os.exec"))
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "sphinx" not in path.relative_to(package).parts
+        and any(word in path.read_text() for word in ("subprocess", "os.system", "os.popen", "os.exec"))
     )
-    assert starting == ["fsutil.py"]
+    assert starting == ["core/git.py"]

@@ -2,7 +2,7 @@
 never reaches the terminal raw nor forges a line, never becomes a spreadsheet formula, raw
 HTML or a script link in Markdown, and JSON stays JSON, in every command and format.
 
-The escaping lives in one module, :mod:`sphinxcontrib_dep.escape`; these tests run the
+The escaping lives in one module, :mod:`sphinxcontrib_dep.core.escape`; these tests run the
 commands (``cli.main``) and judge what they print or write.
 """
 
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from sphinxcontrib_dep import cli, escape, report
+from sphinxcontrib_dep import cli
+from sphinxcontrib_dep.core import escape, report
 
 TODAY = "2026-11-28"
 

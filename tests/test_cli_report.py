@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -68,7 +67,7 @@ def test_index_on_a_terminal_is_an_aligned_coloured_table(
 
 
 def test_index_json_is_the_deps_json_document(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from sphinxcontrib_dep import report
+    from sphinxcontrib_dep.core import report
 
     code, out, _ = run(capsys, "index", "--format", "json")
     assert code == 0
@@ -126,19 +125,6 @@ def test_index_notes_problems_but_still_lists(proj: Path, capsys: pytest.Capture
     assert code == 0
     assert "DEP-0003\tBad" in out
     assert "problem" in err and "see `dep lint`" in err
-
-
-def test_without_report_module(
-    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "sphinxcontrib_dep.report", None)  # import fails as if absent
-    for command in ("index", "export", "report"):
-        code, _, err = run(capsys, command)
-        assert code == 2
-        assert (
-            err
-            == f"dep {command}: the index and reports are not available in this installation (report.py is missing)\n"
-        )
 
 
 def test_index_usage_errors(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:

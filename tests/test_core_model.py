@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from sphinxcontrib_dep.config import ConfigError, DepConfig, load
-from sphinxcontrib_dep.diagnostics import Code
-from sphinxcontrib_dep.model import (
+from sphinxcontrib_dep.core.config import ConfigError, DepConfig, load
+from sphinxcontrib_dep.core.diagnostics import Code
+from sphinxcontrib_dep.core.model import (
     Person,
     ReviewStatus,
     Status,
@@ -18,7 +18,7 @@ from sphinxcontrib_dep.model import (
     number_from_filename,
     slugify,
 )
-from sphinxcontrib_dep.parsing import guess_date, parse_file, parse_meta, parse_person, scan
+from sphinxcontrib_dep.core.parsing import guess_date, parse_file, parse_meta, parse_person, scan
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_scan_ignores_headings_in_code_and_finds_blocks() -> None:
         "# Title\n\n```{dep-meta}\n:status: Draft\n:authors: @a,\n  @b\n```\n\n"
         "```python\n# not a heading\n```\n\n## Summary\n\n:::{dep-alternative} Other\nbody\n:::\n"
     )
-    from sphinxcontrib_dep.reader import myst_config
+    from sphinxcontrib_dep.core.reader import myst_config
 
     # MyST reads ``:::`` fences as directives only with its colon_fence extension; so does scan.
     assert [b.name for b in scan(text, "deps/0001-x.md").blocks] == ["dep-meta"]
@@ -222,8 +222,8 @@ def test_config_validates_and_reads_pyproject(tmp_path) -> None:
 
 def test_core_imports_no_sphinx() -> None:
     code = (
-        "import sys, sphinxcontrib_dep.model, sphinxcontrib_dep.parsing, sphinxcontrib_dep.config, "
-        "sphinxcontrib_dep.diagnostics; "
+        "import sys, sphinxcontrib_dep.core.model, sphinxcontrib_dep.core.parsing, sphinxcontrib_dep.core.config, "
+        "sphinxcontrib_dep.core.diagnostics; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'sphinx', 'docutils', 'sphinx_needs'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from conftest import CONF, build_in_process, sphinx_build, write_project
 
-from sphinxcontrib_dep import report
+from sphinxcontrib_dep.core import report
 from sphinxcontrib_dep.sphinx import card, needs, tables
 
 VIEWS = "# Proposals\n\n```{toctree}\n:glob:\n\ndeps/*\n```\n\n```{dep-graph}\n```\n\n```{dep-index}\n```\n\n```{dep-traceability}\n```\n"
@@ -256,8 +256,8 @@ def test_graph_labels_are_text_dot_can_always_read(title: str) -> None:
     """What ``dot`` refuses (NUL, strings over 16384 bytes) never reaches it."""
     import subprocess
 
-    from sphinxcontrib_dep.config import DepConfig
-    from sphinxcontrib_dep.model import Dep, Link, Status
+    from sphinxcontrib_dep.core.config import DepConfig
+    from sphinxcontrib_dep.core.model import Dep, Link, Status
 
     dep = Dep(
         title=title,

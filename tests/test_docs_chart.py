@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import build_in_process, write_project
 
-from sphinxcontrib_dep.model import Dep, Status
+from sphinxcontrib_dep.core.model import Dep, Status
 from sphinxcontrib_dep.sphinx.chart import chart_html, status_counts
 
 #: The proposals here are stubs: the process rules (sections, reviewers) are not what these

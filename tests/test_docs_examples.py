@@ -135,7 +135,7 @@ def code_blocks(text: str) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("name", sorted(n for n in OUTPUT_PAGES if (DOCS / n).exists()))
 def test_headers_shown_on_output_pages_parse_cleanly(name: str) -> None:
-    from sphinxcontrib_dep import parsing
+    from sphinxcontrib_dep.core import parsing
 
     page = DOCS / name
     problems = []
@@ -173,10 +173,10 @@ def test_the_projects_own_proposals_pass_lint() -> None:
     """``dep lint`` (the Sphinx-free core) agrees with the -W site build: no problems."""
     from datetime import date
 
-    from sphinxcontrib_dep import lint
-    from sphinxcontrib_dep.config import DepConfig
+    from sphinxcontrib_dep.core import analysis
+    from sphinxcontrib_dep.core.config import DepConfig
 
     config = DepConfig()
-    result = lint.lint_paths([], REPO, config, today=date(2026, 11, 28))
+    result = analysis.lint_paths([], REPO, config, today=date(2026, 11, 28))
     assert len(result.deps) == len(list((REPO / "deps").glob("*.md")))
     assert [d.format() for d in result.diagnostics] == []

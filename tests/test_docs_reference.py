@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, build_in_process, write_project
 
-from sphinxcontrib_dep import config, diagnostics, parsing
+from sphinxcontrib_dep.core import config, diagnostics, parsing
 from sphinxcontrib_dep.sphinx.autodoc import load_examples, toml_value
 
 CONF = 'project = "t"\nextensions = ["sphinxcontrib_dep", "sphinxcontrib_dep.sphinx.autodoc"]\n'

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from test_bad_inputs import BAD, CASES, make_case
 
-from sphinxcontrib_dep import lint, parsing, sanitize
-from sphinxcontrib_dep.config import ConfigError, DepConfig
-from sphinxcontrib_dep.diagnostics import Code, Diagnostic
-from sphinxcontrib_dep.model import Person
-from sphinxcontrib_dep.parsing import check_url, parse_meta, parse_person, scan
+from sphinxcontrib_dep.core import analysis, parsing, sanitize
+from sphinxcontrib_dep.core.config import ConfigError, DepConfig
+from sphinxcontrib_dep.core.diagnostics import Code, Diagnostic
+from sphinxcontrib_dep.core.model import Person
+from sphinxcontrib_dep.core.parsing import check_url, parse_meta, parse_person, scan
 
 # --------------------------------------------------------------------------------------
 # The catalogue, without Sphinx: the core gives exactly the dep.* lines Sphinx gives
@@ -26,7 +26,7 @@ from sphinxcontrib_dep.parsing import check_url, parse_meta, parse_person, scan
 
 def raw_html_diagnostics(text: str, path: str, mode: str) -> list[Diagnostic]:
     """The raw-HTML warnings ``dep lint`` gives for ``text`` (the policy over the reader)."""
-    from sphinxcontrib_dep import policy, reader
+    from sphinxcontrib_dep.core import policy, reader
 
     found = policy.check(reader.read(text, path), raw_html=mode)
     return [d for d in found if d.code is Code.RAW_HTML]
@@ -36,10 +36,10 @@ def raw_html_diagnostics(text: str, path: str, mode: str) -> list[Diagnostic]:
 def test_lint_pipeline_matches_the_sphinx_table(name: str, tmp_path: Path) -> None:
     from test_bad_inputs import TABLE
 
-    from sphinxcontrib_dep import project
+    from sphinxcontrib_dep.core import project
 
     root = make_case(name, tmp_path / "src")
-    result = lint.lint_paths([], root, project.load(root))
+    result = analysis.lint_paths([], root, project.load(root))
     sphinx_only = set(TABLE[name].get("sphinx_only", []))
     expected = sorted(
         [line for line in CASES[name] if line.endswith("]") and "[dep." in line and line not in sphinx_only]
@@ -78,7 +78,7 @@ def test_generated_cases_really_are_large(tmp_path: Path) -> None:
     root = make_case("huge-proposal", tmp_path / "a")
     assert (root / "deps/0001-huge-proposal.md").stat().st_size >= 5_000_000
     root = make_case("huge-reviewer-list", tmp_path / "b")
-    result = lint.lint_paths([], root, DepConfig())
+    result = analysis.lint_paths([], root, DepConfig())
     (dep,) = result.deps
     assert len(dep.reviewers) == 10_001
     assert dep.reviewers[9_999].person.handle == "reviewer-9999"
@@ -91,7 +91,7 @@ def test_lint_never_writes(tmp_path: Path) -> None:
         shutil.copytree(case / "deps", root / case.name, dirs_exist_ok=True)
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     stamps = {p: p.stat().st_mtime_ns for p in before}
-    lint.lint_paths(sorted(before), root, DepConfig())
+    analysis.lint_paths(sorted(before), root, DepConfig())
     assert {p: p.read_bytes() for p in before} == before
     assert {p: p.stat().st_mtime_ns for p in before} == stamps
     assert {p for p in root.rglob("*") if p.is_file()} == set(before)

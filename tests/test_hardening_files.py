@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 cli = pytest.importorskip("sphinxcontrib_dep.cli")
-fsutil = pytest.importorskip("sphinxcontrib_dep.fsutil")
+files = pytest.importorskip("sphinxcontrib_dep.core.files")
 
 TODAY = "2026-11-01"
 

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sphinxcontrib_dep import migrate
-from sphinxcontrib_dep.config import DepConfig
+from sphinxcontrib_dep.core.config import DepConfig
+from sphinxcontrib_dep.core.parsing import guess_date, parse_file
+from sphinxcontrib_dep.core.reader import split_directive_options
 from sphinxcontrib_dep.migrate import Kind, format_value, migrate_text
-from sphinxcontrib_dep.parsing import guess_date, parse_file
-from sphinxcontrib_dep.reader import split_directive_options
+from sphinxcontrib_dep.migrate import command as migrate_command
 
 #: ``DEP_CORPUS`` points elsewhere (a worktree's ``../shared`` may not be the shared folder).
 CORPUS = Path(os.environ.get("DEP_CORPUS", CORPUS))
@@ -507,9 +508,9 @@ def test_any_header_form_migrates_to_the_same_block(
 
 def run(*argv: str) -> tuple[int, str]:
     parser = argparse.ArgumentParser()
-    migrate.add_arguments(parser)
+    migrate_command.add_arguments(parser)
     out = io.StringIO()
-    code = migrate.run(parser.parse_args(list(argv)), out=out)
+    code = migrate_command.run(parser.parse_args(list(argv)), out=out)
     return code, out.getvalue()
 
 
@@ -1081,12 +1082,12 @@ def test_settings_given_by_the_caller_are_used(tmp_path: Path, monkeypatch: pyte
     monkeypatch.chdir(tmp_path)
     (tmp_path / "0001-x.md").write_text("# T\n\n**Status**: Draft\n**Category**: CI/CD\n")
     parser = argparse.ArgumentParser()
-    migrate.add_arguments(parser)
+    migrate_command.add_arguments(parser)
     for extra in ({"config": ["id_width=4"]}, {"dep_config": DepConfig(categories=["CI/CD"])}):
         args = parser.parse_args(["0001-x.md"])
         vars(args).update(extra)
         out = io.StringIO()
-        assert migrate.run(args, out=out) == 0
+        assert migrate_command.run(args, out=out) == 0
         mapped = "matches no configured category" not in out.getvalue()
         assert mapped is ("dep_config" in extra)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from sphinxcontrib_dep import cli
+from sphinxcontrib_dep.core.parsing import parse_file
 from sphinxcontrib_dep.migrate import Kind, Migration, migrate_text
-from sphinxcontrib_dep.parsing import parse_file
 
 PATH = "deps/0001-x.md"
 BODY = "\n## Summary\n\nThe body. **Status**: not a header field.\n"

@@ -14,10 +14,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinxcontrib_dep import corpus, lint, parsing, rules, sanitize
-from sphinxcontrib_dep.config import DepConfig
-from sphinxcontrib_dep.diagnostics import Code, Diagnostic
-from sphinxcontrib_dep.model import Dep, DepRef, Status
+from sphinxcontrib_dep.core import analysis, corpus, parsing, rules, sanitize
+from sphinxcontrib_dep.core.config import DepConfig
+from sphinxcontrib_dep.core.diagnostics import Code, Diagnostic
+from sphinxcontrib_dep.core.model import Dep, DepRef, Status
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CONFIG = DepConfig()
@@ -86,7 +86,7 @@ paths = st.sampled_from(["deps/0001-x.md", "deps/0000-draft.md", "deps/x.md", "d
 
 def raw_html_diagnostics(text: str, path: str, mode: str) -> list[Diagnostic]:
     """The raw-HTML warnings ``dep lint`` gives for ``text`` (the policy over the reader)."""
-    from sphinxcontrib_dep import policy, reader
+    from sphinxcontrib_dep.core import policy, reader
 
     found = policy.check(reader.read(text, path), raw_html=mode)
     return [d for d in found if d.code is Code.RAW_HTML]
@@ -154,7 +154,7 @@ def test_parse_file_gives_a_model_or_located_diagnostics(text: str, path: str) -
 @given(text=texts, path=paths)
 def test_every_per_file_rule_answers_with_located_diagnostics(text: str, path: str) -> None:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    _dep, diagnostics = lint.lint_text(text, path, CONFIG)
+    _dep, diagnostics = analysis.lint_text(text, path, CONFIG)
     assert_located(diagnostics, path, line_count(text))
 
 
@@ -183,7 +183,7 @@ def test_lint_paths_never_fails_and_never_writes(files: list[bytes], tmp_path_fa
     for index, data in enumerate(files, start=1):
         (deps / f"{index:04d}-p.md").write_bytes(data)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in deps.iterdir()}
-    result = lint.lint_paths([], root, CONFIG)
+    result = analysis.lint_paths([], root, CONFIG)
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in deps.iterdir()} == before
     for diagnostic in result.diagnostics:
         assert diagnostic.path is not None and diagnostic.path.startswith("deps/")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, load_cases
 
-from sphinxcontrib_dep import corpus, lint, parsing, report
-from sphinxcontrib_dep.config import DepConfig
+from sphinxcontrib_dep.core import analysis, corpus, parsing, report
+from sphinxcontrib_dep.core.config import DepConfig
 
 CONFIG = DepConfig()
 TODAY = date(2026, 1, 15)
@@ -35,7 +35,7 @@ def dep(path: str, **options: str):
 @pytest.mark.parametrize("name", CORPUS_CASES)
 def test_lint_reports_the_same_lines_as_sphinx(name: str) -> None:
     expected = load_cases(FIXTURES / "bad" / "cases.toml")[name]
-    result = lint.lint_paths([], FIXTURES / "bad" / name, CONFIG)
+    result = analysis.lint_paths([], FIXTURES / "bad" / name, CONFIG)
     assert [d.format() for d in result.diagnostics] == expected
 
 

@@ -1,4 +1,4 @@
-"""Link and raw-HTML policy (sphinxcontrib_dep/sanitize.py), without Sphinx.
+"""Link and raw-HTML policy (sphinxcontrib_dep/core/sanitize.py), without Sphinx.
 
 The fragments are the corpus ``tests/fixtures/html_payloads.toml``, which the browser test
 (tests/test_browser_payloads.py) also opens in Chromium. Here: every hostile fragment is
@@ -20,8 +20,8 @@ from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sphinxcontrib_dep import sanitize
-from sphinxcontrib_dep.sanitize import (
+from sphinxcontrib_dep.core import sanitize
+from sphinxcontrib_dep.core.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     header_url_problem,
@@ -334,7 +334,7 @@ def test_the_public_names_others_call() -> None:
 def test_untrusted_documents_are_every_page_in_the_proposals_folder(
     docname: str, deps_dir: str, untrusted: bool
 ) -> None:
-    from sphinxcontrib_dep.project import proposals_area
+    from sphinxcontrib_dep.core.project import proposals_area
 
     assert (proposals_area(docname, deps_dir) is not None) is untrusted
 

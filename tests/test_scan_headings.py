@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sphinxcontrib_dep.parsing import scan
+from sphinxcontrib_dep.core.parsing import scan
 
 TEXT = """\
 # The `dep` **tool** \\<x\\> &amp; [link](https://example.com)

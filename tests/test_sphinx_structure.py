@@ -13,10 +13,10 @@ import pytest
 from conftest import ROOTS, build_in_process, write_project
 from test_structure import fill
 
-from sphinxcontrib_dep import lint
-from sphinxcontrib_dep.config import DepConfig
-from sphinxcontrib_dep.model import Template
-from sphinxcontrib_dep.sections import template_text
+from sphinxcontrib_dep.core import analysis
+from sphinxcontrib_dep.core.config import DepConfig
+from sphinxcontrib_dep.core.model import Template
+from sphinxcontrib_dep.core.sections import template_text
 
 #: What the embargoed proposal of test-structure holds; none of it may reach a public build.
 SECRETS = (
@@ -173,7 +173,7 @@ def test_templates_in_sphinx(tmp_path: Path) -> None:
     build = build_in_process(src, tmp_path / "out")
     expected = []
     for name, text in files.items():
-        expected += [d.format() for d in lint.lint_text(text, name, DepConfig())[1]]
+        expected += [d.format() for d in analysis.lint_text(text, name, DepConfig())[1]]
     assert not any("filled" in line for line in expected)
     assert len(expected) > 60 and all(line.endswith("[dep.placeholder]") for line in expected)
     assert sorted(build.warnings) == sorted(expected)
@@ -188,8 +188,8 @@ def test_sections_are_checked_in_sphinx_at_the_same_lines(tmp_path: Path) -> Non
     )
     src = write_project(tmp_path / "src", {"deps/0001-x.md": text})
     build = build_in_process(src, tmp_path / "out")
-    found = lint.lint_text(text, "deps/0001-x.md", DepConfig())[1]
-    expected = [d.format() for d in sorted(found, key=lint.sort_key)]
+    found = analysis.lint_text(text, "deps/0001-x.md", DepConfig())[1]
+    expected = [d.format() for d in sorted(found, key=analysis.sort_key)]
     assert (
         build.warnings
         == expected
@@ -229,7 +229,7 @@ def test_part_in_a_file_without_header_warns(tmp_path: Path) -> None:
     assert build.warnings == expected
     assert [
         d.format()
-        for d in sorted(lint.lint_text(text, "deps/0001-notes.md", DepConfig())[1], key=lint.sort_key)
+        for d in sorted(analysis.lint_text(text, "deps/0001-notes.md", DepConfig())[1], key=analysis.sort_key)
     ] == expected
 
 

@@ -9,17 +9,17 @@ from datetime import date
 
 import pytest
 
-from sphinxcontrib_dep import lint, parsing, parts, rules, sections
-from sphinxcontrib_dep.config import DepConfig
-from sphinxcontrib_dep.diagnostics import Code
-from sphinxcontrib_dep.model import Dep, Person, Reviewer, ReviewStatus, Status, Template
-from sphinxcontrib_dep.sections import SECTIONS, Need, sections_for, template_text
+from sphinxcontrib_dep.core import analysis, parsing, parts, rules, sections
+from sphinxcontrib_dep.core.config import DepConfig
+from sphinxcontrib_dep.core.diagnostics import Code
+from sphinxcontrib_dep.core.model import Dep, Person, Reviewer, ReviewStatus, Status, Template
+from sphinxcontrib_dep.core.sections import SECTIONS, Need, sections_for, template_text
 
 CONFIG = DepConfig()
 
 
 def lint_lines(text: str, path: str = "deps/0001-x.md", config: DepConfig = CONFIG) -> list[str]:
-    _, diagnostics = lint.lint_text(text, path, config)
+    _, diagnostics = analysis.lint_text(text, path, config)
     return [d.format() for d in diagnostics]
 
 
@@ -91,7 +91,7 @@ def test_required_sections_are_those_of_the_process() -> None:
 @pytest.mark.parametrize("template", list(Template))
 def test_untouched_template_reports_only_its_placeholders(template: Template) -> None:
     text = template_text(template)
-    _, diagnostics = lint.lint_text(text, f"deps/0000-{template.value}.md", CONFIG)
+    _, diagnostics = analysis.lint_text(text, f"deps/0000-{template.value}.md", CONFIG)
     assert {d.code for d in diagnostics} == {Code.PLACEHOLDER}
     lines = {d.line for d in diagnostics}
     source = text.splitlines()
@@ -355,7 +355,7 @@ def test_lint_attaches_alternatives_and_phases_to_the_proposal() -> None:
         "```{dep-phase} 0 First\n```\n\n## Alternate Solutions\n\n"
         "```{dep-alternative} Other\n**Reason rejected:**\n- No\n```\n"
     )
-    dep, diagnostics = lint.lint_text(proposal(body=body, template="complete"), "deps/0001-x.md", CONFIG)
+    dep, diagnostics = analysis.lint_text(proposal(body=body, template="complete"), "deps/0001-x.md", CONFIG)
     assert diagnostics == []
     assert dep is not None
     assert [(a.title, a.reason_rejected) for a in dep.alternatives] == [("Other", ["No"])]
@@ -417,7 +417,7 @@ def test_only_drafts_may_stay_unnumbered(status: Status) -> None:
 
 
 def test_implemented_and_superseded_need_their_links() -> None:
-    from sphinxcontrib_dep.model import DepRef, Link
+    from sphinxcontrib_dep.core.model import DepRef, Link
 
     assert [c for c, _ in check(status=Status.IMPLEMENTED)] == [Code.IMPLEMENTATION_MISSING]
     assert check(status=Status.IMPLEMENTED, implementation=[Link("https://github.com/o/r/pull/1")]) == []

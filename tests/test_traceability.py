@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOTS, build_in_process
 from htmltext import region_text
 
-from sphinxcontrib_dep import report
+from sphinxcontrib_dep.core import report
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "traceability"
 #: The build's "today": 2026-01-15 (reproducible builds read SOURCE_DATE_EPOCH).
@@ -156,8 +156,8 @@ def test_graph_is_inline_svg_with_links_and_escaped_labels(built) -> None:
 
 
 def test_graph_dot_escapes_labels() -> None:
-    from sphinxcontrib_dep.config import DepConfig
-    from sphinxcontrib_dep.model import Dep, Status
+    from sphinxcontrib_dep.core.config import DepConfig
+    from sphinxcontrib_dep.core.model import Dep, Status
 
     dep = Dep(title='a "b" \\N c\nd', number=7, status=Status.APPROVED, path="deps/0007-x.md")
     dot = report.graph_dot([dep], DepConfig(), href=lambda d: 'x.html#"q"')

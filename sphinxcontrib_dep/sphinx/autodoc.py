@@ -3,12 +3,12 @@
 A separate extension (``extensions = ["sphinxcontrib_dep", "sphinxcontrib_dep.sphinx.autodoc"]``)
 offering directives, each reading one declaration:
 
-* ``dep-settings-reference``: every field of :class:`~sphinxcontrib_dep.config.DepConfig`,
+* ``dep-settings-reference``: every field of :class:`~sphinxcontrib_dep.core.config.DepConfig`,
   as a ``confval`` (``dep_<name>`` in conf.py, ``<name>`` in ``[tool.dep]``);
-* ``dep-warnings-reference``: every :class:`~sphinxcontrib_dep.diagnostics.Code` with its
+* ``dep-warnings-reference``: every :class:`~sphinxcontrib_dep.core.diagnostics.Code` with its
   doc, optionally with the exact warning a broken example gives (``:examples: cases.toml``);
 * ``dep-directives-reference``: every ``dep-*`` directive registered by the extension, with
-  its argument and options (``dep-meta``'s from :data:`~sphinxcontrib_dep.parsing.META_OPTIONS`);
+  its argument and options (``dep-meta``'s from :data:`~sphinxcontrib_dep.core.parsing.META_OPTIONS`);
 * ``dep-cli-reference``: ``dep --help`` and the help of every subcommand, from the argparse
   parser of :mod:`sphinxcontrib_dep.cli`;
 * ``dep-lifecycle-graph``: the allowed status moves, from the rules' transition table.
@@ -35,10 +35,11 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .. import __version__, diagnostics, parsing
-from .. import config as core_config
-from ..diagnostics import Code
-from ..parsing import META_ALIASES
+from .. import __version__
+from ..core import config as core_config
+from ..core import diagnostics, parsing
+from ..core.diagnostics import Code
+from ..core.parsing import META_ALIASES
 
 #: Our own directives are documentation tools, not part of the proposal format.
 _SELF = __name__
@@ -260,14 +261,14 @@ _OPTION_HELP: dict[str, str] = {
 #: Where a directive that judges its own options (``AnyOptions``) declares them:
 #: directive -> (module, attribute); the attribute maps option (or alias) -> help or canonical name.
 _OPTION_TABLES: dict[str, tuple[str, str]] = {
-    "dep-meta": ("sphinxcontrib_dep.parsing", "META_OPTIONS"),
-    "dep-phase": ("sphinxcontrib_dep.parts", "PHASE_OPTIONS"),
+    "dep-meta": ("sphinxcontrib_dep.core.parsing", "META_OPTIONS"),
+    "dep-phase": ("sphinxcontrib_dep.core.parts", "PHASE_OPTIONS"),
 }
 
 #: Bold labels a directive's body is made of: directive -> (module, attribute).
 _BODY_LABELS: dict[str, tuple[str, str]] = {
-    "dep-alternative": ("sphinxcontrib_dep.parts", "ALTERNATIVE_LABEL_NAMES"),
-    "dep-phase": ("sphinxcontrib_dep.parts", "PHASE_LABEL_NAMES"),
+    "dep-alternative": ("sphinxcontrib_dep.core.parts", "ALTERNATIVE_LABEL_NAMES"),
+    "dep-phase": ("sphinxcontrib_dep.core.parts", "PHASE_LABEL_NAMES"),
 }
 
 
@@ -368,12 +369,12 @@ class DirectivesReference(_ReferenceDirective):
 
 class LifecycleGraph(_ReferenceDirective):
     """The allowed status moves, drawn from the rules' own transition table
-    (:func:`sphinxcontrib_dep.rules.lifecycle_dot`) with ``sphinx.ext.graphviz``."""
+    (:func:`sphinxcontrib_dep.core.rules.lifecycle_dot`) with ``sphinx.ext.graphviz``."""
 
     option_spec: ClassVar[dict[str, Any]] = {"caption": directives.unchanged, "alt": directives.unchanged}
 
     def generate(self, markup: _Markup) -> str:
-        from .. import rules
+        from ..core import rules
 
         self.depends_on(rules)
         dot = rules.lifecycle_dot()

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from docutils import nodes
 from sphinx import addnodes
 
-from .. import rules
-from ..config import DepConfig
-from ..model import Alternative, Dep, DepRef, Person, Phase, ReviewStatus, Status
+from ..core import rules
+from ..core.config import DepConfig
+from ..core.model import Alternative, Dep, DepRef, Person, Phase, ReviewStatus, Status
 
 
 def status_badge(status: Status | None) -> nodes.inline:

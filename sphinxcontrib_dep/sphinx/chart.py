@@ -20,7 +20,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..model import Dep, Status
+from ..core.model import Dep, Status
 from .domain import get_domain
 
 

@@ -13,8 +13,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError as SphinxConfigError
 
-from .. import config as core_config
-from ..config import DepConfig
+from ..core import config as core_config
+from ..core.config import DepConfig
 
 _TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "list[str]": (list, tuple)}
 
@@ -67,8 +67,8 @@ def check_lint_reads_the_same(app: Sphinx, config: Config) -> None:
     conf_py = Path(app.confdir) / "conf.py"
     if not conf_py.is_file():
         return
-    from ..diagnostics import Code, Diagnostic
-    from ..project import read_conf
+    from ..core.diagnostics import Code, Diagnostic
+    from ..core.project import read_conf
     from .logging import emit
 
     try:

@@ -16,10 +16,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .. import parts
-from ..diagnostics import Code, Diagnostic
-from ..model import Alternative, Dep, Phase, number_from_filename
-from ..project import PROPOSAL_NAME_RE
+from ..core import parts
+from ..core.diagnostics import Code, Diagnostic
+from ..core.model import Alternative, Dep, Phase, number_from_filename
+from ..core.project import PROPOSAL_NAME_RE
 from . import card, needs
 from . import config as sphinx_config
 from .domain import get_domain

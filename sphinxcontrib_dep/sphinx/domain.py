@@ -19,9 +19,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
 
-from .. import corpus
-from ..diagnostics import Diagnostic
-from ..model import Dep, parse_id, role_target
+from ..core import corpus
+from ..core.diagnostics import Diagnostic
+from ..core.model import Dep, parse_id, role_target
 from . import config as sphinx_config
 from .card import status_badge
 
@@ -144,7 +144,7 @@ class DepDomain(Domain):
         return self._holders[2]
 
     def by_number(self) -> dict[int, Dep]:
-        """Numbered proposals, each number's holder chosen by :func:`~sphinxcontrib_dep.corpus.by_number`."""
+        """Numbered proposals, each number's holder chosen by :func:`~sphinxcontrib_dep.core.corpus.by_number`."""
         return dict(self._number_index())
 
     def _number_index(self) -> dict[int, Dep]:

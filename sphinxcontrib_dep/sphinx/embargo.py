@@ -2,7 +2,7 @@
 
 With ``dep_public_build = True`` every proposal whose ``dep-meta`` carries ``:embargoed:``
 is excluded from the build, so no page, need, index row or search entry exists for it.
-The decision fails closed (see :func:`~sphinxcontrib_dep.parsing.embargo_reason`): a
+The decision fails closed (see :func:`~sphinxcontrib_dep.core.parsing.embargo_reason`): a
 header that is nested, repeated, spelled another way or unreadable keeps the file out.
 The build log names each file left out and why.
 """
@@ -19,7 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
-from .. import parsing, reader
+from ..core import parsing, reader
 from . import config as sphinx_config
 from .reading import area_folder
 
@@ -56,7 +56,7 @@ def embargoed_files(srcdir: Path, config: Config) -> list[tuple[str, str]]:
     underscore folders included, every source suffix), and every one is read in full,
     whatever its bytes look like (a directive name or an option can be written with
     escapes): a file is kept out when the core's
-    :func:`~sphinxcontrib_dep.parsing.embargo_reason` says so, or when it cannot be
+    :func:`~sphinxcontrib_dep.core.parsing.embargo_reason` says so, or when it cannot be
     decoded (it cannot be judged, so it is not published).
     """
     from sphinx.project import EXCLUDE_PATHS

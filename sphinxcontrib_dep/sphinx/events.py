@@ -3,7 +3,7 @@
 * ``env-updated``: find the pages a change to any proposal makes stale (every page with a
   whole-corpus view, proposals whose computed back-links changed, pages linking to a
   changed proposal) and hand them to Sphinx to rewrite, without re-reading them.
-* ``env-check-consistency``: the whole-corpus checks of :mod:`sphinxcontrib_dep.corpus`.
+* ``env-check-consistency``: the whole-corpus checks of :mod:`sphinxcontrib_dep.core.corpus`.
 * ``doctree-resolved``: fill the placeholders of the views; complete the back-links on
   each proposal's card from both sides of every replacement.
 * ``build-finished``: write ``deps.json`` next to the HTML pages.
@@ -19,12 +19,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .. import corpus, report
-from ..config import DepConfig
-from ..diagnostics import Code, Diagnostic
-from ..lint import sort_key
-from ..model import Dep, DepRef, parse_id
-from ..project import discover
+from ..core import corpus, report
+from ..core.analysis import sort_key
+from ..core.config import DepConfig
+from ..core.diagnostics import Code, Diagnostic
+from ..core.model import Dep, DepRef, parse_id
+from ..core.project import discover
 from . import config as sphinx_config
 from .domain import get_domain
 from .logging import emit, warn

@@ -5,7 +5,7 @@ needflow, whose default PlantUML engine fails silently without Java. The SVG is 
 inline so its links (each proposal's page, each pull request) work.
 
 One proposal cannot take the picture of all of them down. What each proposal gives
-graphviz is bounded (:mod:`sphinxcontrib_dep.report`), and should ``dot`` still fail on
+graphviz is bounded (:mod:`sphinxcontrib_dep.core.report`), and should ``dot`` still fail on
 the whole graph, the graph is split into its connected parts and halved until the parts
 that fail are found: the others are drawn, each failing part is shown as a list, and a
 ``dep.graph`` warning at each proposal that could not be drawn names it. A missing or
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from .. import corpus, report
-from ..diagnostics import Code
-from ..model import Dep
+from ..core import corpus, report
+from ..core.diagnostics import Code
+from ..core.model import Dep
 from .logging import warn
 from .tables import RENDERERS, CorpusDirective, Renderer, note_view_problem
 

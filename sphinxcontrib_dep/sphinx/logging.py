@@ -9,7 +9,7 @@ from typing import Any
 
 from sphinx.util import logging
 
-from ..diagnostics import Code, Diagnostic, shorten
+from ..core.diagnostics import Code, Diagnostic, shorten
 
 logger = logging.getLogger("sphinxcontrib_dep")
 

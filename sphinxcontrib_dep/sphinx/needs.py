@@ -19,9 +19,9 @@ from sphinx_needs.api import InvalidNeedException, add_field, add_need, add_need
 from sphinx_needs.need_item import NeedItemSourceDirective
 from sphinx_needs.utils import add_doc
 
-from ..config import DepConfig
-from ..diagnostics import Code
-from ..model import Alternative, Dep, Phase, slugify
+from ..core.config import DepConfig
+from ..core.diagnostics import Code
+from ..core.model import Alternative, Dep, Phase, slugify
 from .logging import warn
 
 

@@ -2,7 +2,7 @@
 
 Sphinx hands every source to a parser. For files in the proposals folder, this module's
 parsers (one for MyST, one for reStructuredText) first give the exact text to the core
-(:func:`~sphinxcontrib_dep.lint.analyze`, the function ``dep lint`` calls), keep the
+(:func:`~sphinxcontrib_dep.analysis.analyze`, the function ``dep lint`` calls), keep the
 result for the directives on the page, and only then let MyST or docutils parse it, under
 the same policy the core applied:
 
@@ -30,9 +30,9 @@ from sphinx.errors import ExtensionError
 from sphinx.parsers import RSTParser
 from sphinx.util.docutils import CustomReSTDispatcher
 
-from .. import policy, project
-from ..diagnostics import Code, Diagnostic
-from ..lint import Analysis, analyze
+from ..core import policy, project
+from ..core.analysis import Analysis, analyze
+from ..core.diagnostics import Code, Diagnostic
 from . import config as sphinx_config
 
 #: Key of the current document's reading in ``env.temp_data`` (cleared after each document).
@@ -69,7 +69,7 @@ def current(env: BuildEnvironment) -> Reading | None:
 
 
 def area_folder(docname: str, deps_dir: str) -> str | None:
-    """The proposals folder as a prefix of ``docname``, if it is in it (see :func:`~sphinxcontrib_dep.project.proposals_area`)."""
+    """The proposals folder as a prefix of ``docname``, if it is in it (see :func:`~sphinxcontrib_dep.core.project.proposals_area`)."""
     return project.proposals_area(docname, deps_dir)
 
 

@@ -15,10 +15,10 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .. import parsing, policy, sanitize
-from ..diagnostics import Code, Diagnostic
-from ..model import number_from_filename
-from ..project import PROPOSAL_NAME_RE
+from ..core import parsing, policy, sanitize
+from ..core.diagnostics import Code, Diagnostic
+from ..core.model import number_from_filename
+from ..core.project import PROPOSAL_NAME_RE
 from . import config as sphinx_config
 from .logging import emit
 from .reading import area_folder, current

@@ -14,7 +14,7 @@ import re
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from ..diagnostics import Code
+from ..core.diagnostics import Code
 from .logging import warn
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")

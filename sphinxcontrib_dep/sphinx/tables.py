@@ -2,7 +2,7 @@
 
 Each directive leaves a :class:`dep_report` placeholder at read time and records its page in
 the domain; :func:`fill` replaces the placeholder at ``doctree-resolved`` with tables built
-from the domain's proposals by :mod:`sphinxcontrib_dep.report`. So the tables always show
+from the domain's proposals by :mod:`sphinxcontrib_dep.core.report`. So the tables always show
 the proposals as they are now, also on pages that were not re-read.
 
 HTML classes (stable, for styling and browser tests):
@@ -38,10 +38,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from .. import report
-from ..config import DepConfig
-from ..diagnostics import Code
-from ..model import Dep, DepRef, Status, lookup_category
+from ..core import report
+from ..core.config import DepConfig
+from ..core.diagnostics import Code
+from ..core.model import Dep, DepRef, Status, lookup_category
 from . import config as sphinx_config
 from .card import person_node, review_badge, status_badge
 from .directives import DepDirective

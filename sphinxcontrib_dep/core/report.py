@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import corpus, escape, fsutil
+from . import corpus, escape, git
 from .config import DepConfig
 from .model import Dep, DepRef, ReviewStatus, Status
 
@@ -281,14 +281,14 @@ def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
     paths = sorted(set(paths))
     found: dict[str, date] = {}
     try:
-        result = fsutil.git(
+        result = git.git(
             ["log", "--relative", "--name-only", "--format=format:%x01%cs"],
             root,
             paths=paths,
             check=False,
             timeout=120,
         )
-    except fsutil.GitError:
+    except git.GitError:
         result = None
     if result is not None and result.returncode == 0:
         wanted = set(paths)

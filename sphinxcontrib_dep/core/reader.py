@@ -10,7 +10,7 @@ per-file ``myst:`` front matter MyST would merge, so a fence is a directive here
 when it is one in the build. reStructuredText is read line by line by the rules docutils
 applies to titles, explicit markup and inline markup.
 
-Nothing here judges what it finds: :mod:`~sphinxcontrib_dep.policy` and the rules do.
+Nothing here judges what it finds: :mod:`~sphinxcontrib_dep.core.policy` and the rules do.
 """
 
 from __future__ import annotations

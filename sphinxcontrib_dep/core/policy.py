@@ -2,7 +2,7 @@
 
 Whoever can open a pull request can write a proposal, and CI builds it. So a proposal
 (every file in the proposals folder) is untrusted input, and this module decides, over
-what :mod:`~sphinxcontrib_dep.reader` found in it:
+what :mod:`~sphinxcontrib_dep.core.reader` found in it:
 
 * **directives and roles**: only those on an allowlist run. Others could read files on
   the build machine (``include``, ``literalinclude``), run code (sphinx-needs filters
@@ -14,7 +14,7 @@ what :mod:`~sphinxcontrib_dep.reader` found in it:
 * **local files**: an image or download must be a path inside the proposals folder
   (nothing else on the build machine may be copied into the site), and no file may be
   included;
-* **raw HTML and links**: judged by :mod:`~sphinxcontrib_dep.sanitize`;
+* **raw HTML and links**: judged by :mod:`~sphinxcontrib_dep.core.sanitize`;
 * **dep-* directives nested** in another directive: never read as a header or a part.
 
 The Sphinx layer enforces the same decisions on the document it parses (a directive

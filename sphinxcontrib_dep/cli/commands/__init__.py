@@ -1,0 +1,1 @@
+"""Commands of ``dep``: one module each, thin over the core."""

@@ -1,0 +1,151 @@
+"""``dep lint``: every rule over the proposals, as text, JSON or GitHub annotations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...core import analysis, editing, escape, git, parsing
+from ...core.diagnostics import Code, Diagnostic, Severity
+from ..console import Console
+from ..context import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    CliError,
+    Context,
+    transition_problem,
+)
+
+
+def cmd_lint(ctx: Context) -> int:
+    args = ctx.args
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise CliError(f"{escape.text(path)}: no such file or folder")
+    if not paths:
+        ctx.deps_folder()
+    result = analysis.lint_paths(paths, ctx.root, ctx.project, today=ctx.today)
+    diagnostics = list(result.diagnostics)
+    if args.since:
+        diagnostics += since_diagnostics(ctx, result, args.since)
+    diagnostics.sort(key=analysis.sort_key)
+    if args.format == "json":
+        ctx.console.print(escape.json_dumps(lint_json(result, diagnostics)))
+    elif args.format == "github":
+        for diagnostic in diagnostics:
+            ctx.console.print(github_annotation(ctx, diagnostic))
+    else:
+        for diagnostic in diagnostics:
+            ctx.console.print(styled_diagnostic(ctx.console, diagnostic))
+    files = len(result.files)
+    noun = "file" if files == 1 else "files"
+    if diagnostics:
+        ctx.console.note(f"dep lint: {len(diagnostics)} problem(s) in {files} {noun}")
+    else:
+        ctx.console.note(f"dep lint: {files} {noun}, no problems")
+    if any(d.code is Code.ENCODING for d in diagnostics):
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if diagnostics else EXIT_OK
+
+
+def styled_diagnostic(console: Console, diagnostic: Diagnostic) -> str:
+    if not console.color:
+        return diagnostic.format()
+    where = escape.text(diagnostic.path or "<unknown>")
+    if diagnostic.line is not None:
+        where = f"{where}:{diagnostic.line}"
+    colour = "red" if diagnostic.severity is Severity.ERROR else "yellow"
+    return (
+        f"{console.style(where, 'bold')}: {console.style(diagnostic.message, colour)} "
+        f"{console.style(f'[dep.{diagnostic.code.value}]', 'dim')}"
+    )
+
+
+def lint_json(result: analysis.LintResult, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "files": result.files,
+        "problems": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "code": f"dep.{d.code.value}",
+                "severity": d.severity.value,
+                "message": d.message,
+            }
+            for d in diagnostics
+        ],
+    }
+
+
+def github_annotation(ctx: Context, diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the line of the pull request's diff."""
+    level = "error" if diagnostic.severity is Severity.ERROR else "warning"
+    properties = []
+    if diagnostic.path:
+        # Annotations name files from the repository root, which may lie above the project.
+        path = analysis.relative(ctx.root / diagnostic.path, ctx.repo)
+        properties.append(f"file={escape.github_property(path)}")
+    if diagnostic.line is not None:
+        properties.append(f"line={diagnostic.line}")
+    properties.append(f"title={escape.github_property('dep.' + diagnostic.code.value)}")
+    return f"::{level} {','.join(properties)}::{escape.github_data(diagnostic.message)}"
+
+
+def since_diagnostics(ctx: Context, result: analysis.LintResult, rev: str) -> list[Diagnostic]:
+    """Status moves since ``rev`` that the lifecycle graph does not allow, one per proposal."""
+    top = git.git_toplevel(ctx.root)
+    if top is None:
+        raise CliError("--since needs a git work tree")
+    # The revision is checked and resolved first: git gets a commit id, never the text given.
+    try:
+        commit = git.commit_id(rev, top)
+    except git.BadRevision as err:
+        raise CliError(f"--since: {err}") from None
+    listing = git.git(
+        ["diff", "--no-ext-diff", "--name-status", "-M", "-z"], top, revs=[commit], no_paths=True
+    ).stdout
+    # new path -> old path, for files modified or renamed since rev
+    previous: dict[str, str] = {}
+    fields = listing.split("\0")
+    index = 0
+    while index < len(fields) - 1:
+        kind = fields[index]
+        if kind[:1] in {"R", "C"}:
+            previous[fields[index + 2]] = fields[index + 1]
+            index += 3
+        else:
+            if kind[:1] == "M":
+                previous[fields[index + 1]] = fields[index + 1]
+            index += 2
+    by_path = {dep.path: dep for dep in result.deps}
+    found: list[Diagnostic] = []
+    for name in result.files:
+        dep = by_path.get(name)
+        in_repo = analysis.relative(ctx.root / name, top)
+        if dep is None or dep.status is None or in_repo not in previous:
+            continue
+        shown = git.git(["cat-file", "-p"], top, revs=[f"{commit}:{previous[in_repo]}"], check=False)
+        if shown.returncode != 0:
+            continue
+        old_dep, _, _ = parsing.parse_file(
+            editing.normalized(shown.stdout), name, ctx.config, ctx.project.myst
+        )
+        old = old_dep.status if old_dep is not None else None
+        reason = transition_problem(old, dep.status)
+        if old is None or reason is None:
+            continue
+        text = (ctx.root / name).read_text(encoding="utf-8", errors="replace")
+        block = parsing.scan(editing.normalized(text), name, ctx.project.myst).blocks_named("dep-meta")
+        line = block[0].option_lines.get("status", dep.line) if block else dep.line
+        found.append(
+            Diagnostic(
+                Code.TRANSITION,
+                f"status moved from {old.value} to {dep.status.value} since {rev}: {reason}",
+                name,
+                line,
+            )
+        )
+    return found

@@ -1,0 +1,110 @@
+"""``dep status`` and ``dep supersede``: moves along the lifecycle, checked by the rules."""
+
+from __future__ import annotations
+
+from ...core import editing
+from ...core.diagnostics import Diagnostic
+from ...core.model import (
+    Status,
+)
+from ..context import (
+    EXIT_OK,
+    Change,
+    CliError,
+    Context,
+    Refused,
+    apply,
+    edit_header,
+    load_proposal,
+    new_problems,
+    resolve_proposal,
+    transition_problem,
+)
+
+
+def lookup_status(text: str) -> Status:
+    status = Status.lookup(text)
+    if status is None:
+        raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; 'Draft' means In Progress)")
+    return status  # type: ignore[return-value]
+
+
+def _refuse_problems(problems: list[Diagnostic], what: str) -> None:
+    lines = "\n".join(f"  {d.format()}" for d in problems)
+    raise Refused(f"{what} would break these rules (give --force to write it anyway):\n{lines}")
+
+
+def cmd_status(ctx: Context) -> int:
+    args = ctx.args
+    new = lookup_status(args.status)
+    loaded = load_proposal(ctx, resolve_proposal(ctx, args.dep))
+    old = loaded.dep.status
+    if old is new:
+        ctx.console.print(f"{loaded.rel}: already {new.value}; nothing to change")
+        return EXIT_OK
+    reason = transition_problem(old, new)
+    old_text = old.value if old else "(no status)"
+    if reason and not args.force:
+        raise Refused(f"{loaded.rel}: cannot move from {old_text} to {new.value}: {reason}")
+    changes: dict[str, str | None] = {"status": new.value}
+    if new is Status.UNDER_REVIEW and loaded.dep.review_requested is None:
+        changes["review-requested"] = ctx.today.isoformat()  # starts the review window
+    text = edit_header(ctx, loaded, changes)
+    problems = new_problems(ctx, loaded, text)
+    if problems and not args.force:
+        _refuse_problems(problems, f"{loaded.rel}: moving to {new.value}")
+    extra = f", :review-requested: {changes['review-requested']}" if "review-requested" in changes else ""
+    apply(
+        ctx,
+        [
+            Change(
+                loaded.path, loaded.rel, loaded.text, text, f"{loaded.rel}: {old_text} -> {new.value}{extra}"
+            )
+        ],
+    )
+    return EXIT_OK
+
+
+def cmd_supersede(ctx: Context) -> int:
+    args = ctx.args
+    old = load_proposal(ctx, resolve_proposal(ctx, args.old))
+    new = load_proposal(ctx, resolve_proposal(ctx, args.new))
+    if old.path == new.path:
+        raise CliError(f"{old.rel}: a proposal cannot supersede itself")
+    for side in (old, new):
+        if side.dep.number is None:
+            raise Refused(f"{side.rel} has no number yet; give it one with `dep number {side.rel}`")
+    assert old.dep.number is not None and new.dep.number is not None
+    suffix = " (partial)" if args.partial else ""
+    old_id, new_id = ctx.config.format_id(old.dep.number), ctx.config.format_id(new.dep.number)
+
+    new_changes: dict[str, str | None] = {}
+    if not any(ref.number == old.dep.number for ref in new.dep.replaces):
+        current = editing.get_option(new.text, new.rel, "replaces", ctx.project.myst)
+        new_changes["replaces"] = editing.add_to_list(current, old_id + suffix)
+    old_changes: dict[str, str | None] = {}
+    if not any(ref.number == new.dep.number for ref in old.dep.replaced_by):
+        current = editing.get_option(old.text, old.rel, "replaced-by", ctx.project.myst)
+        old_changes["replaced-by"] = editing.add_to_list(current, new_id + suffix)
+    if not args.partial and old.dep.status is not Status.SUPERSEDED:
+        reason = transition_problem(old.dep.status, Status.SUPERSEDED)
+        if reason and not args.force:
+            shown = old.dep.status.value if old.dep.status else "(no status)"
+            raise Refused(f"{old.rel}: cannot move from {shown} to Superseded: {reason}")
+        old_changes["status"] = Status.SUPERSEDED.value
+    if not old_changes and not new_changes:
+        ctx.console.print(f"{old_id} is already superseded by {new_id}; nothing to change")
+        return EXIT_OK
+
+    changes: list[Change] = []
+    for side, side_changes in ((old, old_changes), (new, new_changes)):
+        if not side_changes:
+            continue
+        text = edit_header(ctx, side, side_changes)
+        problems = new_problems(ctx, side, text)
+        if problems and not args.force:
+            _refuse_problems(problems, f"{side.rel}: this supersession")
+        summary = ", ".join(f":{k}: {v}" for k, v in side_changes.items())
+        changes.append(Change(side.path, side.rel, side.text, text, f"{side.rel}: {summary}"))
+    apply(ctx, changes)
+    return EXIT_OK

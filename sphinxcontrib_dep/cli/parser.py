@@ -1,0 +1,239 @@
+"""The command line: ``dep`` and its subcommands, with the help the docs reference shows."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from .. import __version__
+from ..core import escape
+from ..core.model import (
+    Status,
+    Template,
+)
+from ..migrate import command as migrate_command
+from .commands.gate import cmd_gate
+from .commands.init import cmd_init
+from .commands.lint import cmd_lint
+from .commands.migrate import cmd_migrate
+from .commands.new import cmd_new
+from .commands.number import cmd_number
+from .commands.report import cmd_export, cmd_index, cmd_report
+from .commands.status import cmd_status, cmd_supersede
+from .context import Context
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
+
+
+#: What each command's ``--help`` adds below its options: behaviour a user relies on.
+EPILOGS = {
+    "init": "Refuses to write anything if one of the files exists already.",
+    "new": "The slug is ASCII letters, digits and hyphens; the file is never written outside the "
+    "proposals folder and an existing one is replaced only with --force. A project's own "
+    "templates/<name>.md is used before the package's.",
+    "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
+    "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
+    "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
+    "commit (a value starting with '-' is refused, exit 2).",
+    "number": "The next free number is one more than the highest used in this work tree, in other "
+    "worktrees, and on every local branch and remote-tracking ref; the project lock keeps two "
+    "runs apart. Inside git the file is renamed with git mv.",
+    "status": "A move the lifecycle graph forbids, or one that would break a rule (Approved "
+    "without approvals, Implemented without a link, ...), is refused with the reason; "
+    "--force writes it anyway. Moving to Under Review records :review-requested: today.",
+    "supersede": "Adds OLD to NEW's :replaces: and NEW to OLD's :replaced-by:, and sets OLD "
+    "Superseded; with --partial both references say (partial) and OLD keeps its status.",
+    "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
+    "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
+    "Both ends of --commits are checked as commits before git reads the log (a value starting "
+    "with '-' is refused, exit 2).",
+    "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
+    "like its fields, and lists nested under a field, are reported [needs a human], never "
+    "dropped or read silently.",
+}
+
+
+#: Said under every command that writes.
+WRITING_EPILOG = (
+    "Writing holds the project lock (.git/dep.lock, else deps/.dep.lock) from the first read "
+    "to the last write, so two dep commands at once run one after the other; a file changed "
+    "meanwhile by something else is not overwritten."
+)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its messages (which quote the arguments given) escaped for the terminal."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            super()._print_message(escape.terminal(message), file)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = ArgumentParser(add_help=False)
+    group = common.add_argument_group("settings")
+    group.add_argument(
+        "--root", metavar="DIR", help="the project folder (default: found from the current folder)"
+    )
+    group.add_argument(
+        "--config",
+        metavar="KEY=VALUE",
+        action="append",
+        help="override a [tool.dep] setting, e.g. --config id_width=3 (repeatable)",
+    )
+    group.add_argument("--deps-dir", metavar="DIR", help="the proposals folder, relative to the project")
+    group.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour and tables: auto (when stdout is a terminal and NO_COLOR is unset), always, never",
+    )
+    group.add_argument(
+        "--today", type=_date, metavar="YYYY-MM-DD", help="the date to judge against (default: today)"
+    )
+
+    writing = ArgumentParser(add_help=False)
+    writing.add_argument(
+        "--dry-run", action="store_true", help="show the diff of what would change; write nothing"
+    )
+
+    parser = ArgumentParser(
+        prog="dep",
+        description="Enhancement proposals (DEPs) without running Sphinx: the same rules as the extension.",
+        epilog="Exit status: 0 done, 1 problems found or change refused, 2 usage error or unreadable input. "
+        "Settings come from [tool.dep] in pyproject.toml.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(
+        name: str, handler: Callable[[Context], int], help: str, *, writes: bool = False
+    ) -> argparse.ArgumentParser:
+        parents = [common, writing] if writes else [common]
+        locks = name in WRITING_COMMANDS | OUTPUT_COMMANDS | {"migrate"}
+        epilog = " ".join(part for part in (EPILOGS.get(name), WRITING_EPILOG if locks else None) if part)
+        sub = commands.add_parser(name, help=help, description=help, epilog=epilog or None, parents=parents)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = add(
+        "init",
+        cmd_init,
+        "Scaffold a proposals repository: conf.py, index page, deps/, templates, CI, pre-commit.",
+        writes=True,
+    )
+    sub.add_argument("dir", nargs="?", default=".", metavar="DIR", help="where (default: the current folder)")
+
+    sub = add("new", cmd_new, "Create deps/0000-<slug>.md from a template, filled in.", writes=True)
+    sub.add_argument("title", help="the proposal's title")
+    sub.add_argument("--template", choices=[t.value for t in Template], help="limited (default) or complete")
+    sub.add_argument(
+        "--author", action="append", metavar="PERSON", help="@handle, Name or 'Name <url>' (repeatable)"
+    )
+    sub.add_argument("--category", help="one of the configured categories")
+    sub.add_argument("--force", action="store_true", help="replace the draft if the file exists")
+
+    sub = add("lint", cmd_lint, "Check proposals with every rule; exit 1 when problems are found.")
+    sub.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: the proposals folder)"
+    )
+    sub.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text (path:line: message [dep.code]), json, or github (workflow annotations)",
+    )
+    sub.add_argument(
+        "--since",
+        metavar="REV",
+        help="also check each changed proposal's status moved along the lifecycle since REV",
+    )
+
+    sub = add(
+        "number", cmd_number, "Give an unnumbered draft the next free number, renaming it.", writes=True
+    )
+    sub.add_argument("path", metavar="PATH", help="the draft, e.g. deps/0000-my-idea.md")
+
+    sub = add("status", cmd_status, "Move a proposal along the lifecycle, updating its header.", writes=True)
+    sub.add_argument("dep", metavar="DEP", help="a path, or a number such as 12 or DEP-0012")
+    sub.add_argument("status", metavar="STATUS", help=f"the new status ({Status.allowed()})")
+    sub.add_argument("--force", action="store_true", help="write even if the rules forbid the move")
+
+    sub = add(
+        "supersede",
+        cmd_supersede,
+        "Record that NEW replaces OLD on both sides and mark OLD Superseded.",
+        writes=True,
+    )
+    sub.add_argument("old", metavar="OLD", help="the proposal replaced")
+    sub.add_argument("new", metavar="NEW", help="the proposal that replaces it")
+    sub.add_argument("--partial", action="store_true", help="NEW replaces part of OLD; OLD keeps its status")
+    sub.add_argument("--force", action="store_true", help="write even if the rules forbid the move")
+
+    sub = add("gate", cmd_gate, "Fail unless every proposal a pull request names is Approved or Implemented.")
+    sub.add_argument(
+        "--text", action="append", metavar="TEXT", help="text to search, e.g. the PR title and body"
+    )
+    sub.add_argument("--file", action="append", metavar="FILE", help="a file to search (- reads stdin)")
+    sub.add_argument("--commits", action="append", metavar="REV..REV", help="commit messages to search")
+    sub.add_argument("--require", action="store_true", help="also fail when no proposal is named")
+
+    formats = {
+        "index": (cmd_index, "The index of proposals as text, Markdown, CSV or JSON (deps.json).", "text"),
+        "export": (
+            cmd_export,
+            "Export every proposal: deps.json, or the index and traceability tables.",
+            "json",
+        ),
+        "report": (
+            cmd_report,
+            "The review report: under review and overdue, reviewers, approved without implementation, stale.",
+            "text",
+        ),
+    }
+    for name, (handler, help, default) in formats.items():
+        sub = add(name, handler, help, writes=True)
+        sub.add_argument(
+            "--format",
+            choices=["text", "markdown", "csv", "json"],
+            default=default,
+            help=f"output format (default: {default}); json prints the document as it is",
+        )
+        sub.add_argument(
+            "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+        )
+        sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+        if name == "index":
+            sub.add_argument(
+                "--by",
+                choices=["number", "status", "category"],
+                default="number",
+                help="one table by number, or one per status or category",
+            )
+
+    sub = add("migrate", cmd_migrate, "Convert legacy proposals to dep-meta headers.")
+    migrate_command.add_arguments(sub)
+    return parser
+
+
+WRITING_COMMANDS = frozenset({"init", "new", "number", "status", "supersede"})
+
+
+#: The commands that write a file only when given --output.
+OUTPUT_COMMANDS = frozenset({"index", "export", "report"})
+
+
+def writes(args: argparse.Namespace) -> bool:
+    """Whether this run may write a file (``dep migrate`` decides for itself)."""
+    if getattr(args, "dry_run", False):
+        return False
+    if args.command in OUTPUT_COMMANDS:
+        return bool(getattr(args, "output", None))
+    return args.command in WRITING_COMMANDS
