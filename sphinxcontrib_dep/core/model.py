@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -75,11 +76,39 @@ class Status(_Choice):
         return self.value.lower().replace(" ", "-")
 
 
+# Groups of statuses, each defined here once and imported by every rule, report and view
+# that needs it.
+
 #: Statuses in which a proposal may still carry no number (file ``deps/0000-slug.md``).
 UNNUMBERED_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
+#: Drafts, which need not hold every required section yet: the process lets a draft be
+#: incomplete ("not all sections need to be filled out" while In Progress).
+DRAFT_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
+#: Statuses that let work named by a pull request merge (``dep gate``).
+GATE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED})
+#: Statuses the maintenance review leaves alone however old the file is (``stale``).
+SETTLED_STATUSES = frozenset({Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
 
-#: Statuses that end the process: the proposal is decided.
-FINAL_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
+#: How a proposal whose status is missing or not one of the eight is shown and grouped.
+UNKNOWN_STATUS = "Unknown"
+#: Its CSS class suffix, beside :attr:`Status.slug` (``dep-status-unknown``).
+UNKNOWN_STATUS_SLUG = "unknown"
+
+
+def status_label(status: Status | None) -> str:
+    """A status as reports and views show it: its value, or :data:`UNKNOWN_STATUS`."""
+    return status.value if status is not None else UNKNOWN_STATUS
+
+
+def status_slug(status: Status | None) -> str:
+    """A status as a CSS class suffix: :attr:`Status.slug`, or :data:`UNKNOWN_STATUS_SLUG`."""
+    return status.slug if status is not None else UNKNOWN_STATUS_SLUG
+
+
+def in_lifecycle_order(statuses: Iterable[Status]) -> list[Status]:
+    """``statuses`` in the order a proposal moves through them (the order of :class:`Status`)."""
+    order = list(Status)
+    return sorted(statuses, key=order.index)
 
 
 class ReviewStatus(_Choice):

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import corpus, escape, git
+from . import corpus, escape, git, rules
 from .config import DepConfig
-from .model import Dep, DepRef, ReviewStatus, Status
+from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status, status_label
 
 #: Version of the ``deps.json`` document; bump when its shape changes.
 SCHEMA_VERSION = 1
@@ -27,10 +27,6 @@ SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "deps.schema.json"
 
 UNCATEGORIZED = "Uncategorized"
-UNKNOWN_STATUS = "Unknown"
-
-#: Statuses the maintenance review leaves alone however old the file is.
-SETTLED_STATUSES = frozenset({Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
 
 
 def visible(deps: Iterable[Dep], config: DepConfig) -> list[Dep]:
@@ -86,7 +82,7 @@ def index_rows(deps: Iterable[Dep], config: DepConfig) -> list[dict[str, Any]]:
 def group_by_status(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[dict[str, Any]]]]:
     """Rows grouped by status, in the order of the lifecycle; empty groups left out."""
     rows = index_rows(deps, config)
-    order = [status.value for status in Status] + [UNKNOWN_STATUS]
+    order = [status_label(status) for status in (*Status, None)]
     groups = {name: [row for row in rows if (row["status"] or UNKNOWN_STATUS) == name] for name in order}
     return [(name, group) for name, group in groups.items() if group]
 
@@ -180,24 +176,6 @@ def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[dict[str, 
 # --------------------------------------------------------------------------------------
 
 
-def _approval_met(dep: Dep) -> bool:
-    """The process's approval rule: every required reviewer approved, or a recorded decision.
-
-    Private until ``rules.approval_met`` lands; then this should call it.
-    """
-    if dep.decision:
-        return True
-    return bool(dep.reviewers) and all(r.status is ReviewStatus.APPROVED for r in dep.reviewers)
-
-
-def approval_met(dep: Dep) -> bool:
-    try:
-        from .rules import approval_met as rule  # type: ignore[attr-defined]
-    except ImportError:
-        return _approval_met(dep)
-    return bool(rule(dep))
-
-
 def due_text(days_left: int | None) -> str:
     if days_left is None:
         return "no review date"
@@ -231,7 +209,7 @@ def review_report(
                 "days_left": days_left,
                 "due": due_text(days_left),
                 "reviewers": [{"name": r.person.display, "status": r.status.value} for r in dep.reviewers],
-                "approval_met": approval_met(dep),
+                "approval_met": rules.approval_met(dep),
                 "path": dep.path,
                 "docname": dep.docname,
             }
@@ -424,7 +402,7 @@ def graph_source(statements: Iterable[str]) -> str:
 def _node_statements(dep: Dep, config: DepConfig, href: Callable[[Dep], str | None] | None) -> list[str]:
     """One proposal's node and its implementation links, every value bounded."""
     assert dep.number is not None
-    status = dep.status.value if dep.status else UNKNOWN_STATUS
+    status = status_label(dep.status)
     own_id = config.format_id(dep.number)
     page = href(dep) if href else None
     attrs = [

@@ -21,7 +21,7 @@ from typing import Any
 from . import reader
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import Dep, Status, Template, normalize_key
+from .model import DRAFT_STATUSES, Dep, Template, normalize_key
 from .parsing import STAND_IN_RE, Heading, ScannedFile, is_html_tag
 
 
@@ -87,10 +87,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("Background", None, None, _O),
     Section("References", "Background", None, _O),
 )
-
-#: Statuses whose proposals must hold every required section. The process lets a draft
-#: be incomplete ("not all sections need to be filled out" while In Progress).
-DRAFT_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
 
 
 def sections_for(template: Template) -> list[Section]:

@@ -13,12 +13,21 @@ from sphinx import addnodes
 
 from ..core import rules
 from ..core.config import DepConfig
-from ..core.model import Alternative, Dep, DepRef, Person, Phase, ReviewStatus, Status
+from ..core.model import (
+    Alternative,
+    Dep,
+    DepRef,
+    Person,
+    Phase,
+    ReviewStatus,
+    Status,
+    status_label,
+    status_slug,
+)
 
 
 def status_badge(status: Status | None) -> nodes.inline:
-    text = status.value if status is not None else "Unknown"
-    slug = status.slug if status is not None else "unknown"
+    text, slug = status_label(status), status_slug(status)
     return nodes.inline(text, text, classes=["dep-badge", f"dep-status-{slug}"])
 
 

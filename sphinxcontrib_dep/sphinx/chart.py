@@ -20,7 +20,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..core.model import Dep, Status
+from ..core.model import Dep, Status, status_label, status_slug
 from .domain import get_domain
 
 
@@ -34,7 +34,7 @@ def status_counts(deps: Iterable[Dep]) -> list[tuple[str, str, int]]:
     counts = Counter(dep.status for dep in deps)
     rows = [(status.value, status.slug, counts.get(status, 0)) for status in Status]
     if counts.get(None):
-        rows.append(("Unknown", "unknown", counts[None]))
+        rows.append((status_label(None), status_slug(None), counts[None]))
     return rows
 
 

@@ -41,7 +41,7 @@ from sphinx.builders import Builder
 from ..core import report
 from ..core.config import DepConfig
 from ..core.diagnostics import Code
-from ..core.model import Dep, DepRef, Status, lookup_category
+from ..core.model import Dep, DepRef, Status, lookup_category, status_slug
 from . import config as sphinx_config
 from .card import person_node, review_badge, status_badge
 from .directives import DepDirective
@@ -345,7 +345,7 @@ def _text(cell: nodes.Node | str) -> str:
 
 def _row_classes(row: dict[str, Any]) -> list[str]:
     status = Status.lookup(row["status"] or "")
-    return ["dep-row", f"dep-row-{status.slug}" if isinstance(status, Status) else "dep-row-unknown"]
+    return ["dep-row", f"dep-row-{status_slug(status if isinstance(status, Status) else None)}"]
 
 
 def render_index(renderer: Renderer) -> nodes.Node:

@@ -7,11 +7,7 @@ from pathlib import Path
 
 from ...core import corpus, escape, git
 from ...core.config import DepConfig
-from ...core.model import (
-    Dep,
-    Status,
-    find_mentions,
-)
+from ...core.model import GATE_STATUSES, Dep, find_mentions, in_lifecycle_order
 from ..console import Console
 from ..context import (
     EXIT_OK,
@@ -22,9 +18,6 @@ from ..context import (
     proposal_files,
     read_text,
 )
-
-#: Statuses that let work named by a pull request merge (``dep gate``).
-GATE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED})
 
 
 def mentioned_numbers(text: str, config: DepConfig, console: Console | None = None) -> list[int]:
@@ -84,7 +77,7 @@ def cmd_gate(ctx: Context) -> int:
     # The holder of each number as the site shows it (a file named with it wins).
     deps: dict[int, Dep] = corpus.by_number(loaded_deps)
     failed = 0
-    allowed = " or ".join(s.value for s in sorted(GATE_STATUSES, key=list(Status).index))
+    allowed = " or ".join(s.value for s in in_lifecycle_order(GATE_STATUSES))
     for number in numbers:
         shown = ctx.config.format_id(number)
         dep = deps.get(number)
