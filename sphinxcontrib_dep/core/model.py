@@ -329,7 +329,11 @@ NUMBER_DIGITS = 32
 #: and not the start of a longer run of digits.
 NUMBER_PATTERN = rf"([0-9]{{1,{NUMBER_DIGITS}}})(?![0-9])"
 
-_FILE_NUMBER_RE = re.compile(r"^([0-9]{4,})-", re.ASCII)
+#: A proposal's file name, ``0012-slug.md``: four or more ASCII digits (its number;
+#: ``0000`` for an unnumbered draft), a hyphen, then the slug, which starts with neither
+#: white space nor ``/``. The one definition for discovery, numbering, the build and the
+#: migrator; see :func:`split_proposal_name`.
+PROPOSAL_NAME_RE = re.compile(r"^(?P<digits>[0-9]{4,})-(?P<slug>[^\s/].*)\Z", re.ASCII | re.DOTALL)
 
 
 @functools.lru_cache(maxsize=16)
@@ -386,13 +390,30 @@ def role_target(text: str) -> tuple[str, str]:
     return "", text.strip()
 
 
+def split_proposal_name(name: str) -> tuple[str, str] | None:
+    """``(digits, slug)`` of a file named like a proposal (the last part of a path), or ``None``.
+
+    ``deps/0012-the-x.md`` -> ``("0012", "the-x.md")``; ``README.md`` -> ``None``.
+    """
+    match = PROPOSAL_NAME_RE.match(name.rsplit("/", 1)[-1])
+    return (match.group("digits"), match.group("slug")) if match else None
+
+
+def is_proposal_name(name: str) -> bool:
+    """Whether a file (the last part of a path) is named like a proposal, numbered or not."""
+    return split_proposal_name(name) is not None
+
+
 def number_from_filename(name: str) -> int | None:
-    """The number a file name carries (``0012-x.md`` -> 12); ``0000-x.md`` is an unnumbered draft."""
-    match = _FILE_NUMBER_RE.match(name.rsplit("/", 1)[-1])
-    if not match:
+    """The number a file named like a proposal carries (``0012-x.md`` -> 12).
+
+    ``None`` for an unnumbered draft (``0000-x.md``) and for a name that is not a
+    proposal's (:data:`PROPOSAL_NAME_RE`).
+    """
+    parts = split_proposal_name(name)
+    if parts is None or len(parts[0]) > NUMBER_DIGITS:
         return None
-    number = int(match.group(1))
-    return number or None
+    return int(parts[0]) or None
 
 
 def slugify(title: str, max_length: int = 60) -> str:

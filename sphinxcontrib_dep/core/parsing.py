@@ -30,6 +30,7 @@ from .model import (
     ReviewStatus,
     Status,
     Template,
+    is_proposal_name,
     lookup_category,
     number_from_filename,
     parse_id,
@@ -497,7 +498,7 @@ def parse_meta(
     else:
         dep.number = file_number
     filename = path.rsplit("/", 1)[-1]
-    if dep.number is not None and _has_number_prefix(filename) and dep.number != file_number:
+    if dep.number is not None and is_proposal_name(filename) and dep.number != file_number:
         shown = config.format_id(file_number) if file_number else "an unnumbered draft"
         report(
             Code.NUMBER,
@@ -594,10 +595,6 @@ def parse_meta(
                 "embargoed",
             )
     return dep, report.diagnostics
-
-
-def _has_number_prefix(filename: str) -> bool:
-    return re.match(r"^[0-9]{4,}-", filename, re.ASCII) is not None
 
 
 # --------------------------------------------------------------------------------------

@@ -22,11 +22,10 @@ from typing import Any
 
 from . import config as core_config
 from .diagnostics import Code, Diagnostic
+from .model import is_proposal_name
 
 #: Suffixes of proposal files; Sphinx (and MyST) read exactly these, in lower case.
 PROPOSAL_SUFFIXES = (".md", ".rst")
-#: ``0012-slug.md``: four or more ASCII digits, a hyphen, then the slug.
-PROPOSAL_NAME_RE = re.compile(r"^[0-9]{4,}-[^\s/]", re.ASCII)
 #: Where ``conf.py`` is looked for, relative to the project root, when no setting names it.
 CONF_CANDIDATES = ("conf.py", "docs/conf.py", "doc/conf.py", "docs/source/conf.py", "source/conf.py")
 
@@ -386,7 +385,7 @@ def discover(
             if is_page(relative, pages):
                 found.pages.append(path)
                 continue
-            if not PROPOSAL_NAME_RE.match(name):
+            if not is_proposal_name(name):
                 found.diagnostics.append(
                     Diagnostic(
                         Code.FILENAME,

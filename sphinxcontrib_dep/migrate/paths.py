@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import escape, files, parsing
 from ..core.config import DepConfig
-from ..core.model import (
-    number_from_filename,
-)
+from ..core.model import is_proposal_name, number_from_filename
+from ..core.project import PROPOSAL_SUFFIXES
 from . import migrate_text
 from .decisions import Decision, Kind, Migration
-
-#: ``NNNN-anything.md``: any name, a line break in it too (``dep lint`` reads such a file).
-_PROPOSAL_RE = re.compile(r"^\d{4,}-.*\.(md|rst)\Z", re.DOTALL)
 
 
 @dataclass
@@ -44,13 +39,18 @@ class Summary:
         ]
 
 
+def _is_proposal_file(name: str) -> bool:
+    """``NNNN-slug.md`` or ``.rst``: any slug, a line break in it too (``dep lint`` reads such a file)."""
+    return is_proposal_name(name) and name.endswith(PROPOSAL_SUFFIXES)
+
+
 def discover(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     """``(file, base)`` pairs: files as given (base = their folder), folders' ``NNNN-*`` proposals."""
     found: list[tuple[Path, Path]] = []
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            pairs = [(p, path) for p in sorted(path.iterdir()) if p.is_file() and _PROPOSAL_RE.match(p.name)]
+            pairs = [(p, path) for p in sorted(path.iterdir()) if p.is_file() and _is_proposal_file(p.name)]
         else:
             pairs = [(path, path.parent)]
         for file, base in pairs:

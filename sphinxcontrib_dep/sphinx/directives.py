@@ -19,7 +19,6 @@ from sphinx.util.docutils import SphinxDirective
 from ..core import parts
 from ..core.diagnostics import Code, Diagnostic
 from ..core.model import Alternative, Dep, Phase, number_from_filename
-from ..core.project import PROPOSAL_NAME_RE
 from . import card, needs
 from . import config as sphinx_config
 from .domain import get_domain
@@ -145,11 +144,7 @@ def holders_table(found_docs: set[str], deps_dir: str) -> dict[int, list[str]]:
     table: dict[int, list[str]] = {}
     for name in sorted(found_docs):
         number = number_from_filename(name)
-        if (
-            number is not None
-            and area_folder(name, deps_dir) is not None
-            and PROPOSAL_NAME_RE.match(name.rsplit("/", 1)[-1])
-        ):
+        if number is not None and area_folder(name, deps_dir) is not None:
             table.setdefault(number, []).append(name)
     return table
 

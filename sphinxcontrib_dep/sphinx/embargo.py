@@ -9,7 +9,6 @@ The build log names each file left out and why.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from ..core import parsing, reader
+from ..core.model import split_proposal_name
 from . import config as sphinx_config
 from .reading import area_folder
 
@@ -139,8 +139,8 @@ def exclude_embargoed(app: Sphinx, config: Config) -> None:
 def _shown(rel: str) -> str:
     """A file named without its slug: public CI logs must not spell out what is embargoed."""
     folder, _, name = rel.rpartition("/")
-    prefix = re.match(r"^[0-9]+-", name)
-    stem = prefix.group(0) if prefix else ""
+    parts = split_proposal_name(name)
+    stem = f"{parts[0]}-" if parts else ""
     return f"{folder}/{stem}…" if folder else f"{stem}…"
 
 

@@ -21,7 +21,7 @@ from sphinx_needs.utils import add_doc
 
 from ..core.config import DepConfig
 from ..core.diagnostics import Code
-from ..core.model import Alternative, Dep, Phase, slugify
+from ..core.model import Alternative, Dep, Phase, slugify, split_proposal_name
 from .logging import warn
 
 
@@ -151,8 +151,9 @@ def dep_need_id(dep: Dep, settings: DepConfig) -> str:
     """``DEP-0001``; an unnumbered draft gets ``DEP-DRAFT-<SLUG>`` from its file name."""
     if dep.number is not None:
         return settings.format_id(dep.number)
-    stem = dep.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    stem = stem.split("-", 1)[1] if stem[:4].isdigit() and "-" in stem else stem
+    name = dep.path.rsplit("/", 1)[-1]
+    parts = split_proposal_name(name)
+    stem = (parts[1] if parts else name).rsplit(".", 1)[0]
     return f"{settings.id_prefix}DRAFT-{slugify(stem).upper()}"
 
 

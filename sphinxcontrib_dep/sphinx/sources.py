@@ -17,8 +17,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..core import parsing, policy, sanitize
 from ..core.diagnostics import Code, Diagnostic
-from ..core.model import number_from_filename
-from ..core.project import PROPOSAL_NAME_RE
+from ..core.model import is_proposal_name, number_from_filename
 from . import config as sphinx_config
 from .logging import emit
 from .reading import area_folder, current
@@ -200,10 +199,7 @@ def reread_number_twins(
     deps_dir = sphinx_config.get(app.config).deps_dir
 
     def is_proposal(docname: str, deps_dir: str) -> bool:
-        return (
-            area_folder(docname, deps_dir) is not None
-            and PROPOSAL_NAME_RE.match(docname.rsplit("/", 1)[-1]) is not None
-        )
+        return area_folder(docname, deps_dir) is not None and is_proposal_name(docname)
 
     touched = {number_from_filename(d) for d in (*added, *changed, *removed) if is_proposal(d, deps_dir)}
     touched.discard(None)

@@ -7,12 +7,8 @@ import re
 from pathlib import Path
 
 from ...core import analysis, escape, files, git
-from ...core.model import (
-    number_from_filename,
-)
+from ...core.model import number_from_filename, split_proposal_name
 from ..context import EXIT_OK, CliError, Context, Refused, edit_header, load_proposal
-
-_DRAFT_NAME_RE = re.compile(r"^\d{4,}-(.+)$")
 
 
 def used_numbers(ctx: Context) -> dict[int, str]:
@@ -75,8 +71,8 @@ def cmd_number(ctx: Context) -> int:
     taken = number_from_filename(path.name)
     if taken is not None:
         raise Refused(f"{ctx.rel(path)} already has a number ({ctx.config.format_id(taken)})")
-    match = _DRAFT_NAME_RE.match(path.name)
-    rest = match.group(1) if match else path.name
+    parts = split_proposal_name(path.name)
+    rest = parts[1] if parts else path.name
     # The number is chosen under the project lock, so two runs at once take two numbers.
     with ctx.locked():
         try:
