@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,8 +18,8 @@ from ..core.diagnostics import Diagnostic
 from ..core.model import (
     Dep,
     Status,
-    id_pattern,
     number_from_filename,
+    parse_id,
 )
 from .console import Console
 
@@ -251,23 +250,18 @@ def load_proposal(ctx: Context, path: Path) -> Loaded:
     return Loaded(path, rel, text, dep, diagnostics)
 
 
-def _id_pattern(config: DepConfig) -> re.Pattern[str]:
-    return id_pattern(config.id_prefix)
-
-
 def resolve_proposal(ctx: Context, ref: str) -> Path:
     """A proposal named on the command line: a path, or a number / id (``12``, ``DEP-0012``)."""
     path = Path(ref)
     if path.is_file():
         return ctx.safe(path)
-    match = _id_pattern(ctx.config).match(ref.strip())
-    if not match:
+    number = parse_id(ref, ctx.config.id_prefix)
+    if number is None:
         if path.exists():
             raise CliError(f"{escape.text(ref)}: not a proposal file")
         raise CliError(
             f"{escape.text(ref)}: no such file, and not a proposal number like 12 or {ctx.config.format_id(12)}"
         )
-    number = int(match.group(1))
     found = [p for p in proposal_files(ctx) if number_from_filename(p.name) == number]
     if not found:
         # A proposal may carry its number in :number: only.

@@ -337,17 +337,19 @@ PROPOSAL_NAME_RE = re.compile(r"^(?P<digits>[0-9]{4,})-(?P<slug>[^\s/].*)\Z", re
 
 
 @functools.lru_cache(maxsize=16)
-def id_pattern(prefix: str = "DEP-") -> re.Pattern[str]:
+def id_pattern(prefix: str | None = "DEP-") -> re.Pattern[str]:
     """A proposal named by number: ``12``, ``0012``, ``DEP-0012``, ``DEP 12``, ``dep_12``.
 
     Only the project's own prefix is accepted (``PEP-3`` names no proposal), and only
     ASCII digits (``٣`` is not 3). The one definition of a DEP id for every reader.
+    ``prefix=None`` accepts any prefix of ASCII letters (``TEP-3``): the migrator reads
+    legacy headers whose projects numbered their proposals under other names.
     """
-    bare = re.escape(prefix.rstrip("-_ "))
-    return re.compile(rf"^(?:{bare}[-_ ]?)?0*{NUMBER_PATTERN}$", re.IGNORECASE | re.ASCII)
+    bare = "[A-Za-z]+" if prefix is None else re.escape(prefix.rstrip("-_ "))
+    return re.compile(rf"^(?:{bare}[-_ ]?)?0*{NUMBER_PATTERN}\Z", re.IGNORECASE | re.ASCII)
 
 
-def parse_id(text: str, prefix: str = "DEP-") -> int | None:
+def parse_id(text: str, prefix: str | None = "DEP-") -> int | None:
     """The number ``text`` names (see :func:`id_pattern`), or ``None``."""
     match = id_pattern(prefix).match(text.strip())
     return int(match.group(1)) if match else None

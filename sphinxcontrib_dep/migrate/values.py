@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from ..core import parsing
 from ..core.config import DepConfig
 from ..core.model import (
-    NUMBER_PATTERN,
     DepRef,
     ReviewStatus,
     Status,
     lookup_category,
     normalize_key,
     number_from_filename,
+    parse_id,
 )
 from ..core.parsing import guess_date, is_empty, parse_person
 from .decisions import Decision, Kind
@@ -439,9 +439,8 @@ def _refs(value: str, ctx: _Context) -> tuple[str | None, str | None]:
 
 
 def _ref_number(text: str) -> int | None:
-    """``DEP-0003``, ``DEP 3``, ``0003`` -> 3 (``#3`` is an issue, not a proposal)."""
-    match = re.fullmatch(rf"(?:[A-Za-z]+[-_ ]?)?0*{NUMBER_PATTERN}", text.strip())
-    return int(match.group(1)) if match else None
+    """``DEP-0003``, ``TEP 3``, ``0003`` -> 3 (``#3`` is an issue, not a proposal)."""
+    return parse_id(text, prefix=None)
 
 
 def _plain(value: str, ctx: _Context) -> tuple[str | None, str | None]:
