@@ -15,9 +15,9 @@ from typing import Any
 
 from . import parsing
 from .parsing import canonical_option
+from .reader import OPTION_LINE_RE
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_OPTION_RE = re.compile(r"^:([^:\s][^:]*?):(?:\s+(.*))?$")
 _BOM = "\ufeff"
 
 
@@ -120,9 +120,9 @@ def _walk_colon(lines: list[str], first: int, indent: str) -> MetaBlock:
         if not raw.startswith(indent):
             break
         dedented = raw[len(indent) :]
-        match = _OPTION_RE.match(dedented)
+        match = OPTION_LINE_RE.match(dedented)
         if match:
-            spans.append(OptionSpan(match.group(1).strip(), index, index + 1))
+            spans.append(OptionSpan(match["name"].strip(), index, index + 1))
         elif spans and dedented[:1] in (" ", "\t") and dedented.strip():
             spans[-1].end = index + 1  # a continuation line of the option above
         else:

@@ -332,7 +332,12 @@ def split_directive_options(
     return found, used, []
 
 
-_SIMPLE_OPTION_RE = re.compile(r"^\s*:([A-Za-z0-9_][\w.-]*):(?: +(.*))?$", re.ASCII)
+#: A directive's option line, ``:name: value``: a reStructuredText field, and the colon
+#: options of a MyST directive. The one pattern for every reader of option lines (the
+#: reader here, :mod:`.editing`); ``value`` is ``None`` on a line that ends after the name.
+OPTION_LINE_RE = re.compile(r"^:(?P<name>(?:[^:\\]|\\.)+):(?:(?P<space>\s+)(?P<value>.*)|$)")
+#: The option names and values the fast path below takes as they are.
+_SIMPLE_NAME_RE = re.compile(r"[A-Za-z0-9_][\w.-]*", re.ASCII)
 _SIMPLE_VALUE_RE = re.compile(r"^[^-?:,\[\]{}&*!#'\"|>%@`\s][^#'\"|>\t]*$")
 
 
@@ -347,10 +352,14 @@ def _simple_options(lines: list[str], first_line: int) -> list[Option] | None:
     for index, line in enumerate(lines):
         if "\t" in line or "\\" in line:
             return None
-        match = _SIMPLE_OPTION_RE.match(line)
-        if match is None:
+        match = OPTION_LINE_RE.match(line.lstrip(" \n\r\f\v"))
+        if (
+            match is None
+            or not _SIMPLE_NAME_RE.fullmatch(match["name"])
+            or (match["space"] is not None and match["space"].strip(" "))
+        ):
             return None
-        value = (match.group(2) or "").strip()
+        value = (match["value"] or "").strip()
         if value and (
             not _SIMPLE_VALUE_RE.match(value)
             or ": " in value
@@ -358,7 +367,7 @@ def _simple_options(lines: list[str], first_line: int) -> list[Option] | None:
             or value in {"...", "---"}
         ):
             return None
-        found.append(Option(match.group(1), value, first_line + index))
+        found.append(Option(match["name"], value, first_line + index))
     return found
 
 
@@ -615,7 +624,8 @@ def _inline_text(token: Any) -> str:
 _ADORNMENT_CHARS = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 _ADORNMENT_RE = re.compile(rf"^([{_ADORNMENT_CHARS}])\1*\s*$")
 _SIMPLENAME = r"(?:(?!_)\w)+(?:[-._+:](?:(?!_)\w)+)*"
-_RST_DIRECTIVE_RE = re.compile(rf"^\.\.[ ]+(?:\|[^|]+\|[ ]+)?({_SIMPLENAME})[ ]?::(?:[ ]+(.*)|$)")
+#: A directive's first line, ``.. name:: argument`` (a substitution definition's too).
+RST_DIRECTIVE_RE = re.compile(rf"^\.\.[ ]+(?:\|[^|]+\|[ ]+)?({_SIMPLENAME})[ ]?::(?:[ ]+(.*)|$)")
 _RST_TARGET_RE = re.compile(r"^\.\.[ ]+_(?:`(?:\\.|[^`\\])*`|(?:\\.|[^:\\`])*):(?:[ ]+(.*)|$)")
 _RST_FOOTNOTE_RE = re.compile(r"^\.\.[ ]+\[(?:[^\]]+)\](?:[ ]+(.*)|$)")
 _GRID_BORDER_RE = re.compile(r"^\+(?:[-=]+\+)+$")
@@ -780,7 +790,7 @@ class _RstReader:
         end = self._block_end(lines, index + 1, 0) if index + 1 < len(lines) else index + 1
         end = max(end, index + 1)
         number = offset + index + 1
-        directive = _RST_DIRECTIVE_RE.match(line)
+        directive = RST_DIRECTIVE_RE.match(line)
         if directive:
             self._directive(
                 directive.group(1).lower(), directive.group(2) or "", lines, index, end, offset, parent
@@ -908,9 +918,9 @@ def _rst_options(lines: list[str], first_line: int) -> tuple[list[Option], int]:
     options: list[Option] = []
     used = 0
     for index, text in enumerate(lines):
-        match = re.match(r"^:((?:[^:\\]|\\.)+):(?:\s+(.*)|$)", text)
+        match = OPTION_LINE_RE.match(text)
         if match:
-            options.append(Option(match.group(1).strip(), (match.group(2) or "").strip(), first_line + index))
+            options.append(Option(match["name"].strip(), (match["value"] or "").strip(), first_line + index))
             used = index + 1
         elif options and text[:1] in (" ", "\t") and text.strip():
             last = options[-1]

@@ -261,9 +261,6 @@ def _placeholders_markdown(text: str, scanned: ScannedFile, context: _Context) -
             yield from _line_problems(token.content, line + 1, context, scanned.path)
 
 
-_RST_DIRECTIVE_RE = re.compile(r"^(\s*)\.\.\s+([\w:-]+)::")
-
-
 def _placeholders_rst(text: str, scanned: ScannedFile, context: _Context) -> Iterator[Diagnostic]:
     skip_indent: int | None = None
     for index, raw in enumerate(text.splitlines()):
@@ -272,8 +269,8 @@ def _placeholders_rst(text: str, scanned: ScannedFile, context: _Context) -> Ite
             if not raw.strip() or indent > skip_indent:
                 continue
             skip_indent = None
-        directive = _RST_DIRECTIVE_RE.match(raw)
-        if directive and not directive.group(2).startswith("dep-"):
+        directive = reader.RST_DIRECTIVE_RE.match(raw.lstrip())
+        if directive and not directive.group(1).lower().startswith("dep-"):
             skip_indent = indent
             continue
         if raw.rstrip().endswith("::") and not directive:
