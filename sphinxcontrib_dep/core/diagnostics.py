@@ -9,6 +9,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+#: The type of every warning this package gives Sphinx (``type="dep"``): with the
+#: subtype, the name users silence (``suppress_warnings = ["dep.date"]``).
+WARNING_TYPE = "dep"
+
 
 class Code(enum.Enum):
     """Warning subtypes. The value is the subtype; the second item documents the rule."""
@@ -20,6 +24,11 @@ class Code(enum.Enum):
         return member
 
     doc: str
+
+    @property
+    def tag(self) -> str:
+        """``dep.<subtype>``: how logs, ``dep lint`` and ``suppress_warnings`` name the rule."""
+        return f"{WARNING_TYPE}.{self.value}"
 
     # --- the dep-meta header -------------------------------------------------------
     OPTION = ("option", "An option ``dep-meta`` does not know.")
@@ -136,7 +145,7 @@ class Diagnostic:
         where = printable(self.path) if self.path else "<unknown>"
         if self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.message} [dep.{self.code.value}]"
+        return f"{where}: {self.message} [{self.code.tag}]"
 
 
 #: The longest message: one quoting a 2 MB value would be a 2 MB line in every CI log.

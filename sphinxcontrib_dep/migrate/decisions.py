@@ -6,13 +6,27 @@ import enum
 from dataclasses import dataclass, field
 
 from ..core import escape
+from ..core.diagnostics import Code, Diagnostic
 
 
 class Kind(enum.Enum):
-    NORMALISED = "normalised"
-    EMPTY = "empty"
-    HUMAN = "needs a human"
-    NOTE = "note"
+    """What the migrator did with a value. The value is the label ``dep migrate`` prints;
+    :attr:`code` is the rule of :class:`~sphinxcontrib_dep.core.diagnostics.Code` a decision
+    of this kind reports, ``None`` for the kinds that are not problems."""
+
+    def __new__(cls, label: str, code: Code | None) -> Kind:
+        member = object.__new__(cls)
+        member._value_ = label
+        member.code = code  # type: ignore[attr-defined]
+        return member
+
+    code: Code | None
+
+    NORMALISED = ("normalised", None)
+    EMPTY = ("empty", None)
+    #: A legacy value the migrator could not map: kept for a person to fix (``dep.migrate``).
+    HUMAN = ("needs a human", Code.MIGRATE)
+    NOTE = ("note", None)
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,13 @@ class Decision:
     line: int | None
     field: str
     message: str
+
+    def diagnostic(self) -> Diagnostic | None:
+        """The decision as the problem it reports (:attr:`Kind.code`), or ``None`` if it is none."""
+        if self.kind.code is None:
+            return None
+        label = f"{self.field}: " if self.field else ""
+        return Diagnostic(self.kind.code, f"{label}{self.message}", self.path, self.line)
 
     def format(self) -> str:
         """``path:line: field: message [kind]``, one line: every value in it escaped."""

@@ -221,11 +221,9 @@ class WarningsReference(_ReferenceDirective):
             body = [markup.link_settings(code.doc)]
             if code.value in examples:
                 body += ["Example:", markup.code_block("\n".join(examples[code.value][:1]))]
-            silence = markup.literal(f'suppress_warnings = ["dep.{code.value}"]')
+            silence = markup.literal(f'suppress_warnings = ["{code.tag}"]')
             body.append(f"Silence it with {silence}.")
-            blocks.append(
-                markup.directive("dep-warning", f"dep.{code.value}", body="\n\n".join(body), depth=1)
-            )
+            blocks.append(markup.directive("dep-warning", code.tag, body="\n\n".join(body), depth=1))
         return "\n\n".join(blocks)
 
 

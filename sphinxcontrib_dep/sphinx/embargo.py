@@ -19,6 +19,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from ..core import parsing, reader
+from ..core.diagnostics import Code
 from ..core.model import split_proposal_name
 from . import config as sphinx_config
 from .reading import area_folder
@@ -131,9 +132,10 @@ def exclude_embargoed(app: Sphinx, config: Config) -> None:
     config.exclude_patterns = [*config.exclude_patterns, *patterns]
     setattr(app, _ADDED, patterns)
     noun = "proposal" if len(files) == 1 else "proposals"
-    logger.info(f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out [dep.embargo]")
+    tag = Code.EMBARGO.tag
+    logger.info(f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out [{tag}]")
     for rel, reason in files:
-        logger.info(f"sphinxcontrib-dep: public build: {_shown(rel)} left out: {reason} [dep.embargo]")
+        logger.info(f"sphinxcontrib-dep: public build: {_shown(rel)} left out: {reason} [{tag}]")
 
 
 def _shown(rel: str) -> str:

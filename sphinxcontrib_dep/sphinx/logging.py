@@ -9,13 +9,13 @@ from typing import Any
 
 from sphinx.util import logging
 
-from ..core.diagnostics import Code, Diagnostic, shorten
+from ..core.diagnostics import WARNING_TYPE, Code, Diagnostic, shorten
 
 logger = logging.getLogger("sphinxcontrib_dep")
 
 
 def warn(code: Code, message: str, location: Any) -> None:
-    logger.warning(shorten(message), type="dep", subtype=code.value, location=location)
+    logger.warning(shorten(message), type=WARNING_TYPE, subtype=code.value, location=location)
 
 
 def emit(diagnostics: Iterable[Diagnostic], docname: str | None) -> None:

@@ -59,7 +59,7 @@ def styled_diagnostic(console: Console, diagnostic: Diagnostic) -> str:
     colour = "red" if diagnostic.severity is Severity.ERROR else "yellow"
     return (
         f"{console.style(where, 'bold')}: {console.style(diagnostic.message, colour)} "
-        f"{console.style(f'[dep.{diagnostic.code.value}]', 'dim')}"
+        f"{console.style(f'[{diagnostic.code.tag}]', 'dim')}"
     )
 
 
@@ -71,7 +71,7 @@ def lint_json(result: analysis.LintResult, diagnostics: list[Diagnostic]) -> dic
             {
                 "path": d.path,
                 "line": d.line,
-                "code": f"dep.{d.code.value}",
+                "code": d.code.tag,
                 "severity": d.severity.value,
                 "message": d.message,
             }
@@ -90,7 +90,7 @@ def github_annotation(ctx: Context, diagnostic: Diagnostic) -> str:
         properties.append(f"file={escape.github_property(path)}")
     if diagnostic.line is not None:
         properties.append(f"line={diagnostic.line}")
-    properties.append(f"title={escape.github_property('dep.' + diagnostic.code.value)}")
+    properties.append(f"title={escape.github_property(diagnostic.code.tag)}")
     return f"::{level} {','.join(properties)}::{escape.github_data(diagnostic.message)}"
 
 
