@@ -45,14 +45,15 @@ def test_every_setting_is_documented_with_type_default_and_help(reference: dict[
     for page in ("settings", "settings_rst"):
         html = reference[page]
         text = " ".join(text_of(html).split())
-        for field in config.settings():
-            assert (f'id="confval-dep_{field.name}"' in html) is (page == "settings"), field.name
-            assert f"dep_{field.name}" in text
-            default = field.default_factory() if callable(field.default_factory) else field.default
-            help_text = " ".join(re.sub(r"``([^`]*)``", r"\1", field.metadata["help"]).split())
-            assert help_text in text, field.name
-            assert f"Default: {default!r}" in text.replace("Default:  ", "Default: "), field.name
-            assert f"{field.name} = {toml_value(default)}" in text, field.name
+        for setting in config.settings():
+            assert (f'id="confval-dep_{setting.name}"' in html) is (page == "settings"), setting.name
+            assert f"dep_{setting.name}" in text
+            default = setting.default_value()
+            help_text = " ".join(re.sub(r"``([^`]*)``", r"\1", setting.help).split())
+            assert help_text in text, setting.name
+            assert f"Default: {default!r}" in text.replace("Default:  ", "Default: "), setting.name
+            assert f"{setting.name} = {toml_value(default)}" in text, setting.name
+            assert f"Type: {setting.type.annotation}" in text, setting.name
 
 
 def test_every_warning_code_is_documented(reference: dict[str, str]) -> None:

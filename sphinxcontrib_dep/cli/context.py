@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -149,37 +148,21 @@ def find_root(start: Path, deps_dir: str) -> Path:
 
 def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
     """``--config KEY=VALUE`` pairs, each value read as the setting's type."""
-    fields = {f.name: str(f.type) for f in settings()}
+    declared = {setting.name: setting for setting in settings()}
     values: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
         name = key.strip().replace("-", "_")
         if not sep or not name:
             raise CliError(f"--config takes KEY=VALUE, not {item!r}")
-        if name not in fields:
-            raise CliError(f"--config: unknown setting {key.strip()!r} (known: {', '.join(sorted(fields))})")
-        kind = fields[name]
-        raw = raw.strip()
-        value: Any = raw
-        if kind == "int":
-            try:
-                value = int(raw)
-            except ValueError:
-                raise CliError(f"--config {name}: {raw!r} is not a whole number") from None
-        elif kind == "bool":
-            lowered = raw.lower()
-            if lowered not in {"true", "false", "yes", "no", "1", "0", "on", "off"}:
-                raise CliError(f"--config {name}: {raw!r} is not true or false")
-            value = lowered in {"true", "yes", "1", "on"}
-        elif kind == "list[str]":
-            if raw.startswith("["):
-                try:
-                    value = tomllib.loads(f"v = {raw}")["v"]
-                except tomllib.TOMLDecodeError as err:
-                    raise CliError(f"--config {name}: {raw!r} is not a TOML list: {err}") from None
-            else:
-                value = [part.strip() for part in raw.split(",") if part.strip()]
-        values[name] = value
+        if name not in declared:
+            raise CliError(
+                f"--config: unknown setting {key.strip()!r} (known: {', '.join(sorted(declared))})"
+            )
+        try:
+            values[name] = declared[name].parse(raw)
+        except ValueError as err:
+            raise CliError(f"--config {name}: {err}") from None
     return values
 
 

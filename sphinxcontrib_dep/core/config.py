@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,74 +24,237 @@ class ConfigError(ValueError):
     """A setting with a value of the wrong type or range."""
 
 
-def _setting(default: Any, help: str, **kwargs: Any) -> Any:
+# --------------------------------------------------------------------------------------
+# What a setting may hold: its type, read from text, and its validators
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """The type of a setting: how docs and messages name it, what it accepts, how it is read from text.
+
+    ``accepts`` is what Sphinx's ``add_config_value(types=...)`` is told (a list may come
+    as a tuple from conf.py); ``holds`` judges a value once the settings are assembled;
+    ``parse`` reads ``--config KEY=VALUE`` (a ``ValueError`` says what is wrong).
+    """
+
+    annotation: str
+    described: str
+    accepts: tuple[type, ...]
+    holds: Callable[[Any], bool]
+    parse: Callable[[str], Any]
+
+
+def _parse_int(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{raw!r} is not a whole number") from None
+
+
+_TRUE = frozenset({"true", "yes", "1", "on"})
+_FALSE = frozenset({"false", "no", "0", "off"})
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered not in _TRUE | _FALSE:
+        raise ValueError(f"{raw!r} is not true or false")
+    return lowered in _TRUE
+
+
+def _parse_str_list(raw: str) -> list[str]:
+    """A TOML list (``["a", "b"]``) or comma-separated words (``a, b``)."""
+    if not raw.startswith("["):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{raw!r} is not a TOML list: {err}") from None
+    return value  # type: ignore[no-any-return]  # its items are judged by STR_LIST.holds
+
+
+STR = ValueType("str", "str", (str,), lambda value: isinstance(value, str), str)
+INT = ValueType(
+    "int",
+    "int",
+    (int,),
+    lambda value: isinstance(value, int) and not isinstance(value, bool),
+    _parse_int,
+)
+BOOL = ValueType("bool", "bool", (bool,), lambda value: isinstance(value, bool), _parse_bool)
+STR_LIST = ValueType(
+    "list[str]",
+    "list of str",
+    (list, tuple),
+    lambda value: isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value),
+    _parse_str_list,
+)
+
+#: A validator: what is wrong with a value of the right type, as the rest of the sentence
+#: "dep_<name> must ..." (``"be between 1 and 8, not 12"``), or ``None`` when it is fine.
+Validator = Callable[[Any], str | None]
+
+
+def one_of(*choices: str) -> Validator:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"be one of {', '.join(choices)}, not {value!r}"
+
+    return check
+
+
+def between(low: int, high: int) -> Validator:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"be between {low} and {high}, not {value}"
+
+    return check
+
+
+def not_negative(value: Any) -> str | None:
+    return None if value >= 0 else f"not be negative, not {value}"
+
+
+def _distinct_categories(value: Any) -> str | None:
+    keys = [normalize_key(category) for category in value]
+    if value and len(set(keys)) == len(keys):
+        return None
+    return "be a non-empty list of distinct categories"
+
+
+def _id_prefix(value: Any) -> str | None:
+    if value and value[0].isalpha() and value.isupper():
+        return None
+    return f"start with an upper-case letter, not {value!r}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting: ``dep_<name>`` in conf.py, ``<name>`` in ``[tool.dep]``."""
+
+    name: str
+    type: ValueType
+    default: Any
+    help: str
+    validators: tuple[Validator, ...] = ()
+
+    def default_value(self) -> Any:
+        """The default, a new list each time for a list setting."""
+        return list(self.default) if isinstance(self.default, (list, tuple)) else self.default
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` cannot be this setting's value (``"dep_x must ..."``), or ``None``."""
+        if not self.type.holds(value):
+            return f"dep_{self.name} must be {self.type.described}, not {value!r}"
+        for validator in self.validators:
+            wrong = validator(value)
+            if wrong is not None:
+                return f"dep_{self.name} must {wrong}"
+        return None
+
+    def parse(self, text: str) -> Any:
+        """The value ``text`` gives (``--config NAME=TEXT``); ``ValueError`` says why it gives none."""
+        return self.type.parse(text.strip())
+
+
+def _setting(default: Any, help: str, value_type: ValueType, *validators: Validator) -> Any:
+    """A :class:`DepConfig` field that carries its help, :class:`ValueType` and validators."""
+    metadata = {"help": help, "type": value_type, "validators": validators}
     if isinstance(default, (list, dict, tuple)):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help, **kwargs})
-    return field(default=default, metadata={"help": help, **kwargs})
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass
 class DepConfig:
-    """All settings of sphinxcontrib-dep; ``dep_<name>`` in conf.py, ``<name>`` in ``[tool.dep]``."""
+    """All settings of sphinxcontrib-dep; ``dep_<name>`` in conf.py, ``<name>`` in ``[tool.dep]``.
 
-    id_prefix: str = _setting("DEP-", "Prefix of proposal ids and need ids (``DEP-0001``).")
-    id_width: int = _setting(4, "Digits of the zero-padded number in ids and file names.")
-    impl_prefix: str = _setting("IMPL-", "Prefix of the ids of implementation (``impl``) needs.")
+    Each field is declared with :func:`_setting`: its default, its help, its
+    :class:`ValueType` and its validators. :func:`settings` hands these declarations to
+    the Sphinx layer (``add_config_value``), the command line (``--config``), the
+    ``[tool.dep]`` reader and the docs, so none of them decides a type on its own.
+    """
+
+    id_prefix: str = _setting("DEP-", "Prefix of proposal ids and need ids (``DEP-0001``).", STR, _id_prefix)
+    id_width: int = _setting(4, "Digits of the zero-padded number in ids and file names.", INT, between(1, 8))
+    impl_prefix: str = _setting("IMPL-", "Prefix of the ids of implementation (``impl``) needs.", STR)
     categories: list[str] = _setting(
-        list(DEFAULT_CATEGORIES), "The categories a proposal may name in ``:category:``."
+        list(DEFAULT_CATEGORIES),
+        "The categories a proposal may name in ``:category:``.",
+        STR_LIST,
+        _distinct_categories,
     )
     default_template: str = _setting(
-        "limited", "Template assumed when ``:template:`` is absent: ``limited`` or ``complete``."
+        "limited",
+        "Template assumed when ``:template:`` is absent: ``limited`` or ``complete``.",
+        STR,
+        one_of(*(template.value for template in Template)),
     )
     review_window_days: int = _setting(
-        14, "Days a review may take, from ``:review-requested:`` to ``:review-date:``."
+        14,
+        "Days a review may take, from ``:review-requested:`` to ``:review-date:``.",
+        INT,
+        not_negative,
     )
     require_sections_in_drafts: bool = _setting(
         False,
         "Require the template's sections in Not Started and In Progress proposals too "
         "(the process lets a draft be incomplete; placeholders are reported either way).",
+        BOOL,
     )
     stale_days: int = _setting(
-        180, "A proposal untouched this many days is listed as stale by the review report."
+        180,
+        "A proposal untouched this many days is listed as stale by the review report.",
+        INT,
+        not_negative,
     )
-    deps_dir: str = _setting("deps", "Folder (relative to the project root) that holds the proposals.")
+    deps_dir: str = _setting("deps", "Folder (relative to the project root) that holds the proposals.", STR)
     public_build: bool = _setting(
-        False, "Leave embargoed proposals out of the build entirely (page, needs, index, search)."
+        False,
+        "Leave embargoed proposals out of the build entirely (page, needs, index, search).",
+        BOOL,
     )
-    json_output: bool = _setting(True, "Write ``deps.json`` next to the HTML pages.")
-    graph_engine: str = _setting("dot", "Graphviz command used to draw ``dep-graph`` and the lifecycle.")
+    json_output: bool = _setting(True, "Write ``deps.json`` next to the HTML pages.", BOOL)
+    graph_engine: str = _setting("dot", "Graphviz command used to draw ``dep-graph`` and the lifecycle.", STR)
     navigation: str = _setting(
         "current",
         "Proposals in the site navigation: ``current`` lists each one only on its own page (the "
         "proposals index lists them all; keeps themes that draw the whole tree on every page, "
         "like furo, linear in the number of proposals), ``all`` lists every proposal on every page.",
+        STR,
+        one_of("current", "all"),
     )
     raw_html: str = _setting(
         "safe",
         "Raw HTML in proposals: ``safe`` keeps only harmless tags, attributes and links and shows the "
         "rest as text with a warning; ``none`` shows all of it as text; ``all`` trusts every author.",
+        STR,
+        one_of(*RAW_HTML_MODES),
     )
 
     pages: list[str] = _setting(
         ["README.md", "README.rst", "index.md", "index.rst"],
         "Files in the proposals folder that are pages, not proposals (glob patterns, relative to "
         "the folder). They are checked as untrusted content all the same (raw HTML, links, directives).",
+        STR_LIST,
     )
     allowed_directives: list[str] = _setting(
         [],
         "Directives a proposal may use beyond the built-in allowlist (admonitions, code, images, tables, "
         "math, raw HTML and more). Only add directives that can neither read files nor run code: proposals "
         "come from pull requests.",
+        STR_LIST,
     )
     allowed_roles: list[str] = _setting(
         [],
         "Roles a proposal may use beyond the built-in allowlist (cross-references, code, math and more). Only "
         "add roles that can neither read files nor run code.",
+        STR_LIST,
     )
     conf_py: str = _setting(
         "",
         "Where ``dep lint`` finds the Sphinx ``conf.py`` whose ``dep_*``/``myst_*`` values it reads, "
         "relative to the project root; empty: ``conf.py``, then ``docs/conf.py`` and the other usual places.",
+        STR,
     )
 
     def __post_init__(self) -> None:
@@ -106,45 +270,29 @@ class DepConfig:
         return f"{self.id_prefix}{number:0{self.id_width}d}"
 
 
-def settings() -> list[dataclasses.Field[Any]]:
-    """The declared settings, in order, for registration and for the docs."""
-    return list(dataclasses.fields(DepConfig))
+def settings() -> list[Setting]:
+    """The declared settings, in order, for registration, ``--config``, ``[tool.dep]`` and the docs."""
+    return [
+        Setting(
+            name=f.name,
+            type=f.metadata["type"],
+            default=f.default_factory() if callable(f.default_factory) else f.default,
+            help=f.metadata["help"],
+            validators=f.metadata["validators"],
+        )
+        for f in dataclasses.fields(DepConfig)
+    ]
 
 
-def _type_name(f: dataclasses.Field[Any]) -> str:
-    return str(f.type).replace("list[str]", "list of str")
+def setting(name: str) -> Setting | None:
+    """The declared setting called ``name`` (``id_width``), or ``None``."""
+    return next((s for s in settings() if s.name == name), None)
 
 
 def validate(config: DepConfig) -> list[str]:
     """Messages for every setting whose value has the wrong type or range."""
-    errors: list[str] = []
-    for f in settings():
-        value = getattr(config, f.name)
-        expected = {"str": str, "int": int, "bool": bool, "list[str]": list}[str(f.type)]
-        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-        if ok and expected is list:
-            ok = all(isinstance(item, str) and item.strip() for item in value)
-        if not ok:
-            errors.append(f"dep_{f.name} must be {_type_name(f)}, not {value!r}")
-    if not errors:
-        if not 1 <= config.id_width <= 8:
-            errors.append(f"dep_id_width must be between 1 and 8, not {config.id_width}")
-        if config.default_template not in {t.value for t in Template}:
-            errors.append(
-                f"dep_default_template must be one of limited, complete, not {config.default_template!r}"
-            )
-        if config.raw_html not in RAW_HTML_MODES:
-            errors.append(f"dep_raw_html must be one of {', '.join(RAW_HTML_MODES)}, not {config.raw_html!r}")
-        if config.review_window_days < 0 or config.stale_days < 0:
-            errors.append("dep_review_window_days and dep_stale_days must not be negative")
-        if config.navigation not in {"current", "all"}:
-            errors.append(f"dep_navigation must be one of current, all, not {config.navigation!r}")
-        keys = [normalize_key(c) for c in config.categories]
-        if not config.categories or len(set(keys)) != len(keys):
-            errors.append("dep_categories must be a non-empty list of distinct categories")
-        if not config.id_prefix or not config.id_prefix[0].isalpha() or not config.id_prefix.isupper():
-            errors.append(f"dep_id_prefix must start with an upper-case letter, not {config.id_prefix!r}")
-    return errors
+    found = (s.problem(getattr(config, s.name)) for s in settings())
+    return [problem for problem in found if problem is not None]
 
 
 def find_pyproject(start: Path) -> Path | None:

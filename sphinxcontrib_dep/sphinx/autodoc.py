@@ -91,7 +91,7 @@ class _Markup:
 
     def link_settings(self, text: str) -> str:
         """Help text with each ````dep_<setting>```` turned into a link to its entry."""
-        names = {f"dep_{field.name}" for field in core_config.settings()}
+        names = {f"dep_{setting.name}" for setting in core_config.settings()}
 
         def link(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -144,10 +144,6 @@ def toml_value(value: Any) -> str:
     return str(value)
 
 
-def setting_default(field: Any) -> Any:
-    return field.default_factory() if callable(field.default_factory) else field.default
-
-
 class SettingsReference(_ReferenceDirective):
     """Every setting: ``dep_<name>`` in conf.py and ``<name>`` under ``[tool.dep]``.
 
@@ -159,23 +155,23 @@ class SettingsReference(_ReferenceDirective):
     def generate(self, markup: _Markup) -> str:
         self.depends_on(core_config)
         blocks = []
-        for field in core_config.settings():
-            default = setting_default(field)
+        for setting in core_config.settings():
+            default = setting.default_value()
             python = repr(default)
-            toml = f"[tool.dep]\n{field.name} = {toml_value(default)}"
+            toml = f"[tool.dep]\n{setting.name} = {toml_value(default)}"
             body = "\n\n".join(
                 [
-                    field.metadata["help"],
-                    f"In pyproject.toml ({markup.literal(field.name.replace('_', '-'))} is accepted too):",
+                    setting.help,
+                    f"In pyproject.toml ({markup.literal(setting.name.replace('_', '-'))} is accepted too):",
                     markup.code_block(toml, "toml"),
                 ]
             )
             blocks.append(
                 markup.directive(
                     "confval",
-                    f"dep_{field.name}",
+                    f"dep_{setting.name}",
                     {
-                        "type": markup.literal(str(field.type)),
+                        "type": markup.literal(setting.type.annotation),
                         "default": markup.literal(python),
                         **({"no-index": ""} if "no-index" in self.options else {}),
                     },

@@ -16,21 +16,18 @@ from sphinx.errors import ConfigError as SphinxConfigError
 from ..core import config as core_config
 from ..core.config import DepConfig
 
-_TYPES = {"str": (str,), "int": (int,), "bool": (bool,), "list[str]": (list, tuple)}
-
 # Computed once per Config object: directives ask for it once per proposal.
 _resolved: dict[int, DepConfig] = {}
 
 
 def register(app: Sphinx) -> None:
     for setting in core_config.settings():
-        default = setting.default_factory() if callable(setting.default_factory) else setting.default  # type: ignore[misc]
         app.add_config_value(
             f"dep_{setting.name}",
-            default,
+            setting.default_value(),
             "env",
-            types=_TYPES[str(setting.type)],
-            description=setting.metadata["help"],
+            types=setting.type.accepts,
+            description=setting.help,
         )
 
 

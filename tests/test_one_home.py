@@ -1,0 +1,104 @@
+"""Every concept has one home: settings, patterns, status groups and rules are defined once,
+in the core, and the command line and the Sphinx layer use that definition (issue 17)."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from sphinxcontrib_dep.cli.context import CliError, parse_overrides
+from sphinxcontrib_dep.core import config
+from sphinxcontrib_dep.core.config import ConfigError, DepConfig
+
+# --------------------------------------------------------------------------------------
+# Settings: each field declares its type, its reader from text and its validators
+# --------------------------------------------------------------------------------------
+
+#: Per type: a text ``--config`` reads, the value it gives, and a value of the wrong type.
+_SAMPLES: dict[str, tuple[str, Any, Any]] = {
+    "str": ("  X-  ", "X-", 7),
+    "int": ("7", 7, "seven"),
+    "bool": ("On", True, "yes"),
+    "list[str]": ('["A", "B"]', ["A", "B"], "A, B"),
+}
+
+
+def test_each_setting_declares_the_type_of_its_annotation() -> None:
+    """The declaration (used by Sphinx, --config, [tool.dep] and the docs) and the
+    dataclass annotation of every field say the same type."""
+    fields = {f.name: f.type for f in dataclasses.fields(DepConfig)}
+    declared = config.settings()
+    assert [s.name for s in declared] == list(fields)
+    for setting in declared:
+        assert setting.type.annotation == fields[setting.name], setting.name
+        assert setting.problem(setting.default_value()) is None, setting.name
+
+
+@pytest.mark.parametrize("setting", config.settings(), ids=lambda s: s.name)
+def test_the_command_line_reads_each_setting_with_its_declaration(setting: config.Setting) -> None:
+    text, value, _ = _SAMPLES[setting.type.annotation]
+    assert setting.parse(text) == value
+    assert parse_overrides([f"{setting.name.replace('_', '-')}={text}"]) == {setting.name: value}
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("id_width=wide", "--config id_width: 'wide' is not a whole number"),
+        ("public_build=perhaps", "--config public_build: 'perhaps' is not true or false"),
+        ("pages=[1,", "--config pages: '[1,' is not a TOML list"),
+    ],
+)
+def test_text_a_setting_cannot_read_is_a_usage_error(item: str, message: str) -> None:
+    with pytest.raises(CliError, match=message.replace("[", r"\[")):
+        parse_overrides([item])
+
+
+@pytest.mark.parametrize("setting", config.settings(), ids=lambda s: s.name)
+def test_a_value_of_the_wrong_type_is_refused_with_the_declared_name(setting: config.Setting) -> None:
+    _, _, wrong = _SAMPLES[setting.type.annotation]
+    expected = f"dep_{setting.name} must be {setting.type.described}, not {wrong!r}"
+    assert setting.problem(wrong) == expected
+    with pytest.raises(ConfigError) as caught:
+        DepConfig(**{setting.name: wrong})
+    assert str(caught.value) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"id_width": 9}, "dep_id_width must be between 1 and 8, not 9"),
+        ({"default_template": "huge"}, "dep_default_template must be one of limited, complete, not 'huge'"),
+        ({"raw_html": "some"}, "dep_raw_html must be one of safe, none, all, not 'some'"),
+        ({"review_window_days": -1}, "dep_review_window_days must not be negative, not -1"),
+        ({"stale_days": -2}, "dep_stale_days must not be negative, not -2"),
+        ({"navigation": "some"}, "dep_navigation must be one of current, all, not 'some'"),
+        ({"categories": ["A", "a"]}, "dep_categories must be a non-empty list of distinct categories"),
+        ({"id_prefix": "dep-"}, "dep_id_prefix must start with an upper-case letter, not 'dep-'"),
+        (
+            {"id_width": 0, "stale_days": -1},
+            "dep_id_width must be between 1 and 8, not 0; dep_stale_days must not be negative, not -1",
+        ),
+    ],
+)
+def test_field_validators(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        DepConfig(**values)
+    assert str(caught.value) == message
+
+
+def test_sphinx_registers_each_setting_from_its_declaration() -> None:
+    from sphinxcontrib_dep.sphinx import config as sphinx_config
+
+    registered: dict[str, tuple[Any, ...]] = {}
+
+    def add_config_value(name: str, default: Any, rebuild: str, *, types: Any, description: str) -> None:
+        registered[name] = (default, rebuild, types, description)
+
+    sphinx_config.register(SimpleNamespace(add_config_value=add_config_value))  # type: ignore[arg-type]
+    assert registered == {
+        f"dep_{s.name}": (s.default_value(), "env", s.type.accepts, s.help) for s in config.settings()
+    }
