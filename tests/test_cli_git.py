@@ -104,14 +104,9 @@ def test_number_counts_every_branch_and_remote_tracking_ref(
     code, out, _ = run(capsys, "number", "deps/0000-mine.md")
     assert code == 0
     assert out == "deps/0000-mine.md -> deps/0010-mine.md: numbered DEP-0010, :number: 10\n"
-    from sphinxcontrib_dep.cli import console, context, parser
-    from sphinxcontrib_dep.cli.commands import number
+    from sphinxcontrib_dep.core import git as dep_git
 
-    used = number.used_numbers(
-        context.make_context(
-            parser.build_parser().parse_args(["number", "x"]), console.Console(sys.stdout, sys.stderr)
-        )
-    )
+    used = dep_git.used_numbers(repo / "deps")
     assert used == {
         1: "the work tree",
         2: "the work tree",

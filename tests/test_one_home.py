@@ -3,7 +3,9 @@ in the core, and the command line and the Sphinx layer use that definition (issu
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -102,3 +104,40 @@ def test_sphinx_registers_each_setting_from_its_declaration() -> None:
     assert registered == {
         f"dep_{s.name}": (s.default_value(), "env", s.type.accepts, s.help) for s in config.settings()
     }
+
+
+# --------------------------------------------------------------------------------------
+# git: every call, and the numbering it answers, in core/git.py
+# --------------------------------------------------------------------------------------
+
+PACKAGE = Path(config.__file__).parent.parent
+
+
+def _modules(*, layer: str | None = None) -> list[tuple[str, ast.Module]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if layer is None or relative.startswith(f"{layer}/"):
+            found.append((relative, ast.parse(path.read_text(encoding="utf-8"))))
+    return found
+
+
+def test_every_git_call_is_made_in_core_git() -> None:
+    """The command line asks core/git.py its questions (numbers in use, files changed since,
+    commit messages, last touched, moves); no other module runs ``git.git``."""
+    callers = []
+    for relative, tree in _modules():
+        if relative == "core/git.py":
+            continue
+        for node in ast.walk(tree):
+            runs_git = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "git"
+                and isinstance(node.func.value, ast.Name)
+            )
+            imports_git = isinstance(node, ast.ImportFrom) and any(a.name == "git" for a in node.names)
+            imports_git = imports_git and (node.module or "").endswith("git")  # type: ignore[union-attr]
+            if runs_git or imports_git:
+                callers.append(f"{relative}:{node.lineno}")  # type: ignore[attr-defined]
+    assert callers == []

@@ -11,6 +11,7 @@ import pytest
 from conftest import FIXTURES, load_cases
 
 from sphinxcontrib_dep.core import analysis, corpus, parsing, report
+from sphinxcontrib_dep.core import git as dep_git
 from sphinxcontrib_dep.core.config import DepConfig
 
 CONFIG = DepConfig()
@@ -119,7 +120,7 @@ def test_last_touched_reads_git_history_in_one_call_and_falls_back_to_mtime(tmp_
     (tmp_path / "deps" / "0003-new.md").write_text("untracked")
     stamp = 1_700_000_000  # 2023-11-14
     os.utime(tmp_path / "deps" / "0003-new.md", (stamp, stamp))
-    found = report.last_touched(["deps/0001-a.md", "deps/0002-b.md", "deps/0003-new.md"], tmp_path)
+    found = dep_git.last_touched(["deps/0001-a.md", "deps/0002-b.md", "deps/0003-new.md"], tmp_path)
     assert found == {
         "deps/0001-a.md": date(2025, 3, 1),
         "deps/0002-b.md": date(2025, 6, 2),

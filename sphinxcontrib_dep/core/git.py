@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
+
+from .model import number_from_filename
 
 
 class GitError(RuntimeError):
@@ -24,6 +27,8 @@ class BadRevision(GitError):
     or that git could read as an option; the message says which and why."""
 
 
+#: A full commit id: SHA-1 or SHA-256.
+_COMMIT_ID = r"[0-9a-f]{40}|[0-9a-f]{64}"
 #: A command word (``log``, ``worktree``, ``list``): lower-case ASCII, never a value.
 _COMMAND_WORD = re.compile(r"[a-z][a-z-]*\Z")
 #: Settings for every run: names printed as they are, pathspecs read literally (a path
@@ -84,7 +89,7 @@ def check_revision(rev: str) -> None:
         raise BadRevision("an empty revision")
     if rev.startswith("-"):
         raise BadRevision(f"{rev!r} is not a revision: it starts with '-', like an option")
-    blob = re.fullmatch(r"(?:[0-9a-f]{40}|[0-9a-f]{64}):(.+)", rev)
+    blob = re.fullmatch(rf"(?:{_COMMIT_ID}):(.+)", rev)
     if blob is not None:
         # A file of a resolved commit (``<id>:deps/0001-a b.md``): the path may hold spaces.
         if not blob.group(1).isprintable():
@@ -102,7 +107,7 @@ def commit_id(rev: str, cwd: Path) -> str:
     check_revision(rev)
     result = git(["rev-parse", "--verify", "--quiet"], cwd, revs=[f"{rev}^{{commit}}"], check=False)
     found = result.stdout.strip()
-    if result.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", found):
+    if result.returncode != 0 or not re.fullmatch(_COMMIT_ID, found):
         raise BadRevision(f"{rev!r} is not a commit of this repository")
     return found
 
@@ -139,3 +144,152 @@ def git_common_dir(path: Path) -> Path | None:
     except GitError:
         return None
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
+
+
+# --------------------------------------------------------------------------------------
+# The questions the commands ask of the history
+# --------------------------------------------------------------------------------------
+
+
+def _relative(path: Path, top: Path) -> str:
+    """``path`` relative to the work tree ``top``, with ``/`` (as git names files)."""
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(top)).as_posix()
+
+
+def used_numbers(folder: Path) -> dict[int, str]:
+    """Every proposal number taken, and where: ``number -> "the work tree"``, a worktree or a ref.
+
+    Looked for in the proposals ``folder`` of this work tree, in the same folder of the
+    repository's other worktrees (numbered drafts not committed yet), and in every local
+    branch and remote-tracking ref, so that drafts on two branches, or in two worktrees,
+    get different numbers. Outside a git work tree, the folder alone.
+    """
+    used: dict[int, str] = {}
+    for path in folder.iterdir():
+        number = number_from_filename(path.name)
+        if number is not None:
+            used.setdefault(number, "the work tree")
+    top = git_toplevel(folder)
+    if top is None:
+        return used
+    prefix = _relative(folder, top).rstrip("/") + "/"
+    listing = git(
+        ["for-each-ref", "--format=%(objectname) %(refname)"], top, revs=["refs/heads", "refs/remotes"]
+    ).stdout
+    worktrees = git(["worktree", "list", "--porcelain"], top, check=False).stdout
+    for line in worktrees.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        other = Path(line[len("worktree ") :])
+        if other.resolve() == top.resolve() or not (other / prefix).is_dir():
+            continue
+        for path in (other / prefix).iterdir():
+            number = number_from_filename(path.name)
+            if number is not None:
+                used.setdefault(number, f"the worktree {other}")
+    # Many refs name the same commit (a branch and its remote-tracking ref): list each once.
+    refs: dict[str, str] = {}
+    for line in listing.splitlines():
+        commit, _, ref = line.partition(" ")
+        if re.fullmatch(_COMMIT_ID, commit):
+            refs.setdefault(commit, ref)
+    for commit, ref in refs.items():
+        tree = git(
+            ["ls-tree", "-r", "--name-only", "--full-tree"], top, revs=[commit], paths=[prefix], check=False
+        )
+        if tree.returncode != 0:
+            continue  # a symbolic ref such as origin/HEAD pointing nowhere
+        for name in tree.stdout.splitlines():
+            first = name[len(prefix) :].split("/", 1)[0]
+            number = number_from_filename(first)
+            if number is not None:
+                used.setdefault(number, ref)
+    return used
+
+
+def move(old: Path, new: Path) -> bool:
+    """Rename ``old`` to ``new``: with ``git mv`` when git tracks it (its history follows), else
+    plainly. Whether git moved it."""
+    top = git_toplevel(old.parent)
+    if top is not None:
+        tracked = git(["ls-files", "--error-unmatch"], top, paths=[old], check=False)
+        if tracked.returncode == 0:
+            git(["mv"], top, paths=[old, new])
+            return True
+    os.rename(old, new)
+    return False
+
+
+def changed_since(commit: str, top: Path) -> dict[str, str]:
+    """Files modified or renamed between ``commit`` and the work tree: new path -> path at ``commit``.
+
+    Paths are relative to the work tree ``top``; added and deleted files are left out.
+    """
+    listing = git(
+        ["diff", "--no-ext-diff", "--name-status", "-M", "-z"], top, revs=[commit], no_paths=True
+    ).stdout
+    previous: dict[str, str] = {}
+    fields = listing.split("\0")
+    index = 0
+    while index < len(fields) - 1:
+        kind = fields[index]
+        if kind[:1] in {"R", "C"}:
+            previous[fields[index + 2]] = fields[index + 1]
+            index += 3
+        else:
+            if kind[:1] == "M":
+                previous[fields[index + 1]] = fields[index + 1]
+            index += 2
+    return previous
+
+
+def file_at(commit: str, path: str, top: Path) -> str | None:
+    """The text of ``path`` (relative to ``top``) at ``commit``, or ``None`` if it is not there."""
+    shown = git(["cat-file", "-p"], top, revs=[f"{commit}:{path}"], check=False)
+    return shown.stdout if shown.returncode == 0 else None
+
+
+def commit_messages(commits: str, top: Path) -> str:
+    """The messages of the commits of a checked range (see :func:`commit_range`), newest first."""
+    return git(["log", "--format=%B"], top, revs=[commits], no_paths=True).stdout
+
+
+def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
+    """path (relative to ``root``) -> the day it last changed.
+
+    From git history when ``root`` is in a work tree, with one ``git log`` for all files;
+    files git does not know (or no git at all) fall back to their modification time.
+    """
+    paths = sorted(set(paths))
+    found: dict[str, date] = {}
+    try:
+        result = git(
+            ["log", "--relative", "--name-only", "--format=format:%x01%cs"],
+            root,
+            paths=paths,
+            check=False,
+            timeout=120,
+        )
+    except GitError:
+        result = None
+    if result is not None and result.returncode == 0:
+        wanted = set(paths)
+        current: date | None = None
+        for line in result.stdout.splitlines():
+            if line.startswith("\x01"):
+                try:
+                    current = date.fromisoformat(line[1:].strip())
+                except ValueError:
+                    current = None
+            elif line and current is not None and line in wanted and line not in found:
+                found[line] = current  # newest commit first: the first date seen wins
+    for path in paths:
+        if path not in found:
+            try:
+                found[path] = date.fromtimestamp((root / path).stat().st_mtime)
+            except OSError:
+                continue
+    return found

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import corpus, escape, git, rules
+from . import corpus, escape, rules
 from .config import DepConfig
 from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status, status_label
 
@@ -191,7 +191,7 @@ def review_report(
 ) -> dict[str, list[dict[str, Any]]]:
     """Under review (with days left), approved without implementation, and stale proposals.
 
-    ``touched`` maps a proposal's path to the day it last changed (see :func:`last_touched`);
+    ``touched`` maps a proposal's path to the day it last changed (see :func:`.git.last_touched`);
     without it no proposal is listed as stale.
     """
     shown = visible(deps, config)
@@ -248,44 +248,6 @@ def review_report(
                 }
             )
     return {"under_review": under_review, "approved_unimplemented": unimplemented, "stale": stale}
-
-
-def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
-    """path (relative to ``root``) -> the day it last changed.
-
-    From git history when ``root`` is in a work tree, with one ``git log`` for all files;
-    files git does not know (or no git at all) fall back to their modification time.
-    """
-    paths = sorted(set(paths))
-    found: dict[str, date] = {}
-    try:
-        result = git.git(
-            ["log", "--relative", "--name-only", "--format=format:%x01%cs"],
-            root,
-            paths=paths,
-            check=False,
-            timeout=120,
-        )
-    except git.GitError:
-        result = None
-    if result is not None and result.returncode == 0:
-        wanted = set(paths)
-        current: date | None = None
-        for line in result.stdout.splitlines():
-            if line.startswith("\x01"):
-                try:
-                    current = date.fromisoformat(line[1:].strip())
-                except ValueError:
-                    current = None
-            elif line and current is not None and line in wanted and line not in found:
-                found[line] = current  # newest commit first: the first date seen wins
-    for path in paths:
-        if path not in found:
-            try:
-                found[path] = date.fromtimestamp((root / path).stat().st_mtime)
-            except OSError:
-                continue
-    return found
 
 
 # --------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from ..core import report
+from ..core import git, report
 from ..core.config import DepConfig
 from ..core.diagnostics import Code
 from ..core.model import Dep, DepRef, Status, lookup_category, status_slug
@@ -450,7 +450,7 @@ def render_review(renderer: Renderer) -> nodes.Node:
     """Under review with days left, approved without implementation, and stale proposals."""
     settings = renderer.settings
     deps = renderer.deps
-    touched = report.last_touched([dep.path for dep in deps], Path(renderer.app.srcdir))
+    touched = git.last_touched([dep.path for dep in deps], Path(renderer.app.srcdir))
     data = report.review_report(deps, settings, today(), touched)
     container = nodes.container(classes=["dep-review-report"])
 

@@ -59,7 +59,7 @@ def cmd_gate(ctx: Context) -> int:
         except git.BadRevision as err:
             raise CliError(f"--commits: {err}") from None
         try:
-            texts.append(git.git(["log", "--format=%B"], top, revs=[commits], no_paths=True).stdout)
+            texts.append(git.commit_messages(commits, top))
         except git.GitError as err:
             raise CliError(f"--commits {span!r}: {err}") from None
     if not (args.text or args.file or args.commits):

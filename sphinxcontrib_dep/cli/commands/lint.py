@@ -104,22 +104,7 @@ def since_diagnostics(ctx: Context, result: analysis.LintResult, rev: str) -> li
         commit = git.commit_id(rev, top)
     except git.BadRevision as err:
         raise CliError(f"--since: {err}") from None
-    listing = git.git(
-        ["diff", "--no-ext-diff", "--name-status", "-M", "-z"], top, revs=[commit], no_paths=True
-    ).stdout
-    # new path -> old path, for files modified or renamed since rev
-    previous: dict[str, str] = {}
-    fields = listing.split("\0")
-    index = 0
-    while index < len(fields) - 1:
-        kind = fields[index]
-        if kind[:1] in {"R", "C"}:
-            previous[fields[index + 2]] = fields[index + 1]
-            index += 3
-        else:
-            if kind[:1] == "M":
-                previous[fields[index + 1]] = fields[index + 1]
-            index += 2
+    previous = git.changed_since(commit, top)
     by_path = {dep.path: dep for dep in result.deps}
     found: list[Diagnostic] = []
     for name in result.files:
@@ -127,12 +112,10 @@ def since_diagnostics(ctx: Context, result: analysis.LintResult, rev: str) -> li
         in_repo = analysis.relative(ctx.root / name, top)
         if dep is None or dep.status is None or in_repo not in previous:
             continue
-        shown = git.git(["cat-file", "-p"], top, revs=[f"{commit}:{previous[in_repo]}"], check=False)
-        if shown.returncode != 0:
+        old_text = git.file_at(commit, previous[in_repo], top)
+        if old_text is None:
             continue
-        old_dep, _, _ = parsing.parse_file(
-            editing.normalized(shown.stdout), name, ctx.config, ctx.project.myst
-        )
+        old_dep, _, _ = parsing.parse_file(editing.normalized(old_text), name, ctx.config, ctx.project.myst)
         old = old_dep.status if old_dep is not None else None
         reason = transition_problem(old, dep.status)
         if old is None or reason is None:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...core import analysis, escape, report
+from ...core import analysis, escape, git, report
 from ...core.model import (
     Dep,
 )
@@ -101,7 +101,7 @@ def cmd_export(ctx: Context) -> int:
 
 def cmd_report(ctx: Context) -> int:
     deps = _load_all(ctx)
-    touched = report.last_touched([dep.path for dep in deps], ctx.root)
+    touched = git.last_touched([dep.path for dep in deps], ctx.root)
     tables = report.review_tables(deps, ctx.config, ctx.today, touched)
     data = report.review_report(deps, ctx.config, ctx.today, touched)
     return _emit(ctx, _render(ctx, tables, data))
