@@ -141,3 +141,135 @@ def test_every_git_call_is_made_in_core_git() -> None:
             if runs_git or imports_git:
                 callers.append(f"{relative}:{node.lineno}")  # type: ignore[attr-defined]
     assert callers == []
+
+
+# --------------------------------------------------------------------------------------
+# Patterns, status groups and rules: one home each, the same object on every path
+# --------------------------------------------------------------------------------------
+
+
+def test_lint_and_build_use_the_core_definition_of_each_concept() -> None:
+    """The command line, the core's lint path, the migrator and the Sphinx layer hold the
+    very objects the core defines: a concept changed in its home changes everywhere."""
+    from sphinxcontrib_dep.cli import context
+    from sphinxcontrib_dep.cli.commands import gate, number
+    from sphinxcontrib_dep.core import (
+        corpus,
+        editing,
+        model,
+        parsing,
+        project,
+        reader,
+        report,
+        rules,
+        sections,
+    )
+    from sphinxcontrib_dep.migrate import paths, values
+    from sphinxcontrib_dep.sphinx import config as sphinx_config
+    from sphinxcontrib_dep.sphinx import directives, domain, embargo, events, needs, sources
+
+    homes = {
+        # the proposal file name
+        model.is_proposal_name: [project.is_proposal_name, sources.is_proposal_name, paths.is_proposal_name],
+        model.split_proposal_name: [
+            number.split_proposal_name,
+            needs.split_proposal_name,
+            embargo.split_proposal_name,
+        ],
+        model.number_from_filename: [
+            parsing.number_from_filename,
+            corpus.number_from_filename,
+            directives.number_from_filename,
+            sources.number_from_filename,
+            paths.number_from_filename,
+        ],
+        # the DEP id
+        model.parse_id: [
+            parsing.parse_id,
+            corpus.parse_id,
+            context.parse_id,
+            values.parse_id,
+            domain.parse_id,
+            events.parse_id,
+        ],
+        # an option line
+        reader.OPTION_LINE_RE: [editing.OPTION_LINE_RE],
+        # status groups
+        model.UNNUMBERED_STATUSES: [rules.UNNUMBERED_STATUSES],
+        model.DRAFT_STATUSES: [sections.DRAFT_STATUSES],
+        model.GATE_STATUSES: [gate.GATE_STATUSES],
+        model.SETTLED_STATUSES: [report.SETTLED_STATUSES],
+        # the approval rule: the review report and the card ask the rules module
+        rules.approval_met: [report.rules.approval_met],
+        # the settings' declarations
+        config.settings: [sphinx_config.core_config.settings, context.settings],
+    }
+    for home, users in homes.items():
+        for user in users:
+            assert user is home, home
+
+
+def _module_level_names(tree: ast.Module) -> list[str]:
+    names = []
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+    return names
+
+
+#: Names that hold a concept with one home, and where it lives.
+_HOMES = {
+    "PROPOSAL_NAME_RE": "core/model.py",
+    "UNNUMBERED_STATUSES": "core/model.py",
+    "DRAFT_STATUSES": "core/model.py",
+    "GATE_STATUSES": "core/model.py",
+    "SETTLED_STATUSES": "core/model.py",
+    "FINAL_STATUSES": None,  # unused, and against the lifecycle: gone
+    "UNKNOWN_STATUS": "core/model.py",
+    "id_pattern": "core/model.py",
+    "parse_id": "core/model.py",
+    "find_mentions": "core/model.py",
+    "approval_met": "core/rules.py",
+    "OPTION_LINE_RE": "core/reader.py",
+    "used_numbers": "core/git.py",
+    "last_touched": "core/git.py",
+    # second definitions this package once had, under their own names
+    "FILE_NUMBER_RE": None,
+    "DRAFT_NAME_RE": None,
+    "PROPOSAL_RE": None,
+    "OPTION_RE": None,
+    "SIMPLE_OPTION_RE": None,
+    "TYPES": None,
+}
+
+
+def test_no_module_defines_a_concept_again() -> None:
+    """No second definition of a concept under its name or a look-alike (``_approval_met``,
+    ``_DRAFT_NAME_RE``), and no file-name pattern (``{4,}`` digits) outside the model."""
+    defined: dict[str, list[str]] = {}
+    digit_patterns = []
+    for relative, tree in _modules():
+        for name in _module_level_names(tree):
+            key = name.lstrip("_")
+            if key in _HOMES or key.endswith("_STATUSES"):
+                defined.setdefault(key, []).append(relative)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "{4,}" in node.value:
+                digit_patterns.append(f"{relative}:{node.lineno}")
+    assert defined == {name: [home] for name, home in _HOMES.items() if home is not None}
+    assert digit_patterns == [f"core/model.py:{_line_of('PROPOSAL_NAME_RE')}"]
+
+
+def _line_of(name: str) -> int:
+    from sphinxcontrib_dep.core import model
+
+    source = Path(model.__file__).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(source, 1) if line.startswith(f"{name} = "))
