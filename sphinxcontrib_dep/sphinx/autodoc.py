@@ -26,8 +26,9 @@ import inspect
 import json
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -244,29 +245,35 @@ def registered_directives() -> Iterator[tuple[str, type]]:
 
 #: Help for options whose directive declares a name but no help (the name still comes from
 #: the code: an option the code drops disappears from the page, a new one shows up bare).
-_OPTION_HELP: dict[str, str] = {
-    "release-target": "When the phase is due to ship: a release or a date.",
-    "effort": "The effort the phase takes: time and people.",
-    "work-items": "Comma-separated issue and pull request URLs that carry the phase's work.",
-    "status": "Comma-separated statuses: show only proposals in these.",
-    "category": "Comma-separated categories: show only proposals in these.",
-}
+_OPTION_HELP: Mapping[str, str] = MappingProxyType(
+    {
+        "release-target": "When the phase is due to ship: a release or a date.",
+        "effort": "The effort the phase takes: time and people.",
+        "work-items": "Comma-separated issue and pull request URLs that carry the phase's work.",
+        "status": "Comma-separated statuses: show only proposals in these.",
+        "category": "Comma-separated categories: show only proposals in these.",
+    }
+)
 
 #: Where a directive that judges its own options (``AnyOptions``) declares them:
 #: directive -> (module, attribute); the attribute maps option (or alias) -> help or canonical name.
-_OPTION_TABLES: dict[str, tuple[str, str]] = {
-    "dep-meta": ("sphinxcontrib_dep.core.parsing", "META_OPTIONS"),
-    "dep-phase": ("sphinxcontrib_dep.core.parts", "PHASE_OPTIONS"),
-}
+_OPTION_TABLES: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "dep-meta": ("sphinxcontrib_dep.core.parsing", "META_OPTIONS"),
+        "dep-phase": ("sphinxcontrib_dep.core.parts", "PHASE_OPTIONS"),
+    }
+)
 
 #: Bold labels a directive's body is made of: directive -> (module, attribute).
-_BODY_LABELS: dict[str, tuple[str, str]] = {
-    "dep-alternative": ("sphinxcontrib_dep.core.parts", "ALTERNATIVE_LABEL_NAMES"),
-    "dep-phase": ("sphinxcontrib_dep.core.parts", "PHASE_LABEL_NAMES"),
-}
+_BODY_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "dep-alternative": ("sphinxcontrib_dep.core.parts", "ALTERNATIVE_LABEL_NAMES"),
+        "dep-phase": ("sphinxcontrib_dep.core.parts", "PHASE_LABEL_NAMES"),
+    }
+)
 
 
-def _declared(table: dict[str, tuple[str, str]], name: str) -> Any:
+def _declared(table: Mapping[str, tuple[str, str]], name: str) -> Any:
     if name not in table:
         return None
     module, attribute = table[name]

@@ -16,8 +16,9 @@ from sphinx.errors import ConfigError as SphinxConfigError
 from ..core import config as core_config
 from ..core.config import DepConfig
 
-# Computed once per Config object: directives ask for it once per proposal.
-_resolved: dict[int, DepConfig] = {}
+#: Where :func:`get` keeps this build's settings: on the Config object they are read from,
+#: so they live and go with it (the name starts with ``_``: Sphinx does not pickle it).
+_RESOLVED = "_dep_settings"
 
 
 def register(app: Sphinx) -> None:
@@ -48,8 +49,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
             raise SphinxConfigError(f"sphinxcontrib-dep: [tool.dep.myst] {name!r} is not a MyST setting")
         if key not in config._raw_config:
             config[key] = value
-    _resolved.pop(id(config), None)
-    get(config)
+    resolve(config)
 
 
 def check_lint_reads_the_same(app: Sphinx, config: Config) -> None:
@@ -114,10 +114,13 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def get(config: Config) -> DepConfig:
-    """The settings of this build as the core's :class:`DepConfig`."""
-    cached = _resolved.get(id(config))
-    if cached is not None:
-        return cached
+    """The settings of this build as the core's :class:`DepConfig` (resolved once, at config-inited)."""
+    resolved = config.__dict__.get(_RESOLVED)
+    return resolved if isinstance(resolved, DepConfig) else resolve(config)
+
+
+def resolve(config: Config) -> DepConfig:
+    """The ``dep_*`` values of ``config`` read into a :class:`DepConfig`, kept on ``config``."""
     values: dict[str, Any] = {}
     for setting in core_config.settings():
         value = getattr(config, f"dep_{setting.name}")
@@ -126,5 +129,5 @@ def get(config: Config) -> DepConfig:
         resolved = DepConfig(**values)
     except core_config.ConfigError as err:
         raise SphinxConfigError(f"sphinxcontrib-dep: {err}") from err
-    _resolved[id(config)] = resolved
+    setattr(config, _RESOLVED, resolved)
     return resolved

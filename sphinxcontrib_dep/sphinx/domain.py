@@ -19,9 +19,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
 
-from ..core import corpus
+from ..core import corpus, report
 from ..core.diagnostics import Diagnostic
-from ..core.model import Dep, parse_id, role_target
+from ..core.model import Dep, DepRef, parse_id, role_target
 from . import config as sphinx_config
 from .card import status_badge
 
@@ -98,12 +98,22 @@ class DepDomain(Domain):
         """What the last build showed of each proposal, to find the pages a change makes stale."""
         return self.data.setdefault("snapshot", {})
 
-    # by_number() is asked once per {dep} role and once per view: built once, dropped on change.
+    # Tables derived from the proposals, asked for once per {dep} role, view or card:
+    # built once, dropped whenever a proposal comes, changes or goes (_changed). They live
+    # on this object, made anew for every environment, never in the pickled data.
     _numbered: dict[int, Dep] | None = None
+    _links: dict[str, tuple[list[DepRef], list[DepRef]]] | None = None
+    #: The toctree entries that list proposals (:mod:`.navigation`), found once per build
+    #: when the first page is written and forgotten when documents are read again.
+    navigation: list[Any] | None = None
+
+    def _changed(self) -> None:
+        self._numbered = None
+        self._links = None
 
     def add(self, dep: Dep) -> None:
         self.deps[dep.docname] = dep
-        self._numbered = None
+        self._changed()
 
     def note_page(self, docname: str, kind: str) -> None:
         self.pages.setdefault(docname, set()).add(kind)
@@ -113,7 +123,7 @@ class DepDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.deps.pop(docname, None)
-        self._numbered = None
+        self._changed()
         self.pages.pop(docname, None)
         self.refs.pop(docname, None)
         self.diagnostics.pop(docname, None)
@@ -122,7 +132,7 @@ class DepDomain(Domain):
         for docname, dep in otherdata["deps"].items():
             if docname in docnames:
                 self.deps[docname] = dep
-        self._numbered = None
+        self._changed()
         for key in ("pages", "refs"):
             for docname, found in otherdata.get(key, {}).items():
                 if docname in docnames:
@@ -142,6 +152,12 @@ class DepDomain(Domain):
         if self._holders is None or self._holders[:2] != key:
             self._holders = (*key, holders_table(found_docs, deps_dir))
         return self._holders[2]
+
+    def links_both_ways(self) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
+        """path -> (replaces, replaced by), joined from both sides (:func:`~sphinxcontrib_dep.core.report.links_both_ways`)."""
+        if self._links is None:
+            self._links = report.links_both_ways(self.deps.values())
+        return self._links
 
     def by_number(self) -> dict[int, Dep]:
         """Numbered proposals, each number's holder chosen by :func:`~sphinxcontrib_dep.core.corpus.by_number`."""

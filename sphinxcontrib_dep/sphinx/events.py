@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from docutils import nodes
@@ -27,8 +28,10 @@ from ..core.model import Dep, DepRef, parse_id
 from ..core.project import discover
 from . import config as sphinx_config
 from .domain import get_domain
+from .graph import render_graph
 from .logging import emit, warn
 from .reading import area_folder, document_path, proposals_folder
+from .tables import RENDERERS as TABLE_RENDERERS
 from .tables import Renderer, fill, ref_nodes, save_views_with_problems, views_with_problems
 
 
@@ -40,7 +43,7 @@ def stale_pages(env: BuildEnvironment) -> list[str]:
     """The documents to rewrite after this read, and a new snapshot in the domain (env-updated)."""
     domain = get_domain(env)
     deps = domain.deps
-    links = report.links_both_ways(deps.values())
+    links = domain.links_both_ways()
     new_deps = {docname: (dep.number, repr(dep)) for docname, dep in deps.items()}
     new_links = {docname: repr(links[dep.path]) for docname, dep in deps.items()}
     old = domain.snapshot
@@ -136,17 +139,6 @@ def _card_field(name: str, key: str, body: nodes.Node) -> nodes.field:
     return field
 
 
-#: (snapshot, links): the joined replacements, computed once per build, not once per page.
-_links_cache: list[Any] = [None, None]
-
-
-def _links(domain: Any) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
-    # The snapshot is a new object after every read (env-updated), so it marks the build.
-    if _links_cache[0] is not domain.snapshot:
-        _links_cache[:] = [domain.snapshot, report.links_both_ways(domain.deps.values())]
-    return _links_cache[1]  # type: ignore[no-any-return]
-
-
 def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Show on a proposal's card what other proposals say about it (replaced by, replaces)."""
     domain = get_domain(app.env)
@@ -161,7 +153,7 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     )
     if fields is None:
         return
-    replaces, replaced_by = _links(domain)[dep.path]
+    replaces, replaced_by = domain.links_both_ways()[dep.path]
     renderer: Renderer | None = None
     for name, key, written, merged in (
         ("Replaces", "replaces", dep.replaces, replaces),
@@ -183,8 +175,12 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             fields += new
 
 
+#: Every whole-corpus view, by the kind its placeholder names.
+RENDERERS = MappingProxyType({**TABLE_RENDERERS, "graph": render_graph})
+
+
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    fill(app, doctree, docname)
+    fill(app, doctree, docname, RENDERERS)
     complete_card(app, doctree, docname)
 
 

@@ -26,7 +26,7 @@ from ..core import corpus, report
 from ..core.diagnostics import Code
 from ..core.model import Dep
 from .logging import warn
-from .tables import RENDERERS, CorpusDirective, Renderer, note_view_problem
+from .tables import CorpusDirective, Renderer, note_view_problem
 
 #: Seconds ``dot`` may take before the graph is given up.
 TIMEOUT = 60
@@ -203,6 +203,3 @@ def _fallback(renderer: Renderer, part: report.GraphPart, problem: str) -> nodes
     box += nodes.paragraph(message, message, classes=["dep-graph-error"])
     box += text_list(renderer, part.deps)
     return box
-
-
-RENDERERS["graph"] = render_graph

@@ -55,10 +55,6 @@ class _Listing:
         return [entry for _, entry in kept]
 
 
-# One analysis per environment and build; reset when a build has read its documents.
-_listings: dict[int, list[_Listing]] = {}
-
-
 def _toctree_nodes(env: BuildEnvironment) -> list[addnodes.toctree]:
     found: list[addnodes.toctree] = list(env.master_doctree.findall(addnodes.toctree))
     for toc in env.tocs.values():
@@ -67,11 +63,15 @@ def _toctree_nodes(env: BuildEnvironment) -> list[addnodes.toctree]:
 
 
 def listings(env: BuildEnvironment) -> list[_Listing]:
-    """The toctree nodes (root document and every document's toc) that list proposals."""
-    cached = _listings.get(id(env))
-    if cached is not None:
-        return cached
-    proposals = set(get_domain(env).deps)
+    """The toctree nodes (root document and every document's toc) that list proposals.
+
+    Found once per build and kept on the dep domain (made anew with every environment),
+    until :func:`forget`.
+    """
+    domain = get_domain(env)
+    if domain.navigation is not None:
+        return domain.navigation
+    proposals = set(domain.deps)
     found: list[_Listing] = []
     if proposals:
         for node in _toctree_nodes(env):
@@ -83,13 +83,13 @@ def listings(env: BuildEnvironment) -> list[_Listing]:
                     listing.kept.append((index, entry))
             if listing.proposals:
                 found.append(listing)
-    _listings[id(env)] = found
+    domain.navigation = found
     return found
 
 
 def forget(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated``: the documents were (re)read, so the toctrees may have changed."""
-    _listings.pop(id(env), None)
+    get_domain(env).navigation = None
 
 
 def _pruned_toctree(env: BuildEnvironment, pagename: str, toctree: Callable[..., str], **kwargs: Any) -> str:

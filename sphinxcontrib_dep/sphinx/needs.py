@@ -8,8 +8,10 @@ and a page whose only needs come from our directives is recorded with ``add_doc`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -23,6 +25,9 @@ from ..core.config import DepConfig
 from ..core.diagnostics import Code
 from ..core.model import Alternative, Dep, Phase, slugify, split_proposal_name
 from .logging import warn
+
+if TYPE_CHECKING:
+    from sphinx_needs.schema.config import FieldSchemaTypes
 
 
 @dataclass(frozen=True)
@@ -42,44 +47,58 @@ NEED_TYPES: tuple[NeedType, ...] = (
     NeedType("phase", "Implementation Phase", "PHASE-", "#9DC5BB"),
 )
 
-_STRING: dict[str, Any] = {"type": "string"}
-_STRINGS: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+#: The JSON types of our fields (:func:`_schema` makes each its sphinx-needs schema).
+_STRING, _STRINGS, _INTEGER = "string", "strings", "integer"
 
-#: Fields of our needs: name -> (description, JSON schema). Named so as not to clash with
+
+def _schema(kind: str) -> FieldSchemaTypes:
+    """A field's JSON schema for sphinx-needs, a new one for every call."""
+    if kind == _INTEGER:
+        return {"type": "integer"}
+    if kind == _STRINGS:
+        return {"type": "array", "items": {"type": "string"}}
+    return {"type": "string"}
+
+
+#: Fields of our needs: name -> (description, JSON type). Named so as not to clash with
 #: sphinx-needs' own need fields (``template`` is one, hence ``dep_template``).
-FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
-    "number": ("The proposal's number", {"type": "integer"}),
-    "authors": ("Authors", _STRINGS),
-    "category": ("Category", _STRING),
-    "sponsors": ("Sponsors / stewards", _STRINGS),
-    "reviewers": ("Required reviewers with their review status", _STRINGS),
-    "review_date": ("Review date (YYYY-MM-DD)", _STRING),
-    "review_requested": ("Date the review was requested (YYYY-MM-DD)", _STRING),
-    "pull_request": ("The proposal's own pull request", _STRING),
-    "dep_template": ("The template the proposal follows", _STRING),
-    "decision": ("Who made the final call, and why", _STRING),
-    "url": ("Link of an implementation pull request or issue", _STRING),
-    "impl_kind": ("pr, issue or link", _STRING),
-    "pros": ("Pros of a rejected alternative", _STRINGS),
-    "cons": ("Cons of a rejected alternative", _STRINGS),
-    "reason_rejected": ("Why the alternative was rejected", _STRINGS),
-    "notes": ("Notes on a rejected alternative", _STRINGS),
-    "release_target": ("Release target of a phase", _STRING),
-    "effort": ("Effort estimate of a phase", _STRING),
-    "supported": ("Behaviour a phase supports", _STRINGS),
-    "not_supported": ("Behaviour a phase leaves out", _STRINGS),
-    "work_items": ("Issue and pull request links of a phase", _STRINGS),
-    "shortened": ("What of this need's links did not become needs, and where they are", _STRING),
-}
+FIELDS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "number": ("The proposal's number", _INTEGER),
+        "authors": ("Authors", _STRINGS),
+        "category": ("Category", _STRING),
+        "sponsors": ("Sponsors / stewards", _STRINGS),
+        "reviewers": ("Required reviewers with their review status", _STRINGS),
+        "review_date": ("Review date (YYYY-MM-DD)", _STRING),
+        "review_requested": ("Date the review was requested (YYYY-MM-DD)", _STRING),
+        "pull_request": ("The proposal's own pull request", _STRING),
+        "dep_template": ("The template the proposal follows", _STRING),
+        "decision": ("Who made the final call, and why", _STRING),
+        "url": ("Link of an implementation pull request or issue", _STRING),
+        "impl_kind": ("pr, issue or link", _STRING),
+        "pros": ("Pros of a rejected alternative", _STRINGS),
+        "cons": ("Cons of a rejected alternative", _STRINGS),
+        "reason_rejected": ("Why the alternative was rejected", _STRINGS),
+        "notes": ("Notes on a rejected alternative", _STRINGS),
+        "release_target": ("Release target of a phase", _STRING),
+        "effort": ("Effort estimate of a phase", _STRING),
+        "supported": ("Behaviour a phase supports", _STRINGS),
+        "not_supported": ("Behaviour a phase leaves out", _STRINGS),
+        "work_items": ("Issue and pull request links of a phase", _STRINGS),
+        "shortened": ("What of this need's links did not become needs, and where they are", _STRING),
+    }
+)
 
 #: Link types: name -> (outgoing title, incoming title, target types).
-LINKS: dict[str, tuple[str, str, list[str]]] = {
-    "replaces": ("replaces", "replaced by", ["dep"]),
-    "replaced_by": ("replaced by", "replaces", ["dep"]),
-    "implements": ("implements", "implemented by", ["dep", "phase"]),
-    "alternative_of": ("alternative of", "alternatives", ["dep"]),
-    "phase_of": ("phase of", "phases", ["dep"]),
-}
+LINKS: Mapping[str, tuple[str, str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "replaces": ("replaces", "replaced by", ("dep",)),
+        "replaced_by": ("replaced by", "replaces", ("dep",)),
+        "implements": ("implements", "implemented by", ("dep", "phase")),
+        "alternative_of": ("alternative of", "alternatives", ("dep",)),
+        "phase_of": ("phase of", "phases", ("dep",)),
+    }
+)
 
 _SPHINX_NEEDS_DEFAULT_ID_REGEX = "^[A-Z0-9_]{5,}"
 
@@ -102,7 +121,7 @@ def configure(app: Sphinx, config: Config) -> None:
         if need_type.directive not in existing:
             add_need_type(app, need_type.directive, need_type.title, need_type.prefix, need_type.color)
     user_fields = config.needs_fields or {}
-    for name, (description, schema) in FIELDS.items():
+    for name, (description, kind) in FIELDS.items():
         if name not in user_fields:  # the project's own declaration wins
             # Values come from proposals, i.e. from pull requests: sphinx-needs must never
             # read ``[[...]]`` (dynamic functions, whose filters are Python) or ``<<...>>``
@@ -110,7 +129,7 @@ def configure(app: Sphinx, config: Config) -> None:
             add_field(
                 name,
                 description,
-                schema=schema,
+                schema=_schema(kind),
                 nullable=True,
                 parse_dynamic_functions=False,
                 parse_variants=False,
@@ -126,7 +145,7 @@ def configure(app: Sphinx, config: Config) -> None:
         name: {
             "outgoing": out,
             "incoming": incoming,
-            "target_types": targets,
+            "target_types": list(targets),
             "parse_dynamic_functions": False,
             "parse_variants": False,
         }

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from docutils import nodes
@@ -77,7 +78,9 @@ def _skip(self: Any, node: nodes.Node) -> None:
 
 
 #: Visitors for every writer, should a placeholder ever survive to writing.
-NODE_VISITORS = {name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
+NODE_VISITORS = MappingProxyType(
+    {name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
+)
 
 
 def today() -> date:
@@ -535,18 +538,25 @@ def render_review(renderer: Renderer) -> nodes.Node:
     return container
 
 
-#: kind -> renderer; ``graph`` is added by :mod:`.graph`.
-RENDERERS: dict[str, Callable[[Renderer], nodes.Node]] = {
-    "index": render_index,
-    "traceability": render_traceability,
-    "review": render_review,
-}
+#: kind -> renderer of the tables here; :mod:`.events` adds the graph's (:mod:`.graph`).
+RENDERERS: Mapping[str, Callable[[Renderer], nodes.Node]] = MappingProxyType(
+    {
+        "index": render_index,
+        "traceability": render_traceability,
+        "review": render_review,
+    }
+)
 
 
-def fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def fill(
+    app: Sphinx,
+    doctree: nodes.document,
+    docname: str,
+    renderers: Mapping[str, Callable[[Renderer], nodes.Node]],
+) -> None:
     """Replace every placeholder of the page with its view (doctree-resolved)."""
     for node in list(doctree.findall(dep_report)):
-        render = RENDERERS.get(node["kind"])
+        render = renderers.get(node["kind"])
         if render is None:
             node.replace_self([])
             continue
