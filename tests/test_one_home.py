@@ -14,6 +14,7 @@ import pytest
 from sphinxcontrib_dep.cli.context import CliError, parse_overrides
 from sphinxcontrib_dep.core import config
 from sphinxcontrib_dep.core.config import ConfigError, DepConfig
+from sphinxcontrib_dep.core.model import Dep
 
 # --------------------------------------------------------------------------------------
 # Settings: each field declares its type, its reader from text and its validators
@@ -273,3 +274,68 @@ def _line_of(name: str) -> int:
 
     source = Path(model.__file__).read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(source, 1) if line.startswith(f"{name} = "))
+
+
+# --------------------------------------------------------------------------------------
+# Rows: the TypedDicts are what the reports and deps.json hold, and what the schema says
+# --------------------------------------------------------------------------------------
+
+
+def test_report_rows_hold_exactly_their_declared_keys() -> None:
+    from datetime import date
+
+    from sphinxcontrib_dep.core import report
+    from sphinxcontrib_dep.core.model import DepRef, Link, Person, Phase, Reviewer, Status
+
+    config_ = DepConfig()
+    old = Dep(title="Old", number=1, status=Status.SUPERSEDED, path="deps/0001-old.md")
+    new = Dep(
+        title="New",
+        number=2,
+        status=Status.UNDER_REVIEW,
+        path="deps/0002-new.md",
+        authors=[Person(handle="a")],
+        reviewers=[Reviewer(Person(handle="r"))],
+        review_date=date(2026, 1, 10),
+        replaces=[DepRef(number=1, partial=True)],
+        implementation=[Link("https://github.com/o/r/pull/3")],
+        phases=[Phase(1, "One", work_items=[Link("https://github.com/o/r/issues/4")])],
+    )
+    approved = Dep(title="Done", number=3, status=Status.APPROVED, path="deps/0003-done.md")
+    deps = [old, new, approved]
+
+    def keys(typed: type) -> list[str]:
+        return list(typed.__annotations__)
+
+    assert all(list(row) == keys(report.IndexRow) for row in report.index_rows(deps, config_))
+    rows = report.traceability_rows(deps, config_)
+    assert all(list(row) == keys(report.TraceabilityRow) for row in rows)
+    assert list(rows[1]["implementation"][0]) == keys(report.LinkRow)
+    assert list(rows[1]["phases"][0]) == keys(report.PhaseRow)
+    assert list(rows[1]["replaces"][0]) == keys(report.RefRow)
+    review = report.review_report(deps, config_, date(2026, 1, 1), {d.path: date(2020, 1, 1) for d in deps})
+    assert list(review) == keys(report.ReviewReport)
+    for part, typed in (
+        ("under_review", report.UnderReviewRow),
+        ("approved_unimplemented", report.UnimplementedRow),
+        ("stale", report.StaleRow),
+    ):
+        assert review[part], part  # type: ignore[literal-required]
+        assert all(list(row) == keys(typed) for row in review[part]), part  # type: ignore[literal-required]
+    assert list(review["under_review"][0]["reviewers"][0]) == keys(report.ReviewerRow)
+    document = report.deps_json(deps, config_)
+    assert list(document) == keys(report.DepsJson)
+    assert all(list(record) == keys(report.DepRecord) for record in document["deps"])
+
+
+def test_the_deps_json_schema_and_the_record_type_agree() -> None:
+    import json
+
+    from sphinxcontrib_dep.core import report
+
+    schema = json.loads(report.SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["required"] == list(report.DepsJson.__annotations__)
+    dep = schema["$defs"]["dep"]
+    assert dep["required"] == list(dep["properties"]) == list(report.DepRecord.__annotations__)
+    reviewer = dep["properties"]["reviewers"]["items"]
+    assert reviewer["required"] == list(report.ReviewerRow.__annotations__)

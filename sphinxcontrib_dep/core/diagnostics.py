@@ -20,7 +20,7 @@ class Code(enum.Enum):
     def __new__(cls, value: str, doc: str) -> Code:
         member = object.__new__(cls)
         member._value_ = value
-        member.doc = doc  # type: ignore[attr-defined]
+        member.doc = doc
         return member
 
     doc: str

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Self
 
 
 def normalize_key(text: str) -> str:
@@ -39,7 +40,7 @@ class _Choice(enum.Enum):
         return {}
 
     @classmethod
-    def lookup(cls, text: str) -> _Choice | None:
+    def lookup(cls, text: str) -> Self | None:
         key = choice_key(text)
         if not key:
             return None

@@ -294,7 +294,7 @@ def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewe
                 option,
             )
         else:
-            status = looked_up  # type: ignore[assignment]
+            status = looked_up
         text = person_text
     person = parse_person(text, report, option)
     return Reviewer(person, status) if person else None
@@ -519,7 +519,7 @@ def parse_meta(
                 "'Draft' means In Progress)",
                 "status",
             )
-        dep.status = status  # type: ignore[assignment]
+        dep.status = status
 
     category_text = seen.get("category")
     if not is_empty(category_text):
@@ -581,7 +581,7 @@ def parse_meta(
                 "template",
             )
         else:
-            dep.template = template  # type: ignore[assignment]
+            dep.template = template
     decision = seen.get("decision")
     dep.decision = None if is_empty(decision) else (decision or "").strip()
     if "embargoed" in seen:

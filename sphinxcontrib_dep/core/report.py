@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 from urllib.parse import quote
 
 from . import corpus, escape, rules
@@ -27,6 +27,137 @@ SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schema" / "deps.schema.json"
 
 UNCATEGORIZED = "Uncategorized"
+
+
+# --------------------------------------------------------------------------------------
+# The rows: what each report and deps.json hold, key by key
+# --------------------------------------------------------------------------------------
+
+
+class IndexRow(TypedDict):
+    """One proposal in the index (``dep report index``, ``dep-index``)."""
+
+    id: str | None  # DEP-0001; None for an unnumbered draft
+    number: int | None
+    title: str
+    status: str | None  # a Status value; None when missing or unknown
+    authors: list[str]
+    category: str | None
+    path: str  # relative to the project: deps/0001-x.md
+    docname: str  # the Sphinx document, when built by Sphinx
+
+
+class RefRow(TypedDict):
+    """A reference to another proposal (or a URL) in a traceability row."""
+
+    id: str | None
+    number: int | None
+    url: str | None
+    partial: bool
+    text: str  # as written in a header: DEP-0003 (partial)
+
+
+class LinkRow(TypedDict):
+    """An implementation link: its URL, its label (``org/repo#12``) and kind (pr, issue, link)."""
+
+    url: str
+    label: str
+    kind: str
+
+
+class PhaseRow(TypedDict):
+    number: int
+    title: str
+    release_target: str | None
+    work_items: list[str]
+
+
+class TraceabilityRow(TypedDict):
+    """A proposal to its implementation, phases and replacements (both ways)."""
+
+    id: str | None
+    number: int | None
+    title: str
+    status: str | None
+    pull_request: str | None
+    implementation: list[LinkRow]
+    phases: list[PhaseRow]
+    replaces: list[RefRow]
+    replaced_by: list[RefRow]
+    path: str
+    docname: str
+
+
+class ReviewerRow(TypedDict):
+    name: str
+    status: str  # a ReviewStatus value
+
+
+class UnderReviewRow(TypedDict):
+    id: str | None
+    number: int | None
+    title: str
+    review_date: str | None  # YYYY-MM-DD
+    days_left: int | None  # negative when overdue; None without a review date
+    due: str  # "3 days left", "overdue by 2 days", ...
+    reviewers: list[ReviewerRow]
+    approval_met: bool  # rules.approval_met
+    path: str
+    docname: str
+
+
+class UnimplementedRow(TypedDict):
+    id: str | None
+    number: int | None
+    title: str
+    review_date: str | None
+    path: str
+    docname: str
+
+
+class StaleRow(TypedDict):
+    id: str | None
+    number: int | None
+    title: str
+    status: str | None
+    last_touched: str  # YYYY-MM-DD
+    days: int
+    path: str
+    docname: str
+
+
+class ReviewReport(TypedDict):
+    """The review report's three parts."""
+
+    under_review: list[UnderReviewRow]
+    approved_unimplemented: list[UnimplementedRow]
+    stale: list[StaleRow]
+
+
+class DepRecord(TypedDict):
+    """One entry of ``deps.json``, keys in the documented order (``schema/deps.schema.json``)."""
+
+    id: str | None
+    number: int | None
+    title: str
+    status: str | None
+    category: str | None
+    authors: list[str]
+    sponsors: list[str]
+    reviewers: list[ReviewerRow]
+    review_date: str | None
+    replaces: list[str]
+    replaced_by: list[str]
+    pull_request: str | None
+    implementation: list[str]
+    path: str
+
+
+class DepsJson(TypedDict):
+    """The ``deps.json`` document."""
+
+    schema_version: int
+    deps: list[DepRecord]
 
 
 def visible(deps: Iterable[Dep], config: DepConfig) -> list[Dep]:
@@ -47,7 +178,7 @@ def ref_text(ref: DepRef, config: DepConfig) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def index_row(dep: Dep, config: DepConfig) -> dict[str, Any]:
+def index_row(dep: Dep, config: DepConfig) -> IndexRow:
     return {
         "id": dep_id(dep, config),
         "number": dep.number,
@@ -74,12 +205,12 @@ def filter_deps(
     ]
 
 
-def index_rows(deps: Iterable[Dep], config: DepConfig) -> list[dict[str, Any]]:
+def index_rows(deps: Iterable[Dep], config: DepConfig) -> list[IndexRow]:
     """The numerical index: one row per proposal, by number, drafts last."""
     return [index_row(dep, config) for dep in visible(deps, config)]
 
 
-def group_by_status(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[dict[str, Any]]]]:
+def group_by_status(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[IndexRow]]]:
     """Rows grouped by status, in the order of the lifecycle; empty groups left out."""
     rows = index_rows(deps, config)
     order = [status_label(status) for status in (*Status, None)]
@@ -87,7 +218,7 @@ def group_by_status(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, l
     return [(name, group) for name, group in groups.items() if group]
 
 
-def group_by_category(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[dict[str, Any]]]]:
+def group_by_category(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[IndexRow]]]:
     """Rows grouped by category, in the configured order; empty groups left out."""
     rows = index_rows(deps, config)
     order = [*config.categories, UNCATEGORIZED]
@@ -100,7 +231,7 @@ def group_by_category(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str,
 # --------------------------------------------------------------------------------------
 
 
-def ref_rows(refs: Iterable[DepRef], config: DepConfig) -> list[dict[str, Any]]:
+def ref_rows(refs: Iterable[DepRef], config: DepConfig) -> list[RefRow]:
     return [
         {
             "id": config.format_id(r.number) if r.number is not None else None,
@@ -136,11 +267,11 @@ def links_both_ways(deps: Iterable[Dep]) -> dict[str, tuple[list[DepRef], list[D
     return result
 
 
-def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[dict[str, Any]]:
+def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[TraceabilityRow]:
     """One row per proposal: status, implementation, phases, replaces and replaced by (both ways)."""
     shown = visible(deps, config)
     links = links_both_ways(shown)
-    rows = []
+    rows: list[TraceabilityRow] = []
     for dep in shown:
         replaces, replaced_by = links[dep.path]
         rows.append(
@@ -188,14 +319,14 @@ def due_text(days_left: int | None) -> str:
 
 def review_report(
     deps: Iterable[Dep], config: DepConfig, today: date, touched: Mapping[str, date] | None = None
-) -> dict[str, list[dict[str, Any]]]:
+) -> ReviewReport:
     """Under review (with days left), approved without implementation, and stale proposals.
 
     ``touched`` maps a proposal's path to the day it last changed (see :func:`.git.last_touched`);
     without it no proposal is listed as stale.
     """
     shown = visible(deps, config)
-    under_review = []
+    under_review: list[UnderReviewRow] = []
     for dep in shown:
         if dep.status is not Status.UNDER_REVIEW:
             continue
@@ -214,7 +345,7 @@ def review_report(
                 "docname": dep.docname,
             }
         )
-    unimplemented = [
+    unimplemented: list[UnimplementedRow] = [
         {
             "id": dep_id(dep, config),
             "number": dep.number,
@@ -228,7 +359,7 @@ def review_report(
         and not dep.implementation
         and not any(phase.work_items for phase in dep.phases)
     ]
-    stale = []
+    stale: list[StaleRow] = []
     for dep in shown:
         last = (touched or {}).get(dep.path)
         if last is None or dep.status in SETTLED_STATUSES:
@@ -454,9 +585,7 @@ def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str 
 # --------------------------------------------------------------------------------------
 
 
-def dep_record(
-    dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by: list[DepRef]
-) -> dict[str, Any]:
+def dep_record(dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by: list[DepRef]) -> DepRecord:
     """One entry of ``deps.json``, keys in the documented order."""
     return {
         "id": dep_id(dep, config),
@@ -478,7 +607,7 @@ def dep_record(
 
 def deps_json(
     deps: Iterable[Dep], config: DepConfig, on_error: Callable[[Dep, Exception], None] | None = None
-) -> dict[str, Any]:
+) -> DepsJson:
     """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last.
 
     With ``on_error``, a proposal whose record cannot be built is left out and handed to
@@ -531,17 +660,17 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
 
 
-def _id_or_draft(row: Mapping[str, Any]) -> str:
-    return row["id"] or "draft"
+def _id_or_draft(row_id: str | None) -> str:
+    return row_id or "draft"
 
 
 def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> list[Table]:
     """The index as tables: ``by`` is ``number`` (one table), ``status`` or ``category`` (one per group)."""
     headers = ["ID", "Title", "Status", "Authors", "Category"]
 
-    def cells(row: Mapping[str, Any]) -> list[Cell]:
+    def cells(row: IndexRow) -> list[Cell]:
         return [
-            _id_or_draft(row),
+            _id_or_draft(row["id"]),
             row["title"],
             row["status"] or UNKNOWN_STATUS,
             ", ".join(row["authors"]),
@@ -562,7 +691,7 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
     for row in traceability_rows(deps, config):
         table.rows.append(
             [
-                _id_or_draft(row),
+                _id_or_draft(row["id"]),
                 row["title"],
                 row["status"] or UNKNOWN_STATUS,
                 tuple(CellLink(link["label"], link["url"]) for link in row["implementation"]),
@@ -579,32 +708,34 @@ def review_tables(
 ) -> list[Table]:
     report = review_report(deps, config, today, touched)
     under = Table("Under review", ["ID", "Title", "Review date", "Due", "Reviewers", "Approval rule"])
-    for row in report["under_review"]:
-        reviewers = ", ".join(f"{r['name']} ({r['status']})" for r in row["reviewers"])
+    for review in report["under_review"]:
+        reviewers = ", ".join(f"{r['name']} ({r['status']})" for r in review["reviewers"])
         under.rows.append(
             [
-                _id_or_draft(row),
-                row["title"],
-                row["review_date"] or "",
-                row["due"],
+                _id_or_draft(review["id"]),
+                review["title"],
+                review["review_date"] or "",
+                review["due"],
                 reviewers,
-                "met" if row["approval_met"] else "not met",
+                "met" if review["approval_met"] else "not met",
             ]
         )
     approved = Table("Approved, no implementation", ["ID", "Title", "Review date"])
-    for row in report["approved_unimplemented"]:
-        approved.rows.append([_id_or_draft(row), row["title"], row["review_date"] or ""])
+    for unimplemented in report["approved_unimplemented"]:
+        approved.rows.append(
+            [_id_or_draft(unimplemented["id"]), unimplemented["title"], unimplemented["review_date"] or ""]
+        )
     stale = Table(
         f"Not touched in {config.stale_days} days", ["ID", "Title", "Status", "Last touched", "Days"]
     )
-    for row in report["stale"]:
+    for untouched in report["stale"]:
         stale.rows.append(
             [
-                _id_or_draft(row),
-                row["title"],
-                row["status"] or UNKNOWN_STATUS,
-                row["last_touched"],
-                str(row["days"]),
+                _id_or_draft(untouched["id"]),
+                untouched["title"],
+                untouched["status"] or UNKNOWN_STATUS,
+                untouched["last_touched"],
+                str(untouched["days"]),
             ]
         )
     return [under, approved, stale]

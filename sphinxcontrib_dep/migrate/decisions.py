@@ -17,7 +17,7 @@ class Kind(enum.Enum):
     def __new__(cls, label: str, code: Code | None) -> Kind:
         member = object.__new__(cls)
         member._value_ = label
-        member.code = code  # type: ignore[attr-defined]
+        member.code = code
         return member
 
     code: Code | None

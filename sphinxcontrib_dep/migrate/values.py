@@ -122,7 +122,7 @@ def _lookup_status(text: str) -> tuple[Status | None, bool]:
     """The status a word names, and whether it took a legacy alias to tell."""
     status = Status.lookup(text)
     if status is not None:
-        return status, False  # type: ignore[return-value]
+        return status, False
     alias = STATUS_ALIASES.get(normalize_key(text))
     return alias, alias is not None
 

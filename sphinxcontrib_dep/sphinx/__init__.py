@@ -29,7 +29,7 @@ from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirec
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
 from .tables import (
-    NODE_VISITORS,
+    SKIP_VISITORS,
     DepIndexDirective,
     DepReviewReportDirective,
     DepTraceabilityDirective,
@@ -81,7 +81,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", reading.store_diagnostics, priority=900)
 
     # Whole-corpus views: placeholders at read time, filled at doctree-resolved.
-    app.add_node(dep_report, **NODE_VISITORS)
+    skip = SKIP_VISITORS
+    app.add_node(dep_report, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_directive("dep-index", DepIndexDirective.bound_to(app))
     app.add_directive("dep-traceability", DepTraceabilityDirective.bound_to(app))
     app.add_directive("dep-review-report", DepReviewReportDirective.bound_to(app))

@@ -234,7 +234,8 @@ def registered_directives() -> Iterator[tuple[str, type]]:
     from docutils.parsers.rst import directives as registry
 
     found = {}
-    for name, directive in registry._directives.items():  # the registry Sphinx writes to
+    registered: dict[str, Any] = vars(registry)["_directives"]  # the registry Sphinx writes to
+    for name, directive in registered.items():
         if not name.startswith("dep-") or not inspect.isclass(directive):
             continue
         if directive.__module__ == _SELF:

@@ -6,7 +6,7 @@ Standard nodes render in every builder (HTML, LaTeX, text); the look comes from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from docutils import nodes
 from sphinx import addnodes
@@ -68,7 +68,7 @@ def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
     return container
 
 
-def _joined(items: list[nodes.Node]) -> nodes.paragraph:
+def _joined(items: Sequence[nodes.Node]) -> nodes.paragraph:
     paragraph = nodes.paragraph()
     for index, item in enumerate(items):
         if index:

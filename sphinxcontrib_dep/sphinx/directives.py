@@ -10,6 +10,7 @@ or part (a second header, one nested in a note) renders nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -32,7 +33,7 @@ class DepDirective(SphinxDirective):
 
     app: ClassVar[Sphinx]
     has_content = True
-    option_spec = AnyOptions()
+    option_spec: ClassVar[dict[str, Any]] = AnyOptions()
 
     @classmethod
     def bound_to(cls, app: Sphinx) -> type[DepDirective]:
@@ -164,7 +165,7 @@ class DepPartDirective(DepDirective):
         if reading.analysis.dep is None:
             return None
         dep = reading.analysis.dep
-        items: list[Alternative] | list[Phase] = (
+        items: Sequence[Alternative | Phase] = (
             dep.alternatives if self.name == "dep-alternative" else dep.phases
         )
         for index, item in enumerate(items):

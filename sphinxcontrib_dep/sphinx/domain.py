@@ -8,7 +8,7 @@ same set of proposals a fresh serial build does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -65,22 +65,22 @@ class DepDomain(Domain):
     @property
     def deps(self) -> dict[str, Dep]:
         """docname -> the proposal that document holds."""
-        return self.data["deps"]
+        return cast("dict[str, Dep]", self.data["deps"])
 
     @property
     def pages(self) -> dict[str, set[str]]:
         """docname -> the whole-corpus directives on it (``index``, ``graph``, ...)."""
-        return self.data.setdefault("pages", {})
+        return cast("dict[str, set[str]]", self.data.setdefault("pages", {}))
 
     @property
-    def refs(self) -> dict[str, set[str]]:
-        """docname -> the targets of the ``{dep}`` roles on it."""
-        return self.data.setdefault("refs", {})
+    def refs(self) -> dict[str, set[tuple[str, int | None]]]:
+        """docname -> the ``{dep}`` roles on it: ``(target, line)``."""
+        return cast("dict[str, set[tuple[str, int | None]]]", self.data.setdefault("refs", {}))
 
     @property
     def diagnostics(self) -> dict[str, list[Diagnostic]]:
         """docname -> every ``dep`` diagnostic of that document, emitted again on every build."""
-        return self.data.setdefault("diagnostics", {})
+        return cast("dict[str, list[Diagnostic]]", self.data.setdefault("diagnostics", {}))
 
     def set_diagnostics(self, docname: str, found: list[Diagnostic]) -> None:
         kept = [d for d in self.diagnostics.get(docname, []) if d not in found]
@@ -96,7 +96,7 @@ class DepDomain(Domain):
     @property
     def snapshot(self) -> dict[str, Any]:
         """What the last build showed of each proposal, to find the pages a change makes stale."""
-        return self.data.setdefault("snapshot", {})
+        return cast("dict[str, Any]", self.data.setdefault("snapshot", {}))
 
     # Tables derived from the proposals, asked for once per {dep} role, view or card:
     # built once, dropped whenever a proposal comes, changes or goes (_changed). They live
@@ -172,7 +172,9 @@ class DepDomain(Domain):
         number = parse_id(target, sphinx_config.get(self.env.config).id_prefix)
         return self._number_index().get(number) if number is not None else None
 
-    def resolve_xref(
+    # Sphinx declares ``nodes.reference | None``; any element may replace the pending
+    # reference, and an unknown proposal is replaced by text, not by a link to nowhere.
+    def resolve_xref(  # type: ignore[override]
         self,
         env: BuildEnvironment,
         fromdocname: str,
@@ -181,7 +183,7 @@ class DepDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> Element | None:
+    ) -> nodes.reference | nodes.inline | None:
         dep = self.find(target)
         if dep is None:
             if not node.get("refwarn", True):
@@ -191,7 +193,13 @@ class DepDomain(Domain):
             missing = nodes.inline(classes=["dep-ref-missing"])
             missing += contnode
             return missing
-        settings = sphinx_config.get(env.config)
+        return self._reference(builder, fromdocname, dep, node, contnode)
+
+    def _reference(
+        self, builder: Builder, fromdocname: str, dep: Dep, node: pending_xref, contnode: Element
+    ) -> nodes.reference:
+        """A link to ``dep``: its id, title and status badge, or the role's own title."""
+        settings = sphinx_config.get(self.env.config)
         need_id = settings.format_id(dep.number or 0)
         if node.get("refexplicit"):
             content: Element = contnode
@@ -212,11 +220,10 @@ class DepDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> list[tuple[str, nodes.reference]]:
-        if self.find(target) is None:
+        dep = self.find(target)
+        if dep is None:
             return []
-        node["refwarn"] = False
-        ref = self.resolve_xref(env, fromdocname, builder, "dep", target, node, contnode)
-        return [("dep:dep", ref)] if ref is not None else []
+        return [("dep:dep", self._reference(builder, fromdocname, dep, node, contnode))]
 
     def get_objects(self) -> Iterable[tuple[str, str, str, str, str, int]]:
         settings = sphinx_config.get(self.env.config)

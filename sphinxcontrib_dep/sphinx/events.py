@@ -164,11 +164,12 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         renderer = renderer or Renderer(app, docname)
         new = _card_field(name, key, ref_nodes(renderer, merged))
         new["classes"].append("dep-field-derived")
-        existing = next((f for f in fields.children if f"dep-field-{key}" in f.get("classes", [])), None)
+        present = [child for child in fields.children if isinstance(child, nodes.field)]
+        existing = next((f for f in present if f"dep-field-{key}" in f["classes"]), None)
         if existing is not None:
             existing.replace_self(new)
             continue
-        anchor = next((f for f in fields.children if "dep-field-template" in f.get("classes", [])), None)
+        anchor = next((f for f in present if "dep-field-template" in f["classes"]), None)
         if anchor is not None:
             fields.insert(fields.index(anchor), new)
         else:

@@ -232,7 +232,7 @@ def store_diagnostics(app: Sphinx, doctree: nodes.document) -> None:
 def _myst_parser_class() -> type:
     from myst_parser.parsers.sphinx_ import MystParser
 
-    class DepMystParser(MystParser):  # type: ignore[misc]
+    class DepMystParser(MystParser):
         """MyST's Sphinx parser, reading proposals through the core first (see the module)."""
 
         def parse(self, inputstring: str, document: nodes.document) -> None:

@@ -132,9 +132,12 @@ class EnforcePolicy:
                 )
                 meta.parent.remove(meta)
         reported = {use.target for use in doc.files}
-        for node in list(
-            self.document.findall(lambda n: isinstance(n, (nodes.image, addnodes.download_reference)))
-        ):
+        found: list[nodes.Element] = [
+            node
+            for node in self.document.findall(nodes.Element)
+            if isinstance(node, (nodes.image, addnodes.download_reference))
+        ]
+        for node in found:
             is_image = isinstance(node, nodes.image)
             target = node.get("uri") if is_image else node.get("reftarget")
             if not target or (is_image and ("://" in target or target.startswith("data:"))):

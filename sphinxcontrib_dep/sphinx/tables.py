@@ -33,13 +33,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from ..core import git, report
+from ..core import corpus, git, report
 from ..core.config import DepConfig
 from ..core.diagnostics import Code
 from ..core.model import Dep, DepRef, Status, lookup_category, status_slug
@@ -67,6 +67,9 @@ T = TypeVar("T")
 
 #: A table row: its cells (nodes or text) and its classes.
 Row = tuple[list[nodes.Node | str], list[str]]
+#: A row of any part of the review report.
+AnyReviewRow = report.UnderReviewRow | report.UnimplementedRow | report.StaleRow
+ReviewRowT = TypeVar("ReviewRowT", report.UnderReviewRow, report.UnimplementedRow, report.StaleRow)
 
 
 class dep_report(nodes.General, nodes.Element):
@@ -77,10 +80,8 @@ def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-#: Visitors for every writer, should a placeholder ever survive to writing.
-NODE_VISITORS = MappingProxyType(
-    {name: (_skip, None) for name in ("html", "latex", "text", "man", "texinfo")}
-)
+#: The visitor of every writer, should a placeholder ever survive to writing: it is skipped.
+SKIP_VISITORS: tuple[Callable[[Any, nodes.Node], None], None] = (_skip, None)
 
 
 def today() -> date:
@@ -96,7 +97,7 @@ class CorpusDirective(DepDirective):
 
     kind = ""
     has_content = False
-    option_spec: dict[str, Any] = {  # noqa: RUF012 (docutils reads it from the class)
+    option_spec: ClassVar[dict[str, Any]] = {
         "status": lambda text: text or "",
         "category": lambda text: text or "",
     }
@@ -155,7 +156,7 @@ class DepTraceabilityDirective(CorpusDirective):
 
 class DepReviewReportDirective(CorpusDirective):
     kind = "review"
-    option_spec: dict[str, Any] = {}  # noqa: RUF012
+    option_spec: ClassVar[dict[str, Any]] = {}
 
 
 # --------------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ class Renderer:
         )
         self.all_deps = deps
         self.by_path = {dep.path: dep for dep in deps}
-        self.by_number = report.corpus.by_number(deps)
+        self.by_number = corpus.by_number(deps)
         self.html = app.builder.format == "html"
         #: Proposals whose row could not be built (each warned about once).
         self.failed: set[str] = set()
@@ -227,11 +228,11 @@ class Renderer:
     def link(self, dep: Dep, text: str, classes: list[str] | None = None) -> nodes.reference:
         return nodes.reference(text, text, internal=True, refuri=self.uri(dep), classes=classes or [])
 
-    def id_cell(self, row: dict[str, Any]) -> nodes.Node:
+    def id_cell(self, row: report.IndexRow | report.TraceabilityRow | AnyReviewRow) -> nodes.Node:
         dep = self.by_path[row["path"]]
         return self.link(dep, row["id"] or "draft", ["dep-id"])
 
-    def title_cell(self, row: dict[str, Any]) -> nodes.Node:
+    def title_cell(self, row: report.IndexRow | report.TraceabilityRow | AnyReviewRow) -> nodes.Node:
         text = report.clip(row["title"] or row["path"], VIEW_TEXT)
         return self.link(self.by_path[row["path"]], text, ["dep-title"])
 
@@ -267,19 +268,19 @@ class Renderer:
             cells: list[nodes.Node | str] = [name, nodes.inline(note, note, classes=["dep-row-error"])]
             return cells + [""] * (width - 2), ["dep-row", "dep-row-error"]
 
-    def status_cell(self, row: dict[str, Any]) -> nodes.Node:
+    def status_cell(self, row: report.IndexRow | report.TraceabilityRow | report.StaleRow) -> nodes.Node:
         return status_badge(self.by_path[row["path"]].status)
 
-    def ref_cell(self, refs: list[dict[str, Any]], dep: Dep | None = None) -> nodes.Node:
+    def ref_cell(self, refs: list[report.RefRow], dep: Dep | None = None) -> nodes.Node:
         """References to proposals; in a view (``dep`` given), the first few of them."""
         if dep is not None:
             return self.some(dep, refs, self.ref_node)
         return joined([self.ref_node(ref) for ref in refs])
 
-    def ref_node(self, ref: dict[str, Any]) -> nodes.Node:
+    def ref_node(self, ref: report.RefRow) -> nodes.Node:
         target = self.by_number.get(ref["number"]) if ref["number"] is not None else None
         if target is not None:
-            node: nodes.Node = self.link(target, ref["id"], ["dep-ref-id"])
+            node: nodes.Node = self.link(target, ref["id"] or ref["text"], ["dep-ref-id"])
         elif ref["url"]:
             text = report.clip(ref["url"], VIEW_TEXT)
             node = nodes.reference(text, text, refuri=ref["url"])
@@ -346,7 +347,7 @@ def _text(cell: nodes.Node | str) -> str:
     return cell if isinstance(cell, str) else cell.astext()
 
 
-def _row_classes(row: dict[str, Any]) -> list[str]:
+def _row_classes(row: report.IndexRow | report.TraceabilityRow) -> list[str]:
     status = Status.lookup(row["status"] or "")
     return ["dep-row", f"dep-row-{status_slug(status if isinstance(status, Status) else None)}"]
 
@@ -356,7 +357,7 @@ def render_index(renderer: Renderer) -> nodes.Node:
     settings = renderer.settings
     headers = ["DEP", "Title", "Status", "Authors", "Category"]
 
-    def cells(row: dict[str, Any], dep: Dep) -> Row:
+    def cells(row: report.IndexRow, dep: Dep) -> Row:
         return (
             [
                 renderer.id_cell(row),
@@ -368,7 +369,7 @@ def render_index(renderer: Renderer) -> nodes.Node:
             _row_classes(row),
         )
 
-    def rows(group: list[dict[str, Any]]) -> list[Row]:
+    def rows(group: list[report.IndexRow]) -> list[Row]:
         result: list[Row] = []
         for row in group:
             dep = renderer.by_path[row["path"]]
@@ -402,7 +403,7 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
         row["path"]: row for row in report.traceability_rows(renderer.all_deps, renderer.settings)
     }
 
-    def cells(row: dict[str, Any], dep: Dep) -> Row:
+    def cells(row: report.TraceabilityRow, dep: Dep) -> Row:
         implementation = renderer.some(
             dep,
             row["implementation"],
@@ -457,7 +458,7 @@ def render_review(renderer: Renderer) -> nodes.Node:
     data = report.review_report(deps, settings, today(), touched)
     container = nodes.container(classes=["dep-review-report"])
 
-    def under_review(row: dict[str, Any], dep: Dep) -> Row:
+    def under_review(row: report.UnderReviewRow, dep: Dep) -> Row:
         reviewers = nodes.bullet_list(classes=["dep-reviewers"])
         for reviewer in dep.reviewers[:VIEW_ITEMS]:
             item = nodes.list_item()
@@ -484,10 +485,10 @@ def render_review(renderer: Renderer) -> nodes.Node:
         ]
         return cells, ["dep-row"]
 
-    def unimplemented(row: dict[str, Any], dep: Dep) -> Row:
+    def unimplemented(row: report.UnimplementedRow, dep: Dep) -> Row:
         return [renderer.id_cell(row), renderer.title_cell(row), row["review_date"] or ""], ["dep-row"]
 
-    def stale(row: dict[str, Any], dep: Dep) -> Row:
+    def stale(row: report.StaleRow, dep: Dep) -> Row:
         return (
             [
                 renderer.id_cell(row),
@@ -499,30 +500,15 @@ def render_review(renderer: Renderer) -> nodes.Node:
             ["dep-row"],
         )
 
-    for part, key, headers, build, classes in (
-        (
-            "Under review",
-            "under_review",
-            ["DEP", "Title", "Review date", "Due", "Required reviewers", "Approval rule"],
-            under_review,
-            "dep-review-table",
-        ),
-        (
-            "Approved, no implementation",
-            "approved_unimplemented",
-            ["DEP", "Title", "Review date"],
-            unimplemented,
-            "dep-unimplemented-table",
-        ),
-        (
-            f"Not touched in {settings.stale_days} days",
-            "stale",
-            ["DEP", "Title", "Status", "Last touched", "Days"],
-            stale,
-            "dep-stale-table",
-        ),
-    ):
-        container += nodes.rubric(part, part, classes=["dep-review-part"])
+    def part(
+        title: str,
+        found: Sequence[ReviewRowT],
+        headers: list[str],
+        build: Callable[[ReviewRowT, Dep], Row],
+        classes: str,
+    ) -> None:
+        nonlocal container
+        container += nodes.rubric(title, title, classes=["dep-review-part"])
         rows = [
             renderer.guarded(
                 renderer.by_path[row["path"]],
@@ -532,9 +518,31 @@ def render_review(renderer: Renderer) -> nodes.Node:
                 row,
                 renderer.by_path[row["path"]],
             )
-            for row in data[key]
+            for row in found
         ]
         container += renderer.table(headers, rows, [classes])
+
+    part(
+        "Under review",
+        data["under_review"],
+        ["DEP", "Title", "Review date", "Due", "Required reviewers", "Approval rule"],
+        under_review,
+        "dep-review-table",
+    )
+    part(
+        "Approved, no implementation",
+        data["approved_unimplemented"],
+        ["DEP", "Title", "Review date"],
+        unimplemented,
+        "dep-unimplemented-table",
+    )
+    part(
+        f"Not touched in {settings.stale_days} days",
+        data["stale"],
+        ["DEP", "Title", "Status", "Last touched", "Days"],
+        stale,
+        "dep-stale-table",
+    )
     return container
 
 

@@ -26,7 +26,7 @@ def lookup_status(text: str) -> Status:
     status = Status.lookup(text)
     if status is None:
         raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; 'Draft' means In Progress)")
-    return status  # type: ignore[return-value]
+    return status
 
 
 def _refuse_problems(problems: list[Diagnostic], what: str) -> None:
