@@ -314,7 +314,7 @@ def hostile(bench: Bench, work: Path, n: int, size: int, reports: tuple[str, ...
     )
     path = sites["title-20k"] / target
     title = ("A very long title " * 1200)[:20_000].strip()
-    path.write_text(re.sub(r"^# .*$", lambda m: f"# {title}", path.read_text(), count=1, flags=re.M))
+    path.write_text(re.sub(r"^# .*$", lambda _: f"# {title}", path.read_text(), count=1, flags=re.M))
     numbered = sum(1 for f in files if not f.name.startswith("0000"))
     for _ in range(bench.repeat):  # interleaved, so load drifts hit the three alike
         for name, site in sites.items():
@@ -428,7 +428,7 @@ def run(args: argparse.Namespace) -> dict:
             }
             for m in sorted(bench.measures.values(), key=lambda m: (m.n, ROWS.index(m.row)))
         ],
-        "ratios": ratios(bench.measures, args.target_n),
+        "ratios": ratios(bench.measures),
         "hostile": {"size": args.hostile_size, "n": args.hostile_n, "graph": graph},
     }
     if graph:
@@ -453,7 +453,7 @@ def versions() -> dict[str, str]:
     return found
 
 
-def ratios(measures: dict[tuple[str, int], Measure], target_n: int) -> dict[str, dict]:
+def ratios(measures: dict[tuple[str, int], Measure]) -> dict[str, dict]:
     """The ratios the targets are stated in, at every N where both rows exist."""
     found: dict[str, dict] = {}
     sizes = sorted({n for _, n in measures})
@@ -610,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
             for row in saved["rows"]
         }
         # Recomputed from the rows; what rows cannot give (the graph check) is kept.
-        saved["ratios"] = {**saved.get("ratios", {}), **ratios(measures, args.target_n)}
+        saved["ratios"] = {**saved.get("ratios", {}), **ratios(measures)}
         print(table(saved, args.target_n))
         return 0
 

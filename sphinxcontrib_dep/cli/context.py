@@ -225,9 +225,7 @@ class Loaded:
 def load_proposal(ctx: Context, path: Path) -> Loaded:
     rel = ctx.rel(path)
     text = read_text(path, rel)
-    dep, diagnostics = analysis.lint_text(
-        editing.normalized(text), rel, ctx.config, today=ctx.today, myst=ctx.project.myst
-    )
+    dep, diagnostics = analysis.lint_text(editing.normalized(text), rel, ctx.config, myst=ctx.project.myst)
     if dep is None:
         raise CliError(f"{rel}: no dep-meta block; is this a proposal?")
     return Loaded(path, rel, text, dep, diagnostics)
@@ -301,12 +299,12 @@ def apply(ctx: Context, changes: list[Change], *, exclusive: bool = False) -> No
         console.note("dry run: nothing written")
         return
     with ctx.locked():
-        _write_all(ctx, changes, exclusive=exclusive)
+        _write_all(changes, exclusive=exclusive)
     for change in changes:
         console.print(change.summary)
 
 
-def _write_all(ctx: Context, changes: list[Change], *, exclusive: bool) -> None:
+def _write_all(changes: list[Change], *, exclusive: bool) -> None:
     # Read each file again just before it is replaced: a change made since this command
     # read it (an editor, a checkout: something that does not take the lock) is never
     # overwritten; the command stops and puts back what it wrote.
@@ -363,8 +361,6 @@ def transition_problem(old: Status | None, new: Status) -> str | None:
 
 def new_problems(ctx: Context, before: Loaded, text: str) -> list[Diagnostic]:
     """Problems the edited text has that the original did not: the rules an edit would break."""
-    _, after = analysis.lint_text(
-        editing.normalized(text), before.rel, ctx.config, today=ctx.today, myst=ctx.project.myst
-    )
+    _, after = analysis.lint_text(editing.normalized(text), before.rel, ctx.config, myst=ctx.project.myst)
     known = {(d.code, d.message) for d in before.diagnostics}
     return [d for d in after if (d.code, d.message) not in known]

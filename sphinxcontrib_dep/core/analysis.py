@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,6 @@ def analyze(
     file: Path | None = None,
     folder: Path | None = None,
     proposal: bool = True,
-    today: date | None = None,
 ) -> Analysis:
     """Every per-file rule over ``text``, the file ``path`` (relative, as warnings name it).
 
@@ -76,17 +74,17 @@ def analyze(
         # Embargoed as a public build decides it (fails closed): the card, `dep export`
         # and `dep index` then agree with what the build leaves out.
         dep.embargoed = dep.embargoed or parsing.embargo_reason(doc) is not None
-        diagnostics += rules.check_dep(dep, config, today=today)
-        diagnostics += parts.parse_parts(doc, dep, config)
+        diagnostics += rules.check_dep(dep, config)
+        diagnostics += parts.parse_parts(doc, dep)
         diagnostics += sections.check_sections(doc, text, dep, config)
     return Analysis(dep, doc, diagnostics)
 
 
 def lint_text(
-    text: str, path: str, config: DepConfig, *, today: date | None = None, myst: Any = None
+    text: str, path: str, config: DepConfig, *, myst: Any = None
 ) -> tuple[Dep | None, list[Diagnostic]]:
     """Every per-file rule over one proposal's text (see :func:`analyze`)."""
-    analysis = analyze(text, path, config, myst=myst, today=today)
+    analysis = analyze(text, path, config, myst=myst)
     return analysis.dep, analysis.diagnostics
 
 
@@ -107,9 +105,7 @@ def relative(path: Path, root: Path) -> str:
             return path.as_posix()
 
 
-def lint_paths(
-    paths: Iterable[Path], root: Path, config: DepConfig | Project, *, today: date | None = None
-) -> LintResult:
+def lint_paths(paths: Iterable[Path], root: Path, config: DepConfig | Project) -> LintResult:
     """Every rule over the files (and folders) given; corpus rules over all of them.
 
     With no paths, the project's proposals folder. Folders are searched as the build
@@ -155,7 +151,6 @@ def lint_paths(
             file=path,
             folder=project.folder,
             proposal=is_proposal,
-            today=today,
         )
         result.diagnostics += analysis.diagnostics
         if analysis.dep is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import DEFAULT_CATEGORIES, Template, normalize_key
+from .model import DEFAULT_CATEGORIES, Template, format_id, normalize_key
 
 #: What ``dep_raw_html`` may be.
 RAW_HTML_MODES = ("safe", "none", "all")
@@ -267,7 +267,8 @@ class DepConfig:
         return Template(self.default_template)
 
     def format_id(self, number: int) -> str:
-        return f"{self.id_prefix}{number:0{self.id_width}d}"
+        """``DEP-0012`` under this project's prefix and width."""
+        return format_id(number, self.id_prefix, self.id_width)
 
 
 def settings() -> list[Setting]:

@@ -112,9 +112,9 @@ class Code(enum.Enum):
     MIGRATE = ("migrate", "A legacy value the migrator could not map.")
 
 
-class Severity(enum.Enum):
-    WARNING = "warning"
-    ERROR = "error"
+#: What every problem is: Sphinx logs each as a warning (``-W`` makes the build fail on
+#: one), and ``dep lint`` reports it as one (exit status 1).
+SEVERITY = "warning"
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,6 @@ class Diagnostic:
     message: str
     path: str | None = None
     line: int | None = None
-    severity: Severity = Severity.WARNING
 
     def __post_init__(self) -> None:
         # A message quotes values from the proposal; a line break or control character in
@@ -134,10 +133,6 @@ class Diagnostic:
             object.__setattr__(self, "message", printable(self.message))
         if len(self.message) > MESSAGE_LIMIT:
             object.__setattr__(self, "message", shorten(self.message))
-
-    @property
-    def subtype(self) -> str:
-        return str(self.code.value)
 
     def format(self) -> str:
         """``path:line: message [dep.code]``, the shape Sphinx gives warnings."""

@@ -309,15 +309,13 @@ class Dep:
     #: 1-based line of each option (canonical name, ``replaced-by``), where known.
     option_lines: dict[str, int] = field(default_factory=dict)
 
-    def line_of(self, option: str) -> int | None:
-        """The line of ``option`` if known, else the line of the ``dep-meta`` directive."""
-        return self.option_lines.get(option, self.line)
-
-    def id(self, prefix: str = "DEP-", width: int = 4) -> str | None:
-        return format_id(self.number, prefix, width) if self.number is not None else None
+    def line_of(self, *options: str) -> int | None:
+        """The line of the first of ``options`` the header gives, else of the ``dep-meta`` directive."""
+        return next((self.option_lines[o] for o in options if o in self.option_lines), self.line)
 
 
 def format_id(number: int | None, prefix: str = "DEP-", width: int = 4) -> str:
+    """``DEP-0012``: the one way an id is written (:meth:`.DepConfig.format_id` with the settings)."""
     return f"{prefix}{number:0{width}d}" if number is not None else ""
 
 

@@ -632,7 +632,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def iter_meta_diagnostics(scanned: Document, config: DepConfig) -> Iterator[Diagnostic]:
+def iter_meta_diagnostics(scanned: Document) -> Iterator[Diagnostic]:
     """Document-level problems of the header: none, two, or before the title."""
     metas = scanned.blocks_named("dep-meta")
     if not metas:
@@ -693,7 +693,7 @@ def parse_file(
 
 def parse_document(scanned: Document, config: DepConfig) -> tuple[Dep | None, Document, list[Diagnostic]]:
     """:func:`parse_file` for a file already read."""
-    diagnostics = list(iter_meta_diagnostics(scanned, config))
+    diagnostics = list(iter_meta_diagnostics(scanned))
     meta = scanned.meta
     if meta is None:
         return None, scanned, diagnostics

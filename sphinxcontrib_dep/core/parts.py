@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import NUMBER_PATTERN, Alternative, Dep, Link, Phase, normalize_key
 from .parsing import Block, Option, ScannedFile, _Reporter, check_url, is_empty, split_list
@@ -166,7 +165,7 @@ def parse_alternative(block: Block, path: str) -> tuple[Alternative, list[Diagno
     return alternative, sorted(diagnostics, key=lambda d: d.line or 0)
 
 
-def parse_phase(block: Block, path: str, config: DepConfig | None = None) -> tuple[Phase, list[Diagnostic]]:
+def parse_phase(block: Block, path: str) -> tuple[Phase, list[Diagnostic]]:
     """A ``dep-phase`` block: number and title (the argument), options and labelled lists."""
     diagnostics: list[Diagnostic] = []
     match = _PHASE_ARG_RE.match(block.argument.strip())
@@ -262,7 +261,7 @@ def check_phase_number(earlier: list[Phase], phase: Phase, path: str) -> Diagnos
     return None
 
 
-def parse_parts(scanned: ScannedFile, dep: Dep, config: DepConfig | None = None) -> list[Diagnostic]:
+def parse_parts(scanned: ScannedFile, dep: Dep) -> list[Diagnostic]:
     """Read every ``dep-alternative`` and ``dep-phase`` of a scanned file into ``dep``."""
     diagnostics: list[Diagnostic] = []
     for block in scanned.blocks:
@@ -282,7 +281,7 @@ def parse_parts(scanned: ScannedFile, dep: Dep, config: DepConfig | None = None)
             dep.alternatives.append(alternative)
             diagnostics += found
         elif block.name == "dep-phase":
-            phase, found = parse_phase(block, scanned.path, config)
+            phase, found = parse_phase(block, scanned.path)
             diagnostics += found
             problem = check_phase_number(dep.phases, phase, scanned.path)
             diagnostics += [problem] if problem else []

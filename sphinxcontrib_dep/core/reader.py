@@ -19,11 +19,9 @@ import itertools
 import re
 import textwrap
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from .diagnostics import Code, Diagnostic
 
 # --------------------------------------------------------------------------------------
 # What a document holds
@@ -110,10 +108,6 @@ class Document:
     tokens: tuple[Any, ...] = ()
     #: The line where blocks nest deeper than :data:`MAX_DEPTH` (nothing deeper is read).
     too_deep: int | None = None
-
-    @property
-    def is_rst(self) -> bool:
-        return self.path.endswith(".rst")
 
     @property
     def title(self) -> Heading | None:
@@ -207,7 +201,7 @@ def file_config(text: str, config: Any) -> tuple[Any, list[str]]:
     asked = [key for key in FILE_SETTINGS_KEYS if key in topmatter]
     if not asked:
         return config, []
-    return merge_file_level(config, topmatter, lambda *args: None), asked
+    return merge_file_level(config, topmatter, lambda *_: None), asked
 
 
 # --------------------------------------------------------------------------------------
@@ -452,7 +446,7 @@ class _MarkdownReader:
             if not self.directives_on:
                 return
             if word == "{eval-rst}":
-                self.eval_rst(content, line, parent)
+                self.eval_rst(content, line)
                 return
             match = _DIRECTIVE_INFO_RE.match(word)
             if match:
@@ -568,7 +562,7 @@ class _MarkdownReader:
             self.nested(content, line - 1, "admonition")
         return True
 
-    def eval_rst(self, content: str, line: int, parent: str | None) -> None:
+    def eval_rst(self, content: str, line: int) -> None:
         _RstReader(self.doc).read(content.splitlines(), line, "eval-rst")
 
 
@@ -629,7 +623,6 @@ RST_DIRECTIVE_RE = re.compile(rf"^\.\.[ ]+(?:\|[^|]+\|[ ]+)?({_SIMPLENAME})[ ]?:
 _RST_TARGET_RE = re.compile(r"^\.\.[ ]+_(?:`(?:\\.|[^`\\])*`|(?:\\.|[^:\\`])*):(?:[ ]+(.*)|$)")
 _RST_FOOTNOTE_RE = re.compile(r"^\.\.[ ]+\[(?:[^\]]+)\](?:[ ]+(.*)|$)")
 _GRID_BORDER_RE = re.compile(r"^\+(?:[-=]+\+)+$")
-_RST_SUBST_RE = re.compile(r"^\.\.[ ]+\|[^|]+\|[ ]+")
 #: Lines that start a construct other than a paragraph (lists, fields, options, blocks, tables).
 _RST_NOT_TEXT_RE = re.compile(
     r"^(?:[-+*\u2022\u2023\u2043](?:\s|$)|(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)](?:\s|$)"
@@ -955,17 +948,3 @@ URI_SCHEMES = frozenset(
         "videotex view-source wais whodp whois++ x-man-page xmlrpc.beep xmlrpc.beeps z39.50r z39.50s"
     ).split()
 )
-
-
-def iter_blocks(doc: Document, prefix: str = "dep-") -> Iterator[Block]:
-    """Every directive whose name starts with ``prefix``, at any depth."""
-    return (b for b in doc.blocks if b.name.startswith(prefix))
-
-
-def reader_diagnostics(doc: Document) -> list[Diagnostic]:
-    """What the reader itself could not read: option blocks of ``dep-*`` directives."""
-    return [
-        Diagnostic(Code.OPTION, f"{block.name} {message}", doc.path, line)
-        for block in iter_blocks(doc)
-        for line, message in block.problems
-    ]

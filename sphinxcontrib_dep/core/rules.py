@@ -124,28 +124,17 @@ def approval_summary(dep: Dep) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _line(dep: Dep, *options: str) -> int | None:
-    """The line of the first of ``options`` the header gives, else the directive's line."""
-    for option in options:
-        if option in dep.option_lines:
-            return dep.option_lines[option]
-    return dep.line
-
-
-def check_dep(
-    dep: Dep, config: DepConfig, *, today: date | None = None, entered_review: date | None = None
-) -> list[Diagnostic]:
+def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None) -> list[Diagnostic]:
     """Lifecycle and review problems of one proposal.
 
-    ``entered_review`` is the date the proposal entered review when the caller knows it
-    (the command line reads it from git history); ``:review-requested:`` wins over it.
-    ``today`` is accepted for callers that pass it; no rule depends on the clock, so a
-    build gives the same warnings on any day.
+    ``entered_review`` is the date the proposal entered review when the caller knows it;
+    ``:review-requested:`` wins over it. No rule depends on the clock, so a build gives
+    the same warnings on any day.
     """
     found: list[Diagnostic] = []
 
     def report(code: Code, message: str, *options: str) -> None:
-        found.append(Diagnostic(code, message, dep.path, _line(dep, *options, "status")))
+        found.append(Diagnostic(code, message, dep.path, dep.line_of(*options, "status")))
 
     status = dep.status
     if status is Status.UNDER_REVIEW:

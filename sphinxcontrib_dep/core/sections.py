@@ -280,7 +280,7 @@ def _placeholders_rst(text: str, scanned: ScannedFile, context: _Context) -> Ite
         yield from _line_problems(raw, index + 1, context, scanned.path)
 
 
-def find_placeholders(scanned: ScannedFile, text: str, dep: Dep | None = None) -> list[Diagnostic]:
+def find_placeholders(scanned: ScannedFile, text: str) -> list[Diagnostic]:
     """Text left from the template: stand-ins, ``[Required]`` markers, unchanged instructions."""
     title = scanned.title
     metas = scanned.blocks_named("dep-meta")
@@ -431,5 +431,5 @@ def check_sections(scanned: ScannedFile, text: str, dep: Dep, config: DepConfig)
                 )
             )
 
-    diagnostics += find_placeholders(scanned, text, dep)
+    diagnostics += find_placeholders(scanned, text)
     return sorted(diagnostics, key=lambda d: d.line or 0)

@@ -86,9 +86,6 @@ _LIST_FIELDS = frozenset(
 _PEOPLE_FIELDS = ("authors", "sponsor", "required-reviewers")
 
 
-_DATE_FIELDS = ("review-date", "review-requested")
-
-
 _REF_FIELDS = ("replaces", "replaced-by")
 
 

@@ -443,7 +443,8 @@ def _ref_number(text: str) -> int | None:
     return parse_id(text, prefix=None)
 
 
-def _plain(value: str, ctx: _Context) -> tuple[str | None, str | None]:
+def _plain(value: str, ctx: _Context) -> tuple[str | None, str | None]:  # noqa: ARG001 (a value reader)
+    """A value no reader knows: its words, white space folded."""
     return " ".join(value.split()) or None, None
 
 

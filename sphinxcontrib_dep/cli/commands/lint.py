@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core import analysis, editing, escape, git, parsing
-from ...core.diagnostics import Code, Diagnostic, Severity
+from ...core.diagnostics import SEVERITY, Code, Diagnostic
 from ..console import Console
 from ..context import (
     EXIT_OK,
@@ -26,7 +26,7 @@ def cmd_lint(ctx: Context) -> int:
             raise CliError(f"{escape.text(path)}: no such file or folder")
     if not paths:
         ctx.deps_folder()
-    result = analysis.lint_paths(paths, ctx.root, ctx.project, today=ctx.today)
+    result = analysis.lint_paths(paths, ctx.root, ctx.project)
     diagnostics = list(result.diagnostics)
     if args.since:
         diagnostics += since_diagnostics(ctx, result, args.since)
@@ -56,9 +56,8 @@ def styled_diagnostic(console: Console, diagnostic: Diagnostic) -> str:
     where = escape.text(diagnostic.path or "<unknown>")
     if diagnostic.line is not None:
         where = f"{where}:{diagnostic.line}"
-    colour = "red" if diagnostic.severity is Severity.ERROR else "yellow"
     return (
-        f"{console.style(where, 'bold')}: {console.style(diagnostic.message, colour)} "
+        f"{console.style(where, 'bold')}: {console.style(diagnostic.message, 'yellow')} "
         f"{console.style(f'[{diagnostic.code.tag}]', 'dim')}"
     )
 
@@ -72,7 +71,7 @@ def lint_json(result: analysis.LintResult, diagnostics: list[Diagnostic]) -> dic
                 "path": d.path,
                 "line": d.line,
                 "code": d.code.tag,
-                "severity": d.severity.value,
+                "severity": SEVERITY,
                 "message": d.message,
             }
             for d in diagnostics
@@ -82,7 +81,6 @@ def lint_json(result: analysis.LintResult, diagnostics: list[Diagnostic]) -> dic
 
 def github_annotation(ctx: Context, diagnostic: Diagnostic) -> str:
     """A GitHub Actions workflow command that annotates the line of the pull request's diff."""
-    level = "error" if diagnostic.severity is Severity.ERROR else "warning"
     properties = []
     if diagnostic.path:
         # Annotations name files from the repository root, which may lie above the project.
@@ -91,7 +89,7 @@ def github_annotation(ctx: Context, diagnostic: Diagnostic) -> str:
     if diagnostic.line is not None:
         properties.append(f"line={diagnostic.line}")
     properties.append(f"title={escape.github_property(diagnostic.code.tag)}")
-    return f"::{level} {','.join(properties)}::{escape.github_data(diagnostic.message)}"
+    return f"::{SEVERITY} {','.join(properties)}::{escape.github_data(diagnostic.message)}"
 
 
 def since_diagnostics(ctx: Context, result: analysis.LintResult, rev: str) -> list[Diagnostic]:

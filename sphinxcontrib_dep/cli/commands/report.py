@@ -17,7 +17,7 @@ from ..context import EXIT_OK, Change, CliError, Context, Refused, apply, read_t
 def _load_all(ctx: Context) -> list[Dep]:
     """Every proposal of the project, parsed with every rule; problems are only counted here."""
     ctx.deps_folder()
-    result = analysis.lint_paths([], ctx.root, ctx.config, today=ctx.today)
+    result = analysis.lint_paths([], ctx.root, ctx.config)
     if result.diagnostics:
         noun = "problem" if len(result.diagnostics) == 1 else "problems"
         ctx.console.note(
