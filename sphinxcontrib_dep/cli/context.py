@@ -146,6 +146,14 @@ def find_root(start: Path, deps_dir: str) -> Path:
     return start
 
 
+def work_tree(option: str, start: Path) -> Path:
+    """The git work tree holding ``start``, for an option that reads history (``--since``)."""
+    top = git.git_toplevel(start)
+    if top is None:
+        raise CliError(f"{option} needs a git work tree")
+    return top
+
+
 def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
     """``--config KEY=VALUE`` pairs, each value read as the setting's type."""
     declared = {setting.name: setting for setting in settings()}

@@ -125,7 +125,7 @@ class DepMetaDirective(DepDirective):
             lineno=self.lineno,
         )
         for index, link in enumerate(dep.implementation, start=1):
-            impl_id = f"{settings.impl_prefix}{need_id.removeprefix(settings.id_prefix)}-{index}"
+            impl_id = needs.impl_need_id(settings, need_id, index)
             result += needs.create(
                 self,
                 self.app,
@@ -254,13 +254,12 @@ class DepPhaseDirective(DepPartDirective):
                 fields=needs.phase_fields(phase, dep_id),
                 lineno=self.lineno,
             )
-            impl_stem = f"{settings.impl_prefix}{dep_id.removeprefix(settings.id_prefix)}-PHASE-{number}"
             for item_index, link in enumerate(phase.work_items, start=1):
                 result += needs.create(
                     self,
                     self.app,
                     need_type="impl",
-                    need_id=f"{impl_stem}-{item_index}",
+                    need_id=needs.impl_need_id(settings, dep_id, "PHASE", number, item_index),
                     title=link.label,
                     status=None,
                     fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id, dep_id]},

@@ -176,6 +176,13 @@ def dep_need_id(dep: Dep, settings: DepConfig) -> str:
     return f"{settings.id_prefix}DRAFT-{slugify(stem).upper()}"
 
 
+def impl_need_id(settings: DepConfig, owner_id: str, *parts: object) -> str:
+    """An implementation link's need id: ``IMPL-0001-2`` for a proposal's second link,
+    ``IMPL-0001-PHASE-1-3`` for the third work item of its phase 1 (``owner_id`` is the
+    proposal's need id, ``parts`` what follows it)."""
+    return "-".join([f"{settings.impl_prefix}{owner_id.removeprefix(settings.id_prefix)}", *map(str, parts)])
+
+
 def _ref_ids(refs: list[Any], settings: DepConfig) -> list[str]:
     return [settings.format_id(ref.number) for ref in refs if ref.number is not None]
 

@@ -17,6 +17,7 @@ from ..context import (
     load_proposal,
     proposal_files,
     read_text,
+    work_tree,
 )
 
 
@@ -50,9 +51,7 @@ def cmd_gate(ctx: Context) -> int:
     for span in args.commits or []:
         if ".." not in span:
             raise CliError(f"--commits takes a range REV..REV, not {span!r}")
-        top = git.git_toplevel(Path.cwd())
-        if top is None:
-            raise CliError("--commits needs a git work tree")
+        top = work_tree("--commits", Path.cwd())
         # Both ends are checked and resolved first: git gets commit ids, never the text given.
         try:
             commits = git.commit_range(span, top)

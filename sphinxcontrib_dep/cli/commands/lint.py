@@ -15,6 +15,7 @@ from ..context import (
     CliError,
     Context,
     transition_problem,
+    work_tree,
 )
 
 
@@ -94,9 +95,7 @@ def github_annotation(ctx: Context, diagnostic: Diagnostic) -> str:
 
 def since_diagnostics(ctx: Context, result: analysis.LintResult, rev: str) -> list[Diagnostic]:
     """Status moves since ``rev`` that the lifecycle graph does not allow, one per proposal."""
-    top = git.git_toplevel(ctx.root)
-    if top is None:
-        raise CliError("--since needs a git work tree")
+    top = work_tree("--since", ctx.root)
     # The revision is checked and resolved first: git gets a commit id, never the text given.
     try:
         commit = git.commit_id(rev, top)
