@@ -41,7 +41,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format check) over everything, mypy over the Sphinx-free core."""
+    """ruff (lint and format check) over everything, mypy (strict) over the whole package."""
     session.install("-e", ".[lint]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
