@@ -339,3 +339,40 @@ def test_the_deps_json_schema_and_the_record_type_agree() -> None:
     assert dep["required"] == list(dep["properties"]) == list(report.DepRecord.__annotations__)
     reviewer = dep["properties"]["reviewers"]["items"]
     assert reviewer["required"] == list(report.ReviewerRow.__annotations__)
+
+
+# --------------------------------------------------------------------------------------
+# Warning names: one Code per rule, and the migrator's decisions mapped onto it
+# --------------------------------------------------------------------------------------
+
+
+def test_the_migrators_decisions_name_their_code() -> None:
+    from sphinxcontrib_dep.core.diagnostics import Code
+    from sphinxcontrib_dep.migrate.decisions import Decision, Kind
+
+    assert {kind: kind.code for kind in Kind} == {
+        Kind.NORMALISED: None,
+        Kind.EMPTY: None,
+        Kind.HUMAN: Code.MIGRATE,
+        Kind.NOTE: None,
+    }
+    human = Decision(Kind.HUMAN, "deps/0001-x.md", 4, "status", "'Maybe' is no status")
+    assert human.format() == "deps/0001-x.md:4: status: 'Maybe' is no status [needs a human]"
+    diagnostic = human.diagnostic()
+    assert diagnostic is not None
+    assert diagnostic.format() == "deps/0001-x.md:4: status: 'Maybe' is no status [dep.migrate]"
+    assert Decision(Kind.NOTE, "deps/0001-x.md", 1, "", "number from the file name").diagnostic() is None
+
+
+def test_warning_names_come_from_the_code() -> None:
+    from sphinxcontrib_dep.core.diagnostics import WARNING_TYPE, Code
+
+    assert WARNING_TYPE == "dep"
+    assert [code.tag for code in Code] == [f"dep.{code.value}" for code in Code]
+    for relative, tree in _modules():
+        literals = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "dep.embargo" in node.value
+        ]
+        assert literals == [], relative
