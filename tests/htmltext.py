@@ -82,3 +82,53 @@ def region_text(html: str, region_class: str) -> str:
     text = re.sub(r"\s+", " ", "".join(parser.out))
     lines = [line.strip() for line in text.split("\x00")]
     return "\n".join(line for line in lines if line) + "\n"
+
+
+class _Rows(HTMLParser):
+    """The body rows of the first table with a class, each as its cells' text."""
+
+    def __init__(self, table_class: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.table_class = table_class
+        self.depth = 0  # table nesting inside the wanted table; 0 = outside
+        self.in_body = False
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "table":
+            if self.depth or self.table_class in classes:
+                self.depth += 1
+        elif self.depth == 1 and tag == "tbody":
+            self.in_body = True
+        elif self.depth == 1 and self.in_body and tag == "tr":
+            self.rows.append([])
+        elif self.depth == 1 and self.in_body and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.done or not self.depth:
+            return
+        if tag == "table":
+            self.depth -= 1
+            self.done = self.depth == 0
+        elif self.depth == 1 and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            self.cell = None
+        elif tag == "tbody":
+            self.in_body = False
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def rows_of(html: str, table_class: str) -> list[list[str]]:
+    """The text of each body row's cells of the first ``table.<table_class>`` (``[]`` if none)."""
+    parser = _Rows(table_class)
+    parser.feed(html)
+    return parser.rows

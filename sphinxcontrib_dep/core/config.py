@@ -8,6 +8,7 @@ from ``[tool.dep]``; the docs' settings reference is generated from these declar
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,18 @@ class DepConfig:
         "Roles a proposal may use beyond the built-in allowlist (cross-references, code, math and more). Only "
         "add roles that can neither read files nor run code.",
     )
+    history: bool = _setting(
+        True,
+        "Read each proposal's history from git (created, last changed, every status change) with one "
+        "``git log`` per build, for the proposal pages, ``dep-timeline``, the feeds and ``deps.json``. "
+        "Outside a git work tree or in a shallow clone the build says so once and goes on.",
+    )
+    base_url: str = _setting(
+        "",
+        "The address the site is published at (``https://example.org/proposals/``): the feeds of new "
+        "proposals and of status changes link to absolute addresses under it. Empty: Sphinx's "
+        "``html_baseurl``; with neither, no feeds are written.",
+    )
     conf_py: str = _setting(
         "",
         "Where ``dep lint`` finds the Sphinx ``conf.py`` whose ``dep_*``/``myst_*`` values it reads, "
@@ -139,6 +152,10 @@ def validate(config: DepConfig) -> list[str]:
             errors.append("dep_review_window_days and dep_stale_days must not be negative")
         if config.navigation not in {"current", "all"}:
             errors.append(f"dep_navigation must be one of current, all, not {config.navigation!r}")
+        if config.base_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", config.base_url):
+            errors.append(
+                f"dep_base_url must be an absolute http(s) address without query or fragment, not {config.base_url!r}"
+            )
         keys = [normalize_key(c) for c in config.categories]
         if not config.categories or len(set(keys)) != len(keys):
             errors.append("dep_categories must be a non-empty list of distinct categories")

@@ -301,12 +301,18 @@ def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
                     current = None
             elif line and current is not None and line in wanted and line not in found:
                 found[line] = current  # newest commit first: the first date seen wins
+    found.update(modified_dates([path for path in paths if path not in found], root))
+    return found
+
+
+def modified_dates(paths: Iterable[str], root: Path) -> dict[str, date]:
+    """path (relative to ``root``) -> the day its file was last modified on disk."""
+    found: dict[str, date] = {}
     for path in paths:
-        if path not in found:
-            try:
-                found[path] = date.fromtimestamp((root / path).stat().st_mtime)
-            except OSError:
-                continue
+        try:
+            found[path] = date.fromtimestamp((root / path).stat().st_mtime)
+        except OSError:
+            continue
     return found
 
 
@@ -515,10 +521,15 @@ def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str 
 
 
 def dep_record(
-    dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by: list[DepRef]
+    dep: Dep,
+    config: DepConfig,
+    replaces: list[DepRef],
+    replaced_by: list[DepRef],
+    history: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One entry of ``deps.json``, keys in the documented order."""
-    return {
+    """One entry of ``deps.json``, keys in the documented order; ``history`` (from git,
+    :func:`~.history.history_record`) only when the build read it."""
+    record: dict[str, Any] = {
         "id": dep_id(dep, config),
         "number": dep.number,
         "title": dep.title,
@@ -534,22 +545,29 @@ def dep_record(
         "implementation": [link.url for link in dep.implementation],
         "path": dep.path,
     }
+    if history is not None:
+        record["history"] = dict(history)
+    return record
 
 
 def deps_json(
-    deps: Iterable[Dep], config: DepConfig, on_error: Callable[[Dep, Exception], None] | None = None
+    deps: Iterable[Dep],
+    config: DepConfig,
+    on_error: Callable[[Dep, Exception], None] | None = None,
+    history: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last.
 
     With ``on_error``, a proposal whose record cannot be built is left out and handed to
-    it, and the others are written; without, the error propagates.
+    it, and the others are written; without, the error propagates. ``history`` maps a
+    proposal's path to its history record; a proposal git does not know gets none.
     """
     shown = visible(deps, config)
     links = links_both_ways(shown)
     records = []
     for dep in shown:
         try:
-            records.append(dep_record(dep, config, *links[dep.path]))
+            records.append(dep_record(dep, config, *links[dep.path], (history or {}).get(dep.path)))
         except Exception as err:
             if on_error is None:
                 raise

@@ -17,6 +17,7 @@ from . import (
     config,
     embargo,
     events,
+    history,
     interrupted,
     logging,
     navigation,
@@ -35,9 +36,10 @@ from .tables import (
     DepTraceabilityDirective,
     dep_report,
 )
+from .timeline import DepTimelineDirective
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 5
+ENV_VERSION = 6
 
 STATIC = Path(__file__).parent / "static"
 
@@ -86,9 +88,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-traceability", DepTraceabilityDirective.bound_to(app))
     app.add_directive("dep-review-report", DepReviewReportDirective.bound_to(app))
     app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
+    app.add_directive("dep-timeline", DepTimelineDirective.bound_to(app))
     # Default priority (500): the domain holds every proposal by then.
     app.connect("env-updated", events.on_env_updated)
+    # Priority 600: the history of every proposal, once the domain holds them all (one git log).
+    app.connect("env-updated", history.on_env_updated, priority=600)
     app.connect("doctree-resolved", events.on_doctree_resolved)
+    app.connect("doctree-resolved", history.complete_card)
     app.connect("build-finished", events.on_build_finished)
 
     # A build stopped while writing leaves pages and search index half done: the next

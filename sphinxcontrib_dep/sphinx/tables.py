@@ -446,11 +446,23 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
     return container
 
 
+def last_changed(app: Sphinx, deps: list[Dep]) -> dict[str, date]:
+    """path -> the day each proposal last changed: from the build's history (no git call of
+    its own); a file git does not know (not committed, no git) by its modification time."""
+    from . import history
+
+    if history.get(app.env) is None or not sphinx_config.get(app.config).history:
+        return report.last_touched([dep.path for dep in deps], Path(app.srcdir))
+    known = {path: entry.last_changed.date.date() for path, entry in history.by_path(app, deps).items()}
+    unknown = [dep.path for dep in deps if dep.path not in known]
+    return {**known, **report.modified_dates(unknown, Path(app.srcdir))}
+
+
 def render_review(renderer: Renderer) -> nodes.Node:
     """Under review with days left, approved without implementation, and stale proposals."""
     settings = renderer.settings
     deps = renderer.deps
-    touched = report.last_touched([dep.path for dep in deps], Path(renderer.app.srcdir))
+    touched = last_changed(renderer.app, deps)
     data = report.review_report(deps, settings, today(), touched)
     container = nodes.container(classes=["dep-review-report"])
 
