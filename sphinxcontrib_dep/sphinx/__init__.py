@@ -17,6 +17,7 @@ from . import (
     config,
     embargo,
     events,
+    feeds,
     history,
     interrupted,
     logging,
@@ -100,6 +101,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # A build stopped while writing leaves pages and search index half done: the next
     # build finds its marker and writes every page again.
     interrupted.register(app)
+
+    # Atom and RSS feeds of new proposals and of status changes, from the history.
+    feeds.register(app)
 
     # The status chart counts every proposal; its page is rewritten like the views above.
     chart.register(app)
