@@ -20,6 +20,8 @@ class _Text(HTMLParser):
         self.out: list[str] = []
         self.links: list[str | None] = []
         self.done = False
+        self.in_form = False
+        self.options: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.done:
@@ -32,7 +34,17 @@ class _Text(HTMLParser):
             return
         if tag not in _VOID:
             self.depth += 1
-        if tag == "tr":
+        if tag == "form":
+            self.in_form = True
+            self.out.append("\x00<form>")
+        elif tag == "select":
+            self.options = []
+            self.out.append(f"\x00<select name={attributes.get('name')}: ")
+        elif tag == "option" and self.options is not None:
+            self.options.append(attributes.get("value") or "")
+        elif self.in_form and tag != "input":
+            pass
+        elif tag == "tr":
             self.out.append("\x00|")
         elif tag == "p" and "rubric" in classes:
             self.out.append("\x00\x00## ")
@@ -55,7 +67,12 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.done or self.depth == 0:
             return
-        if tag in ("td", "th"):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "select" and self.options is not None:
+            self.out.append("|".join(self.options) + ">")
+            self.options = None
+        elif tag in ("td", "th"):
             self.out.append(" |")
         elif tag == "a":
             href = self.links.pop() if self.links else None
@@ -71,7 +88,7 @@ class _Text(HTMLParser):
         return text.count("{") > text.count("}") and text.rstrip()[-1:] != "}"
 
     def handle_data(self, data: str) -> None:
-        if self.depth and not self.done:
+        if self.depth and not self.done and not self.in_form:
             self.out.append(data)
 
 

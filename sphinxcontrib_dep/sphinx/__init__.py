@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 
 from .. import __version__
 from . import (
+    banner,
     chart,
     config,
     embargo,
@@ -101,6 +102,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # A build stopped while writing leaves pages and search index half done: the next
     # build finds its marker and writes every page again.
     interrupted.register(app)
+
+    # A banner above the card of a proposal a reader must not take for a standing decision.
+    banner.register(app)
 
     # Atom and RSS feeds of new proposals and of status changes, from the history.
     feeds.register(app)

@@ -1,4 +1,4 @@
-"""``dep-index``, ``dep-traceability`` and ``dep-review-report``: tables of every proposal.
+r"""``dep-index``, ``dep-traceability`` and ``dep-review-report``: tables of every proposal.
 
 Each directive leaves a :class:`dep_report` placeholder at read time and records its page in
 the domain; :func:`fill` replaces the placeholder at ``doctree-resolved`` with tables built
@@ -7,15 +7,18 @@ the proposals as they are now, also on pages that were not re-read.
 
 HTML classes (stable, for styling and browser tests):
 
-* ``div.dep-index``: ``p.rubric.dep-index-part`` (By status / By category / Numerical index),
-  ``p.rubric.dep-index-group`` (one status or category), ``table.dep-index-table``.
-* ``div.dep-traceability.dep-filterable``: ``input.dep-filter`` (type to narrow the rows;
-  every word must occur in a row), ``span.dep-filter-count`` ("3 of 7 shown"),
-  ``table.dep-traceability-table``; a row filtered out gets ``hidden`` and ``dep-filtered-out``.
+* ``div.dep-index.dep-filterable``: ``p.rubric.dep-index-part`` (By status / By category /
+  Numerical index), ``p.rubric.dep-index-group`` (one status or category), ``table.dep-index-table``.
+* ``div.dep-traceability.dep-filterable``: ``table.dep-traceability-table``.
+* In both, ``form.dep-filters`` (:mod:`.filters`, shown by ``static/dep.js``): ``select``\ s
+  named ``status``, ``category``, ``person``, ``input.dep-filter`` named ``q`` (every word
+  must occur in a row), ``span.dep-filter-count`` ("3 of 7 shown"); headers become
+  ``button.dep-sort``; a row filtered out gets ``hidden`` and ``dep-filtered-out``.
 * ``div.dep-review-report``: ``table.dep-review-table`` (``span.dep-due``, ``.dep-overdue``,
   ``.dep-approval-met`` / ``.dep-approval-not-met``), ``table.dep-unimplemented-table``,
   ``table.dep-stale-table``; ``p.dep-empty`` where a part has no rows.
-* Every body row is ``tr.dep-row.dep-row-<status-slug>`` (index and traceability).
+* Every body row is ``tr.dep-row.dep-row-<status-slug>`` (index and traceability), with
+  ``dep-category-<slug>`` and ``dep-person-<slug>`` classes (:func:`.filters.row_classes`).
 * ``a.dep-more`` ("and 12 more") ends a cell that shows only the first
   :data:`VIEW_ITEMS` people, links, phases or references; it opens the proposal.
 
@@ -43,19 +46,12 @@ from ..core.config import DepConfig
 from ..core.diagnostics import Code
 from ..core.model import Dep, DepRef, Status, lookup_category
 from . import config as sphinx_config
+from . import filters
 from .card import person_node, review_badge, status_badge
 from .directives import DepDirective
 from .domain import get_domain
 from .logging import warn
 from .needs import dep_need_id
-
-#: The input that narrows a filterable table: ``static/dep.js`` hooks onto these classes.
-FILTER_INPUT = (
-    '<input type="search" class="dep-filter" placeholder="Filter proposals" '
-    'aria-label="Filter proposals" autocomplete="off">'
-    ' <span class="dep-filter-count" aria-live="polite"></span>'
-)
-
 
 #: Characters of a title or other text one proposal shows in a view of all of them.
 VIEW_TEXT = 200
@@ -343,9 +339,8 @@ def _text(cell: nodes.Node | str) -> str:
     return cell if isinstance(cell, str) else cell.astext()
 
 
-def _row_classes(row: dict[str, Any]) -> list[str]:
-    status = Status.lookup(row["status"] or "")
-    return ["dep-row", f"dep-row-{status.slug}" if isinstance(status, Status) else "dep-row-unknown"]
+def _row_classes(dep: Dep) -> list[str]:
+    return filters.row_classes(dep)
 
 
 def render_index(renderer: Renderer) -> nodes.Node:
@@ -362,7 +357,7 @@ def render_index(renderer: Renderer) -> nodes.Node:
                 renderer.some(dep, dep.authors, person_node),
                 report.clip(row["category"] or "", VIEW_TEXT),
             ],
-            _row_classes(row),
+            _row_classes(dep),
         )
 
     def rows(group: list[dict[str, Any]]) -> list[Row]:
@@ -372,7 +367,9 @@ def render_index(renderer: Renderer) -> nodes.Node:
             result.append(renderer.guarded(dep, "index", len(headers), cells, row, dep))
         return result
 
-    container = nodes.container(classes=["dep-index"])
+    container = nodes.container(classes=["dep-index", "dep-filterable"])
+    if renderer.html and renderer.deps:
+        container += nodes.raw("", filters.form(report.visible(renderer.deps, settings)), format="html")
     for part, groups, slug in (
         ("By status", report.group_by_status(renderer.deps, settings), "status"),
         ("By category", report.group_by_category(renderer.deps, settings), "category"),
@@ -432,7 +429,7 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
                 renderer.ref_cell(row["replaces"], dep),
                 renderer.ref_cell(row["replaced_by"], dep),
             ],
-            _row_classes(row),
+            _row_classes(dep),
         )
 
     rows: list[Row] = []
@@ -441,7 +438,8 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
         rows.append(renderer.guarded(dep, "traceability", len(headers), cells, row, dep))
     container = nodes.container(classes=["dep-traceability", "dep-filterable"])
     if renderer.html and rows:
-        container += nodes.raw("", FILTER_INPUT, format="html")
+        shown = report.visible(renderer.deps, renderer.settings)
+        container += nodes.raw("", filters.form(shown), format="html")
     container += renderer.table(headers, rows, ["dep-traceability-table"])
     return container
 
