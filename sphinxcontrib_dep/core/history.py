@@ -370,7 +370,7 @@ def replay(
             else:
                 lines = before.lines  # a rename or a mode change: the text is the same
             status = before.status if before is not None else None
-            if (before is None or diff.hunks) and (lines is not None or before is None):
+            if before is None or (lines is not None and _may_change_status(before, diff)):
                 # A text that could not be rebuilt keeps the status it had: unknown is no change.
                 status = _read(lines, diff, read_status, cache)
             if before is None:
@@ -389,6 +389,32 @@ def replay(
             tracked[diff.new] = entry
     history.files = {path: entry.history for path, entry in sorted(tracked.items())}
     return history
+
+
+def _header_end(lines: list[str]) -> int:
+    """The index of the line :func:`header_prefix` cuts at (the second ATX heading)."""
+    headings = 0
+    for index, line in enumerate(lines):
+        if _ATX_HEADING_RE.match(line):
+            headings += 1
+            if headings == 2:
+                return index
+    return len(lines)
+
+
+def _may_change_status(before: _Tracked, diff: _FileDiff) -> bool:
+    """Whether the diff can change the status read from the file.
+
+    The status of a Markdown file is read from its header prefix (:func:`header_prefix`)
+    when that prefix holds one: a change below the prefix leaves it as it was. Any other
+    file, or one whose status came from the whole text, is read again on every change.
+    """
+    if not diff.hunks:
+        return False
+    if before.status is None or before.lines is None or not (diff.new or "").endswith(".md"):
+        return True
+    end = _header_end(before.lines)
+    return any((start if count == 0 else start - 1) <= end for start, count, _, _ in diff.hunks)
 
 
 def _read(
