@@ -19,6 +19,9 @@ from .tables import RENDERERS, CorpusDirective, Renderer, Row
 
 
 class DepTimelineDirective(CorpusDirective):
+    """Every proposal's creation and status changes from git, newest first: date, proposal,
+    change, commit and author. ``:status:`` and ``:category:`` keep only those proposals."""
+
     kind = "timeline"
 
 
