@@ -19,12 +19,17 @@ EXAMPLE = REPO / "docs" / "examples" / "needs"
 
 
 @pytest.fixture(scope="module")
-def views(tmp_path_factory: pytest.TempPathFactory) -> str:
+def outdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("needs") / "src"
     shutil.copytree(EXAMPLE, src)
     build = build_in_process(src, src.parent / "out")
     assert build.warnings == []
-    return (build.outdir / "views.html").read_text(encoding="utf-8")
+    return build.outdir
+
+
+@pytest.fixture(scope="module")
+def views(outdir: Path) -> str:
+    return (outdir / "views.html").read_text(encoding="utf-8")
 
 
 def tables(html: str) -> list[list[list[str]]]:
@@ -65,11 +70,12 @@ def test_needtables_select_what_their_filters_say(views: str) -> None:
     ]
 
 
-def test_needpie_needflow_and_need_count(views: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_needpie_needflow_and_need_count(views: str, outdir: Path) -> None:
     assert re.search(
         r'<img alt="Proposals by status" id="needpie-[^"]*" src="_images/need_pie_[0-9a-f]+\.svg"', views
     )
-    pie = next(iter(Path(tmp_path_factory.getbasetemp()).rglob("need_pie_*.svg"))).read_text(encoding="utf-8")
+    (pie_file,) = (outdir / "_images").glob("need_pie_*.svg")
+    pie = pie_file.read_text(encoding="utf-8")
     # Two open, one decided, one replaced, of four.
     for label in ("Open", "Decided", "Replaced", "50.0%", "25.0%"):
         assert label in pie, label
