@@ -114,7 +114,14 @@ def add_banner(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def register(app: Sphinx) -> None:
-    others = {name: (visit_banner_other, depart_banner_other) for name in ("latex", "text", "man", "texinfo")}
-    app.add_node(dep_banner, html=(visit_banner_html, depart_banner_html), **others)
+    other = (visit_banner_other, depart_banner_other)
+    app.add_node(
+        dep_banner,
+        html=(visit_banner_html, depart_banner_html),
+        latex=other,
+        text=other,
+        man=other,
+        texinfo=other,
+    )
     # After the card is completed (default priority): the successors are the card's.
     app.connect("doctree-resolved", add_banner, priority=600)
