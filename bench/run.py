@@ -14,6 +14,10 @@ Rows (see docs/performance.md):
   proposals, every view), as it is, with one proposal's ``:decision:`` of 2,000,000
   characters (``--hostile-size``), and with one 20,000-character title; the graph of the
   last is checked to still hold every proposal (issue 12, class 9)
+* ``history``  the history of a git repository of ``--history-n`` proposals with
+  ``--history-commits`` commits (``bench/history_repo.py``), read as the build reads it;
+  its note counts the ``git`` processes it started (a ``git`` first on the PATH counts
+  them): one, whatever the number of proposals (issue 15)
 
 Every build runs in a fresh subprocess from a clean output folder (except the incremental
 rows); wall time and the child's peak RSS (``os.wait4``) are recorded, repeated, and
@@ -63,6 +67,7 @@ ROWS = (
     "value-base",
     "value-2mb",
     "title-20k",
+    "history",
 )
 
 #: Targets at N=1000 (issue 8).
@@ -160,6 +165,34 @@ def task_lint(folder: Path) -> None:
         print("WARNING " + diagnostic.format(), file=sys.stderr)
 
 
+def task_history(folder: Path) -> None:
+    """The history of the repository in ``folder`` (its ``deps/``), as the build reads it."""
+    from sphinxcontrib_dep.core import history
+    from sphinxcontrib_dep.core.config import DepConfig
+
+    reader = history.status_reader(DepConfig())
+    start, cpu = time.perf_counter(), time.process_time()
+    found = history.read_history(folder / "deps", reader)
+    print(f"seconds={time.perf_counter() - start}\ncpu={time.process_time() - cpu}")
+    changes = sum(len(entry.changes) for entry in found.files.values())
+    print(f"commits={found.commits}\nfiles={len(found.files)}\nchanges={changes}")
+
+
+def git_counter(work: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose ``git`` notes each run in a file, then runs the real one."""
+    shim = work / "git-shim"
+    shim.mkdir(exist_ok=True)
+    log = work / "git-runs.log"
+    log.write_text("")
+    real = shutil.which("git") or "/usr/bin/git"
+    script = shim / "git"
+    script.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    env = _env()
+    env["PATH"] = f"{shim}{os.pathsep}{env.get('PATH', '')}"
+    return env, log
+
+
 def has_cli() -> bool:
     import importlib.util
 
@@ -242,6 +275,24 @@ class Bench:
         elapsed = float(re.findall(r"^seconds=(\S+)$", text, re.M)[-1])
         cpu = float(re.findall(r"^cpu=(\S+)$", text, re.M)[-1])
         self.record(row, n, elapsed, cpu, peak, count_warnings(log))
+
+    def history(self, n: int, folder: Path, moves: int) -> None:
+        log = self.work / f"history-{n}.log"
+        env, runs = git_counter(self.work)
+        argv = [sys.executable, str(Path(__file__).resolve()), "--task", "history", str(folder)]
+        _, _, peak, code = run_child(argv, env=env, log=log)
+        text = log.read_text()
+        if code != 0:
+            raise SystemExit(f"history N={n}: exited {code}:\n{text[-3000:]}")
+        elapsed = float(re.findall(r"^seconds=(\S+)$", text, re.M)[-1])
+        cpu = float(re.findall(r"^cpu=(\S+)$", text, re.M)[-1])
+        found = {key: int(value) for key, value in re.findall(r"^(commits|files|changes)=(\d+)$", text, re.M)}
+        processes = len(runs.read_text().splitlines())
+        self.record("history", n, elapsed, cpu, peak, count_warnings(log))
+        self.measures[("history", n)].note = (
+            f"{found['commits']} commits, {found['files']} files, {found['changes']} status changes "
+            f"(made: {moves}), {processes} git process{'es' if processes != 1 else ''}"
+        )
 
     def cli_lint(self, n: int, folder: Path) -> None:
         log = self.work / f"lint-cli-{n}.log"
@@ -381,6 +432,16 @@ def run(args: argparse.Namespace) -> dict:
         print(f"hostile values: N={args.hostile_n}, a {args.hostile_size:,}-character :decision:", flush=True)
         graph = hostile(bench, work, args.hostile_n, args.hostile_size, reports)
 
+    if args.history_commits:
+        import history_repo
+
+        print(f"history: N={args.history_n}, {args.history_commits} commits", flush=True)
+        repo = work / f"history-{args.history_n}"
+        moves = history_repo.write_repo(repo, args.history_n, args.history_commits)
+        for _ in range(bench.repeat):
+            bench.history(args.history_n, repo, moves)
+        shutil.rmtree(repo, ignore_errors=True)
+
     for n in args.scaling_sizes:
         if n in args.sizes:
             continue
@@ -518,13 +579,14 @@ def table(result: dict, target_n: int) -> str:
         f"toolkit pages: {', '.join(result['settings']['reports']) or 'dep-meta only'}; alternatives "
         f"{result['settings']['alternatives']}; phases {result['settings']['phases']}",
         "",
-        "| row | N | median s | min-max s | cpu s | peak MB | load | warnings |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| row | N | median s | min-max s | cpu s | peak MB | load | warnings | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in result["rows"]:
         lines.append(
             f"| {row['row']} | {row['n']} | {row['median']:.3f} | {row['min']:.3f}-{row['max']:.3f} | "
-            f"{row.get('cpu_median', 0.0):.3f} | {row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} |"
+            f"{row.get('cpu_median', 0.0):.3f} | {row['peak_mb']:.0f} | {statistics.mean(row['load']):.2f} | {row['warnings']} | "
+            f"{row.get('note', '')} |"
         )
     lines += [
         "",
@@ -583,6 +645,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hostile-n", type=int, default=20, help="proposals of the value-base, value-2mb and title-20k sites"
     )
+    parser.add_argument(
+        "--history-n", type=int, default=1000, help="proposals of the repository of the history row"
+    )
+    parser.add_argument(
+        "--history-commits",
+        type=int,
+        default=10000,
+        help="commits of the repository of the history row (0: no history row)",
+    )
     parser.add_argument("--results", type=Path, default=HERE / "results", help="folder for the JSON")
     parser.add_argument("--workdir", type=Path, help="where the sites are built (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the sites and builds")
@@ -592,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.task:
         name, folder = args.task
-        {"floor": task_floor, "lint": task_lint}[name](Path(folder))
+        {"floor": task_floor, "lint": task_lint, "history": task_history}[name](Path(folder))
         return 0
 
     if args.table:
@@ -606,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
                 row["peak_kb"],
                 row["load"],
                 row["warnings"],
+                row.get("note", ""),
             )
             for row in saved["rows"]
         }

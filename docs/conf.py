@@ -19,3 +19,5 @@ html_static_path = ["_static"]
 html_favicon = "_static/logo.svg"
 html_logo = "_static/logo.svg"
 graphviz_output_format = "svg"
+# Where the site is published: the feeds (feeds/*.atom, feeds/*.rss) link under it.
+dep_base_url = "https://sphinxcontrib-dep.readthedocs.io/en/latest/"

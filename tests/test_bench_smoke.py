@@ -49,6 +49,10 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
             "5",
             "--hostile-size",
             "20000",
+            "--history-n",
+            "5",
+            "--history-commits",
+            "30",
             "--results",
             str(results),
         ],
@@ -63,7 +67,7 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     data = json.loads(written[0].read_text())
 
     expected = {"floor", "lint", "a", "b", "a-incr", "b-incr", "a-j2", "b-j2", "a-furo", "b-furo"}
-    expected |= {"value-base", "value-2mb", "title-20k"}
+    expected |= {"value-base", "value-2mb", "title-20k", "history"}
     if data["settings"]["cli"]:
         expected.add("lint-cli")
     rows = {row["row"]: row for row in data["rows"]}
@@ -90,6 +94,11 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     # The graph still draws every proposal with one 20,000-character title.
     assert data["ratios"]["title-20k graph drawn"] == {"5": 1.0}
     assert data["hostile"]["graph"]["drawn"] == data["hostile"]["graph"]["numbered"] > 0
+
+    # The history of 5 proposals and 30 commits: every status change found, one git process.
+    note = rows["history"]["note"]
+    made = int(note.split("(made: ")[1].split(")")[0])
+    assert note.startswith(f"30 commits, 5 files, {made} status changes (made: {made}), 1 git process"), note
 
     # The printed table: one line per row, and the ratio lines with their targets.
     for name in expected:

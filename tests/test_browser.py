@@ -354,7 +354,8 @@ def test_traceability_filter_narrows_rows(page: Any, base_url: str) -> None:
 def test_filter_check_fails_without_the_script(page: Any, base_url: str) -> None:
     doctor = functools.partial(strip, pattern=r'<script src="_static/dep\.js[^"]*"></script>')
     open_page(page, base_url, "traceability.html", doctor=doctor)
-    with pytest.raises(AssertionError, match="typing narrows the rows"):
+    # Without the script the form stays hidden: no box that does nothing.
+    with pytest.raises(AssertionError, match="the filter box is shown"):
         check_filter(page)
 
 
@@ -474,3 +475,218 @@ def test_error_watch_catches_a_script_error(browser_context: Any, base_url: str)
     finally:
         tab.close()
     assert any("broken" in e for e in errors) and any("missing" in e for e in errors)
+
+
+# --------------------------------------------------------------------------------------
+# banners, shareable views (issue 15)
+# --------------------------------------------------------------------------------------
+
+SUPERSEDED = "deps/0006-numbers-at-pull-request.html"
+REJECTED = "deps/0010-hosted-web-application.html"
+
+
+def route_script(page: Any, doctor: Callable[[str], str]) -> None:
+    """Serve ``dep.js`` rewritten by ``doctor`` (to break one behaviour of the script)."""
+
+    def fulfill(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=doctor(response.text()))
+
+    page.route("**/_static/dep.js*", fulfill)
+
+
+def replaced(text: str, old: str, new: str) -> str:
+    assert old in text, f"the doctoring text {old!r} is not there"
+    return text.replace(old, new)
+
+
+def check_banner(page: Any) -> None:
+    banner = page.locator('.dep-banner[role="region"]')
+    assert banner.count() == 1, "a superseded proposal shows one banner landmark"
+    assert banner.is_visible(), "the banner is visible"
+    assert banner.get_attribute("aria-label") == "Superseded proposal"
+    assert plain(banner.locator(".dep-banner-label").inner_text()) == "Superseded", (
+        "the kind is said in words"
+    )
+    card_top = page.locator(".dep-card").bounding_box()["y"]
+    assert banner.bounding_box()["y"] < card_top, "the banner is above the card"
+    successor = banner.locator("a.dep-banner-successor")
+    assert successor.count() == 1, "the banner links the successor"
+    successor.click()
+    page.wait_for_url("**/deps/0007-*.html#DEP-0007")
+    assert page.locator(".dep-card .dep-id").inner_text().strip() == "DEP-0007", (
+        "the link opens the successor"
+    )
+
+
+def test_superseded_banner_links_to_its_successor(page: Any, base_url: str) -> None:
+    open_page(page, base_url, SUPERSEDED)
+    screenshot(page, "banner-superseded")
+    check_banner(page)
+
+
+def test_banner_check_fails_without_the_successor_link(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<a class="dep-banner-successor[^>]*>.*?</a>')
+    open_page(page, base_url, SUPERSEDED, doctor=doctor)
+    with pytest.raises(AssertionError, match="links the successor"):
+        check_banner(page)
+
+
+def test_banner_check_fails_when_the_link_goes_elsewhere(page: Any, base_url: str) -> None:
+    def doctor(html: str) -> str:
+        return re.sub(
+            r'(<a class="dep-banner-successor[^"]*" href=")[^"]*',
+            r"\g<1>0008-graphviz-not-plantuml.html#DEP-0008",
+            html,
+        )
+
+    open_page(page, base_url, SUPERSEDED, doctor=doctor)
+    with pytest.raises(Exception):  # noqa: B017 -- the wait for the successor's address times out
+        check_banner(page)
+
+
+def _rgb(text: str) -> tuple[float, float, float, float]:
+    values = [float(v) for v in re.findall(r"[\d.]+", text)]
+    return (values[0], values[1], values[2], values[3] if len(values) > 3 else 1.0)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def banner_contrast(page: Any) -> tuple[float, float]:
+    """The banner's background luminance and its text's contrast ratio against it."""
+    colours = page.locator(".dep-banner").evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+    )
+    background, text = _rgb(colours[0]), _rgb(colours[1])
+    alpha = text[3]
+    blended = tuple(text[i] * alpha + background[i] * (1 - alpha) for i in range(3))
+    lb, lt = _luminance(background[:3]), _luminance(blended)  # type: ignore[arg-type]
+    return lb, (max(lb, lt) + 0.05) / (min(lb, lt) + 0.05)
+
+
+def check_banner_theme(page: Any, base_url: str, path: str = REJECTED) -> None:
+    for scheme, dark in (("light", False), ("dark", True)):
+        page.emulate_media(color_scheme=scheme)
+        open_page(page, base_url, path)
+        background, contrast = banner_contrast(page)
+        assert (background < 0.2) is dark, f"the banner follows the {scheme} theme"
+        assert contrast >= 4.5, f"the banner's text is readable in the {scheme} theme ({contrast:.1f}:1)"
+    page.emulate_media(color_scheme="light")
+
+
+def test_banner_follows_light_and_dark_themes(page: Any, base_url: str) -> None:
+    check_banner_theme(page, base_url)
+    page.emulate_media(color_scheme="dark")
+    open_page(page, base_url, REJECTED)
+    screenshot(page, "banner-rejected-dark")
+    page.emulate_media(color_scheme="light")
+
+
+def test_banner_theme_check_fails_without_the_dark_colours(page: Any, base_url: str) -> None:
+    def fulfill(route: Any) -> None:
+        response = route.fetch()
+        css = re.sub(r'body\[data-theme="(dark|auto)"\] \.dep-banner-[a-z]+ \{[^}]*\}', "", response.text())
+        route.fulfill(response=response, body=css)
+
+    page.route("**/_static/dep.css*", fulfill)
+    with pytest.raises(AssertionError, match="follows the dark theme"):
+        check_banner_theme(page, base_url)
+    page.emulate_media(color_scheme="light")
+
+
+def visible_ids(page: Any, selector: str = ".dep-traceability table tbody tr") -> list[str]:
+    rows = page.locator(selector)
+    return [plain(row.locator("td").first.inner_text()) for row in rows.all() if row.is_visible()]
+
+
+def query(page: Any) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(page.url).query)
+
+
+def check_filter_kept_in_url(page: Any) -> None:
+    form = page.locator(".dep-traceability form.dep-filters")
+    assert form.is_visible(), "the filter form is shown"
+    form.locator('select[name="status"]').select_option("superseded")
+    form.locator("input.dep-filter").fill("numbers")
+    assert visible_ids(page) == ["DEP-0006"], "status and text narrow the rows together"
+    assert query(page) == {"status": ["superseded"], "q": ["numbers"]}, "the filter is in the URL"
+    page.reload()
+    page.wait_for_load_state("load")
+    form = page.locator(".dep-traceability form.dep-filters")
+    assert form.locator("input.dep-filter").input_value() == "numbers", "the text survives a reload"
+    assert form.locator('select[name="status"]').input_value() == "superseded", "the status survives a reload"
+    assert visible_ids(page) == ["DEP-0006"], "the reloaded page is filtered"
+
+
+def test_filter_is_in_the_url_and_survives_a_reload(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "traceability.html")
+    check_filter_kept_in_url(page)
+
+
+def test_url_check_fails_when_the_script_keeps_no_state(page: Any, base_url: str) -> None:
+    route_script(page, lambda js: replaced(js, "window.history.replaceState(", "void ("))
+    open_page(page, base_url, "traceability.html")
+    with pytest.raises(AssertionError, match="the filter is in the URL"):
+        check_filter_kept_in_url(page)
+
+
+SHARED = "traceability.html?status=superseded&sort=title&order=asc"
+
+
+def check_shared_view(page: Any) -> None:
+    form = page.locator(".dep-traceability form.dep-filters")
+    assert form.locator('select[name="status"]').input_value() == "superseded", "the shared status is chosen"
+    # Both superseded proposals, by title ("Numbers ..." before "Proposal ..."), not by number.
+    assert visible_ids(page) == ["DEP-0006", "DEP-0002"], "a shared URL opens filtered and sorted"
+    assert page.locator(".dep-filter-count").first.inner_text() == "2 of 12 shown"
+    header = page.locator(".dep-traceability thead th", has_text="Title")
+    assert header.get_attribute("aria-sort") == "ascending", "the sorted column says so"
+
+
+def test_shared_url_opens_filtered(page: Any, base_url: str) -> None:
+    open_page(page, base_url, SHARED)
+    screenshot(page, "traceability-shared")
+    check_shared_view(page)
+
+
+def test_shared_view_check_fails_when_the_url_is_not_read(page: Any, base_url: str) -> None:
+    route_script(page, lambda js: replaced(js, "var state = readState();", "var state = {};"))
+    open_page(page, base_url, SHARED)
+    with pytest.raises(AssertionError, match="shared status"):
+        check_shared_view(page)
+
+
+def test_index_filters_by_category_and_person_and_sorts(page: Any, base_url: str) -> None:
+    open_page(page, base_url, "proposals.html?category=architecture")
+    numerical = ".dep-index table.dep-index-table >> nth=-1"
+    ids = [
+        plain(t) for t in page.locator(f"{numerical} >> tbody tr:visible td:first-child").all_inner_texts()
+    ]
+    assert ids == ["DEP-0002", "DEP-0003", "DEP-0004", "DEP-0005", "DEP-0010", "DEP-0011"]
+    # Groups of the other categories are hidden, headings with them.
+    groups = [plain(t) for t in page.locator(".dep-index p.dep-index-group:visible").all_inner_texts()]
+    assert "Process" not in groups and "Architecture" in groups
+    # Sorting a column of the numerical table by clicking its header, twice.
+    page.locator(f"{numerical} >> thead th >> text=DEP").click()
+    page.locator(f"{numerical} >> thead th >> text=DEP").click()
+    ids = [
+        plain(t) for t in page.locator(f"{numerical} >> tbody tr:visible td:first-child").all_inner_texts()
+    ]
+    assert ids == ["DEP-0011", "DEP-0010", "DEP-0005", "DEP-0004", "DEP-0003", "DEP-0002"]
+    assert query(page) == {"category": ["architecture"], "sort": ["dep"], "order": ["desc"]}
+
+
+def test_without_the_script_every_row_is_shown_and_no_form(page: Any, base_url: str) -> None:
+    doctor = functools.partial(strip, pattern=r'<script src="_static/dep\.js[^"]*"></script>')
+    open_page(page, base_url, SHARED, doctor=doctor)
+    assert len(visible_ids(page)) == len(proposal_titles()), "every row is shown"
+    assert not page.locator("form.dep-filters").first.is_visible(), "no control that does nothing"

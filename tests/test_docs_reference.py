@@ -115,3 +115,21 @@ def test_cli_reference_shows_every_subcommand(tmp_path: Path) -> None:
     assert text.index("usage: dep [") < min(text.index(f"usage: dep {name}") for name in names)
     for name in names:
         assert f"usage: dep {name}" in text, name
+
+
+def test_every_need_type_field_and_link_is_listed(tmp_path: Path) -> None:
+    from sphinxcontrib_dep.sphinx import needs
+
+    src = write_project(
+        tmp_path / "src", {"index.md": "# Needs\n\n```{dep-needs-reference}\n```\n"}, conf=CONF
+    )
+    build = build_in_process(src, tmp_path / "out")
+    assert build.warnings == []
+    text = " ".join(text_of((build.outdir / "index.html").read_text()).split())
+    for need_type in needs.NEED_TYPES:
+        assert f"{need_type.directive}: {need_type.title}" in text, need_type
+    for name, (description, _) in needs.FIELDS.items():
+        assert f"{name} (" in text and description in text, name
+    for name in needs.LINKS:
+        assert f"{name} (to " in text and f"{name}_back" in text, name
+    assert "{dep-needs-reference}" in (REPO / "docs" / "reference" / "settings.md").read_text()

@@ -205,7 +205,11 @@ def test_role_in_rst_links_across_documents(built) -> None:
 
 def test_filter_box_and_script_are_on_the_traceability_page(built) -> None:
     html = page(built, "traceability")
-    assert '<input type="search" class="dep-filter"' in html
+    # Hidden until the script shows it: without JavaScript nothing on the page is dead.
+    assert (
+        '<form class="dep-filters" role="search" aria-label="Filter and sort the proposals" hidden>' in html
+    )
+    assert '<input type="search" name="q" class="dep-filter"' in html
     assert '<script src="_static/dep.js' in html
     assert (built.outdir / "_static" / "dep.js").exists()
 

@@ -8,6 +8,7 @@ from ``[tool.dep]``; the docs' settings reference is generated from these declar
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,6 +120,12 @@ def _distinct_categories(value: Any) -> str | None:
     if value and len(set(keys)) == len(keys):
         return None
     return "be a non-empty list of distinct categories"
+
+
+def _base_url(value: Any) -> str | None:
+    if not value or re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        return None
+    return f"be an absolute http(s) address without query or fragment, not {value!r}"
 
 
 def _id_prefix(value: Any) -> str | None:
@@ -249,6 +256,21 @@ class DepConfig:
         "Roles a proposal may use beyond the built-in allowlist (cross-references, code, math and more). Only "
         "add roles that can neither read files nor run code.",
         STR_LIST,
+    )
+    history: bool = _setting(
+        True,
+        "Read each proposal's history from git (created, last changed, every status change) with one "
+        "``git log`` per build, for the proposal pages, ``dep-timeline``, the feeds and ``deps.json``. "
+        "Outside a git work tree or in a shallow clone the build says so once and goes on.",
+        BOOL,
+    )
+    base_url: str = _setting(
+        "",
+        "The address the site is published at (``https://example.org/proposals/``): the feeds of new "
+        "proposals and of status changes link to absolute addresses under it. Empty: Sphinx's "
+        "``html_baseurl``; with neither, no feeds are written.",
+        STR,
+        _base_url,
     )
     conf_py: str = _setting(
         "",

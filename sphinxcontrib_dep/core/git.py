@@ -45,6 +45,8 @@ def git(
     no_paths: bool = False,
     check: bool = True,
     timeout: float | None = None,
+    encoding: str | None = None,
+    errors: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``git ARGS [--end-of-options REVS] [-- PATHS]``; ``GitError`` when it fails.
 
@@ -55,6 +57,7 @@ def git(
     starts with ``-``; one that does is refused before git runs) or in ``paths`` (after
     ``--``, read literally). So no such value reaches git where it can be an option.
     ``no_paths`` ends the command with ``--`` and no path, so no revision can be read as one.
+    ``encoding`` and ``errors`` decode the output (default: the locale's, strictly).
     """
     words = list(args)
     command_words = 0
@@ -70,7 +73,15 @@ def git(
     if paths or no_paths:
         argv += ["--", *(os.fspath(path) for path in paths)]
     try:
-        result = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            argv,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            encoding=encoding,
+            errors=errors,
+        )
     except FileNotFoundError as err:
         if not Path(cwd).is_dir():
             raise GitError(f"{cwd}: no such folder") from err

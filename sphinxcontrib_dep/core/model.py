@@ -89,6 +89,9 @@ DRAFT_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
 GATE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED})
 #: Statuses the maintenance review leaves alone however old the file is (``stale``).
 SETTLED_STATUSES = frozenset({Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
+#: Statuses a review decision leads to: once a proposal enters one, it is decided
+#: (the history's "decided" date is the last move from an open status into one of these).
+DECIDED_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
 
 #: How a proposal whose status is missing or not one of the eight is shown and grouped.
 UNKNOWN_STATUS = "Unknown"

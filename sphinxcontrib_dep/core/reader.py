@@ -164,7 +164,14 @@ def default_myst_config() -> Any:
 _PARSERS: dict[str, Any] = {}
 
 
+#: The last settings object asked for and its parser: the build and ``dep lint`` ask with
+#: one object for every file, and the repr of MyST's settings costs a millisecond.
+_LAST: list[Any] = []
+
+
 def _parser(config: Any) -> Any:
+    if _LAST and _LAST[0] is config:
+        return _LAST[1]
     key = repr(config)
     md = _PARSERS.get(key)
     if md is None:
@@ -175,6 +182,7 @@ def _parser(config: Any) -> Any:
         if len(_PARSERS) > 16:
             _PARSERS.clear()
         _PARSERS[key] = md
+    _LAST[:] = [config, md]
     return md
 
 

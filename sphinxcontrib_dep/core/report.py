@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import quote
 
 from . import corpus, escape, rules
@@ -151,6 +151,8 @@ class DepRecord(TypedDict):
     pull_request: str | None
     implementation: list[str]
     path: str
+    #: From git, when the build read it (:func:`~.history.history_record`).
+    history: NotRequired[dict[str, Any]]
 
 
 class DepsJson(TypedDict):
@@ -381,6 +383,17 @@ def review_report(
     return {"under_review": under_review, "approved_unimplemented": unimplemented, "stale": stale}
 
 
+def modified_dates(paths: Iterable[str], root: Path) -> dict[str, date]:
+    """path (relative to ``root``) -> the day its file was last modified on disk."""
+    found: dict[str, date] = {}
+    for path in paths:
+        try:
+            found[path] = date.fromtimestamp((root / path).stat().st_mtime)
+        except OSError:
+            continue
+    return found
+
+
 # --------------------------------------------------------------------------------------
 # Graph
 # --------------------------------------------------------------------------------------
@@ -585,9 +598,16 @@ def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str 
 # --------------------------------------------------------------------------------------
 
 
-def dep_record(dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by: list[DepRef]) -> DepRecord:
-    """One entry of ``deps.json``, keys in the documented order."""
-    return {
+def dep_record(
+    dep: Dep,
+    config: DepConfig,
+    replaces: list[DepRef],
+    replaced_by: list[DepRef],
+    history: Mapping[str, Any] | None = None,
+) -> DepRecord:
+    """One entry of ``deps.json``, keys in the documented order; ``history`` (from git,
+    :func:`~.history.history_record`) only when the build read it."""
+    record: DepRecord = {
         "id": dep_id(dep, config),
         "number": dep.number,
         "title": dep.title,
@@ -603,22 +623,29 @@ def dep_record(dep: Dep, config: DepConfig, replaces: list[DepRef], replaced_by:
         "implementation": [link.url for link in dep.implementation],
         "path": dep.path,
     }
+    if history is not None:
+        record["history"] = dict(history)
+    return record
 
 
 def deps_json(
-    deps: Iterable[Dep], config: DepConfig, on_error: Callable[[Dep, Exception], None] | None = None
+    deps: Iterable[Dep],
+    config: DepConfig,
+    on_error: Callable[[Dep, Exception], None] | None = None,
+    history: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> DepsJson:
     """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last.
 
     With ``on_error``, a proposal whose record cannot be built is left out and handed to
-    it, and the others are written; without, the error propagates.
+    it, and the others are written; without, the error propagates. ``history`` maps a
+    proposal's path to its history record; a proposal git does not know gets none.
     """
     shown = visible(deps, config)
     links = links_both_ways(shown)
     records = []
     for dep in shown:
         try:
-            records.append(dep_record(dep, config, *links[dep.path]))
+            records.append(dep_record(dep, config, *links[dep.path], (history or {}).get(dep.path)))
         except Exception as err:
             if on_error is None:
                 raise

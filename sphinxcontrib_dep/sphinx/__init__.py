@@ -13,10 +13,13 @@ from sphinx.application import Sphinx
 
 from .. import __version__
 from . import (
+    banner,
     chart,
     config,
     embargo,
     events,
+    feeds,
+    history,
     interrupted,
     logging,
     navigation,
@@ -35,9 +38,10 @@ from .tables import (
     DepTraceabilityDirective,
     dep_report,
 )
+from .timeline import DepTimelineDirective
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 5
+ENV_VERSION = 6
 
 STATIC = Path(__file__).parent / "static"
 
@@ -87,14 +91,24 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-traceability", DepTraceabilityDirective.bound_to(app))
     app.add_directive("dep-review-report", DepReviewReportDirective.bound_to(app))
     app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
+    app.add_directive("dep-timeline", DepTimelineDirective.bound_to(app))
     # Default priority (500): the domain holds every proposal by then.
     app.connect("env-updated", events.on_env_updated)
+    # Priority 600: the history of every proposal, once the domain holds them all (one git log).
+    app.connect("env-updated", history.on_env_updated, priority=600)
     app.connect("doctree-resolved", events.on_doctree_resolved)
+    app.connect("doctree-resolved", history.complete_card)
     app.connect("build-finished", events.on_build_finished)
 
     # A build stopped while writing leaves pages and search index half done: the next
     # build finds its marker and writes every page again.
     interrupted.register(app)
+
+    # A banner above the card of a proposal a reader must not take for a standing decision.
+    banner.register(app)
+
+    # Atom and RSS feeds of new proposals and of status changes, from the history.
+    feeds.register(app)
 
     # The status chart counts every proposal; its page is rewritten like the views above.
     chart.register(app)

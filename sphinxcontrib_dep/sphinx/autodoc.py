@@ -11,7 +11,9 @@ offering directives, each reading one declaration:
   its argument and options (``dep-meta``'s from :data:`~sphinxcontrib_dep.core.parsing.META_OPTIONS`);
 * ``dep-cli-reference``: ``dep --help`` and the help of every subcommand, from the argparse
   parser of :mod:`sphinxcontrib_dep.cli`;
-* ``dep-lifecycle-graph``: the allowed status moves, from the rules' transition table.
+* ``dep-lifecycle-graph``: the allowed status moves, from the rules' transition table;
+* ``dep-needs-reference``: the sphinx-needs types, fields and links of the proposals'
+  needs, from :mod:`sphinxcontrib_dep.sphinx.needs`.
 
 Each generates markup in the language of the page it is on (MyST or reStructuredText)
 and parses it in place, so the output is made of Sphinx's own objects: ``{confval}`` and
@@ -431,6 +433,50 @@ def help_text(parser: argparse.ArgumentParser, prog: str) -> str:
             os.environ["COLUMNS"] = previous
 
 
+class NeedsReference(_ReferenceDirective):
+    """The sphinx-needs need types, fields and links the extension declares, as filters name them.
+
+    Read from :mod:`sphinxcontrib_dep.sphinx.needs` (``NEED_TYPES``, ``FIELDS``, ``LINKS``):
+    the names a ``needtable`` column, a ``:filter:`` string or ``needs.json`` uses. They are
+    stable: renaming one is a breaking change.
+    """
+
+    def generate(self, markup: _Markup) -> str:
+        from . import needs
+
+        self.depends_on(needs)
+        lit = markup.literal
+        types = [f"* {lit(t.directive)}: {t.title}, ids {lit(t.prefix + '...')}" for t in needs.NEED_TYPES]
+        fields = [
+            f"* {lit(name)} ({_schema_text(schema)}): {description}"
+            for name, (description, schema) in needs.FIELDS.items()
+        ]
+        links = [
+            f'* {lit(name)} (to {", ".join(lit(t) for t in targets)}): shown as "{out}"; '
+            f'back-links {lit(name + "_back")}, shown as "{incoming}"'
+            for name, (out, incoming, targets) in needs.LINKS.items()
+        ]
+        return "\n\n".join(
+            [
+                "Need types (``type`` in a filter):"
+                if not markup.myst
+                else "Need types (`type` in a filter):",
+                "\n".join(types),
+                "Fields, besides sphinx-needs' own (`id`, `title`, `status`, `type`, `docname`, ...):"
+                if markup.myst
+                else "Fields, besides sphinx-needs' own (``id``, ``title``, ``status``, ``type``, ``docname``, ...):",
+                "\n".join(fields),
+                "Links:",
+                "\n".join(links),
+            ]
+        )
+
+
+def _schema_text(kind: str) -> str:
+    """A need field's kind (:data:`~.needs.FIELDS`) as the reference names it."""
+    return {"strings": "list of string"}.get(kind, kind)
+
+
 class CliReference(_ReferenceDirective):
     """``dep --help`` and the help of each subcommand, a section each."""
 
@@ -463,6 +509,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-warnings-reference", WarningsReference)
     app.add_directive("dep-directives-reference", DirectivesReference)
     app.add_directive("dep-cli-reference", CliReference)
+    app.add_directive("dep-needs-reference", NeedsReference)
     app.add_directive("dep-lifecycle-graph", LifecycleGraph)
     app.setup_extension("sphinx.ext.graphviz")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

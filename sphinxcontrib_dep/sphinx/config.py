@@ -95,7 +95,9 @@ def check_lint_reads_the_same(app: Sphinx, config: Config) -> None:
 
 
 #: Settings only the build uses: ``dep lint`` may read them otherwise without harm.
-_BUILD_ONLY = frozenset({"public_build", "json_output", "graph_engine", "navigation", "conf_py"})
+_BUILD_ONLY = frozenset(
+    {"public_build", "json_output", "graph_engine", "navigation", "conf_py", "history", "base_url"}
+)
 
 
 def _default(config: Config, name: str) -> Any:

@@ -53,7 +53,7 @@ class DepDomain(Domain):
 
     name = "dep"
     label = "Enhancement Proposals"
-    data_version = 3
+    data_version = 4
     initial_data: ClassVar[dict[str, Any]] = {
         "deps": {},
         "pages": {},

@@ -24,15 +24,18 @@ from ..core import corpus, report
 from ..core.analysis import sort_key
 from ..core.config import DepConfig
 from ..core.diagnostics import Code, Diagnostic
+from ..core.history import history_record
 from ..core.model import Dep, DepRef, parse_id
 from ..core.project import discover
 from . import config as sphinx_config
+from . import history
 from .domain import get_domain
 from .graph import render_graph
 from .logging import emit, warn
 from .reading import area_folder, document_path, proposals_folder
 from .tables import RENDERERS as TABLE_RENDERERS
 from .tables import Renderer, fill, ref_nodes, save_views_with_problems, views_with_problems
+from .timeline import render_timeline
 
 
 def _numbers(refs: list[DepRef]) -> set[int]:
@@ -177,7 +180,7 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 #: Every whole-corpus view, by the kind its placeholder names.
-RENDERERS = MappingProxyType({**TABLE_RENDERERS, "graph": render_graph})
+RENDERERS = MappingProxyType({**TABLE_RENDERERS, "graph": render_graph, "timeline": render_timeline})
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -200,6 +203,12 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     settings = sphinx_config.get(app.config)
     if not settings.json_output:
         return
-    document = report.deps_json(get_domain(app.env).deps.values(), settings, on_error=_left_out)
+    deps = list(get_domain(app.env).deps.values())
+    records = {
+        path: record
+        for path, entry in history.by_path(app, deps).items()
+        if (record := history_record(entry)) is not None
+    }
+    document = report.deps_json(deps, settings, on_error=_left_out, history=records)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     Path(app.outdir, "deps.json").write_text(text, encoding="utf-8")

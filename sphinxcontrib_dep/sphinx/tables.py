@@ -1,4 +1,4 @@
-"""``dep-index``, ``dep-traceability`` and ``dep-review-report``: tables of every proposal.
+r"""``dep-index``, ``dep-traceability`` and ``dep-review-report``: tables of every proposal.
 
 Each directive leaves a :class:`dep_report` placeholder at read time and records its page in
 the domain; :func:`fill` replaces the placeholder at ``doctree-resolved`` with tables built
@@ -7,15 +7,18 @@ the proposals as they are now, also on pages that were not re-read.
 
 HTML classes (stable, for styling and browser tests):
 
-* ``div.dep-index``: ``p.rubric.dep-index-part`` (By status / By category / Numerical index),
-  ``p.rubric.dep-index-group`` (one status or category), ``table.dep-index-table``.
-* ``div.dep-traceability.dep-filterable``: ``input.dep-filter`` (type to narrow the rows;
-  every word must occur in a row), ``span.dep-filter-count`` ("3 of 7 shown"),
-  ``table.dep-traceability-table``; a row filtered out gets ``hidden`` and ``dep-filtered-out``.
+* ``div.dep-index.dep-filterable``: ``p.rubric.dep-index-part`` (By status / By category /
+  Numerical index), ``p.rubric.dep-index-group`` (one status or category), ``table.dep-index-table``.
+* ``div.dep-traceability.dep-filterable``: ``table.dep-traceability-table``.
+* In both, ``form.dep-filters`` (:mod:`.filters`, shown by ``static/dep.js``): ``select``\ s
+  named ``status``, ``category``, ``person``, ``input.dep-filter`` named ``q`` (every word
+  must occur in a row), ``span.dep-filter-count`` ("3 of 7 shown"); headers become
+  ``button.dep-sort``; a row filtered out gets ``hidden`` and ``dep-filtered-out``.
 * ``div.dep-review-report``: ``table.dep-review-table`` (``span.dep-due``, ``.dep-overdue``,
   ``.dep-approval-met`` / ``.dep-approval-not-met``), ``table.dep-unimplemented-table``,
   ``table.dep-stale-table``; ``p.dep-empty`` where a part has no rows.
-* Every body row is ``tr.dep-row.dep-row-<status-slug>`` (index and traceability).
+* Every body row is ``tr.dep-row.dep-row-<status-slug>`` (index and traceability), with
+  ``dep-category-<slug>`` and ``dep-person-<slug>`` classes (:func:`.filters.row_classes`).
 * ``a.dep-more`` ("and 12 more") ends a cell that shows only the first
   :data:`VIEW_ITEMS` people, links, phases or references; it opens the proposal.
 
@@ -42,21 +45,14 @@ from sphinx.builders import Builder
 from ..core import corpus, git, report
 from ..core.config import DepConfig
 from ..core.diagnostics import Code
-from ..core.model import Dep, DepRef, Status, lookup_category, status_slug
+from ..core.model import Dep, DepRef, Status, lookup_category
 from . import config as sphinx_config
+from . import filters
 from .card import person_node, review_badge, status_badge
 from .directives import DepDirective
 from .domain import get_domain
 from .logging import warn
 from .needs import dep_need_id
-
-#: The input that narrows a filterable table: ``static/dep.js`` hooks onto these classes.
-FILTER_INPUT = (
-    '<input type="search" class="dep-filter" placeholder="Filter proposals" '
-    'aria-label="Filter proposals" autocomplete="off">'
-    ' <span class="dep-filter-count" aria-live="polite"></span>'
-)
-
 
 #: Characters of a title or other text one proposal shows in a view of all of them.
 VIEW_TEXT = 200
@@ -347,9 +343,8 @@ def _text(cell: nodes.Node | str) -> str:
     return cell if isinstance(cell, str) else cell.astext()
 
 
-def _row_classes(row: report.IndexRow | report.TraceabilityRow) -> list[str]:
-    status = Status.lookup(row["status"] or "")
-    return ["dep-row", f"dep-row-{status_slug(status if isinstance(status, Status) else None)}"]
+def _row_classes(dep: Dep) -> list[str]:
+    return filters.row_classes(dep)
 
 
 def render_index(renderer: Renderer) -> nodes.Node:
@@ -366,7 +361,7 @@ def render_index(renderer: Renderer) -> nodes.Node:
                 renderer.some(dep, dep.authors, person_node),
                 report.clip(row["category"] or "", VIEW_TEXT),
             ],
-            _row_classes(row),
+            _row_classes(dep),
         )
 
     def rows(group: list[report.IndexRow]) -> list[Row]:
@@ -376,7 +371,9 @@ def render_index(renderer: Renderer) -> nodes.Node:
             result.append(renderer.guarded(dep, "index", len(headers), cells, row, dep))
         return result
 
-    container = nodes.container(classes=["dep-index"])
+    container = nodes.container(classes=["dep-index", "dep-filterable"])
+    if renderer.html and renderer.deps:
+        container += nodes.raw("", filters.form(report.visible(renderer.deps, settings)), format="html")
     for part, groups, slug in (
         ("By status", report.group_by_status(renderer.deps, settings), "status"),
         ("By category", report.group_by_category(renderer.deps, settings), "category"),
@@ -436,7 +433,7 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
                 renderer.ref_cell(row["replaces"], dep),
                 renderer.ref_cell(row["replaced_by"], dep),
             ],
-            _row_classes(row),
+            _row_classes(dep),
         )
 
     rows: list[Row] = []
@@ -445,16 +442,29 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
         rows.append(renderer.guarded(dep, "traceability", len(headers), cells, row, dep))
     container = nodes.container(classes=["dep-traceability", "dep-filterable"])
     if renderer.html and rows:
-        container += nodes.raw("", FILTER_INPUT, format="html")
+        shown = report.visible(renderer.deps, renderer.settings)
+        container += nodes.raw("", filters.form(shown), format="html")
     container += renderer.table(headers, rows, ["dep-traceability-table"])
     return container
+
+
+def last_changed(app: Sphinx, deps: list[Dep]) -> dict[str, date]:
+    """path -> the day each proposal last changed: from the build's history (no git call of
+    its own); a file git does not know (not committed, no git) by its modification time."""
+    from . import history
+
+    if history.get(app.env) is None or not sphinx_config.get(app.config).history:
+        return git.last_touched([dep.path for dep in deps], Path(app.srcdir))
+    known = {path: entry.last_changed.date.date() for path, entry in history.by_path(app, deps).items()}
+    unknown = [dep.path for dep in deps if dep.path not in known]
+    return {**known, **report.modified_dates(unknown, Path(app.srcdir))}
 
 
 def render_review(renderer: Renderer) -> nodes.Node:
     """Under review with days left, approved without implementation, and stale proposals."""
     settings = renderer.settings
     deps = renderer.deps
-    touched = git.last_touched([dep.path for dep in deps], Path(renderer.app.srcdir))
+    touched = last_changed(renderer.app, deps)
     data = report.review_report(deps, settings, today(), touched)
     container = nodes.container(classes=["dep-review-report"])
 

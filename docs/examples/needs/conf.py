@@ -1,0 +1,2 @@
+project = "needs"
+extensions = ["sphinxcontrib_dep"]
