@@ -268,6 +268,22 @@ def commit_messages(commits: str, top: Path) -> str:
     return git(["log", "--format=%B"], top, revs=[commits], no_paths=True).stdout
 
 
+def log_of_folder(
+    folder: Path, options: Sequence[str], *, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """``git log OPTIONS -- .`` in ``folder`` (the history of every proposal, one call), not checked:
+    the caller reads the exit code and stderr (no work tree, no commits) itself."""
+    return git(
+        ["log", *options],
+        folder,
+        paths=["."],
+        check=False,
+        timeout=timeout,
+        encoding="utf-8",
+        errors="replace",
+    )
+
+
 def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
     """path (relative to ``root``) -> the day it last changed.
 

@@ -449,15 +449,7 @@ def read_history(
     """The history of every file in ``folder`` (paths relative to it), from one ``git log``."""
     real = folder.resolve()
     try:
-        result = git.git(
-            ["log", *LOG_OPTIONS],
-            real,
-            paths=["."],
-            check=False,
-            timeout=timeout,
-            encoding="utf-8",
-            errors="replace",
-        )
+        result = git.log_of_folder(real, LOG_OPTIONS, timeout=timeout)
     except git.GitError as err:
         return History(note=f"no history: {err}")
     if result.returncode != 0:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 from . import corpus, escape, rules
@@ -134,8 +134,8 @@ class ReviewReport(TypedDict):
     stale: list[StaleRow]
 
 
-class DepRecord(TypedDict):
-    """One entry of ``deps.json``, keys in the documented order (``schema/deps.schema.json``)."""
+class _DepRecordFields(TypedDict):
+    """The keys every entry of ``deps.json`` holds (see :class:`DepRecord`)."""
 
     id: str | None
     number: int | None
@@ -151,8 +151,17 @@ class DepRecord(TypedDict):
     pull_request: str | None
     implementation: list[str]
     path: str
+
+
+class DepRecord(_DepRecordFields, total=False):
+    """One entry of ``deps.json``, keys in the documented order (``schema/deps.schema.json``).
+
+    ``total=False`` rather than ``NotRequired``: with postponed annotations Python 3.11 cannot
+    see a string ``NotRequired`` and would call every key required.
+    """
+
     #: From git, when the build read it (:func:`~.history.history_record`).
-    history: NotRequired[dict[str, Any]]
+    history: dict[str, Any]
 
 
 class DepsJson(TypedDict):

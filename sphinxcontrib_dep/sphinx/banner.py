@@ -10,6 +10,7 @@ never the only signal. Other builders get its paragraphs.
 from __future__ import annotations
 
 import html
+from types import MappingProxyType
 from typing import Any
 
 from docutils import nodes
@@ -21,7 +22,9 @@ from .domain import get_domain
 from .tables import VIEW_ITEMS, Renderer
 
 #: A glyph per kind, beside the label (decorative: hidden from screen readers).
-ICONS = {"superseded": "\u21aa", "rejected": "\u2715", "deferred": "\u23f8", "undecided": "\u270e"}
+ICONS = MappingProxyType(
+    {"superseded": "\u21aa", "rejected": "\u2715", "deferred": "\u23f8", "undecided": "\u270e"}
+)
 
 
 class dep_banner(nodes.General, nodes.Element):
