@@ -33,6 +33,7 @@ def setup(app):
     where, _, count = os.environ.get("DEP_TEST_STOP_AT", "").partition(":")
     # Documents read so far, by every -j worker: one line each in a file they share.
     reads = Path(app.srcdir) / "reads.log"
+    writes = Path(app.srcdir) / "writes.log"
 
     def stop():
         if os.environ.get("DEP_TEST_STOP_HOW") == "raise":
@@ -50,9 +51,16 @@ def setup(app):
             stop()
 
     def page_context(app, pagename, templatename, context, doctree):
-        # Pages already on disk: counted from the folder, which -j workers share.
+        # Pages already on disk: counted from the folder, which -j workers share. A crash
+        # counts pages begun instead (a shared log, as for reads): with -j 4 on two cores
+        # every worker can reach its pages before any is on disk, and the crash never came.
         if where == "write" and doctree is not None:
-            if len(list(Path(app.outdir).rglob("*.html"))) >= int(count):
+            with open(writes, "a") as log:
+                log.write(pagename + "\\n")
+            begun = len(writes.read_text().splitlines())
+            on_disk = len(list(Path(app.outdir).rglob("*.html")))
+            crash = os.environ.get("DEP_TEST_STOP_HOW") == "raise"
+            if (begun if crash else on_disk) >= int(count):
                 stop()
 
     def pages_written(app):
