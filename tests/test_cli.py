@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sphinxcontrib_dep import cli
 from sphinxcontrib_dep.cli import console, context
+from sphinxcontrib_dep.cli.commands import init as init_command
 from sphinxcontrib_dep.cli.commands import lint as lint_command
 from sphinxcontrib_dep.cli.commands import new as new_command
 from sphinxcontrib_dep.core import analysis, files, rules
@@ -106,7 +110,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> None:
             return f"{old.value} is final; nothing follows it"
         return None
 
-    monkeypatch.setattr(rules, "check_transition", check, raising=False)
+    monkeypatch.setattr(rules, "check_transition", check)
 
 
 # --- usage ---------------------------------------------------------------------------------------
@@ -597,6 +601,7 @@ INIT_FILES = [
     "conf.py",
     "deps/README.md",
     "index.md",
+    "requirements.txt",
     "templates/complete.md",
     "templates/limited.md",
 ]
@@ -618,11 +623,61 @@ def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixtu
         assert f"```{{{directive}}}\n```" in index
     workflow = (site / ".github" / "workflows" / "deps.yml").read_text()
     assert "sphinx-build -W" in workflow and "dep lint --format github" in workflow
-    assert "id: dep-lint" in (site / ".pre-commit-config.yaml").read_text()
+    # CI and pre-commit install the sphinxcontrib-dep that ran dep init, as requirements.txt pins
+    # it (no release on an index is assumed).
+    assert "- run: python -m pip install -r requirements.txt\n" in workflow
+    assert "pip install sphinxcontrib-dep" not in workflow
+    requirement = (site / "requirements.txt").read_text().splitlines()[-1]
+    assert requirement == init_command.installed_requirement()[0]
+    (repo,) = yaml.safe_load((site / ".pre-commit-config.yaml").read_text())["repos"]
+    (hook,) = repo["hooks"]
+    assert repo["repo"] == "local"
+    assert (hook["id"], hook["entry"], hook["language"]) == ("dep-lint", "dep lint", "python")
+    assert hook["additional_dependencies"] == [requirement]
+    assert re.search(hook["files"], "deps/0001-x.md") and not re.search(hook["files"], "docs/x.md")
     assert (site / "templates" / "limited.md").read_text() == new_command.package_template("limited")
     # The new project works with the other commands straight away.
     code, out, _ = run(capsys, "new", "First", "--root", str(site))
     assert (code, out) == (0, "created deps/0000-first.md from templates/limited.md\n")
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "requirement"),
+    [
+        (None, "sphinxcontrib-dep==1.2.0"),
+        (
+            {"url": "https://example.org/dep.git", "vcs_info": {"vcs": "git", "commit_id": "ab" * 20}},
+            f"sphinxcontrib-dep @ git+https://example.org/dep.git@{'ab' * 20}",
+        ),
+        ({"url": "file:///nowhere/dep", "dir_info": {}}, "sphinxcontrib-dep @ file:///nowhere/dep"),
+        (
+            {"url": "file:///w/dep-1.2.0-py3-none-any.whl", "archive_info": {}},
+            "sphinxcontrib-dep @ file:///w/dep-1.2.0-py3-none-any.whl",
+        ),
+    ],
+)
+def test_init_pins_where_this_installation_came_from(direct_url: dict | None, requirement: str) -> None:
+    found, note = init_command.install_requirement("1.2.0", direct_url)
+    assert found == requirement
+    assert ("CI cannot reach it" in note) is found.startswith("sphinxcontrib-dep @ file:")
+
+
+def test_init_pins_a_checkout_at_its_remote_and_commit(tmp_path: Path) -> None:
+    checkout = tmp_path / "dep"
+    checkout.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(checkout)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    url = {"url": checkout.as_uri(), "dir_info": {"editable": True}}
+    # No remote: the folder's own URL, with the note that CI cannot reach it.
+    assert init_command.install_requirement("1.2.0", url)[0] == f"sphinxcontrib-dep @ {checkout.as_uri()}"
+    subprocess.run([*git, "remote", "add", "origin", "https://example.org/dep.git"], check=True)
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert init_command.install_requirement("1.2.0", url)[0] == (
+        f"sphinxcontrib-dep @ git+https://example.org/dep.git@{head}"
+    )
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -678,11 +733,9 @@ def test_migrate_is_delegated(proj: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_pre_commit_hook_runs_dep_lint_on_proposals() -> None:
-    import re
     import tomllib
 
-    import yaml
-    from conftest import REPO
+    from helpers import REPO
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
@@ -697,7 +750,7 @@ def test_pre_commit_hook_runs_dep_lint_on_proposals() -> None:
 
 
 def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import sphinx_build
+    from helpers import sphinx_build
 
     site = tmp_path / "site"
     assert cli.main(["init", str(site)]) == 0

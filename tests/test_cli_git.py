@@ -225,7 +225,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> None:
             return "an approved proposal does not go back to In Progress"
         return None
 
-    monkeypatch.setattr(rules, "check_transition", check, raising=False)
+    monkeypatch.setattr(rules, "check_transition", check)
 
 
 def test_since_reports_a_forbidden_move(repo: Path, capsys: pytest.CaptureFixture[str], graph: None) -> None:

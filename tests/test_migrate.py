@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CONF, CORPUS, INDEX, sphinx_build
+from helpers import CONF, CORPUS, INDEX, sphinx_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -1093,7 +1093,7 @@ def test_settings_given_by_the_caller_are_used(tmp_path: Path, monkeypatch: pyte
 
 
 def test_every_kind_of_migrated_value_builds_cleanly(tmp_path: Path) -> None:
-    from conftest import CONF, build_in_process, write_project
+    from helpers import CONF, build_in_process, write_project
 
     legacy = {
         "deps/0003-old.md": "# Old\n\n**Status**: Replaced\n**Replaced By**: [DEP-0009](0009-new.md) (partially)\n"

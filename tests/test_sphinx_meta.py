@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, build_in_process, sphinx_build
+from helpers import ROOTS, build_in_process, sphinx_build
 
 #: needs.json keys that change from run to run or carry sphinx-needs' own bookkeeping.
 VOLATILE = {"created", "creator"}

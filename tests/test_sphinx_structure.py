@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, build_in_process, write_project
-from test_structure import fill
+from helpers import ROOTS, build_in_process, fill, write_project
 
 from sphinxcontrib_dep.core import analysis
 from sphinxcontrib_dep.core.config import DepConfig
