@@ -10,7 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CHROMIUM, CHROMIUM_ARGS, CONF, INDEX, ROOTS, JsonTextSnapshot, TextSnapshot, write_project
+from helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONF,
+    INDEX,
+    ROOTS,
+    Build,
+    JsonTextSnapshot,
+    TextSnapshot,
+    from_app,
+    write_project,
+)
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -19,6 +30,24 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 def rootdir() -> Path:
     """Where ``@pytest.mark.sphinx(testroot="x")`` finds ``test-x/`` (copied to a temporary folder)."""
     return ROOTS
+
+
+@pytest.fixture
+def html_and_needs(app_params: Any, make_app: Any) -> tuple[Path, Build, Build]:
+    """The test root the ``sphinx`` mark names, built as HTML and by sphinx-needs' ``needs`` builder.
+
+    ``sphinx.testing`` copies the root once per session and both builders share its
+    environment, so the tests after the first find nothing to read again; a test about
+    the warnings of a whole build asks for ``freshenv=True`` in its mark.
+    """
+    _args, kwargs = app_params
+    builds = []
+    for builder in ("html", "needs"):
+        app = make_app(builder, **kwargs)
+        app.build()
+        builds.append(from_app(app))
+        app.cleanup()  # docutils' registries as they were, before the second app registers again
+    return Path(kwargs["srcdir"]), builds[0], builds[1]
 
 
 @pytest.fixture

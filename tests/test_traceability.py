@@ -66,6 +66,7 @@ def page(build: Build, name: str) -> str:
     return (build.outdir / f"{name}.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.sphinx("html", testroot="traceability", freshenv=True)
 def test_builds_without_warnings(built: Build) -> None:
     assert built.warnings == []
 
