@@ -139,6 +139,7 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, out.split()[0]) == (0, "dep")
 
 
+@pytest.mark.usefixtures("proj")
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -162,7 +163,7 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_usage_errors_exit_2_without_traceback(
-    proj: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2
@@ -203,15 +204,15 @@ def test_settings_come_from_pyproject_and_flags_override(
 BROKEN = proposal("Broken", status="Accepted", authors="@a", category="Process")
 
 
-def test_lint_clean_exits_0(proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None) -> None:
+@pytest.mark.usefixtures("proj", "no_rules")
+def test_lint_clean_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "lint")
     assert (code, out) == (0, "")
     assert err == "dep lint: 3 files, no problems\n"
 
 
-def test_lint_problems_exit_1_in_each_format(
-    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None
-) -> None:
+@pytest.mark.usefixtures("no_rules")
+def test_lint_problems_exit_1_in_each_format(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (proj / "deps" / "0003-broken.md").write_text(BROKEN)
     line = 4
     message = (
@@ -258,9 +259,8 @@ def test_lint_github_escapes_and_names_files_from_the_repository_root(tmp_path: 
     )
 
 
-def test_lint_unreadable_input_exits_2(
-    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None
-) -> None:
+@pytest.mark.usefixtures("no_rules")
+def test_lint_unreadable_input_exits_2(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (proj / "deps" / "0003-latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
     code, out, _ = run(capsys, "lint")
     assert code == 2
@@ -278,8 +278,9 @@ def test_lint_without_a_proposals_folder_exits_2(
     assert "no deps/ folder in" in err
 
 
+@pytest.mark.usefixtures("no_rules")
 def test_lint_colour_only_on_a_terminal(
-    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None, monkeypatch: pytest.MonkeyPatch
+    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (proj / "deps" / "0003-broken.md").write_text(BROKEN)
     _, plain, _ = run(capsys, "lint")
@@ -429,9 +430,8 @@ def test_status_dry_run(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (proj / "deps" / "0002-beta.md").read_text() == before
 
 
-def test_status_refuses_a_move_the_graph_forbids(
-    proj: Path, capsys: pytest.CaptureFixture[str], graph: None
-) -> None:
+@pytest.mark.usefixtures("graph")
+def test_status_refuses_a_move_the_graph_forbids(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = proj / "deps" / "0002-beta.md"
     path.write_text(path.read_text().replace("Approved\n", "Rejected\n", 1))
     before = path.read_text()
@@ -472,8 +472,9 @@ def test_status_refuses_a_move_that_breaks_a_rule(
     assert (proj / "deps" / "0002-beta.md").read_text() == before
 
 
+@pytest.mark.usefixtures("proj")
 def test_status_refuses_implemented_without_a_link_with_the_real_rules(
-    proj: Path, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, _, err = run(capsys, "status", "2", "Implemented")
     assert code == 1
@@ -523,7 +524,8 @@ def test_supersede_partial_keeps_the_status_and_appends(
     assert ":replaced-by: DEP-0002 (partial)\n" in alpha
 
 
-def test_supersede_refusals(proj: Path, capsys: pytest.CaptureFixture[str], graph: None) -> None:
+@pytest.mark.usefixtures("graph")
+def test_supersede_refusals(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "supersede", "1", "1")
     assert (code, err) == (2, "dep supersede: deps/0001-alpha.md: a proposal cannot supersede itself\n")
     code, _, err = run(capsys, "supersede", "deps/0000-draft.md", "2")
@@ -562,7 +564,8 @@ def test_supersede_changes_both_files_or_neither(
 # --- gate ----------------------------------------------------------------------------------------
 
 
-def test_gate_passes_approved_and_implemented(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("proj")
+def test_gate_passes_approved_and_implemented(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "gate", "--text", "Implements DEP-0002 (see dep 2 again)")
     assert (code, out) == (0, "ok   DEP-0002 (Beta): Approved\n")
 
@@ -578,9 +581,8 @@ def test_gate_fails_saying_why(proj: Path, capsys: pytest.CaptureFixture[str]) -
     )
 
 
-def test_gate_with_nothing_named(
-    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("proj")
+def test_gate_with_nothing_named(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("fix a typo"))
@@ -760,8 +762,9 @@ def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.
     assert cli.main(["lint", "--root", str(site)]) == 0
 
 
+@pytest.mark.usefixtures("proj")
 def test_an_unreadable_folder_is_a_message_not_a_traceback(
-    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def denied(ctx: object, **kwargs: object) -> list[Path]:
         raise PermissionError(13, "Permission denied", "deps")
