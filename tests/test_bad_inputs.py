@@ -2,53 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import CONF, FIXTURES, INDEX, build_in_process, load_cases, sphinx_build
-
-BAD = FIXTURES / "bad"
-CASES = load_cases(BAD / "cases.toml")
-TABLE = tomllib.loads((BAD / "cases.toml").read_text())
-
-
-def generate(name: str, dest: Path) -> None:
-    """Fill a generated case (megabytes are made at test time, not committed).
-
-    ``generate = {file, marker, fill, count}``: ``marker`` in ``file`` becomes ``fill``
-    formatted with ``i`` = 0 .. count-1, joined.
-    """
-    spec = TABLE.get(name, {}).get("generate")
-    if spec is None:
-        return
-    path = dest / spec["file"]
-    fill = "".join(spec["fill"].format(i=i) for i in range(spec["count"]))
-    path.write_text(path.read_text().replace(spec["marker"], fill))
-
-
-def make_case(name: str, dest: Path) -> Path:
-    """The project of case ``name``: its folder, or the ``files`` written in the table.
-
-    ``files`` maps paths to texts (``\\u`` escapes let a case hold any character);
-    ``conf`` is added to conf.py.
-    """
-    case = TABLE.get(name, {})
-    if "files" in case:
-        dest.mkdir(parents=True)
-        for relative, text in case["files"].items():
-            path = dest / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    else:
-        shutil.copytree(BAD / name, dest)
-    generate(name, dest)
-    if not (dest / "conf.py").exists():
-        (dest / "conf.py").write_text(CONF + case.get("conf", ""))
-    if not (dest / "index.md").exists():
-        (dest / "index.md").write_text(INDEX)
-    return dest
+from helpers import BAD, CASES, CONF, TABLE, build_in_process, make_case, sphinx_build
 
 
 def test_every_case_has_a_folder() -> None:

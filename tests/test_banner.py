@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_in_process, write_project
 from gitrepo import proposal
+from helpers import build_in_process, write_project
 
 from sphinxcontrib_dep.core.banner import banner_for, first_sentence
 from sphinxcontrib_dep.core.model import Dep, Status

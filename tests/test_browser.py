@@ -13,16 +13,14 @@ proposal are also copied to ``docs/_static/screenshots/`` (shown in the README).
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, REPO, sphinx_build
+from helpers import CHROMIUM, REPO, serve, sphinx_build
 
 pytestmark = pytest.mark.browser
 
@@ -65,23 +63,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return outdir
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    yield from serve(site)
 
 
 class Errors(list[str]):

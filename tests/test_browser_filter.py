@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, ROOTS, build_in_process
+from helpers import CHROMIUM, ROOTS, build_in_process
 
 pytestmark = pytest.mark.browser
 

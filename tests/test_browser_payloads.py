@@ -18,12 +18,9 @@ to fail.
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import random
 import re
-import threading
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +28,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, CONF, FIXTURES, INDEX, Build, sphinx_build, write_project
+from helpers import (
+    CHROMIUM,
+    CONF,
+    FIXTURES,
+    HEADER_KEPT,
+    HEADER_REFUSED,
+    INDEX,
+    SCHEMES,
+    Build,
+    serve,
+    sphinx_build,
+    write_project,
+)
 
 from sphinxcontrib_dep.core.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, unsafe_html, unsafe_url
 
@@ -218,24 +227,6 @@ def trusted_build(project: tuple[Path, Any]) -> Build:
     return _build(project, "trusted", "-D", "dep_raw_html=all")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def serve(outdir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(outdir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def safe_site(safe_build: Build) -> Iterator[str]:
     yield from serve(safe_build.outdir)
@@ -401,8 +392,6 @@ READ_URLS = """
 
 
 def test_url_schemes_are_read_as_chromium_reads_them(tab: Any) -> None:
-    from test_sanitize import SCHEMES
-
     urls = [url for url, _ in SCHEMES]
     for (url, scheme), read in zip(SCHEMES, tab.evaluate(READ_URLS, [urls, BASE]), strict=True):
         assert read is not None, url
@@ -414,8 +403,6 @@ def test_url_schemes_are_read_as_chromium_reads_them(tab: Any) -> None:
 
 
 def test_header_urls_are_read_as_chromium_reads_them(tab: Any) -> None:
-    from test_sanitize import HEADER_KEPT, HEADER_REFUSED
-
     for url, read in zip(HEADER_KEPT, tab.evaluate(READ_URLS, [HEADER_KEPT, None]), strict=True):
         assert read is not None and read[0] in {"http", "https"} and read[1] and read[2:] == ["", ""], url
     credentials = [url for url, reason in HEADER_REFUSED if reason == "holds a user name or password"]

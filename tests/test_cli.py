@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sphinxcontrib_dep import cli
 from sphinxcontrib_dep.cli import console, context
+from sphinxcontrib_dep.cli.commands import init as init_command
 from sphinxcontrib_dep.cli.commands import lint as lint_command
 from sphinxcontrib_dep.cli.commands import new as new_command
 from sphinxcontrib_dep.core import analysis, files, rules
@@ -106,7 +110,7 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> None:
             return f"{old.value} is final; nothing follows it"
         return None
 
-    monkeypatch.setattr(rules, "check_transition", check, raising=False)
+    monkeypatch.setattr(rules, "check_transition", check)
 
 
 # --- usage ---------------------------------------------------------------------------------------
@@ -135,6 +139,7 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, out.split()[0]) == (0, "dep")
 
 
+@pytest.mark.usefixtures("proj")
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -158,7 +163,7 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_usage_errors_exit_2_without_traceback(
-    proj: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2
@@ -199,15 +204,15 @@ def test_settings_come_from_pyproject_and_flags_override(
 BROKEN = proposal("Broken", status="Accepted", authors="@a", category="Process")
 
 
-def test_lint_clean_exits_0(proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None) -> None:
+@pytest.mark.usefixtures("proj", "no_rules")
+def test_lint_clean_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "lint")
     assert (code, out) == (0, "")
     assert err == "dep lint: 3 files, no problems\n"
 
 
-def test_lint_problems_exit_1_in_each_format(
-    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None
-) -> None:
+@pytest.mark.usefixtures("no_rules")
+def test_lint_problems_exit_1_in_each_format(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (proj / "deps" / "0003-broken.md").write_text(BROKEN)
     line = 4
     message = (
@@ -254,9 +259,8 @@ def test_lint_github_escapes_and_names_files_from_the_repository_root(tmp_path: 
     )
 
 
-def test_lint_unreadable_input_exits_2(
-    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None
-) -> None:
+@pytest.mark.usefixtures("no_rules")
+def test_lint_unreadable_input_exits_2(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (proj / "deps" / "0003-latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
     code, out, _ = run(capsys, "lint")
     assert code == 2
@@ -274,8 +278,9 @@ def test_lint_without_a_proposals_folder_exits_2(
     assert "no deps/ folder in" in err
 
 
+@pytest.mark.usefixtures("no_rules")
 def test_lint_colour_only_on_a_terminal(
-    proj: Path, capsys: pytest.CaptureFixture[str], no_rules: None, monkeypatch: pytest.MonkeyPatch
+    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (proj / "deps" / "0003-broken.md").write_text(BROKEN)
     _, plain, _ = run(capsys, "lint")
@@ -425,9 +430,8 @@ def test_status_dry_run(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (proj / "deps" / "0002-beta.md").read_text() == before
 
 
-def test_status_refuses_a_move_the_graph_forbids(
-    proj: Path, capsys: pytest.CaptureFixture[str], graph: None
-) -> None:
+@pytest.mark.usefixtures("graph")
+def test_status_refuses_a_move_the_graph_forbids(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = proj / "deps" / "0002-beta.md"
     path.write_text(path.read_text().replace("Approved\n", "Rejected\n", 1))
     before = path.read_text()
@@ -468,8 +472,9 @@ def test_status_refuses_a_move_that_breaks_a_rule(
     assert (proj / "deps" / "0002-beta.md").read_text() == before
 
 
+@pytest.mark.usefixtures("proj")
 def test_status_refuses_implemented_without_a_link_with_the_real_rules(
-    proj: Path, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, _, err = run(capsys, "status", "2", "Implemented")
     assert code == 1
@@ -519,7 +524,8 @@ def test_supersede_partial_keeps_the_status_and_appends(
     assert ":replaced-by: DEP-0002 (partial)\n" in alpha
 
 
-def test_supersede_refusals(proj: Path, capsys: pytest.CaptureFixture[str], graph: None) -> None:
+@pytest.mark.usefixtures("graph")
+def test_supersede_refusals(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "supersede", "1", "1")
     assert (code, err) == (2, "dep supersede: deps/0001-alpha.md: a proposal cannot supersede itself\n")
     code, _, err = run(capsys, "supersede", "deps/0000-draft.md", "2")
@@ -558,7 +564,8 @@ def test_supersede_changes_both_files_or_neither(
 # --- gate ----------------------------------------------------------------------------------------
 
 
-def test_gate_passes_approved_and_implemented(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("proj")
+def test_gate_passes_approved_and_implemented(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "gate", "--text", "Implements DEP-0002 (see dep 2 again)")
     assert (code, out) == (0, "ok   DEP-0002 (Beta): Approved\n")
 
@@ -574,9 +581,8 @@ def test_gate_fails_saying_why(proj: Path, capsys: pytest.CaptureFixture[str]) -
     )
 
 
-def test_gate_with_nothing_named(
-    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("proj")
+def test_gate_with_nothing_named(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("fix a typo"))
@@ -597,6 +603,7 @@ INIT_FILES = [
     "conf.py",
     "deps/README.md",
     "index.md",
+    "requirements.txt",
     "templates/complete.md",
     "templates/limited.md",
 ]
@@ -618,11 +625,61 @@ def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixtu
         assert f"```{{{directive}}}\n```" in index
     workflow = (site / ".github" / "workflows" / "deps.yml").read_text()
     assert "sphinx-build -W" in workflow and "dep lint --format github" in workflow
-    assert "id: dep-lint" in (site / ".pre-commit-config.yaml").read_text()
+    # CI and pre-commit install the sphinxcontrib-dep that ran dep init, as requirements.txt pins
+    # it (no release on an index is assumed).
+    assert "- run: python -m pip install -r requirements.txt\n" in workflow
+    assert "pip install sphinxcontrib-dep" not in workflow
+    requirement = (site / "requirements.txt").read_text().splitlines()[-1]
+    assert requirement == init_command.installed_requirement()[0]
+    (repo,) = yaml.safe_load((site / ".pre-commit-config.yaml").read_text())["repos"]
+    (hook,) = repo["hooks"]
+    assert repo["repo"] == "local"
+    assert (hook["id"], hook["entry"], hook["language"]) == ("dep-lint", "dep lint", "python")
+    assert hook["additional_dependencies"] == [requirement]
+    assert re.search(hook["files"], "deps/0001-x.md") and not re.search(hook["files"], "docs/x.md")
     assert (site / "templates" / "limited.md").read_text() == new_command.package_template("limited")
     # The new project works with the other commands straight away.
     code, out, _ = run(capsys, "new", "First", "--root", str(site))
     assert (code, out) == (0, "created deps/0000-first.md from templates/limited.md\n")
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "requirement"),
+    [
+        (None, "sphinxcontrib-dep==1.2.0"),
+        (
+            {"url": "https://example.org/dep.git", "vcs_info": {"vcs": "git", "commit_id": "ab" * 20}},
+            f"sphinxcontrib-dep @ git+https://example.org/dep.git@{'ab' * 20}",
+        ),
+        ({"url": "file:///nowhere/dep", "dir_info": {}}, "sphinxcontrib-dep @ file:///nowhere/dep"),
+        (
+            {"url": "file:///w/dep-1.2.0-py3-none-any.whl", "archive_info": {}},
+            "sphinxcontrib-dep @ file:///w/dep-1.2.0-py3-none-any.whl",
+        ),
+    ],
+)
+def test_init_pins_where_this_installation_came_from(direct_url: dict | None, requirement: str) -> None:
+    found, note = init_command.install_requirement("1.2.0", direct_url)
+    assert found == requirement
+    assert ("CI cannot reach it" in note) is found.startswith("sphinxcontrib-dep @ file:")
+
+
+def test_init_pins_a_checkout_at_its_remote_and_commit(tmp_path: Path) -> None:
+    checkout = tmp_path / "dep"
+    checkout.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(checkout)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    url = {"url": checkout.as_uri(), "dir_info": {"editable": True}}
+    # No remote: the folder's own URL, with the note that CI cannot reach it.
+    assert init_command.install_requirement("1.2.0", url)[0] == f"sphinxcontrib-dep @ {checkout.as_uri()}"
+    subprocess.run([*git, "remote", "add", "origin", "https://example.org/dep.git"], check=True)
+    head = subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert init_command.install_requirement("1.2.0", url)[0] == (
+        f"sphinxcontrib-dep @ git+https://example.org/dep.git@{head}"
+    )
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -678,11 +735,9 @@ def test_migrate_is_delegated(proj: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_pre_commit_hook_runs_dep_lint_on_proposals() -> None:
-    import re
     import tomllib
 
-    import yaml
-    from conftest import REPO
+    from helpers import REPO
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
@@ -697,7 +752,7 @@ def test_pre_commit_hook_runs_dep_lint_on_proposals() -> None:
 
 
 def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from conftest import sphinx_build
+    from helpers import sphinx_build
 
     site = tmp_path / "site"
     assert cli.main(["init", str(site)]) == 0
@@ -707,8 +762,9 @@ def test_init_site_builds_with_W_and_lints_clean(tmp_path: Path, capsys: pytest.
     assert cli.main(["lint", "--root", str(site)]) == 0
 
 
+@pytest.mark.usefixtures("proj")
 def test_an_unreadable_folder_is_a_message_not_a_traceback(
-    proj: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def denied(ctx: object, **kwargs: object) -> list[Path]:
         raise PermissionError(13, "Permission denied", "deps")

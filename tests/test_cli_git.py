@@ -220,10 +220,11 @@ def graph(monkeypatch: pytest.MonkeyPatch) -> None:
             return "an approved proposal does not go back to In Progress"
         return None
 
-    monkeypatch.setattr(rules, "check_transition", check, raising=False)
+    monkeypatch.setattr(rules, "check_transition", check)
 
 
-def test_since_reports_a_forbidden_move(repo: Path, capsys: pytest.CaptureFixture[str], graph: None) -> None:
+@pytest.mark.usefixtures("graph")
+def test_since_reports_a_forbidden_move(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "tag", "base")
     path = repo / "deps" / "0001-one.md"
     path.write_text(path.read_text().replace("Approved", "In Progress"))
@@ -237,7 +238,8 @@ def test_since_reports_a_forbidden_move(repo: Path, capsys: pytest.CaptureFixtur
     ]
 
 
-def test_since_follows_a_rename(repo: Path, capsys: pytest.CaptureFixture[str], graph: None) -> None:
+@pytest.mark.usefixtures("graph")
+def test_since_follows_a_rename(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "tag", "base")
     git(repo, "mv", "deps/0001-one.md", "deps/0001-renamed.md")
     path = repo / "deps" / "0001-renamed.md"
@@ -248,8 +250,9 @@ def test_since_follows_a_rename(repo: Path, capsys: pytest.CaptureFixture[str], 
     assert out.startswith("deps/0001-renamed.md:4: status moved from Approved to In Progress since base:")
 
 
+@pytest.mark.usefixtures("graph")
 def test_since_clean_and_refusals(
-    repo: Path, capsys: pytest.CaptureFixture[str], graph: None, monkeypatch: pytest.MonkeyPatch
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sphinxcontrib_dep.core import analysis
 

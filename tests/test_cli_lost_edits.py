@@ -238,12 +238,13 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> None:
                     sys.stdout, sys.stderr = stdout, stderr
 
 
+@pytest.mark.usefixtures("warm")
 @pytest.mark.parametrize(
     "pair, git",
     [(pair, False) for pair in sorted(PAIRS)] + [(ISSUE_PAIR, True)],
     ids=[*sorted(PAIRS), f"{ISSUE_PAIR}, lock in .git"],
 )
-def test_two_writing_commands_at_once_lose_no_edit(pair: str, git: bool, tmp_path: Path, warm: None) -> None:
+def test_two_writing_commands_at_once_lose_no_edit(pair: str, git: bool, tmp_path: Path) -> None:
     """Without the lock this fails: 15 of 20 rounds of the issue's pair lost a change when
     tried (and with the re-read before writing alone, as many), so the lock is what holds."""
     commands, checks, both_succeed = PAIRS[pair]

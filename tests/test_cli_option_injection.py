@@ -120,8 +120,9 @@ def test_gate_commits_never_reach_git_as_options(
     assert_nothing_written(repo, before)
 
 
+@pytest.mark.usefixtures("repo")
 @pytest.mark.parametrize("span", ["base..HEAD", "base...HEAD", "base..", "HEAD~1..HEAD"])
-def test_gate_commits_still_reads_ranges(span: str, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_gate_commits_still_reads_ranges(span: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "gate", "--commits", span) == (0, "ok   DEP-0001 (One): Approved\n", "")
 
 
@@ -157,7 +158,8 @@ def test_lint_since_never_reaches_git_as_an_option(
     assert_nothing_written(repo, before)
 
 
-def test_lint_since_still_reads_a_revision(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("repo")
+def test_lint_since_still_reads_a_revision(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "lint", "--since", "base")
     assert "--since" not in err and "Traceback" not in err
     assert code in (0, 1)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CONF, build_in_process, sphinx_build, write_project
+from helpers import CONF, build_in_process, sphinx_build, write_project
 
 from sphinxcontrib_dep.core import report
 from sphinxcontrib_dep.sphinx import card, needs, tables

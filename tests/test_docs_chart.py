@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import build_in_process, write_project
+from helpers import build_in_process, write_project
 
 from sphinxcontrib_dep.core.model import Dep, Status
 from sphinxcontrib_dep.sphinx.chart import chart_html, status_counts

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CONF, INDEX, REPO, build_in_process
+from helpers import CONF, INDEX, REPO, build_in_process
 
 DOCS = REPO / "docs"
 EXAMPLES = DOCS / "examples"

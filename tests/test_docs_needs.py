@@ -12,8 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_in_process
-from htmltext import rows_of
+from helpers import REPO, build_in_process, rows_of
 
 EXAMPLE = REPO / "docs" / "examples" / "needs"
 

@@ -8,50 +8,13 @@ code of this checkout; ``pip install`` is skipped: the package is already instal
 
 from __future__ import annotations
 
-import os
-import re
-import shlex
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO
+from helpers import REPO, Shell, bash_blocks
 
 DOCS = REPO / "docs"
 QUICKSTART = DOCS / "quickstart.md"
 EXAMPLE = DOCS / "examples" / "quickstart"
-
-
-def bash_blocks(text: str) -> list[list[str]]:
-    """The command lines of each ```bash block, comments and blank lines dropped."""
-    blocks = re.findall(r"^```bash\n(.*?)^```", text, re.M | re.S)
-    return [
-        [line for line in block.splitlines() if line.strip() and not line.startswith("#")] for block in blocks
-    ]
-
-
-def argv(command: str) -> list[str]:
-    words = shlex.split(command, comments=True)
-    if words[0] == "dep":
-        return [sys.executable, "-m", "sphinxcontrib_dep.cli", *words[1:]]
-    if words[0] in {"python3", "python"}:
-        return [sys.executable, *words[1:]]
-    return words
-
-
-class Shell:
-    """Runs the quick start's commands one after another, ``cd`` included."""
-
-    def __init__(self, cwd: Path) -> None:
-        self.cwd = cwd
-        self.env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO)}
-
-    def run(self, command: str) -> subprocess.CompletedProcess[str]:
-        if command.startswith("cd "):
-            self.cwd = self.cwd / command[3:].strip()
-            assert self.cwd.is_dir(), command
-            return subprocess.CompletedProcess(command, 0, "", "")
-        return subprocess.run(argv(command), cwd=self.cwd, env=self.env, capture_output=True, text=True)
 
 
 def test_quickstart_from_an_empty_folder(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, build_in_process, write_project
+from helpers import REPO, build_in_process, write_project
 
 from sphinxcontrib_dep.core import config, diagnostics, parsing
 from sphinxcontrib_dep.sphinx.autodoc import load_examples, toml_value

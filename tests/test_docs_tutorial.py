@@ -14,8 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CONF, REPO
-from test_docs_newcomer import Shell, bash_blocks
+from helpers import CONF, REPO, Shell, bash_blocks
 
 TUTORIAL = REPO / "docs" / "tutorial.md"
 STAGES = REPO / "docs" / "examples" / "tutorial"

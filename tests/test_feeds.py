@@ -14,8 +14,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import build_in_process
 from gitrepo import HISTORY_CONF, ScriptedRepo, history_project, proposal
+from helpers import build_in_process
 
 from sphinxcontrib_dep.core import feeds
 

@@ -1,8 +1,8 @@
 """Hardening of the core: hostile values, markup, encodings and sizes give located messages.
 
-The Sphinx side of each case is in the bad-input catalogue (tests/test_bad_inputs.py); here
-the same table is checked against the Sphinx-free pipeline, and the pieces that keep
-hostile input out of the output are tested one by one.
+The bad-input catalogue holds Sphinx (tests/test_bad_inputs.py) and ``dep lint``
+(tests/test_cli_parity.py) to the same lines; here the catalogue's generated cases and the
+pieces that keep hostile input out of the output are tested one by one.
 """
 
 from __future__ import annotations
@@ -11,67 +11,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_bad_inputs import BAD, CASES, make_case
+from helpers import BAD, make_case, raw_html_diagnostics
 
 from sphinxcontrib_dep.core import analysis, parsing, sanitize
 from sphinxcontrib_dep.core.config import ConfigError, DepConfig
-from sphinxcontrib_dep.core.diagnostics import Code, Diagnostic
+from sphinxcontrib_dep.core.diagnostics import Code
 from sphinxcontrib_dep.core.model import Person
 from sphinxcontrib_dep.core.parsing import check_url, parse_meta, parse_person, scan
 
 # --------------------------------------------------------------------------------------
-# The catalogue, without Sphinx: the core gives exactly the dep.* lines Sphinx gives
+# The catalogue's inputs
 # --------------------------------------------------------------------------------------
-
-
-def raw_html_diagnostics(text: str, path: str, mode: str) -> list[Diagnostic]:
-    """The raw-HTML warnings ``dep lint`` gives for ``text`` (the policy over the reader)."""
-    from sphinxcontrib_dep.core import policy, reader
-
-    found = policy.check(reader.read(text, path), raw_html=mode)
-    return [d for d in found if d.code is Code.RAW_HTML]
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_lint_pipeline_matches_the_sphinx_table(name: str, tmp_path: Path) -> None:
-    from test_bad_inputs import TABLE
-
-    from sphinxcontrib_dep.core import project
-
-    root = make_case(name, tmp_path / "src")
-    result = analysis.lint_paths([], root, project.load(root))
-    sphinx_only = set(TABLE[name].get("sphinx_only", []))
-    expected = sorted(
-        [line for line in CASES[name] if line.endswith("]") and "[dep." in line and line not in sphinx_only]
-        + TABLE[name].get("lint_only", [])
-    )
-    assert sorted(d.format() for d in result.diagnostics) == expected
-
-
-def test_catalogue_covers_every_kind_of_input() -> None:
-    assert len(CASES) >= 40
-    codes = {
-        line.rsplit("[dep.", 1)[1].rstrip("]")
-        for lines in CASES.values()
-        for line in lines
-        if "[dep." in line
-    }
-    assert {
-        "status",
-        "date",
-        "url",
-        "person",
-        "ref",
-        "value",
-        "option",
-        "title",
-        "missing_meta",
-        "duplicate_meta",
-        "encoding",
-        "raw_html",
-        "reviewer_status",
-        "template",
-    } <= codes
 
 
 def test_generated_cases_really_are_large(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import CONF, INDEX, sphinx_build, write_project
+from helpers import CONF, INDEX, sphinx_build, write_project
 
 #: Every payload calls alert(<n>) with its own n, so a live one names where it came from.
 HOSTILE_MD = """\

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CONF, INDEX, normalize_warnings, sphinx_build, write_project
+from helpers import CONF, INDEX, normalize_warnings, sphinx_build, write_project
 
 pytestmark = pytest.mark.slow
 

@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_in_process
 from gitrepo import EXAMPLE_BLOCK, ScriptedRepo, history_project, proposal
-from htmltext import rows_of
+from helpers import build_in_process, rows_of
 
 from sphinxcontrib_dep.core import history
 from sphinxcontrib_dep.core.config import DepConfig

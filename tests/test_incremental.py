@@ -15,8 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOTS
-from htmltext import region_text
+from helpers import ROOTS, region_text
 
 _PROGRESS_RE = re.compile(r"^(reading sources|writing output)\.\.\. \[\s*\d+%\] (\S+)$")
 VIEWS = {"all", "filtered", "traceability", "report", "graph"}

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_project
+from helpers import write_project
 
 from sphinxcontrib_dep.sphinx.interrupted import MARKER
 
@@ -51,16 +51,12 @@ def setup(app):
             stop()
 
     def page_context(app, pagename, templatename, context, doctree):
-        # Pages already on disk: counted from the folder, which -j workers share. A crash
-        # counts pages begun instead (a shared log, as for reads): with -j 4 on two cores
-        # every worker can reach its pages before any is on disk, and the crash never came.
+        # Pages begun so far, by every -j worker: one line each in a file they share (a count
+        # of the pages on disk would race with the workers' writes under load).
         if where == "write" and doctree is not None:
             with open(writes, "a") as log:
                 log.write(pagename + "\\n")
-            begun = len(writes.read_text().splitlines())
-            on_disk = len(list(Path(app.outdir).rglob("*.html")))
-            crash = os.environ.get("DEP_TEST_STOP_HOW") == "raise"
-            if (begun if crash else on_disk) >= int(count):
+            if len(writes.read_text().splitlines()) >= int(count):
                 stop()
 
     def pages_written(app):
@@ -104,11 +100,13 @@ def src(tmp_path: Path) -> Path:
     return write_project(tmp_path / "src", files, CONF, INDEX)
 
 
-def build(src: Path, stop: str = "", how: str = "kill", *args: str) -> subprocess.CompletedProcess[str]:
+def build(
+    src: Path, stop: str = "", how: str = "kill", *args: str, jobs: int = 4
+) -> subprocess.CompletedProcess[str]:
     """``sphinx-build -j 4`` in a process group of its own (the stopper kills the group)."""
     env = {**os.environ, "DEP_TEST_STOP_AT": stop, "DEP_TEST_STOP_HOW": how}
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-j", "4", *args, str(src), str(src / "_build")],
+        [sys.executable, "-m", "sphinx", "-b", "html", "-j", str(jobs), *args, str(src), str(src / "_build")],
         capture_output=True,
         text=True,
         env=env,
@@ -140,13 +138,16 @@ MESSAGE = "stopped while writing (killed, crashed or stopped at a warning); writ
         ("write:7", "kill", True),  # half the pages
         ("pages", "kill", True),  # every page, no search index yet
         ("finished", "kill", True),  # all written, the build not yet finished
-        ("write:5", "raise", True),  # an extension crashes while writing
+        # An extension crashes while writing. Serially: under -j, Sphinx (9.0) drops a worker's
+        # error raised while it still queues tasks (ParallelTasks.add_task catches it and
+        # terminates the workers), so whether the build fails would depend on timing.
+        ("write:5", "raise", True),
     ],
 )
 def test_the_build_after_a_stopped_one_is_complete(
     src: Path, stop: str, how: str, while_writing: bool
 ) -> None:
-    stopped = build(src, stop, how)
+    stopped = build(src, stop, how, jobs=1 if how == "raise" else 4)
     assert stopped.returncode == (-9 if how == "kill" else 2), stopped.stderr[-2000:]
     assert (src / "_build" / MARKER).exists() is while_writing
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_in_process
+from helpers import build_in_process
 
 pytest.importorskip("furo")
 

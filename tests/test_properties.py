@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from html.parser import HTMLParser
-from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from helpers import raw_html_diagnostics
+from hypothesis import HealthCheck, example, find, given, settings
 from hypothesis import strategies as st
 
 from sphinxcontrib_dep.core import analysis, corpus, parsing, rules, sanitize
@@ -82,14 +82,6 @@ values = st.one_of(
     st.none(), st.text(max_size=40), st.sampled_from([f[:-1].split(": ", 1)[-1] for f in FRAGMENTS])
 )
 paths = st.sampled_from(["deps/0001-x.md", "deps/0000-draft.md", "deps/x.md", "deps/0042-y.rst", "a/b.md"])
-
-
-def raw_html_diagnostics(text: str, path: str, mode: str) -> list[Diagnostic]:
-    """The raw-HTML warnings ``dep lint`` gives for ``text`` (the policy over the reader)."""
-    from sphinxcontrib_dep.core import policy, reader
-
-    found = policy.check(reader.read(text, path), raw_html=mode)
-    return [d for d in found if d.code is Code.RAW_HTML]
 
 
 def assert_located(diagnostics: list[Diagnostic], path: str, last_line: int | None = None) -> None:
@@ -291,11 +283,29 @@ def test_raw_html_findings_are_located(text: str, path: str, mode: str) -> None:
     assert_located(raw_html_diagnostics(text, path, mode), path, line_count(text))
 
 
-def test_properties_reach_the_parser_paths(tmp_path: Path) -> None:
-    """The fragments do build real proposals: one example, to show the strategy is not empty."""
-    text = "".join(["# Title\n", "\n", "```{dep-meta}\n", ":status: Accepted\n", "```\n"])
-    dep, _, diagnostics = parsing.parse_file(text, "deps/0001-x.md", CONFIG)
-    assert dep is not None and [d.code for d in diagnostics] == [Code.STATUS]
+FIND = settings(max_examples=3000, derandomize=True, database=None, deadline=None)
+
+
+def test_the_strategy_reaches_headers_rules_and_raw_html() -> None:
+    """The generated texts do make proposals with a header, a broken value and raw HTML.
+
+    ``find`` draws from ``texts`` itself: were the fragments to stop building headers
+    (a fence renamed, a fragment dropped), the properties above would only ever see files
+    without structure, and this test fails.
+    """
+
+    def parsed(text: str) -> tuple[Dep | None, list[Diagnostic]]:
+        dep, _, diagnostics = parsing.parse_file(
+            text.replace("\r\n", "\n").replace("\r", "\n"), "deps/0001-x.md", CONFIG
+        )
+        return dep, diagnostics
+
+    with_header = find(texts, lambda t: parsed(t)[0] is not None, settings=FIND)
+    assert "dep-meta" in with_header
+    bad_status = find(texts, lambda t: any(d.code is Code.STATUS for d in parsed(t)[1]), settings=FIND)
+    assert parsed(bad_status)[0] is not None
+    raw = find(texts, lambda t: bool(raw_html_diagnostics(t, "deps/0001-x.md", "safe")), settings=FIND)
+    assert "<" in raw
 
 
 LEGACY = [
@@ -327,6 +337,7 @@ legacy_texts = st.lists(
 
 @SETTINGS
 @given(text=legacy_texts)
+@example(text='# Title\n\n**Status**: Draft\n**Notes**: "quoted" # not a comment\n\x00')  # NUL escaped
 def test_migrate_is_idempotent_and_its_block_reads_back(text: str) -> None:
     from sphinxcontrib_dep.migrate import migrate_text
 
@@ -335,8 +346,13 @@ def test_migrate_is_idempotent_and_its_block_reads_back(text: str) -> None:
     if result.outcome == "migrated":
         # A value cannot close the block or smuggle in another option: it reads back as written.
         metas = parsing.scan(result.new_text, "deps/0001-x.md").blocks_named("dep-meta")
-        # (Markdown reads a NUL byte as U+FFFD, as CommonMark requires.)
-        written = {name: value.replace("\x00", "\ufffd") for name, value in result.options.items()}
+        # Markdown reads a NUL byte written as it is as U+FFFD, as CommonMark requires; one
+        # written as an escape in a quoted value reads back as NUL.
+        raw_nul = "\x00" in result.new_text
+        written = {
+            name: value.replace("\x00", "\ufffd") if raw_nul else value
+            for name, value in result.options.items()
+        }
         assert metas and metas[0].options == written and metas[0].problems == []
     else:
         assert result.new_text == text

@@ -7,23 +7,12 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-import pytest
-from conftest import FIXTURES, load_cases
-
-from sphinxcontrib_dep.core import analysis, corpus, parsing, report
+from sphinxcontrib_dep.core import corpus, parsing, report
 from sphinxcontrib_dep.core import git as dep_git
 from sphinxcontrib_dep.core.config import DepConfig
 
 CONFIG = DepConfig()
 TODAY = date(2026, 1, 15)
-CORPUS_CASES = [
-    "duplicate-number",
-    "replaces-mismatch",
-    "replaces-cycle",
-    "self-replace",
-    "unknown-ref",
-    "several-successors",
-]
 
 
 def dep(path: str, **options: str):
@@ -31,13 +20,6 @@ def dep(path: str, **options: str):
         options, path=path, line=3, title=path.rsplit("/", 1)[-1], config=CONFIG
     )
     return parsed
-
-
-@pytest.mark.parametrize("name", CORPUS_CASES)
-def test_lint_reports_the_same_lines_as_sphinx(name: str) -> None:
-    expected = load_cases(FIXTURES / "bad" / "cases.toml")[name]
-    result = analysis.lint_paths([], FIXTURES / "bad" / name, CONFIG)
-    assert [d.format() for d in result.diagnostics] == expected
 
 
 def test_three_proposal_cycle_is_reported_once_in_order() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import html5lib
 import pytest
-from conftest import FIXTURES
+from helpers import FIXTURES, HEADER_KEPT, HEADER_REFUSED, SCHEMES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,38 +148,6 @@ def test_the_harmless_corpus_stays_harmless_side_by_side() -> None:
 # URLs
 # --------------------------------------------------------------------------------------
 
-#: (url, the scheme a browser reads, or None for a relative URL). The browser test checks
-#: each against Chromium's own URL parser.
-SCHEMES = [
-    ("https://example.com/", "https"),
-    ("HTTP://EXAMPLE.COM", "http"),
-    ("mailto:dev@example.com", "mailto"),
-    ("javascript:alert(1)", "javascript"),
-    ("JaVaScRiPt:alert(1)", "javascript"),
-    (" \x01\x1f javascript:alert(1) \x00", "javascript"),
-    ("java\tscr\nip\rt:alert(1)", "javascript"),
-    ("\tjavascript:alert(1)", "javascript"),
-    ("java script:alert(1)", None),
-    ("java\x0bscript:alert(1)", None),
-    ("\u00a0javascript:alert(1)", None),
-    ("j\u0430vascript:alert(1)", None),  # a Cyrillic a
-    ("javascript\uff1aalert(1)", None),  # a fullwidth colon
-    ("1javascript:alert(1)", None),
-    ("+javascript:alert(1)", None),
-    ("a+b-c.d:x", "a+b-c.d"),
-    ("data:text/html,x", "data"),
-    ("vbscript:x", "vbscript"),
-    ("file:///etc/passwd", "file"),
-    ("0002-other.html", None),
-    ("../a/b.png", None),
-    ("#motivation", None),
-    ("?q=javascript:x", None),
-    ("/path/javascript:x", None),
-    ("//evil.example/", None),
-    ("/\\evil.example/", None),
-    ("", None),
-]
-
 
 @pytest.mark.parametrize(("url", "scheme"), SCHEMES)
 def test_url_scheme_is_read_as_the_url_standard_reads_it(url: str, scheme: str | None) -> None:
@@ -232,73 +200,9 @@ def test_body_links_that_are_refused(url: str, reason: str) -> None:
     assert unsafe_url(url) == reason
 
 
-#: Header URLs that are kept; the browser test checks Chromium reads each as http(s), with
-#: a host and no user name or password.
-HEADER_KEPT = [
-    "https://github.com/a/b/pull/1",
-    "http://example.com/a%20b?x=1&y=[2]#frag",
-    "HTTPS://EXAMPLE.COM/",
-    "https://x.org/it's",
-    "https://x.org/@someone",
-    "https://example.org/wiki/Foo_(bar)",
-    "https://example.com:8443/x",
-    "https://example.com:/x",
-    "https://[2001:db8::1]:8080/x",
-    "https://b\u00fccher.example/caf\u00e9",
-]
-
-
 @pytest.mark.parametrize("url", HEADER_KEPT)
 def test_header_urls_that_are_kept(url: str) -> None:
     assert header_url_problem(url) is None
-
-
-#: (url, the reason). The browser test checks Chromium reads a user name or password in
-#: the ones refused for that.
-HEADER_REFUSED = [
-    ("javascript:alert(1)", "is not an http(s) URL"),
-    ("mailto:a@example.com", "is not an http(s) URL"),
-    ("ftp://example.com/", "is not an http(s) URL"),
-    ("//example.com/x", "is not an http(s) URL"),
-    ("example.com/x", "is not an http(s) URL"),
-    ("http:example.com", "is not an http(s) URL"),
-    ("https:/example.com", "is not an http(s) URL"),
-    ("https:\\\\example.com", "is not an http(s) URL"),
-    ("https://", "has no host"),
-    ("https:///path", "has no host"),
-    ("https://:443/", "has no host"),
-    ("https://user:pass@example.com/", "holds a user name or password"),
-    ("https://github.com@evil.example/", "holds a user name or password"),
-    ("https://@example.com/", "holds a user name or password"),
-    (
-        "https://good.example\\@evil.example/",
-        "holds a backslash (browsers read it as '/', other tools do not)",
-    ),
-    ("https://example.com\\x", "holds a backslash (browsers read it as '/', other tools do not)"),
-    ("https://exa mple.com/", "holds white space"),
-    ("https://example.com/a\tb", "holds white space"),
-    ("https://example.com/\n", "holds white space"),
-    (" https://example.com/", "holds white space"),
-    ("https://example.com/\u00a0", "holds white space"),
-    ("https://example.com/\u2028", "holds white space"),
-    ("https://example.com/\x00", "holds the control character U+0000"),
-    ("https://example.com/\x1b[2J", "holds the control character U+001B"),
-    ("https://example.com/\x7f", "holds the control character U+007F"),
-    ("https://example.com/\x9b", "holds the control character U+009B"),
-    ("https://example.com/\u202egnp.exe", "holds the bidirectional control U+202E"),
-    ("https://example.com/\u2066x\u2069", "holds the bidirectional control U+2066"),
-    ("https://example.com/\u200f", "holds the bidirectional control U+200F"),
-    ("https://example.com/\u061c", "holds the bidirectional control U+061C"),
-    ("https://exam\u200bple.com/", "holds the invisible character U+200B"),
-    ("https://example.com/\ufeff", "holds the invisible character U+FEFF"),
-    ("https://ex%61mple.com/", "has a host that is not a host name"),
-    ("https://exa<mple.com/", "holds '<', which a URL holds only percent-encoded"),
-    ('https://example.org/"onmouseover="alert(1)', "holds '\"', which a URL holds only percent-encoded"),
-    ("https://example.org/{x}", "holds '{', which a URL holds only percent-encoded"),
-    ("https://example.com:99999/", "has a port that is not a number up to 65535"),
-    ("https://example.com:8o/", "has a port that is not a number up to 65535"),
-    ("https://example.com:\uff18\uff10/", "has a port that is not a number up to 65535"),
-]
 
 
 @pytest.mark.parametrize(("url", "reason"), HEADER_REFUSED)

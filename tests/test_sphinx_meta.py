@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, build_in_process, sphinx_build
+from helpers import ROOTS, Build, sphinx_build
 
 #: needs.json keys that change from run to run or carry sphinx-needs' own bookkeeping.
 VOLATILE = {"created", "creator"}
@@ -18,15 +18,16 @@ def needs_of(outdir: Path) -> dict[str, dict]:
     return data["versions"][""]["needs"]
 
 
-@pytest.fixture(scope="module")
-def basic(tmp_path_factory: pytest.TempPathFactory):
-    src = tmp_path_factory.mktemp("basic") / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    html = build_in_process(src, src.parent / "html")
-    needs = build_in_process(src, src.parent / "needs", builder="needs")
-    return src, html, needs
+pytestmark = pytest.mark.sphinx("html", testroot="basic")
 
 
+@pytest.fixture
+def basic(html_and_needs: tuple[Path, Build, Build]) -> tuple[Path, Build, Build]:
+    """``tests/roots/test-basic`` built as HTML and needs.json (by ``sphinx.testing``)."""
+    return html_and_needs
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
 def test_builds_without_warnings(basic) -> None:
     _, html, needs = basic
     assert html.warnings == [] and needs.warnings == []

@@ -23,7 +23,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from conftest import normalize_warnings, write_project
+from helpers import normalize_warnings, write_project
 
 import sphinxcontrib_dep.sphinx as layer
 from sphinxcontrib_dep.sphinx import config as sphinx_config

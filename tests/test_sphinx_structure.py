@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOTS, build_in_process, write_project
-from test_structure import fill
+from helpers import ROOTS, Build, build_in_process, fill, write_project
 
 from sphinxcontrib_dep.core import analysis
 from sphinxcontrib_dep.core.config import DepConfig
@@ -32,15 +31,16 @@ def needs_of(outdir: Path) -> dict[str, dict]:
     return json.loads((outdir / "needs.json").read_text())["versions"][""]["needs"]
 
 
-@pytest.fixture(scope="module")
-def structure(tmp_path_factory: pytest.TempPathFactory):
-    src = tmp_path_factory.mktemp("structure") / "src"
-    shutil.copytree(ROOTS / "test-structure", src)
-    html = build_in_process(src, src.parent / "html")
-    needs = build_in_process(src, src.parent / "needs", builder="needs")
-    return src, html, needs
+pytestmark = pytest.mark.sphinx("html", testroot="structure")
 
 
+@pytest.fixture
+def structure(html_and_needs: tuple[Path, Build, Build]) -> tuple[Path, Build, Build]:
+    """``tests/roots/test-structure`` built as HTML and needs.json (by ``sphinx.testing``)."""
+    return html_and_needs
+
+
+@pytest.mark.sphinx("html", testroot="structure", freshenv=True)
 def test_builds_without_warnings(structure) -> None:
     _, html, needs = structure
     assert html.warnings == [] and needs.warnings == []

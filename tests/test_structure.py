@@ -8,6 +8,7 @@ import subprocess
 from datetime import date
 
 import pytest
+from helpers import fill
 
 from sphinxcontrib_dep.core import analysis, parsing, parts, rules, sections
 from sphinxcontrib_dep.core.config import DepConfig
@@ -104,35 +105,6 @@ def test_untouched_template_reports_only_its_placeholders(template: Template) ->
     assert "placeholder '<Title>' left from the template in the title" in messages
     for section in sections_for(template):
         assert any(f"in section '{section.name}'" in m for m in messages), section.name
-
-
-def fill(text: str) -> str:
-    """The template as an author would leave it: every stand-in, marker and instruction replaced."""
-    text = text.replace(":status: Not Started", ":status: Approved")
-    meta = {
-        "authors": "@nnshah1",
-        "category": "Process",
-        "sponsor": "@ryanolson",
-        "required-reviewers": "@grahamking (approved), @kthui (deferred)",
-        "review-date": "2025-07-21",
-    }
-    for option, value in meta.items():
-        text = re.sub(rf"^:{option}: <.*>$", f":{option}: {value}", text, flags=re.M)
-    text = text.replace(
-        ":work-items: <one or more links to github issues, comma-separated>",
-        ":work-items: https://github.com/ai-dynamo/dynamo/issues/1",
-    )
-    instructions = sections.instruction_paragraphs()
-    blocks = []
-    for block in text.split("\n\n"):
-        if sections.MARKER_RE.fullmatch(block.strip()):
-            continue
-        if sections._fold_paragraph(block) in instructions:
-            block = "Filled in by the author."
-        blocks.append(block)
-    text = "\n\n".join(blocks)
-    text = re.sub(r"\\?<#\\?>", "1", text)
-    return re.sub(r"\\?<([^<>\n]+?)\\?>", lambda m: f"Filled {m.group(1).split()[0].strip('@:,')}", text)
 
 
 @pytest.mark.parametrize("template", list(Template))

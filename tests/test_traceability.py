@@ -1,10 +1,11 @@
 """Tier 3: the whole-corpus views, deps.json, the graph and the {dep} role in real builds.
 
-The project is ``tests/roots/test-traceability``: every status, a draft, a partial and a
-full replacement, a review due and one overdue, an approved proposal without
-implementation, a stale one, a hostile title, and roles in MyST and reStructuredText.
-Rendered tables are compared, as readable text, with files in ``tests/snapshots/``;
-set ``UPDATE_SNAPSHOTS=1`` to rewrite them after an intended change.
+The project is ``tests/roots/test-traceability``, built by ``sphinx.testing``: every status,
+a draft, a partial and a full replacement, a review due and one overdue, an approved
+proposal without implementation, a stale one, a hostile title, and roles in MyST and
+reStructuredText. Rendered tables are compared, as readable text, with syrupy snapshots in
+``tests/__snapshots__/test_traceability/``; ``pytest --snapshot-update`` rewrites them after
+an intended change.
 """
 
 from __future__ import annotations
@@ -12,86 +13,74 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOTS, build_in_process
-from htmltext import region_text
+from helpers import Build, build_in_process, from_app, make_case, region_text, sphinx_build
 
 from sphinxcontrib_dep.core import report
 
-SNAPSHOTS = Path(__file__).parent / "snapshots" / "traceability"
+pytestmark = pytest.mark.sphinx("html", testroot="traceability")
+
 #: The build's "today": 2026-01-15 (reproducible builds read SOURCE_DATE_EPOCH).
 TODAY_EPOCH = "1768478400"
+#: The pages holding a whole-corpus view, and the class of the view's element.
+VIEWS = {
+    "all": "dep-index",
+    "filtered": "dep-index",
+    "traceability": "dep-traceability",
+    "report": "dep-review-report",
+}
 
 
 def _epoch(day: str) -> float:
     return datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC).timestamp()
 
 
-def prepare(dest: Path) -> Path:
-    """The test root with fixed modification times: all old but DEP-0002, touched lately."""
-    shutil.copytree(ROOTS / "test-traceability", dest)
-    for path in (dest / "deps").iterdir():
-        stamp = _epoch("2026-01-10" if path.name.startswith("0002-") else "2025-11-01")
-        os.utime(path, (stamp, stamp))
-    return dest
+def stamp(srcdir: Path) -> None:
+    """Fixed modification times: all proposals old but DEP-0002, touched lately."""
+    for path in (srcdir / "deps").iterdir():
+        moment = _epoch("2026-01-10" if path.name.startswith("0002-") else "2025-11-01")
+        os.utime(path, (moment, moment))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
-    src = prepare(tmp_path_factory.mktemp("traceability") / "src")
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = TODAY_EPOCH
-    try:
-        build = build_in_process(src, src.parent / "html")
-    finally:
-        if saved is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-    return build
+@pytest.fixture
+def built(app_params: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch) -> Build:
+    """The test root (as the ``sphinx`` mark names it) built on 2026-01-15.
+
+    ``sphinx.testing`` copies the root to one folder per ``srcdir`` for the whole session,
+    so the first test builds it and the next ones find nothing changed.
+    """
+    args, kwargs = app_params
+    stamp(Path(kwargs["srcdir"]))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    app = make_app(*args, **kwargs)
+    app.build()
+    return from_app(app)
 
 
-def check_snapshot(name: str, actual: str) -> None:
-    expected_path = SNAPSHOTS / name
-    if os.environ.get("UPDATE_SNAPSHOTS") or not expected_path.exists():
-        expected_path.parent.mkdir(parents=True, exist_ok=True)
-        expected_path.write_text(actual, encoding="utf-8")
-        if not os.environ.get("UPDATE_SNAPSHOTS"):
-            pytest.fail(f"wrote a new snapshot {expected_path}; check it and run again")
-    assert actual == expected_path.read_text(encoding="utf-8")
-
-
-def page(build, name: str) -> str:
+def page(build: Build, name: str) -> str:
     return (build.outdir / f"{name}.html").read_text(encoding="utf-8")
 
 
-def test_builds_without_warnings(built) -> None:
+@pytest.mark.sphinx("html", testroot="traceability", freshenv=True)
+def test_builds_without_warnings(built: Build) -> None:
     assert built.warnings == []
 
 
-@pytest.mark.parametrize(
-    ("name", "region"),
-    [
-        ("all", "dep-index"),
-        ("filtered", "dep-index"),
-        ("traceability", "dep-traceability"),
-        ("report", "dep-review-report"),
-    ],
-)
-def test_rendered_tables_match_snapshot(built, name: str, region: str) -> None:
-    check_snapshot(f"{name}.txt", region_text(page(built, name), region))
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_rendered_tables_match_snapshot(built: Build, name: str, text_snapshot: Any) -> None:
+    assert region_text(page(built, name), VIEWS[name]) == text_snapshot
 
 
-def test_deps_json_matches_snapshot(built) -> None:
-    check_snapshot("deps.json", (built.outdir / "deps.json").read_text(encoding="utf-8"))
+def test_deps_json_matches_snapshot(built: Build, json_snapshot: Any) -> None:
+    assert (built.outdir / "deps.json").read_text(encoding="utf-8") == json_snapshot
 
 
-def test_deps_json_keys_and_order(built) -> None:
+def test_deps_json_keys_and_order(built: Build) -> None:
     data = json.loads((built.outdir / "deps.json").read_text())
     assert list(data) == ["schema_version", "deps"]
     assert data["schema_version"] == 1
@@ -123,7 +112,7 @@ def test_deps_json_keys_and_order(built) -> None:
     ]
 
 
-def test_deps_json_validates_against_the_shipped_schema(built) -> None:
+def test_deps_json_validates_against_the_shipped_schema(built: Build) -> None:
     schema = json.loads(report.SCHEMA_PATH.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     data = json.loads((built.outdir / "deps.json").read_text())
@@ -138,7 +127,7 @@ def test_deps_json_validates_against_the_shipped_schema(built) -> None:
         jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
 
 
-def test_graph_is_inline_svg_with_links_and_escaped_labels(built) -> None:
+def test_graph_is_inline_svg_with_links_and_escaped_labels(built: Build) -> None:
     html = page(built, "graph")
     svg = html[html.index('<div class="dep-graph-svg">') :]
     svg = svg[: svg.index("</svg>")]
@@ -166,9 +155,14 @@ def test_graph_dot_escapes_labels() -> None:
     assert 'URL="x.html#%22q%22"' in line
 
 
-def test_missing_graph_engine_warns_and_says_so_on_the_page(tmp_path: Path) -> None:
-    src = prepare(tmp_path / "src")
-    build = build_in_process(src, tmp_path / "out", confoverrides={"dep_graph_engine": "dot-missing-xyz"})
+@pytest.mark.sphinx(
+    "html",
+    testroot="traceability",
+    srcdir="traceability-no-graphviz",
+    confoverrides={"dep_graph_engine": "dot-missing-xyz"},
+)
+def test_missing_graph_engine_warns_and_says_so_on_the_page(built: Build) -> None:
+    build = built
     assert build.warnings == [
         "graph.md:3: graphviz 'dot-missing-xyz' (dep_graph_engine) was not found; "
         "install graphviz to draw dep-graph [dep.graph]"
@@ -180,7 +174,7 @@ def test_missing_graph_engine_warns_and_says_so_on_the_page(tmp_path: Path) -> N
     ) in html
 
 
-def test_role_in_myst_links_title_and_status(built) -> None:
+def test_role_in_myst_links_title_and_status(built: Build) -> None:
     html = page(built, "index")
     assert (
         '<a class="reference internal" href="deps/0001-error-propagation.html#DEP-0001" '
@@ -191,7 +185,7 @@ def test_role_in_myst_links_title_and_status(built) -> None:
     assert '<span class="xref dep">the streaming one</span>' in html
 
 
-def test_role_in_rst_links_across_documents(built) -> None:
+def test_role_in_rst_links_across_documents(built: Build) -> None:
     html = page(built, "reference")
     assert (
         '<a class="reference internal" href="deps/0003-error-standardization.html#DEP-0003" '
@@ -203,7 +197,7 @@ def test_role_in_rst_links_across_documents(built) -> None:
     )
 
 
-def test_filter_box_and_script_are_on_the_traceability_page(built) -> None:
+def test_filter_box_and_script_are_on_the_traceability_page(built: Build) -> None:
     html = page(built, "traceability")
     # Hidden until the script shows it: without JavaScript nothing on the page is dead.
     assert (
@@ -234,8 +228,6 @@ def test_unknown_filter_values_are_reported(project, tmp_path: Path) -> None:
 
 
 def test_card_shows_back_links_written_only_on_the_other_side(tmp_path: Path) -> None:
-    from test_bad_inputs import make_case
-
     src = make_case("replaces-mismatch", tmp_path / "src")
     build = build_in_process(src, tmp_path / "out")
     html = (build.outdir / "deps" / "0001-old.html").read_text()
@@ -247,24 +239,20 @@ def test_card_shows_back_links_written_only_on_the_other_side(tmp_path: Path) ->
     assert 'href="0002-new.html#DEP-0002"' in card
 
 
-def test_parallel_build_renders_the_same_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import sphinx_build
-
-    src = prepare(tmp_path / "src")
+def test_parallel_build_renders_the_same_views(
+    built: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sphinx-build -j 4`` (the real command, in 4 processes) renders what the serial build does."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
-    build = sphinx_build(src, tmp_path / "out", "-j", "4", check=True)
-    for name, region in (
-        ("all", "dep-index"),
-        ("traceability", "dep-traceability"),
-        ("report", "dep-review-report"),
-    ):
-        assert region_text(page(build, name), region) == (SNAPSHOTS / f"{name}.txt").read_text()
-    assert (build.outdir / "deps.json").read_text() == (SNAPSHOTS / "deps.json").read_text()
+    build = sphinx_build(built.srcdir, tmp_path / "out", "-j", "4", check=True)
+    for name, region in VIEWS.items():
+        assert region_text(page(build, name), region) == region_text(page(built, name), region)
+    assert (build.outdir / "deps.json").read_text() == (built.outdir / "deps.json").read_text()
 
 
-def test_text_builder_renders_the_views_as_text(tmp_path: Path) -> None:
-    src = prepare(tmp_path / "src")
-    build = build_in_process(src, tmp_path / "out", builder="text")
+@pytest.mark.sphinx("text", testroot="traceability", srcdir="traceability-text")
+def test_text_builder_renders_the_views_as_text(built: Build) -> None:
+    build = built
     assert build.warnings == []
     graph = (build.outdir / "graph.txt").read_text()
     assert "* DEP-0003 replaces DEP-0001" in graph

@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CONF, INDEX, load_cases, sphinx_build, write_project
-from test_bad_inputs import BAD
+from helpers import BAD, CONF, INDEX, load_cases, sphinx_build, write_project
 
 HEAD = ":status: In Progress\n:authors: @alice\n:category: Process\n"
 

@@ -13,9 +13,10 @@ import difflib
 import errno
 import os
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from .git import git_common_dir
 
@@ -136,73 +137,33 @@ class LockError(RuntimeError):
 def file_lock(
     lock_path: Path, *, timeout: float | None = None, on_wait: Callable[[], None] | None = None
 ) -> Iterator[None]:
-    """Hold an exclusive lock between processes (``flock`` on ``lock_path``) while inside.
+    """Hold an exclusive lock between processes (``filelock``: ``flock`` on ``lock_path``) while inside.
 
     When another process holds it, ``on_wait`` is called once and the lock is waited for,
     at most ``timeout`` seconds (``None``: as long as it takes), then ``LockError``. The
     lock file is left in place (removing it would race with a waiting process); the
     operating system releases the lock if the process dies.
     """
+    lock = FileLock(lock_path, mode=0o644, thread_local=False)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            lock.acquire(blocking=False)
+        except Timeout:
+            if on_wait is not None:
+                on_wait()
+            lock.acquire(timeout=-1 if timeout is None else timeout, poll_interval=0.05)
+    except Timeout:
+        raise LockError(
+            f"another dep command has held the lock {lock_path} for {timeout:g} s; "
+            "try again when it has finished"
+        ) from None
     except OSError as err:
         raise LockError(f"cannot open the lock {lock_path}: {err.strerror or err}") from None
     try:
-        if not _try_lock(fd):
-            if on_wait is not None:
-                on_wait()
-            deadline = None if timeout is None else time.monotonic() + timeout
-            pause = 0.005
-            while not _try_lock(fd):
-                if deadline is not None and time.monotonic() >= deadline:
-                    raise LockError(
-                        f"another dep command has held the lock {lock_path} for {timeout:g} s; "
-                        "try again when it has finished"
-                    )
-                time.sleep(pause)
-                pause = min(pause * 2, 0.1)
-        try:
-            yield
-        finally:
-            _unlock(fd)
+        yield
     finally:
-        os.close(fd)
-
-
-def _try_lock(fd: int) -> bool:
-    """Take the lock if it is free; ``False`` when another process holds it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: lock the first byte instead
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        except OSError:
-            return False
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    except OSError as err:
-        if err.errno in (errno.EAGAIN, errno.EACCES):
-            return False
-        raise LockError(f"cannot lock: {err.strerror or err}") from None
-    return True
-
-
-def _unlock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-        return
-    fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.release()
 
 
 def lock_path_for(root: Path, deps_dir: Path) -> Path | None:

@@ -148,6 +148,19 @@ def git_toplevel(path: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
 
 
+def checkout_source(folder: Path) -> tuple[str, str] | None:
+    """Where the git checkout ``folder`` comes from: its default remote's URL and its ``HEAD``
+    commit, or ``None`` when it is no checkout or has no remote."""
+    if git_toplevel(folder) != folder.resolve():
+        return None
+    try:
+        remote = git(["ls-remote", "--get-url"], folder, check=False).stdout.strip()
+        commit = commit_id("HEAD", folder)
+    except GitError:
+        return None
+    return (remote, commit) if remote else None
+
+
 def git_common_dir(path: Path) -> Path | None:
     """The repository's shared ``.git`` folder (shared by all its worktrees), or ``None``."""
     try:

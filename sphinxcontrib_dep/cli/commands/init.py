@@ -3,101 +3,87 @@
 from __future__ import annotations
 
 import json
+import re
+from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ... import __version__
-from ...core import escape, files
+from ...core import escape, files, git
 from ...core.config import DepConfig
 from ..context import EXIT_OK, Change, CliError, Context, Refused, apply
 from .new import package_template
 
-INIT_CONF = '''"""Sphinx configuration of the enhancement proposals (sphinxcontrib-dep)."""
-
-project = "Enhancement Proposals"
-extensions = ["sphinxcontrib_dep"]
-# The templates are copied by `dep new`, not pages of the site.
-exclude_patterns = ["_build", "templates", ".github", "README.md"]
-'''
-
-
-INIT_INDEX = """# Enhancement Proposals
-
-Decisions are proposed, reviewed and recorded here. Start one with
-`dep new "Title"`; check it with `dep lint`.
-
-```{toctree}
-:maxdepth: 1
-:glob:
-
-deps/*
-```
-
-## Index
-
-```{dep-index}
-```
-
-## Traceability
-
-```{dep-traceability}
-```
-
-## Review report
-
-```{dep-review-report}
-```
-"""
+#: The scaffold's files (package data), each with the path it is written to.
+SCAFFOLD = {
+    "conf.py": "conf.py.in",
+    "index.md": "index.md.in",
+    "@deps_dir@/README.md": "deps-README.md.in",
+    ".github/workflows/deps.yml": "deps.yml.in",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml.in",
+}
 
 
-INIT_DEPS_README = """# About the proposals folder
-
-Each proposal is a file `NNNN-slug.md` here. Create a draft with `dep new "Title"`
-(it starts as `0000-slug.md`), give it a number with `dep number`, move it through the
-lifecycle with `dep status`, and check everything with `dep lint`.
-"""
-
-
-INIT_WORKFLOW = """# Checks the proposals on every pull request: the rules (dep lint) and the site (sphinx-build -W).
-name: deps
-
-on:
-  pull_request:
-  push:
-    branches: [main]
-
-permissions:
-  contents: read
-
-jobs:
-  check:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          fetch-depth: 0  # dep lint --since and dep number look at other refs
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - run: python -m pip install sphinxcontrib-dep
-      - name: dep lint
-        run: dep lint --format github
-      - name: status moves follow the lifecycle
-        if: github.event_name == 'pull_request'
-        run: dep lint --format github --since "origin/${BASE_REF}"
-        env:
-          BASE_REF: ${{ github.base_ref }}
-      - name: sphinx-build -W
-        run: sphinx-build -W --keep-going -b html . _build/html
-"""
+def scaffold_text(name: str) -> str:
+    """A scaffold file shipped with the package (``sphinxcontrib_dep/cli/scaffold/<name>``)."""
+    resource = resources.files("sphinxcontrib_dep").joinpath("cli", "scaffold", name)
+    try:
+        return resource.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        raise CliError(f"{name} is missing from this installation of sphinxcontrib-dep") from None
 
 
-INIT_PRE_COMMIT = """# Runs `dep lint` before each commit that touches a proposal (https://pre-commit.com).
-repos:
-  - repo: https://github.com/sphinx-contrib/sphinxcontrib-dep
-    rev: v{version}
-    hooks:
-      - id: dep-lint
-"""
+def install_requirement(version: str, direct_url: dict[str, Any] | None) -> tuple[str, str]:
+    """The pip requirement that installs this sphinxcontrib-dep elsewhere (CI, pre-commit), and a note.
+
+    ``direct_url`` is the installation's PEP 610 record (``None``: installed from an index,
+    so the release is pinned). From a git URL: that commit. From a folder that is a git
+    checkout with a remote: the remote at the checkout's commit. From a folder without one
+    (or a file): its ``file:`` URL, which works on this machine only, and the note says so.
+    """
+    if direct_url is None:
+        return f"sphinxcontrib-dep=={version}", "A release from the package index."
+    url = str(direct_url.get("url", ""))
+    vcs = direct_url.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("commit_id"):
+        return (
+            f"sphinxcontrib-dep @ {vcs.get('vcs', 'git')}+{url}@{vcs['commit_id']}",
+            "The commit it was installed from.",
+        )
+    if url.startswith("file://") and "dir_info" in direct_url:
+        source = git.checkout_source(Path(unquote(urlsplit(url).path)))
+        if source is not None and "://" in source[0]:
+            remote, commit = source
+            return (
+                f"sphinxcontrib-dep @ git+{remote}@{commit}",
+                "The commit of the checkout it was installed from (commit and push any local change).",
+            )
+    return (
+        f"sphinxcontrib-dep @ {url}",
+        "A path on the machine that ran dep init: CI cannot reach it; replace it with a URL it can "
+        "(git+https://...@COMMIT) or, once released, sphinxcontrib-dep==VERSION.",
+    )
+
+
+def installed_requirement() -> tuple[str, str]:
+    """:func:`install_requirement` for the sphinxcontrib-dep running now."""
+    try:
+        dist = metadata.distribution("sphinxcontrib-dep")
+    except metadata.PackageNotFoundError:  # run from a source tree on sys.path
+        return install_requirement(
+            __version__, {"url": Path(__file__).resolve().parents[3].as_uri(), "dir_info": {}}
+        )
+    record = dist.read_text("direct_url.json")
+    return install_requirement(dist.version, json.loads(record) if record else None)
+
+
+def requirements_text(requirement: str, note: str) -> str:
+    return (
+        "# What the checks and the site need: the CI workflow installs this file, and the\n"
+        "# pre-commit hook (.pre-commit-config.yaml) names the same requirement.\n"
+        f"# {note}\n{requirement}\n"
+    )
 
 
 def cmd_init(ctx: Context) -> int:
@@ -106,15 +92,16 @@ def cmd_init(ctx: Context) -> int:
     if target.exists() and not target.is_dir():
         raise CliError(f"{escape.text(target)}: not a folder")
     deps = ctx.config.deps_dir
+    requirement, note = installed_requirement()
     scaffold = {
-        "conf.py": INIT_CONF,
-        "index.md": INIT_INDEX.replace("deps/*", f"{deps}/*"),
-        f"{deps}/README.md": INIT_DEPS_README,
-        "templates/limited.md": package_template("limited"),
-        "templates/complete.md": package_template("complete"),
-        ".github/workflows/deps.yml": INIT_WORKFLOW,
-        ".pre-commit-config.yaml": INIT_PRE_COMMIT.format(version=__version__),
+        name.replace("@deps_dir@", deps): scaffold_text(source)
+        .replace("@deps_dir@", re.escape(deps) if source.startswith("pre-commit") else deps)
+        .replace("@requirement@", requirement.replace('"', "%22"))
+        for name, source in SCAFFOLD.items()
     }
+    scaffold["requirements.txt"] = requirements_text(requirement, note)
+    scaffold["templates/limited.md"] = package_template("limited")
+    scaffold["templates/complete.md"] = package_template("complete")
     if deps != DepConfig().deps_dir:
         # In [tool.dep], which sphinx-build and the dep command both read.
         scaffold["pyproject.toml"] = f"[tool.dep]\ndeps-dir = {json.dumps(deps)}\n"
