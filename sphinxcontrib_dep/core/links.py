@@ -145,7 +145,9 @@ def _file_problem(
 ) -> Diagnostic:
     shown = unquote(href)
     bracketed = shown.startswith("[") and shown.endswith("]")
-    if target is not None:
+    if shown.startswith("!--"):
+        reason = "a placeholder (an HTML comment) where the link's target goes; write its URL"
+    elif target is not None:
         reason = "a file the site does not publish; link to it with its full URL (https://...)"
     else:
         reason = "no file of the repository"
