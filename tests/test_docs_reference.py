@@ -114,3 +114,17 @@ def test_cli_reference_shows_every_subcommand(tmp_path: Path) -> None:
     assert text.index("usage: dep [") < min(text.index(f"usage: dep {name}") for name in names)
     for name in names:
         assert f"usage: dep {name}" in text, name
+
+
+def test_each_directive_shows_its_own_description(reference: dict[str, str]) -> None:
+    """Not a base class's docstring ("Base of the directives that show the whole corpus")."""
+    from sphinxcontrib_dep.sphinx import autodoc
+    from sphinxcontrib_dep.sphinx.tables import CorpusDirective
+
+    text = text_of(reference["directives"])
+    assert "Base of the directives" not in text
+    base = autodoc.first_paragraph(CorpusDirective.__doc__)
+    for name, directive in autodoc.registered_directives():
+        description = autodoc.first_paragraph(autodoc.directive_docs(directive))
+        assert description and description != base, name
+        assert text_of(description.replace("``", "")) in text, name

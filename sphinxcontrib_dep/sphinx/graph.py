@@ -33,6 +33,9 @@ TIMEOUT = 60
 
 
 class DepGraphDirective(CorpusDirective):
+    """The proposals as a graph drawn by graphviz: which replace which, and the pull requests
+    and issues that implement them; each node links to its proposal or to its URL."""
+
     kind = "graph"
 
 

@@ -48,6 +48,7 @@ Decisions are proposed, reviewed and recorded here. Start one with
 ```
 
 ```{{dep-index}}
+:by: number
 ```
 
 ## How they relate
@@ -184,7 +185,9 @@ def find_layout(root: Path, configured: str) -> Layout:
         layout.image_folders = sorted(
             p.name
             for p in folder.iterdir()
-            if p.is_dir() and not any(c.suffix in {".md", ".rst"} for c in p.iterdir())
+            if p.is_dir()
+            and any(c.is_file() and not c.name.startswith(".") for c in p.iterdir())
+            and not any(c.suffix in {".md", ".rst"} for c in p.iterdir())
         )
     layout.not_pages = sorted(
         p.name
