@@ -623,8 +623,8 @@ def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert '"README.md",' in conf and "deps/README.md" not in conf
     index = (site / "index.md").read_text()
     # The home page: the status chart, the index and the graph; each view on its own page.
-    for directive in ("dep-status-chart", "dep-index", "dep-graph"):
-        assert index.count(f"```{{{directive}}}\n```") == 1
+    for directive in ("dep-status-chart}", "dep-index}\n:by: number", "dep-graph}"):
+        assert index.count(f"```{{{directive}\n```") == 1
     assert "dep-traceability" not in index and "dep-review-report" not in index
     assert "```{dep-traceability}\n```" in (site / "traceability.md").read_text()
     assert "```{dep-review-report}\n```" in (site / "review.md").read_text()
