@@ -326,7 +326,9 @@ class Renderer:
     ) -> nodes.Node:
         if not rows:
             return nodes.paragraph("None.", "None.", classes=["dep-empty"])
-        return make_table(headers, rows, classes)
+        # In a box of its own that scrolls sideways when the table is wider than the column
+        # (a phone's width): the page itself never does.
+        return nodes.container("", make_table(headers, rows, classes), classes=["dep-table-scroll"])
 
 
 def joined(items: list[nodes.Node], separator: str = ", ") -> nodes.inline:
