@@ -154,7 +154,7 @@ class DepIndexDirective(CorpusDirective):
     """
 
     kind = "index"
-    option_spec: dict[str, Any] = {  # noqa: RUF012
+    option_spec: dict[str, Any] = {  # type: ignore[misc]  # noqa: RUF012
         **CorpusDirective.option_spec,
         "by": lambda text: text or "",
     }
@@ -168,7 +168,9 @@ class DepIndexDirective(CorpusDirective):
                 self.note(
                     Code.VALUE, f"{self.name} :by: unknown table {part!r} (allowed: {', '.join(INDEX_PARTS)})"
                 )
-            result[0]["by"] = [part for part in parts if part in INDEX_PARTS] or list(INDEX_PARTS)
+            node = result[0]
+            assert isinstance(node, dep_report)
+            node["by"] = [part for part in parts if part in INDEX_PARTS] or list(INDEX_PARTS)
         return result
 
 
