@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import sphinx_build
+from conftest import REPO, sphinx_build
 from test_migrate import CORPUS, CORPUS_WARNINGS, needs_corpus
 
 from sphinxcontrib_dep import cli
@@ -46,9 +46,26 @@ class Adoption:
     migrate: tuple[int, str, str]
 
 
+class _Tee(io.StringIO):
+    """One stream of a command's output, also copied to the terminal's view of both."""
+
+    def __init__(self, terminal: io.StringIO) -> None:
+        super().__init__()
+        self.terminal = terminal
+
+    def write(self, text: str) -> int:
+        self.terminal.write(text)
+        return super().write(text)
+
+
+#: What each command printed, both streams as a terminal shows them (for the docs).
+TERMINAL: dict[str, str] = {}
+
+
 def _run(repo: Path, *argv: str) -> tuple[int, str, str]:
     """``dep ARGV`` in ``repo``, as a maintainer types it there."""
-    out, err = io.StringIO(), io.StringIO()
+    terminal = io.StringIO()
+    out, err = _Tee(terminal), _Tee(terminal)
     cwd = os.getcwd()
     os.chdir(repo)
     try:
@@ -56,6 +73,7 @@ def _run(repo: Path, *argv: str) -> tuple[int, str, str]:
             code = cli.main(list(argv))
     finally:
         os.chdir(cwd)
+    TERMINAL[" ".join(argv)] = terminal.getvalue()
     return code, out.getvalue(), err.getvalue()
 
 
@@ -158,3 +176,28 @@ def test_dep_lint_reports_the_same_problems(adopted: Adoption) -> None:
     code, out, _err = _run(adopted.repo, "lint")
     assert code == 1
     assert sorted(line for line in out.splitlines() if "[dep." in line) == CORPUS_WARNINGS
+
+
+#: What docs/adopting.md shows: the real output of each step on the corpus.
+EXAMPLE = REPO / "docs" / "examples" / "adopting"
+
+
+def test_the_docs_show_the_real_report(adopted: Adoption, tmp_path: Path) -> None:
+    """docs/adopting.md shows what the commands print on the corpus, line for line
+    (``DEP_UPDATE_EXAMPLES=1`` writes the files afresh)."""
+    build = sphinx_build(adopted.repo, tmp_path / "html", "-nW", "--keep-going")
+    migrate_lines = TERMINAL["migrate --in-place deps"].splitlines()
+    shown = {
+        "init.txt": TERMINAL["init ."],
+        "migrate.txt": "\n".join(
+            [line.strip() for line in migrate_lines if line.endswith("[needs a human]")]
+            + ["", *migrate_lines[-5:]]
+        )
+        + "\n",
+        "warnings.txt": "\n".join(sorted(build.warnings)) + "\n",
+    }
+    if os.environ.get("DEP_UPDATE_EXAMPLES"):
+        EXAMPLE.mkdir(parents=True, exist_ok=True)
+        for name, text in shown.items():
+            (EXAMPLE / name).write_text(text)
+    assert {name: (EXAMPLE / name).read_text() for name in shown} == shown
