@@ -119,3 +119,23 @@ def test_github_additions_render_without_raw_html(site: Path) -> None:
 
 def test_a_page_without_diagrams_loads_no_mermaid(site: Path) -> None:
     assert "mermaid" not in (site / "deps" / "0002-other.html").read_text()
+
+
+def test_a_weaker_mermaid_security_level_stops_the_build(tmp_path: Path) -> None:
+    """A diagram is a proposal's text: only mermaid's strict (or sandbox) level keeps it text."""
+    from conftest import CONF, sphinx_build
+
+    src = write_project(
+        tmp_path / "src",
+        {"deps/0001-x.md": f"# X\n\n{META}"},
+        conf=CONF + 'mermaid_init_config = {"startOnLoad": False, "securityLevel": "loose"}\n',
+    )
+    build = sphinx_build(src, tmp_path / "out")
+    assert build.returncode == 2
+    assert (
+        "securityLevel 'loose', which lets a proposal's diagram put HTML and script in the page"
+        in build.output
+    )
+    # A project that trusts every author may.
+    (src / "conf.py").write_text((src / "conf.py").read_text() + 'dep_raw_html = "all"\n')
+    assert sphinx_build(src, tmp_path / "out2").returncode == 0

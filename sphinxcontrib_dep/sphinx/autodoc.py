@@ -256,6 +256,8 @@ _OPTION_HELP: dict[str, str] = {
     "work-items": "Comma-separated issue and pull request URLs that carry the phase's work.",
     "status": "Comma-separated statuses: show only proposals in these.",
     "category": "Comma-separated categories: show only proposals in these.",
+    "by": "Comma-separated tables to show: status, category, number (default: all three; "
+    "number alone lists each proposal once).",
 }
 
 #: Where a directive that judges its own options (``AnyOptions``) declares them:

@@ -21,11 +21,14 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 
 #: The ES module sphinxcontrib-mermaid imports, relative to ``_static``.
 LOCAL_MODULE = "mermaid/mermaid.mjs"
 #: The script that defines ``globalThis.mermaid`` for it, relative to ``_static``.
 LOCAL_SCRIPT = "mermaid/mermaid.min.js"
+#: Mermaid's security levels that keep a diagram's text from becoming markup.
+SAFE_LEVELS = ("strict", "sandbox")
 
 
 def configure(app: Sphinx, config: Config) -> None:
@@ -35,6 +38,14 @@ def configure(app: Sphinx, config: Config) -> None:
         config.mermaid_use_local = LOCAL_MODULE
     if "mermaid_init_config" not in chosen:
         config.mermaid_init_config = {"startOnLoad": False, "securityLevel": "strict"}
+    level = (config.mermaid_init_config or {}).get("securityLevel", "strict")
+    raw_html = config._raw_config.get("dep_raw_html", "safe")
+    if level not in SAFE_LEVELS and raw_html != "all":
+        raise ConfigError(
+            f"sphinxcontrib-dep: mermaid_init_config asks for securityLevel {level!r}, which lets a "
+            "proposal's diagram put HTML and script in the page; proposals are untrusted (use "
+            f"{' or '.join(repr(x) for x in SAFE_LEVELS)}, or dep_raw_html = 'all' to trust every author)"
+        )
 
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
