@@ -14,6 +14,7 @@ GitHub reader sees it:
 * a ````mermaid```` code block is a diagram (sphinxcontrib-mermaid), a code block in a
   language Pygments does not know, or cannot lex, is shown as plain code, ``~~struck~~``
   text and ``- [x]`` task lists render without raw HTML (nothing for the sanitizer to refuse);
+* a table scrolls sideways in a box of its own when wider than the column;
 * a ``---`` rule where docutils allows none (first or last in a section, two in a row) is
   left out, as GitHub draws nothing there either.
 """
@@ -129,6 +130,17 @@ class ProposalRenderer(SphinxRenderer):  # type: ignore[misc]
             and "contains-task-list" not in parent["classes"]
         ):
             parent["classes"].append("contains-task-list")
+
+    def render_table(self, token: Any) -> None:
+        """A table in a box of its own that scrolls sideways when wider than the column, as
+        GitHub shows one (whatever the theme does with tables)."""
+        before = len(self.current_node.children)
+        super().render_table(token)
+        for table in list(self.current_node.children[before:]):
+            if isinstance(table, nodes.table):
+                box = nodes.container(classes=["dep-table-scroll"])
+                table.replace_self(box)
+                box += table
 
     def render_fence(self, token: Any) -> None:
         """A ````mermaid```` block is a diagram; code in a language Pygments cannot read is plain."""
