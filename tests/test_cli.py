@@ -599,13 +599,16 @@ def test_gate_with_nothing_named(capsys: pytest.CaptureFixture[str], monkeypatch
 
 INIT_FILES = [
     ".github/workflows/deps.yml",
+    ".gitignore",
     ".pre-commit-config.yaml",
     "conf.py",
     "deps/README.md",
     "index.md",
     "requirements.txt",
+    "review.md",
     "templates/complete.md",
     "templates/limited.md",
+    "traceability.md",
 ]
 
 
@@ -614,17 +617,27 @@ def _files(root: Path) -> list[str]:
 
 
 def test_init_scaffolds_a_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _err = run(capsys, "init", str(tmp_path / "site"))
+    code, out, err = run(capsys, "init", str(tmp_path / "site"))
     assert code == 0
     assert _files(tmp_path / "site") == INIT_FILES
     assert sorted(out.splitlines()) == [f"created {name}" for name in INIT_FILES]
+    assert err == f'next: cd {tmp_path / "site"} && dep new "Your first proposal"\n'
     site = tmp_path / "site"
-    assert 'extensions = ["sphinxcontrib_dep"]' in (site / "conf.py").read_text()
+    conf = (site / "conf.py").read_text()
+    assert 'extensions = ["sphinxcontrib_dep"]' in conf and 'html_theme = "furo"' in conf
+    # The repository's README is for readers on GitHub; the proposals folder's README is a
+    # page of the site (the `pages` setting), not a proposal, listed only in the navigation.
+    assert '"README.md",' in conf and "deps/README.md" not in conf
     index = (site / "index.md").read_text()
-    for directive in ("dep-index", "dep-traceability", "dep-review-report"):
-        assert f"```{{{directive}}}\n```" in index
+    # The home page: the status chart, the index and the graph; each view on its own page.
+    for directive in ("dep-status-chart}", "dep-index}\n:by: number", "dep-graph}"):
+        assert index.count(f"```{{{directive}\n```") == 1
+    assert "dep-traceability" not in index and "dep-review-report" not in index
+    assert "```{dep-traceability}\n```" in (site / "traceability.md").read_text()
+    assert "```{dep-review-report}\n```" in (site / "review.md").read_text()
+    assert (site / ".gitignore").read_text().splitlines()[-1] == "_build/"
     workflow = (site / ".github" / "workflows" / "deps.yml").read_text()
-    assert "sphinx-build -W" in workflow and "dep lint --format github" in workflow
+    assert "sphinx-build -nW" in workflow and "dep lint --format github" in workflow
     # CI and pre-commit install the sphinxcontrib-dep that ran dep init, as requirements.txt pins
     # it (no release on an index is assumed).
     assert "- run: python -m pip install -r requirements.txt\n" in workflow
@@ -682,15 +695,61 @@ def test_init_pins_a_checkout_at_its_remote_and_commit(tmp_path: Path) -> None:
     )
 
 
-def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_here_says_the_next_step_without_cd(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run(capsys, "init", ".")
+    assert (code, err) == (0, 'next: dep new "Your first proposal"\n')
+
+
+def test_init_adopts_a_repository_writing_only_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = tmp_path / "site"
-    site.mkdir()
+    (site / "proposals" / "0002_images").mkdir(parents=True)
+    (site / "proposals" / "0002_images" / "flow.png").write_bytes(b"png")
+    (site / "proposals" / "0001-first.md").write_text("# First\n\n**Status**: Draft\n")
+    (site / "proposals" / "0002-second.md").write_text("# Second\n")
+    (site / "NNNN-limited-template.md").write_text("# Title\n")
+    (site / "CONTRIBUTING.md").write_text("# Contributing\n")
+    (site / "README.md").write_text("# Proposals\n")
     (site / "conf.py").write_text("# mine\n")
-    code, _out, err = run(capsys, "init", str(site))
-    assert code == 1
-    assert err == f"dep init: {site}: already has conf.py; nothing written (dep init never overwrites)\n"
-    assert _files(site) == ["conf.py"]
-    assert (site / "conf.py").read_text() == "# mine\n"
+    before = {name: (site / name).read_bytes() for name in _files(site)}
+    code, out, err = run(capsys, "init", str(site), "--dry-run")
+    assert code == 0 and _files(site) == sorted(before)
+    assert "+++ b/index.md" in out and "+++ b/conf.py" not in out
+    code, out, err = run(capsys, "init", str(site))
+    assert code == 0
+    written = [name.replace("deps/", "proposals/") for name in INIT_FILES if name != "conf.py"]
+    assert sorted(out.splitlines()) == sorted(f"created {name}" for name in written)
+    assert err.splitlines() == [
+        "found 2 proposals in proposals/",
+        "kept beside them, for their images: proposals/0002_images/",
+        "left out of the site (not pages): CONTRIBUTING.md, NNNN-limited-template.md",
+        "kept conf.py (it exists; dep init never overwrites)",
+        'conf.py does not load sphinxcontrib-dep: add "sphinxcontrib_dep" to its extensions',
+        f"next: cd {site} && dep migrate --in-place proposals, then sphinx-build -nW --keep-going . _build/html",
+    ]
+    assert {name: (site / name).read_bytes() for name in before} == before
+    assert "\nproposals/*\n" in (site / "index.md").read_text()
+    # Run again: nothing is missing, nothing is written.
+    code, out, _ = run(capsys, "init", str(site))
+    assert (code, out) == (0, "")
+
+
+def test_init_adoption_conf_names_the_folder_and_leaves_out_what_is_not_a_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    (site / "enhancements").mkdir(parents=True)
+    (site / "enhancements" / "0001-first.md").write_text("# First\n")
+    (site / "NNNN-complete-template.md").write_text("# Title\n")
+    assert run(capsys, "init", str(site))[0] == 0
+    conf = (site / "conf.py").read_text()
+    assert 'dep_deps_dir = "enhancements"' in conf
+    assert '"README.md",\n    "NNNN-complete-template.md",\n]' in conf
+    assert not (site / "pyproject.toml").exists()
 
 
 def test_init_dry_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -133,3 +133,17 @@ def test_every_need_type_field_and_link_is_listed(tmp_path: Path) -> None:
     for name in needs.LINKS:
         assert f"{name} (to " in text and f"{name}_back" in text, name
     assert "{dep-needs-reference}" in (REPO / "docs" / "reference" / "settings.md").read_text()
+
+
+def test_each_directive_shows_its_own_description(reference: dict[str, str]) -> None:
+    """Not a base class's docstring ("Base of the directives that show the whole corpus")."""
+    from sphinxcontrib_dep.sphinx import autodoc
+    from sphinxcontrib_dep.sphinx.tables import CorpusDirective
+
+    text = text_of(reference["directives"])
+    assert "Base of the directives" not in text
+    base = autodoc.first_paragraph(CorpusDirective.__doc__)
+    for name, directive in autodoc.registered_directives():
+        description = autodoc.first_paragraph(autodoc.directive_docs(directive))
+        assert description and description != base, name
+        assert text_of(description.replace("``", "")) in text, name

@@ -440,6 +440,8 @@ def test_approval_helpers() -> None:
     dep.decision = "Category PIC approved on 2025-07-21"
     assert rules.approval_met(dep)
     assert rules.approval_summary(Dep()) == "No required reviewers yet."
+    # A decided proposal had none: "yet" would say it still may.
+    assert rules.approval_summary(Dep(status=Status.IMPLEMENTED)) == "No required reviewers were recorded."
 
 
 # --------------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ EPILOGS = {
     "Both ends of --commits are checked as commits before git reads the log (a value starting "
     "with '-' is refused, exit 2).",
     "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
-    "like its fields, and lists nested under a field, are reported [needs a human], never "
+    "like its fields (in the sections too), and lists nested under a field's own list, are "
+    "reported [needs a human], never "
     "dropped or read silently.",
 }
 

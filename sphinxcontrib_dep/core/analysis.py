@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import corpus, parsing, parts, policy, reader, rules, sections
+from . import corpus, links, parsing, parts, policy, reader, rules, sections
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import Dep
@@ -32,6 +32,8 @@ class Analysis:
     dep: Dep | None
     doc: reader.Document
     diagnostics: list[Diagnostic]
+    #: What the site does with the file's links to headings and files (:mod:`~.links`).
+    link_report: links.LinkReport = field(default_factory=links.LinkReport)
 
 
 def analyze(
@@ -43,14 +45,17 @@ def analyze(
     file: Path | None = None,
     folder: Path | None = None,
     proposal: bool = True,
+    site: links.Site | None = None,
 ) -> Analysis:
     """Every per-file rule over ``text``, the file ``path`` (relative, as warnings name it).
 
     ``myst`` is the project's MyST settings; ``file`` and ``folder`` (the file on disk and
-    the proposals folder) let references to local files be checked. ``proposal=False``
-    applies only the content policy (a page in the proposals folder, like its README).
+    the proposals folder) let references to local files be checked, and ``site`` links to
+    other files; ``proposal=False`` applies only the content policy and the link check (a
+    page in the proposals folder, like its README). The file is read with the project's
+    MyST settings plus GitHub-flavoured Markdown (:func:`~.reader.proposal_config`).
     """
-    doc = reader.read(text, path, myst, file_settings=False)
+    doc = reader.read(text, path, reader.proposal_config(myst), file_settings=False)
     diagnostics = policy.check(
         doc,
         raw_html=config.raw_html,
@@ -59,8 +64,10 @@ def analyze(
         document_file=file,
         folder=folder,
     )
+    link_report = links.check_links(doc, file, site)
+    diagnostics += link_report.diagnostics
     if not proposal:
-        return Analysis(None, doc, diagnostics)
+        return Analysis(None, doc, diagnostics, link_report)
     dep, _, found = parsing.parse_document(doc, config)
     diagnostics += found
     if dep is None:
@@ -77,7 +84,7 @@ def analyze(
         diagnostics += rules.check_dep(dep, config)
         diagnostics += parts.parse_parts(doc, dep)
         diagnostics += sections.check_sections(doc, text, dep, config)
-    return Analysis(dep, doc, diagnostics)
+    return Analysis(dep, doc, diagnostics, link_report)
 
 
 def lint_text(
@@ -115,6 +122,7 @@ def lint_paths(paths: Iterable[Path], root: Path, config: DepConfig | Project) -
     project = config if isinstance(config, Project) else Project(root=root, config=config)
     settings = project.config
     result = LintResult()
+    site = project.site()
     files: list[tuple[Path, bool]] = []
     for path in list(paths) or [project.folder]:
         if path.is_dir():
@@ -151,6 +159,7 @@ def lint_paths(paths: Iterable[Path], root: Path, config: DepConfig | Project) -
             file=path,
             folder=project.folder,
             proposal=is_proposal,
+            site=site,
         )
         result.diagnostics += analysis.diagnostics
         if analysis.dep is not None:

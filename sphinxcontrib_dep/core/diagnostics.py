@@ -67,6 +67,10 @@ class Code(enum.Enum):
         "substitution",
         "A MyST substitution (``{{ ... }}``), a template expression, in a proposal.",
     )
+    LINK = (
+        "link",
+        "A link to a heading or a file of the repository that leads nowhere (on GitHub too); shown as text.",
+    )
     FILENAME = (
         "filename",
         "A file in the proposals folder that is not named ``NNNN-slug.md`` (or ``.rst``), or that Sphinx would not read.",

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Self
+from urllib.parse import unquote, urlsplit
 
 
 def normalize_key(text: str) -> str:
@@ -248,6 +249,18 @@ class Link:
         if match:
             return f"{match.group(1)}/{match.group(2)}#{match.group(4)}"
         return self.url
+
+    @property
+    def short_label(self) -> str:
+        """A few words for a small space (the graph): ``org/repo#123``, else the last part
+        of the path (a file's name, an issue's key), else the host."""
+        if _GITHUB_ITEM_RE.match(self.url):
+            return self.label
+        parts = urlsplit(self.url)
+        segments = [s for s in parts.path.split("/") if s]
+        if segments:
+            return unquote(segments[-1])
+        return parts.netloc or self.url
 
 
 @dataclass

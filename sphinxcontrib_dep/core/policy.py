@@ -32,7 +32,7 @@ from urllib.parse import unquote
 
 from . import sanitize
 from .diagnostics import Code, Diagnostic
-from .reader import MAX_DEPTH, Document
+from .reader import MAX_DEPTH, Block, Document
 
 #: Directives a proposal may use (lower case). The ``dep-*`` directives, admonitions,
 #: code, images, tables, math, raw HTML (judged by the sanitizer), layout.
@@ -94,6 +94,10 @@ PROPOSAL_DIRECTIVES = frozenset(
         "mermaid",
     }
 )
+
+#: Options of the ``mermaid`` directive a proposal may use: not ``:zoom:`` (it loads d3
+#: from a CDN) nor ``:config:`` (JSON; the diagram's own ``%%{init}%%`` says the same).
+MERMAID_OPTIONS = frozenset({"alt", "align", "caption", "name", "title"})
 
 #: Roles a proposal may use (lower case); ``""`` is the project's default role.
 PROPOSAL_ROLES = frozenset(
@@ -236,6 +240,25 @@ def _inside(path: Path, folder: Path) -> bool:
 INSERTING = ("include", "literalinclude", ":file:", ":url:")
 
 
+def _mermaid_problems(block: Block, path: str) -> list[Diagnostic]:
+    """A ``mermaid`` directive in a proposal draws the diagram in its body, and nothing else."""
+    found = []
+    if block.argument:
+        message = (
+            f"mermaid {block.argument!r} would read a file into the page; not allowed in a proposal "
+            "(write the diagram in the block); shown as text"
+        )
+        found.append(Diagnostic(Code.FILE, message, path, block.line))
+    for option in block.option_list:
+        if option.name.lower() not in MERMAID_OPTIONS:
+            message = (
+                f"option :{option.name}: of mermaid is not allowed in a proposal (allowed: "
+                f"{', '.join(sorted(MERMAID_OPTIONS))}); ignored"
+            )
+            found.append(Diagnostic(Code.DIRECTIVE, message, path, option.line))
+    return found
+
+
 def check(
     doc: Document,
     *,
@@ -268,6 +291,8 @@ def check(
         elif block.name.startswith("dep-") and block.parent is not None:
             message = NESTED_MESSAGE.format(name=block.name, parent=block.parent)
             found.append(Diagnostic(Code.NESTED, message, path, block.line))
+        elif block.name == "mermaid":
+            found += _mermaid_problems(block, path)
     for role in doc.roles:
         if not role_allowed(role.name, extra_roles):
             found.append(Diagnostic(Code.ROLE, ROLE_MESSAGE.format(name=role.name), path, role.line))

@@ -178,6 +178,31 @@ class Project:
             return list(patterns)
         return [p if prefix in {"", "."} else f"{prefix}/{p}" for p in patterns]
 
+    def source_root(self) -> Path:
+        """The Sphinx source folder (conf.py's), where a link written ``/x.md`` starts."""
+        return self.conf.path.parent if self.conf.path is not None else self.root
+
+    def site(self) -> Any:
+        """Where links lead, as the build sees it (:class:`~.links.Site`): pages are files
+        with a source suffix in the source folder, not excluded."""
+        from .links import Site
+
+        source = self.source_root()
+        suffixes = self.suffixes()
+        excluded = [*self.exclude_patterns(), *SPHINX_EXCLUDED]
+
+        def is_page(path: Path) -> bool:
+            if not path.name.endswith(suffixes):
+                return False
+            try:
+                path.resolve().relative_to(source.resolve())
+                relative = path.resolve().relative_to(self.root.resolve()).as_posix()
+            except (ValueError, OSError):
+                return False
+            return not matches(relative, excluded)
+
+        return Site(root=source, folder=self.folder, is_page=is_page)
+
 
 def load(
     root: Path,

@@ -108,10 +108,18 @@ class Document:
     tokens: tuple[Any, ...] = ()
     #: The line where blocks nest deeper than :data:`MAX_DEPTH` (nothing deeper is read).
     too_deep: int | None = None
+    #: The anchors a ``#name`` link may lead to in this file: every heading's GitHub slug
+    #: (as MyST gives it under :func:`proposal_config`) and every explicit target's name.
+    anchors: list[str] = field(default_factory=list)
+
+    @property
+    def is_rst(self) -> bool:
+        return self.path.endswith(".rst")
 
     @property
     def title(self) -> Heading | None:
-        return next((h for h in self.headings if h.level == 1), None)
+        """The first heading, whatever its level: the proposal's title (see :func:`outline_levels`)."""
+        return self.headings[0] if self.headings else None
 
     def blocks_named(self, name: str, *, nested: bool = False) -> list[Block]:
         """Directives called ``name`` at the top level (with ``nested``: at any depth)."""
@@ -188,6 +196,57 @@ def _parser(config: Any) -> Any:
 
 #: Front matter keys MyST merges into its settings for this one file.
 FILE_SETTINGS_KEYS = ("myst", "html_meta", "substitutions")
+
+
+#: What GitHub adds to CommonMark, as MyST's extensions: ``> [!NOTE]`` alerts, bare
+#: ``www.`` and ``https://`` links, ``~~struck~~`` text and ``- [ ]`` task lists. (Tables
+#: and footnotes MyST reads always.) Every file of the proposals folder is read with them,
+#: by ``dep lint`` and the build alike, so a proposal written for GitHub renders as there.
+GFM_EXTENSIONS = frozenset({"alert", "gfm_autolink", "strikethrough", "tasklist"})
+
+
+def proposal_config(config: Any = None) -> Any:
+    """The MyST settings a file of the proposals folder is read with.
+
+    The project's settings (``config``; MyST's defaults when ``None``), with
+    GitHub-flavoured Markdown added (:data:`GFM_EXTENSIONS`) and every heading given
+    GitHub's anchor (its slug: ``#part-1-add-a-new-method``), so the links GitHub
+    readers follow lead to the same headings. A project that asked for CommonMark only
+    keeps it.
+    """
+    config = config if config is not None else default_myst_config()
+    if config.commonmark_only or config.gfm_only:
+        return config
+    wanted = {
+        "enable_extensions": set(config.enable_extensions) | GFM_EXTENSIONS,
+        "heading_anchors": 6,
+        "heading_slug_func": None,
+    }
+    if all(getattr(config, name) == value for name, value in wanted.items()):
+        return config
+    return config.copy(**wanted)
+
+
+def outline_levels(levels: list[int]) -> list[int]:
+    """The level each heading of a proposal takes, from the levels it is written at.
+
+    The first heading is the title (level 1), whatever its level; every later heading
+    sits one level below the nearest earlier heading written at a smaller level (or below
+    the title). So ``# Title``, ``# Summary``, ``### Part 1`` nest as 1, 2, 3: the sections
+    of a legacy proposal written with several ``#`` headings sit under its title in every
+    navigation, and a jump from ``#`` to ``###`` is not the author's error.
+    """
+    result: list[int] = []
+    open_levels: list[int] = []  # written levels of the headings below the title still open
+    for index, level in enumerate(levels):
+        if index == 0:
+            result.append(1)
+            continue
+        while open_levels and open_levels[-1] >= level:
+            open_levels.pop()
+        open_levels.append(level)
+        result.append(len(open_levels) + 1)
+    return result
 
 
 def file_config(text: str, config: Any) -> tuple[Any, list[str]]:
@@ -402,6 +461,8 @@ class _MarkdownReader:
         extensions = set(config.enable_extensions)
         self.html_image = "html_image" in extensions
         self.html_admonition = "html_admonition" in extensions
+        #: Heading slugs given so far (MyST suffixes a repeated one: ``x``, ``x-1``).
+        self.slugs: set[str] = set()
 
     def walk(self, tokens: list[Any], offset: int, parent: str | None) -> None:
         """Record what ``tokens`` hold; their line 1 is line ``offset + 1`` of the file."""
@@ -411,9 +472,12 @@ class _MarkdownReader:
             line = token.map[0] + 1 + offset
             kind = token.type
             if kind == "heading_open":
+                inline = tokens[index + 1]
                 if parent is None and token.level == 0:
-                    inline = tokens[index + 1]
                     self.doc.headings.append(Heading(int(token.tag[1]), _inline_text(inline), line))
+                self.anchor(inline)
+            elif kind == "myst_target":
+                self.doc.anchors.append(token.content.strip())
             elif kind == "inline":
                 self.inline(token, line)
             elif kind == "html_block":
@@ -423,6 +487,22 @@ class _MarkdownReader:
                 self.doc.substitutions.append((line, token.content))
             elif kind in {"fence", "colon_fence"}:
                 self.fence(token, line, parent)
+
+    def anchor(self, inline: Any) -> None:
+        """The heading's slug, computed as MyST's renderer computes it (in document order)."""
+        if self.config.heading_anchors < 1:
+            return
+        from myst_parser.slugs import github_slugify, unique_slug
+
+        title = "".join(c.content for c in inline.children or () if c.type in {"text", "code_inline"})
+        slug_func = self.config.heading_slug_func or github_slugify
+        try:
+            slug = unique_slug(slug_func(title), self.slugs)
+        except Exception:
+            return  # MyST warns about a slug function that fails (myst.heading_slug)
+        if slug:
+            self.slugs.add(slug)
+            self.doc.anchors.append(slug)
 
     def inline(self, token: Any, line: int) -> None:
         for child in token.children or ():

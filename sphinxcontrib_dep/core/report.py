@@ -407,12 +407,14 @@ def modified_dates(paths: Iterable[str], root: Path) -> dict[str, date]:
 # Graph
 # --------------------------------------------------------------------------------------
 
-_STATUS_COLOURS = {
+#: The graph's fill per status: the badges' hues, light (Approved green and Implemented
+#: teal read apart, as the badges do). The legend under the graph shows the same.
+STATUS_COLOURS = _STATUS_COLOURS = {
     Status.NOT_STARTED: "#d0d7de",
     Status.IN_PROGRESS: "#b6d7ff",
     Status.UNDER_REVIEW: "#ffe08a",
     Status.APPROVED: "#aceebb",
-    Status.IMPLEMENTED: "#7ee2a8",
+    Status.IMPLEMENTED: "#a3dcef",
     Status.REJECTED: "#ffc1c0",
     Status.DEFERRED: "#e0d4ff",
     Status.SUPERSEDED: "#e6e6e6",
@@ -501,11 +503,19 @@ class GraphPart:
         return [line for dep in self.deps for line in self.nodes[dep.number or 0]] + self.edges
 
 
+#: Text at the size of the page's own small print: the SVG is shown at its natural size
+#: (scrolling sideways in its box when wider than the column), never shrunk to fit.
 _GRAPH_HEAD = (
     "digraph deps {",
     '  graph [rankdir=LR, fontname="sans-serif", bgcolor="transparent"];',
-    '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=10];',
-    '  edge [fontname="sans-serif", fontsize=9];',
+    '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=13];',
+    '  edge [fontname="sans-serif", fontsize=11];',
+)
+#: What the graph's arrows mean, for its legend: (label, colour, style).
+GRAPH_EDGES = (
+    ("replaces", "#57606a", "solid"),
+    ("replaces (partial)", "#57606a", "dashed"),
+    ("implemented by", "#0a6a8a", "solid"),
 )
 
 
@@ -531,7 +541,7 @@ def _node_statements(dep: Dep, config: DepConfig, href: Callable[[Dep], str | No
     notes: list[tuple[str, str, str, str | None]] = [
         (
             f"impl{dep.number}_{index}",
-            clip(link.label, 2 * GRAPH_LABEL_WIDTH),
+            clip(link.short_label, GRAPH_LABEL_WIDTH),
             clip(link.url, GRAPH_TOOLTIP),
             link.url,
         )
@@ -551,7 +561,7 @@ def _node_statements(dep: Dep, config: DepConfig, href: Callable[[Dep], str | No
             *_link_attrs(url),
         ]
         out.append(f"  {node} [{', '.join(attrs)}];")
-        out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#116329"];')
+        out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#0a6a8a"];')
     return out
 
 

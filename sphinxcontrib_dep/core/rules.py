@@ -106,7 +106,10 @@ def approval_met(dep: Dep) -> bool:
 def approval_summary(dep: Dep) -> str:
     """One line for the reviewer matrix and the reports: is the approval rule met, and why."""
     if not dep.reviewers and not dep.decision:
-        return "No required reviewers yet."
+        # "yet" only while the proposal may still go to review; a decided one had none.
+        if dep.status in UNNUMBERED_STATUSES or dep.status is None:
+            return "No required reviewers yet."
+        return "No required reviewers were recorded."
     pending = pending_reviewers(dep)
     if not pending:
         return "Approval rule met: every required reviewer approved or deferred."

@@ -183,8 +183,8 @@ def _report_left_behind(
     lines: list[str], fields: list[_Field], end: int, stop: int, path: str, decisions: list[Decision]
 ) -> None:
     """A ``needs a human`` line for each line below the header that looks like one of its
-    fields (up to the first heading), and for a list that may be the last field's value:
-    what stays in the body is never left there in silence."""
+    fields (see :func:`~.headers._left_behind`), and for a list that may be the last field's
+    value: what stays in the body is never left there in silence."""
     for line, name, text in _left_behind(lines, end, stop):
         decisions.append(
             Decision(

@@ -17,8 +17,10 @@ _BULLET = r"(?:[-*+]\s+)?"
 # **Name**: value / **Name:** value / **Name** : value / __Name__: value. The name may hold
 # a colon of its own (**Target: Release**: 1.2): the colon that counts is the one at the
 # end of the bold text, or right after it.
+# A qualifier may follow the bold name: **Replaces** (partially): <url>.
 _BOLD_FIELD_RE = re.compile(
-    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\s][^*\n]*?)\s*(?P<inside>:?)\s*\1\s*(?P<outside>:?)\s*(?P<value>.*)$"
+    rf"^\s{{0,3}}{_BULLET}(\*\*|__)\s*(?P<name>[^*_:\s][^*\n]*?)\s*(?P<inside>:?)\s*\1"
+    r"(?:\s*(?P<qualifier>\([^()\n]{1,30}\)))?\s*(?P<outside>:?)\s*(?P<value>.*)$"
 )
 
 
@@ -111,7 +113,10 @@ def _match_field(line: str) -> tuple[str, str, str] | None:
         return "table", name, match.group("value").replace("\\|", "|")
     match = _BOLD_FIELD_RE.match(line)
     if match and (match.group("inside") or match.group("outside")):
-        return "bold", match.group("name").strip(), match.group("value")
+        if match.group("qualifier") and not match.group("outside"):
+            return None  # **Name:** (text) goes on: prose
+        qualifier = f" {match.group('qualifier')}" if match.group("qualifier") else ""
+        return "bold", match.group("name").strip() + qualifier, match.group("value")
     match = _WHOLE_BOLD_FIELD_RE.match(line)
     if match and _field_key(match.group("name"))[0] is not None:
         return "bold", match.group("name").strip(), match.group("value")
@@ -265,10 +270,14 @@ def _left_field_name(line: str) -> str | None:
 
 
 def _left_behind(lines: list[str], start: int, stop: int) -> list[tuple[int, str, str]]:
-    """Lines from ``start`` to the first heading (or ``stop``) that look like header fields:
-    ``(1-based line, name, text)``; the contents of fenced code blocks are not looked at."""
+    """Lines from ``start`` (up to ``stop``) that look like header fields: ``(1-based line,
+    name, text)``. Up to the first heading, any field-like line counts; below it, in the
+    sections, only a line that is a known field in bold with a short value
+    (``**Review Date**: 2025-01-01``), as prose rarely is. The contents of fenced code
+    blocks are not looked at."""
     found: list[tuple[int, str, str]] = []
     fence: str | None = None
+    in_sections = False
     for index in range(start, min(stop, len(lines))):
         line = lines[index].rstrip("\r\n")
         opened = _FENCE_RE.match(line)
@@ -280,8 +289,21 @@ def _left_behind(lines: list[str], start: int, stop: int) -> list[tuple[int, str
             fence = opened.group(1)
             continue
         if _HEADING_RE.match(line):
-            break
-        name = _left_field_name(line)
+            in_sections = True
+            continue
+        if in_sections:
+            field = _match_field(line)
+            if (
+                field is None
+                or field[0] != "bold"
+                or not line.lstrip().startswith(("**", "__"))  # a list item's lead-in is prose
+                or len(field[2].strip()) > _MAX_UNKNOWN_VALUE  # so is a sentence after it
+                or _field_key(field[1])[0] is None
+            ):
+                continue
+            name: str | None = field[1]
+        else:
+            name = _left_field_name(line)
         if name is not None:
             found.append((index + 1, name, line.strip()))
     return found

@@ -19,9 +19,11 @@ from . import (
     embargo,
     events,
     feeds,
+    gfm,
     history,
     interrupted,
     logging,
+    mermaid,
     navigation,
     needs,
     reading,
@@ -61,6 +63,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     needs.purge_read_docs_only(app)
     # Files in the proposals folder are read by the core first, then parsed under its policy.
     reading.register(app)
+    gfm.register(app)
+    # Diagrams as GitHub draws them, from a script the site serves itself.
+    mermaid.register(app)
 
     config.register(app)
     # Priority 5: our settings (and [tool.dep]) are resolved before anything reads them.

@@ -255,6 +255,8 @@ _OPTION_HELP: Mapping[str, str] = MappingProxyType(
         "work-items": "Comma-separated issue and pull request URLs that carry the phase's work.",
         "status": "Comma-separated statuses: show only proposals in these.",
         "category": "Comma-separated categories: show only proposals in these.",
+        "by": "Comma-separated tables to show: status, category, number (default: all three; "
+        "number alone lists each proposal once).",
     }
 )
 
@@ -320,10 +322,14 @@ def first_paragraph(text: str | None) -> str:
 
 
 def directive_docs(directive: type) -> str:
-    """The directive's class docstring, or the one it was derived from (``bound_to`` copies)."""
+    """The directive's own class docstring (through ``bound_to`` copies, which have none),
+    never a base class's: a directive without one has no description."""
     for klass in directive.__mro__:
         if klass.__dict__.get("__doc__"):
             return inspect.cleandoc(klass.__dict__["__doc__"])
+        bases = klass.__bases__
+        if not (len(bases) == 1 and bases[0].__name__ == klass.__name__):
+            break  # not a copy: its base is another directive, whose description is not this one's
     return ""
 
 

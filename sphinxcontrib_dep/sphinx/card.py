@@ -94,7 +94,9 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
     header = nodes.paragraph(classes=["dep-card-header"])
     header += status_badge(dep.status)
     header += nodes.Text(" ")
-    header += nodes.strong(need_id, need_id, classes=["dep-id"])
+    # A draft's need id (DEP-DRAFT-<SLUG>) is an anchor, not a name a reader needs.
+    shown = need_id if dep.number else "Draft"
+    header += nodes.strong(shown, shown, classes=["dep-id"])
     if dep.category:
         header += nodes.inline(dep.category, dep.category, classes=["dep-category"])
     if dep.embargoed:

@@ -15,6 +15,7 @@ visible message in place of the graph.
 
 from __future__ import annotations
 
+import html
 import re
 import shlex
 import subprocess
@@ -33,6 +34,9 @@ TIMEOUT = 60
 
 
 class DepGraphDirective(CorpusDirective):
+    """The proposals as a graph drawn by graphviz: which replace which, and the pull requests
+    and issues that implement them; each node links to its proposal or to its URL."""
+
     kind = "graph"
 
 
@@ -179,9 +183,25 @@ def render_graph(renderer: Renderer) -> nodes.Node:
         container += nodes.paragraph(message, message, classes=["dep-graph-error"])
     elif drawn is not None and drawn.svg is not None:
         container += nodes.raw("", f'<div class="dep-graph-svg">{inline_svg(drawn.svg)}</div>', format="html")
+        container += nodes.raw("", legend(renderer.deps), format="html")
     for part, problem in failed:
         container += _fallback(renderer, part, problem)
     return container
+
+
+def legend(deps: list[Dep]) -> str:
+    """What the colours and arrows of the graph mean (the statuses its proposals are in)."""
+    present = {dep.status for dep in deps if dep.number is not None and dep.status is not None}
+    items = [
+        f'<li><span class="dep-graph-swatch" style="background:{colour}"></span>{html.escape(status.value)}</li>'
+        for status, colour in report.STATUS_COLOURS.items()
+        if status in present
+    ]
+    items += [
+        f'<li><span class="dep-graph-arrow" style="border-top:2px {style} {colour}"></span>{html.escape(label)}</li>'
+        for label, colour, style in report.GRAPH_EDGES
+    ]
+    return f'<ul class="dep-graph-legend" aria-label="Legend">{"".join(items)}</ul>'
 
 
 def _fallback(renderer: Renderer, part: report.GraphPart, problem: str) -> nodes.Node:

@@ -30,10 +30,11 @@ from sphinx.errors import ExtensionError
 from sphinx.parsers import RSTParser
 from sphinx.util.docutils import CustomReSTDispatcher
 
-from ..core import policy, project
+from ..core import links, policy, project, reader
 from ..core.analysis import Analysis, analyze
 from ..core.diagnostics import Code, Diagnostic
 from . import config as sphinx_config
+from . import gfm
 
 #: Key of the current document's reading in ``env.temp_data`` (cleared after each document).
 _KEY = "sphinxcontrib_dep_reading"
@@ -98,14 +99,21 @@ def _analyze(text: str, document: nodes.document) -> Reading | None:
     relative = path[len(folder) + 1 :] if folder else path
     proposal = not project.is_page(relative, settings.pages)
     myst = getattr(env, "myst_config", None)
+    srcdir = Path(env.srcdir)
+
+    def is_page(path: Path) -> bool:
+        name = env.path2doc(str(path))
+        return name is not None and name in env.found_docs
+
     analysis = analyze(
         text,
         path,
         settings,
         myst=myst,
         file=Path(env.doc2path(docname)),
-        folder=Path(env.srcdir) / folder if folder else Path(env.srcdir),
+        folder=srcdir / folder if folder else srcdir,
         proposal=proposal,
+        site=links.Site(srcdir, srcdir / folder if folder else srcdir, is_page),
     )
     reading = Reading(analysis, path, proposal)
     env.temp_data[_KEY] = reading
@@ -125,6 +133,10 @@ class ProposalDispatcher(CustomReSTDispatcher):
 
     def directive(self, directive_name: str, language_module: Any, document: nodes.document) -> Any:
         if policy.directive_allowed(directive_name, self.extra_directives):
+            if directive_name.strip().lower() == "mermaid":
+                from .mermaid import proposal_directive
+
+                return proposal_directive(), []
             return super().directive(directive_name, language_module, document)
         name = directive_name.lower()
         if not any(name in d.message for d in self.reading.reported(Code.DIRECTIVE)):
@@ -243,19 +255,27 @@ def _myst_parser_class() -> type:
             from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
             from myst_parser.parsers.mdit import create_md_parser
 
-            config = document.settings.env.myst_config
+            # The project's settings (a proposal's front matter may not change them), with
+            # GitHub-flavoured Markdown, as the core read the file.
+            config = reader.proposal_config(document.settings.env.myst_config)
             if "substitution" in config.enable_extensions:
                 # MyST substitutions are Jinja templates: code, never run from a proposal.
                 config = config.copy(enable_extensions=config.enable_extensions - {"substitution"})
-            # The project's settings only: a proposal's front matter may not change them.
-            parser = create_md_parser(config, SphinxRenderer)
-            parser.options["document"] = document
             if reading.analysis.doc.too_deep is not None:
+                parser = create_md_parser(config, SphinxRenderer)
+                parser.options["document"] = document
                 parser.render("")  # MyST's own settings on the document, for its transforms
                 _as_text(reading, inputstring, document)
             else:
+                parser = create_md_parser(config, gfm.ProposalRenderer)
+                parser.options["document"] = document
+                parser.renderer.link_report = reading.analysis.link_report  # type: ignore[attr-defined]
                 with ProposalDispatcher(reading, _settings(document)):
-                    parser.render(inputstring)
+                    env_md: dict[str, Any] = {}
+                    tokens = parser.parse(inputstring, env_md)
+                    gfm.set_outline(tokens)
+                    parser.renderer.render(tokens, parser.options, env_md)
+                gfm.tidy_transitions(document)
             _finish(reading, document)
 
     return DepMystParser

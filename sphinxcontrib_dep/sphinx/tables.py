@@ -142,15 +142,49 @@ class CorpusDirective(DepDirective):
         return found
 
 
+#: The tables ``dep-index`` can show, in the order it shows them (``:by:``).
+INDEX_PARTS = ("status", "category", "number")
+
+
 class DepIndexDirective(CorpusDirective):
+    """Every proposal: grouped by status, by category, and the numerical list.
+
+    ``:by:`` picks the tables (``number``: the numerical list only, one row per proposal);
+    ``:status:`` and ``:category:`` keep only some proposals.
+    """
+
     kind = "index"
+    option_spec: dict[str, Any] = {  # type: ignore[misc]  # noqa: RUF012
+        **CorpusDirective.option_spec,
+        "by": lambda text: text or "",
+    }
+
+    def run(self) -> list[nodes.Node]:
+        result = super().run()
+        parts = self._items("by")
+        if parts is not None:
+            unknown = [part for part in parts if part not in INDEX_PARTS]
+            for part in unknown:
+                self.note(
+                    Code.VALUE, f"{self.name} :by: unknown table {part!r} (allowed: {', '.join(INDEX_PARTS)})"
+                )
+            node = result[0]
+            assert isinstance(node, dep_report)
+            node["by"] = [part for part in parts if part in INDEX_PARTS] or list(INDEX_PARTS)
+        return result
 
 
 class DepTraceabilityDirective(CorpusDirective):
+    """Each proposal with its pull request, its implementation links and what replaced it,
+    with a box that filters the rows as one types."""
+
     kind = "traceability"
 
 
 class DepReviewReportDirective(CorpusDirective):
+    """What is under review (and overdue), what each reviewer owes, what is approved but not
+    implemented, and what has gone stale."""
+
     kind = "review"
     option_spec: ClassVar[dict[str, Any]] = {}
 
@@ -294,7 +328,9 @@ class Renderer:
     ) -> nodes.Node:
         if not rows:
             return nodes.paragraph("None.", "None.", classes=["dep-empty"])
-        return make_table(headers, rows, classes)
+        # In a box of its own that scrolls sideways when the table is wider than the column
+        # (a phone's width): the page itself never does.
+        return nodes.container("", make_table(headers, rows, classes), classes=["dep-table-scroll"])
 
 
 def joined(items: list[nodes.Node], separator: str = ", ") -> nodes.inline:
@@ -374,18 +410,26 @@ def render_index(renderer: Renderer) -> nodes.Node:
     container = nodes.container(classes=["dep-index", "dep-filterable"])
     if renderer.html and renderer.deps:
         container += nodes.raw("", filters.form(report.visible(renderer.deps, settings)), format="html")
-    for part, groups, slug in (
-        ("By status", report.group_by_status(renderer.deps, settings), "status"),
-        ("By category", report.group_by_category(renderer.deps, settings), "category"),
+    shown = renderer.node.get("by") if renderer.node is not None else None
+    shown = shown or list(INDEX_PARTS)
+    for part, grouping, slug in (
+        ("By status", report.group_by_status, "status"),
+        ("By category", report.group_by_category, "category"),
     ):
+        if slug not in shown:
+            continue
+        groups = grouping(renderer.deps, settings)
         container += nodes.rubric(part, part, classes=["dep-index-part", f"dep-index-by-{slug}"])
         if not groups:
             container += nodes.paragraph("None.", "None.", classes=["dep-empty"])
         for name, group in groups:
             container += nodes.rubric(name, name, classes=["dep-index-group"])
             container += renderer.table(headers, rows(group), ["dep-index-table"])
-    part = "Numerical index"
-    container += nodes.rubric(part, part, classes=["dep-index-part", "dep-index-numerical"])
+    if "number" not in shown:
+        return container
+    if len(shown) > 1:
+        part = "Numerical index"
+        container += nodes.rubric(part, part, classes=["dep-index-part", "dep-index-numerical"])
     container += renderer.table(
         headers, rows(report.index_rows(renderer.deps, settings)), ["dep-index-table"]
     )

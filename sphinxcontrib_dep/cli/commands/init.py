@@ -1,9 +1,19 @@
-"""``dep init``: a proposals project, or what an existing one lacks."""
+"""``dep init``: a proposals project, or what an existing repository of proposals lacks.
+
+In an empty folder it writes the whole scaffold. In a folder that already holds files (a
+repository of proposals read on GitHub today) it adopts them: it finds the proposals
+folder (``deps/``, or the one folder whose files are named ``NNNN-slug.md``), keeps every
+file that exists (never overwriting one), and writes only what is missing, with a
+``conf.py`` that leaves out what is not a page of the site (templates and other Markdown
+at the root, such as ``NNNN-limited-template.md`` and ``CONTRIBUTING.md``). ``--dry-run``
+shows the diff of what would be written.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -12,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from ... import __version__
 from ...core import escape, files, git
 from ...core.config import DepConfig
+from ...core.model import PROPOSAL_NAME_RE
 from ..context import EXIT_OK, Change, CliError, Context, Refused, apply
 from .new import package_template
 
@@ -19,7 +30,10 @@ from .new import package_template
 SCAFFOLD = {
     "conf.py": "conf.py.in",
     "index.md": "index.md.in",
+    "traceability.md": "traceability.md.in",
+    "review.md": "review.md.in",
     "@deps_dir@/README.md": "deps-README.md.in",
+    ".gitignore": "gitignore.in",
     ".github/workflows/deps.yml": "deps.yml.in",
     ".pre-commit-config.yaml": "pre-commit-config.yaml.in",
 }
@@ -86,41 +100,155 @@ def requirements_text(requirement: str, note: str) -> str:
     )
 
 
+#: Always left out of the site.
+BASE_EXCLUDED = ("_build", "templates", ".github", "README.md")
+
+
+@dataclass
+class Layout:
+    """What ``dep init`` found in the folder."""
+
+    deps_dir: str
+    proposals: list[str] = field(default_factory=list)
+    #: Markdown and reStructuredText files at the root that are not pages (templates, ...).
+    not_pages: list[str] = field(default_factory=list)
+    #: Folders of images (or other files) beside the proposals.
+    image_folders: list[str] = field(default_factory=list)
+    adopting: bool = False
+
+
+def find_layout(root: Path, configured: str) -> Layout:
+    """The proposals folder, and the files at the root that are not pages."""
+    layout = Layout(configured)
+    if not root.is_dir():
+        return layout
+    entries = sorted(root.iterdir())
+    layout.adopting = any(not p.name.startswith(".") or p.name == ".github" for p in entries)
+    if not (root / configured).is_dir():
+        # The one top-level folder whose files are named like proposals.
+        counts = {
+            folder.name: sum(1 for p in folder.iterdir() if p.is_file() and _proposal_name(p.name))
+            for folder in entries
+            if folder.is_dir() and not folder.name.startswith((".", "_"))
+        }
+        best = [name for name, count in counts.items() if count and count == max(counts.values())]
+        if len(best) == 1:
+            layout.deps_dir = best[0]
+    folder = root / layout.deps_dir
+    if folder.is_dir():
+        layout.proposals = sorted(p.name for p in folder.iterdir() if p.is_file() and _proposal_name(p.name))
+        layout.image_folders = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.is_dir()
+            and any(c.is_file() and not c.name.startswith(".") for c in p.iterdir())
+            and not any(c.suffix in {".md", ".rst"} for c in p.iterdir())
+        )
+    layout.not_pages = sorted(
+        p.name
+        for p in entries
+        if p.is_file()
+        and p.suffix.lower() in {".md", ".rst"}
+        and p.name not in {"index.md", "index.rst", "README.md"}
+    )
+    return layout
+
+
+def _proposal_name(name: str) -> bool:
+    return PROPOSAL_NAME_RE.match(name) is not None and name.endswith((".md", ".rst"))
+
+
+def _settings(layout: Layout, *, setting: bool) -> str:
+    if not setting:
+        return ""
+    return f"# The proposals folder, found by `dep init`.\ndep_deps_dir = {json.dumps(layout.deps_dir)}\n"
+
+
+def _excluded(layout: Layout) -> str:
+    excluded = [*BASE_EXCLUDED, *layout.not_pages]
+    return "[\n" + "".join(f"    {json.dumps(name)},\n" for name in excluded) + "]"
+
+
 def cmd_init(ctx: Context) -> int:
     args = ctx.args
     target = Path(args.dir)
     if target.exists() and not target.is_dir():
         raise CliError(f"{escape.text(target)}: not a folder")
-    deps = ctx.config.deps_dir
+    default_deps = DepConfig().deps_dir
+    root = target.resolve()
+    layout = find_layout(root, ctx.config.deps_dir)
+    deps = layout.deps_dir
     requirement, note = installed_requirement()
-    scaffold = {
-        name.replace("@deps_dir@", deps): scaffold_text(source)
-        .replace("@deps_dir@", re.escape(deps) if source.startswith("pre-commit") else deps)
-        .replace("@requirement@", requirement.replace('"', "%22"))
-        for name, source in SCAFFOLD.items()
+    values = {
+        "@deps_dir@": deps,
+        "@requirement@": requirement.replace('"', "%22"),
+        # An adopted repository's proposals folder is named in conf.py (its pyproject.toml,
+        # if it has one, is its own); a new one's in [tool.dep], which both dep and Sphinx read.
+        "@settings@": _settings(layout, setting=layout.adopting and deps != default_deps),
+        "@excluded@": _excluded(layout),
     }
+    scaffold = {}
+    for name, source in SCAFFOLD.items():
+        text = scaffold_text(source)
+        for key, value in values.items():
+            if key == "@deps_dir@" and source.startswith("pre-commit"):
+                value = re.escape(deps)  # a regular expression there
+            text = text.replace(key, value)
+        scaffold[name.replace("@deps_dir@", deps)] = text
     scaffold["requirements.txt"] = requirements_text(requirement, note)
     scaffold["templates/limited.md"] = package_template("limited")
     scaffold["templates/complete.md"] = package_template("complete")
-    if deps != DepConfig().deps_dir:
+    if deps != default_deps and not layout.adopting:
         # In [tool.dep], which sphinx-build and the dep command both read.
         scaffold["pyproject.toml"] = f"[tool.dep]\ndeps-dir = {json.dumps(deps)}\n"
-    root = target.resolve()
     changes = []
-    in_the_way = []
+    kept = []
     for name, text in scaffold.items():
         try:
             path = files.inside(root, root / name)
         except files.UnsafePath as err:
             raise Refused(str(err)) from None
         if path.exists() or path.is_symlink():
-            in_the_way.append(name)
+            kept.append(name)
+            continue
         changes.append(Change(path, name, None, text, f"created {name}"))
-    if in_the_way:
-        raise Refused(
-            f"{target}: already has {', '.join(in_the_way)}; nothing written (dep init never overwrites)"
-        )
+    if kept and not layout.adopting:
+        raise Refused(f"{target}: already has {', '.join(kept)}; nothing written (dep init never overwrites)")
+    console = ctx.console
+    if layout.adopting:
+        _describe(ctx, layout, kept)
     apply(ctx, changes, exclusive=True)
-    if not ctx.dry_run:
-        ctx.console.note(f'next: cd {escape.text(target)} && dep new "Your first proposal"')
+    if ctx.dry_run:
+        return EXIT_OK
+    here = target.resolve() == Path.cwd().resolve()
+    go = "" if here else f"cd {escape.text(target)} && "
+    if layout.proposals:
+        console.note(
+            f"next: {go}dep migrate --in-place {escape.text(deps)}, then "
+            "sphinx-build -nW --keep-going . _build/html"
+        )
+    else:
+        console.note(f'next: {go}dep new "Your first proposal"')
     return EXIT_OK
+
+
+def _describe(ctx: Context, layout: Layout, kept: list[str]) -> None:
+    """What adoption found and keeps, before the files it writes."""
+    console = ctx.console
+    deps = escape.text(layout.deps_dir)
+    if layout.proposals:
+        console.note(f"found {len(layout.proposals)} proposals in {deps}/")
+    else:
+        console.note(f"no proposals found; {deps}/ will hold them")
+    if layout.image_folders:
+        shown = ", ".join(f"{deps}/{escape.text(name)}/" for name in layout.image_folders)
+        console.note(f"kept beside them, for their images: {shown}")
+    if layout.not_pages:
+        shown = ", ".join(escape.text(name) for name in layout.not_pages)
+        console.note(f"left out of the site (not pages): {shown}")
+    for name in kept:
+        console.note(f"kept {escape.text(name)} (it exists; dep init never overwrites)")
+    if "conf.py" in kept:
+        conf = (Path(ctx.args.dir) / "conf.py").read_text(encoding="utf-8", errors="replace")
+        if "sphinxcontrib_dep" not in conf:
+            console.note('conf.py does not load sphinxcontrib-dep: add "sphinxcontrib_dep" to its extensions')
