@@ -104,7 +104,9 @@ def _resolve(path: str, file: Path, site: Site) -> Path | None:
     """The file ``path`` names, as GitHub resolves it (``/`` at the repository's root)."""
     base = site.root if path.startswith("/") else file.parent
     candidate = Path(os.path.normpath(base / path.lstrip("/")))
-    for option in (candidate, *(candidate.with_name(candidate.name + s) for s in DOCUMENT_SUFFIXES)):
+    # A folder named as '.', '..' or '/' has no name to add a suffix to.
+    named = (candidate.with_name(candidate.name + s) for s in DOCUMENT_SUFFIXES) if candidate.name else ()
+    for option in (candidate, *named):
         try:
             if option.is_file():
                 return option

@@ -1,0 +1,89 @@
+"""Red team 2: attacks on adoption, migration, feeds and links that only a command can show.
+
+Each test is one finding of the second red-team review (docs/security.md, "Red team 2"),
+written so that it fails on the code before the fix. Proposal-level findings are rows
+``redteam2-*`` of the case table; browser-only findings are in ``test_browser_redteam2.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sphinxcontrib_dep import cli
+from sphinxcontrib_dep.cli.commands.init import plain_folder
+
+#: A folder name that, written into index.md's toctree by dep init, would close the fence
+#: and open a sphinx-needs table whose Python filter runs in CI (index.md is trusted).
+INJECTED = (
+    "props\n```\n\n```{needtable}\n:filter: __import__('os').system('touch PWNED') or True\n```\n\n"
+    "```{toctree}\n:glob:\n\nprops"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# --------------------------------------------------------------------------------------
+# dep init in a hostile repository
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [INJECTED, "--help", "a*b", "x`y", "p[0]", "a b", "é\u202e"])
+def test_init_does_not_adopt_a_folder_whose_name_is_markup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """The one folder of proposal-named files is taken as the proposals folder and its name
+    written into conf.py, index.md's toctree and the pre-commit pattern: a name holding a
+    line break, a backtick, a glob character or a leading '-' is not taken."""
+    root = tmp_path / "repo"
+    (root / name).mkdir(parents=True)
+    for number in (1, 2):
+        (root / name / f"000{number}-a.md").write_text("# A\n")
+    (root / "README.md").write_text("# Proposals\n")
+    code, out, err = run(capsys, "init", str(root))
+    assert code == 0, err
+    written = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    assert "deps/README.md" in written
+    for path in ("index.md", "conf.py", ".pre-commit-config.yaml"):
+        text = (root / path).read_text()
+        assert "needtable" not in text and name not in text
+    assert "deps/*" in (root / "index.md").read_text()
+    assert "not taken as the proposals folder" in err
+    assert "\u202e" not in out + err and "\n```" not in out + err
+
+
+def test_init_refuses_a_configured_folder_that_is_markup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[tool.dep]\ndeps-dir = "x\\n```{raw} html\\n<img src=x onerror=alert(1)>"\n'
+    )
+    code, _out, err = run(capsys, "init", str(root))
+    assert code == 1
+    assert "is not a plain relative path" in err
+    assert sorted(p.name for p in root.iterdir()) == ["pyproject.toml"]
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ("deps", True),
+        ("docs/proposals", True),
+        ("enhancements_2.x", True),
+        ("-x", False),
+        ("a/../b", False),
+        ("/abs", False),
+        ("a\nb", False),
+        ("a{b}", False),
+        ("", False),
+    ],
+)
+def test_plain_folder(name: str, plain: bool) -> None:
+    assert plain_folder(name) is plain
