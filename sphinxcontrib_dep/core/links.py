@@ -105,8 +105,10 @@ def _resolve(path: str, file: Path, site: Site) -> Path | None:
     base = site.root if path.startswith("/") else file.parent
     candidate = Path(os.path.normpath(base / path.lstrip("/")))
     # A folder named as '.', '..' or '/' has no name to add a suffix to.
-    named = (candidate.with_name(candidate.name + s) for s in DOCUMENT_SUFFIXES) if candidate.name else ()
-    for option in (candidate, *named):
+    options = [candidate]
+    if candidate.name:
+        options += [candidate.with_name(candidate.name + s) for s in DOCUMENT_SUFFIXES]
+    for option in options:
         try:
             if option.is_file():
                 return option
