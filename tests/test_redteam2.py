@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import CASES, build_in_process, make_case
 
 from sphinxcontrib_dep import cli
 from sphinxcontrib_dep.cli.commands.init import plain_folder
@@ -87,3 +88,20 @@ def test_init_refuses_a_configured_folder_that_is_markup(
 )
 def test_plain_folder(name: str, plain: bool) -> None:
     assert plain_folder(name) is plain
+
+
+# --------------------------------------------------------------------------------------
+# What the build draws is what the core judged
+# --------------------------------------------------------------------------------------
+
+
+def test_a_refused_image_url_is_not_drawn(tmp_path: Path) -> None:
+    """``![x](data:...)``, ``{image}`` and ``{figure}`` with a data: URL were reported as
+    shown as text and drawn all the same; a remote https image is still drawn."""
+    src = make_case("redteam2-image-data-url", tmp_path / "src")
+    build = build_in_process(src, tmp_path / "out")
+    assert build.warnings == CASES["redteam2-image-data-url"]
+    page = (build.outdir / "deps" / "0001-x.html").read_text()
+    assert 'src="data:' not in page
+    assert 'src="https://example.com/x.png"' in page
+    assert page.count('class="dep-refused"') == 3
