@@ -7,6 +7,9 @@ written so that it fails on the code before the fix. Proposal-level findings are
 
 from __future__ import annotations
 
+import html
+from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from helpers import CASES, build_in_process, make_case
 
 from sphinxcontrib_dep import cli
 from sphinxcontrib_dep.cli.commands.init import plain_folder
+from sphinxcontrib_dep.core import feeds
 
 #: A folder name that, written into index.md's toctree by dep init, would close the fence
 #: and open a sphinx-needs table whose Python filter runs in CI (index.md is trusted).
@@ -105,3 +109,52 @@ def test_a_refused_image_url_is_not_drawn(tmp_path: Path) -> None:
     assert 'src="data:' not in page
     assert 'src="https://example.com/x.png"' in page
     assert page.count('class="dep-refused"') == 3
+
+
+# --------------------------------------------------------------------------------------
+# Feeds
+# --------------------------------------------------------------------------------------
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+@pytest.mark.parametrize("rss", [False, True])
+def test_feed_summary_is_text_for_a_feed_reader(rss: bool) -> None:
+    """RSS readers take <description> as HTML: a title holding markup must reach them as
+    text (the Atom feed says type="text"; the RSS one is escaped once more)."""
+    import feedparser
+
+    title = "Feed ]]></title><script>alert(1)</script> <img src=x onerror=alert(2)> & <b>b</b>"
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    item = feeds.Item("tag:x,2025-01-01:a", title, "https://example.org/a.html", when, f"{title}: proposed.")
+    data = feeds.render(
+        [item],
+        name="new-proposals",
+        project="p",
+        feed_url="https://example.org/feeds/new-proposals.atom",
+        site_url="https://example.org/",
+        updated=when,
+        rss=rss,
+    )
+    result = feedparser.parse(data)
+    assert not result.bozo
+    summary = result.entries[0].summary_detail
+    if summary.type == "text/html":
+        reader = _Elements()
+        reader.feed(summary.value)
+        assert reader.tags == []
+        shown = html.unescape(reader.text)
+    else:
+        shown = summary.value
+    assert shown == f"{title}: proposed."
