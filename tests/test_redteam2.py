@@ -17,7 +17,8 @@ from helpers import CASES, build_in_process, make_case
 
 from sphinxcontrib_dep import cli
 from sphinxcontrib_dep.cli.commands.init import plain_folder
-from sphinxcontrib_dep.core import feeds
+from sphinxcontrib_dep.core import feeds, parsing, reader
+from sphinxcontrib_dep.migrate import migrate_text
 
 #: A folder name that, written into index.md's toctree by dep init, would close the fence
 #: and open a sphinx-needs table whose Python filter runs in CI (index.md is trusted).
@@ -158,3 +159,54 @@ def test_feed_summary_is_text_for_a_feed_reader(rss: bool) -> None:
     else:
         shown = summary.value
     assert shown == f"{title}: proposed."
+
+
+# --------------------------------------------------------------------------------------
+# Migration keeps an embargo
+# --------------------------------------------------------------------------------------
+
+LEGACY_EMBARGOES = {
+    "folded-into-status": "# Legacy\n\nStatus: Draft\nEmbargo: true\n\n# Summary\n\nBody.\n",
+    "bold": "# Legacy\n\n**Status**: Draft\n**Embargoed**: yes\n\n# Summary\n\nBody.\n",
+    "bold-colon-inside": "# Legacy\n\n**Status:** Draft\n**Embargo:** yes\n\n# Summary\n\nBody.\n",
+    "html-bold": "# Legacy\n\n<b>Status</b>: Draft\n<b>Embargoed</b>: yes\n\n# Summary\n\nBody.\n",
+    "list": "# Legacy\n\n- Status: Draft\n- Embargoed: yes\n\n# Summary\n\nBody.\n",
+    "table": "# Legacy\n\n| Field | Value |\n|---|---|\n| Status | Draft |\n| Embargoed | yes |\n\n# Summary\n\nBody.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEGACY_EMBARGOES))
+def test_migration_never_makes_an_embargoed_proposal_public(name: str) -> None:
+    """A legacy header's 'Embargo: true' folded into the status line by the migrator (or
+    kept as a legacy value) left a file a public build published: before migration the
+    build kept it out, after it the embargo was gone."""
+    text = LEGACY_EMBARGOES[name]
+    path = "deps/0001-legacy.md"
+    assert parsing.embargo_reason(reader.read(text, path)) is not None
+    result = migrate_text(text, path)
+    if result.outcome == "migrated":
+        assert parsing.embargo_reason(reader.read(result.new_text, path)) is not None, result.new_text
+
+
+def test_migration_writes_the_embargo_it_would_have_lost() -> None:
+    result = migrate_text(LEGACY_EMBARGOES["folded-into-status"], "deps/0001-legacy.md")
+    assert ":embargoed: yes\n" in result.new_text
+    assert [d.message for d in result.decisions if d.field == "embargoed"] == [
+        "the legacy header names an embargo the migrated header would have lost; written as "
+        ":embargoed: yes, so a public build still leaves the file out (check it)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Such a proposal is marked `:embargoed:`; a public build leaves it out.",
+        "- `:embargoed:` is a flag in `dep-meta`.",
+        "The embargo: it ends on Monday.",
+        "Embargoed proposals are left out.",
+        "**Embargoed**: no",
+    ],
+)
+def test_prose_about_the_embargo_is_not_an_embargo(line: str) -> None:
+    text = f"# Prose\n\n```{{dep-meta}}\n:status: In Progress\n```\n\n{line}\n"
+    assert parsing.embargo_reason(reader.read(text, "deps/0001-x.md")) is None
