@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, sphinx_build
+from helpers import REPO, sphinx_build
 from test_migrate import CORPUS, CORPUS_WARNINGS, needs_corpus
 
 from sphinxcontrib_dep import cli
