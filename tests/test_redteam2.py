@@ -8,6 +8,7 @@ written so that it fails on the code before the fix. Proposal-level findings are
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -210,3 +211,15 @@ def test_migration_writes_the_embargo_it_would_have_lost() -> None:
 def test_prose_about_the_embargo_is_not_an_embargo(line: str) -> None:
     text = f"# Prose\n\n```{{dep-meta}}\n:status: In Progress\n```\n\n{line}\n"
     assert parsing.embargo_reason(reader.read(text, "deps/0001-x.md")) is None
+
+
+def test_links_named_as_github_names_them_lead_to_the_page(tmp_path: Path) -> None:
+    """A page linked with a query or a %-escape leads to it; refused files are text."""
+    src = make_case("redteam2-links-lint-sees", tmp_path / "src")
+    build = build_in_process(src, tmp_path / "out")
+    assert build.warnings == CASES["redteam2-links-lint-sees"]
+    page = (build.outdir / "deps" / "0001-x.html").read_text()
+    for text in ("q", "r"):
+        assert re.search(rf'<a [^>]*href="0002-y.html"[^>]*><span[^>]*>{text}</span></a>', page), text
+    assert "_downloads" not in page
+    assert not (build.outdir / "_downloads").exists()
