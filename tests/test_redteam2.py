@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from gitrepo import HISTORY_CONF, ScriptedRepo, proposal
 from helpers import CASES, build_in_process, make_case
 
 from sphinxcontrib_dep import cli
@@ -223,3 +224,39 @@ def test_links_named_as_github_names_them_lead_to_the_page(tmp_path: Path) -> No
         assert re.search(rf'<a [^>]*href="0002-y.html"[^>]*><span[^>]*>{text}</span></a>', page), text
     assert "_downloads" not in page
     assert not (build.outdir / "_downloads").exists()
+
+
+# --------------------------------------------------------------------------------------
+# History in a public build
+# --------------------------------------------------------------------------------------
+
+
+def test_a_public_build_holds_no_former_name_of_an_embargoed_draft(tmp_path: Path) -> None:
+    """An embargoed draft, renamed and cleared when it is published: its old slug reached
+    deps.json's former_paths and the feeds' entry ids of the public site."""
+    repo = ScriptedRepo(tmp_path / "repo")
+    conf = HISTORY_CONF + "dep_public_build = True\n"
+    index = "# P\n\n```{toctree}\n:glob:\n\ndeps/*\n```\n"
+    repo.commit(
+        "2025-01-10T09:00:00",
+        "Ada",
+        {
+            "conf.py": conf,
+            "index.md": index,
+            "deps/0000-acquire-initech.md": proposal("Acquire Initech", "In Progress", ":embargoed: yes"),
+        },
+    )
+    repo.commit(
+        "2025-02-10T09:00:00",
+        "Ada",
+        {"deps/0007-vendor-change.md": proposal("Vendor change", "In Progress", ":number: 7")},
+        renames={"deps/0000-acquire-initech.md": "deps/0007-vendor-change.md"},
+    )
+    build = build_in_process(repo.root, tmp_path / "out")
+    assert build.warnings == []
+    found = [p for p in build.outdir.rglob("*") if p.is_file() and b"initech" in p.read_bytes().lower()]
+    assert found == []
+    # The check can fail: the private build of the same history names the draft.
+    (repo.root / "conf.py").write_text(HISTORY_CONF)
+    private = build_in_process(repo.root, tmp_path / "private")
+    assert b"0000-acquire-initech.md" in (private.outdir / "deps.json").read_bytes()
