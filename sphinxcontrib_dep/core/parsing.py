@@ -714,8 +714,12 @@ def parse_document(scanned: Document, config: DepConfig) -> tuple[Dep | None, Do
 #: ``embargoed:`` in a ``---`` block, on a directive's own line (``.. dep-meta:: :embargoed:``),
 #: in a table cell (``| :embargoed: |``), quoted, whatever the spelling after ``embarg``.
 #: The value is what follows on the line.
+#: Written so that no run of blanks can be matched two ways (possessive quantifiers, no
+#: ``\s`` across line ends): the time stays linear in the text (a file of blank lines or
+#: spaces took minutes when the runs could be split between quantifiers).
 _EMBARGO_OPTION_RE = re.compile(
-    r"(?:(?:^|[\s|])(?::\s*embarg[^:\s]*\s*:)|^[\s|]*[\"']?embarg[^:\s\"']*[\"']?\s*:(?!\S))(?P<value>[^\n]*)",
+    r"(?:(?:^|(?<=[\s|])):[^\S\n]*+embarg[^:\s]*+[^\S\n]*+:"
+    r"|^(?:[^\S\n]|\|)*+[\"']?+embarg[^:\s\"']*+[\"']?+[^\S\n]*+:(?!\S))(?P<value>[^\n]*)",
     re.I | re.M,
 )
 
@@ -725,10 +729,10 @@ _EMBARGO_OPTION_RE = re.compile(
 #: ``| Embargoed | yes |``, ``Embargoed = yes``, ``**Embargoed** - yes``. A proposal not yet
 #: migrated says it is embargoed this way; the public build must leave it out as well.
 _EMBARGO_FIELD_RE = re.compile(
-    r"^[ \t>]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?\|?[ \t]*"
-    r"(?:<(?:b|strong)>|\*{1,2}|_{1,2})?[ \t]*[\"']?embarg[a-z]*[\"']?[ \t]*"
-    r"(?:(?:</(?:b|strong)>|\*{1,2}|_{1,2})[ \t]*(?::|=|\||[-\u2013\u2014](?=[ \t]))"
-    r"|(?::|=)[ \t]*(?:</(?:b|strong)>|\*{1,2}|_{1,2})"
+    r"^[ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++)?+\|?+[ \t]*+"
+    r"(?:<(?:b|strong)>|\*{1,2}+|_{1,2}+)?+[ \t]*+[\"']?+embarg[a-z]*+[\"']?+[ \t]*+"
+    r"(?:(?:</(?:b|strong)>|\*{1,2}+|_{1,2}+)[ \t]*+(?::|=|\||[-\u2013\u2014](?=[ \t]))"
+    r"|(?::|=)[ \t]*+(?:</(?:b|strong)>|\*{1,2}+|_{1,2}+)"
     r"|(?::|=|\|)(?!\S))"
     r"(?P<value>[^\n]*)",
     re.I | re.M,
