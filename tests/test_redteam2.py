@@ -260,3 +260,31 @@ def test_a_public_build_holds_no_former_name_of_an_embargoed_draft(tmp_path: Pat
     (repo.root / "conf.py").write_text(HISTORY_CONF)
     private = build_in_process(repo.root, tmp_path / "private")
     assert b"0000-acquire-initech.md" in (private.outdir / "deps.json").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "**a" + " " * 100_000 + "b**: c",
+        "a" + " " * 100_000 + "= b",
+        "a" + "\u3000" * 100_000 + "= b",
+        "Status" + "\u00a0" * 100_000 + ": [ Draft |" + " " * 100_000 + "| Approved ]",
+    ],
+    ids=["bold-name", "equals", "ideographic-spaces", "choices"],
+)
+def test_migration_reads_long_blank_runs_in_linear_time(line: str) -> None:
+    """A run of blanks could be split between the patterns' quantifiers in many ways
+    (``\\s*`` on both sides of a name; ``(\\s*\\|\\s*[^|]+){2,}`` for template choices): a
+    legacy header line of 50,000 spaces hung ``dep migrate`` for minutes. The migration
+    still reads the header around it."""
+    text = f"# T\n\n**Status**: Draft\n{line}\n**Authors**: @alice\n\n# Summary\n\nx\n"
+    result = migrate_text(text, "deps/0001-x.md")
+    assert result.outcome == "migrated"
+    assert ":authors: @alice\n" in result.new_text
+
+
+def test_template_choices_are_still_read_as_choices() -> None:
+    text = "# T\n\n**Status**: [ Draft | Under Review | Approved ]\n**Authors**: @alice\n\n# Summary\n\nx\n"
+    result = migrate_text(text, "deps/0001-x.md")
+    messages = [d.message for d in result.decisions if d.field == "status"]
+    assert "template choices '[ Draft | Under Review | Approved ]' left unchosen -> none" in messages
