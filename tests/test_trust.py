@@ -70,6 +70,10 @@ EMBARGOED = {
     "colon-fence-off": "# Colon\n\n:::{dep-meta}\n:status: In Progress\n:embargoed:\n:::\n\nSECRET-COLON\n",
     "eval-rst": "# Eval\n\n```{eval-rst}\n.. dep-meta::\n   :status: In Progress\n   :embargoed:\n```\n\nSECRET-EVAL-RST\n",
     "second-nested": f"# Second\n\n{H9}\n````{{note}}\n{H0}````\n\nSECRET-SECOND\n",
+    # Red team 2: a proposal not yet migrated names its embargo in a legacy header.
+    "legacy-bold": "# Legacy\n\n**Status**: Draft\n**Embargoed**: yes\n\nSECRET-LEGACY-BOLD\n",
+    "legacy-table": "# Legacy table\n\n| Field | Value |\n|---|---|\n| Embargoed | yes |\n\nSECRET-LEGACY-TABLE\n",
+    "legacy-list": "# Legacy list\n\n- Status: Draft\n- *Embargo*: true\n\nSECRET-LEGACY-LIST\n",
 }
 EMBARGOED_RST = {
     "rst-nested": (

@@ -10,6 +10,7 @@ commits goes to feedgen as text (it escapes it); characters XML cannot hold are 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -172,7 +173,11 @@ def render(
         entry.link(href=item.url, rel="alternate")
         entry.published(item.date)
         entry.updated(item.date)
-        entry.summary(xml_text(clip(item.summary, 1000)))
+        summary = xml_text(clip(item.summary, 1000))
+        # RSS has no text type: readers take <description> as HTML once its XML is read, so
+        # a title holding "<img src=x onerror=...>" became an element there. Escaped once
+        # more, it reaches the reader as the text it is (Atom's summary is type="text").
+        entry.summary(html.escape(summary, quote=False) if rss else summary)
         for author in item.authors:
             entry.author({"name": xml_text(author) or "unknown"})
         for category in item.categories:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from . import policy
 from .diagnostics import Code, Diagnostic
 from .reader import Document
 
@@ -80,15 +81,41 @@ def check_links(doc: Document, file: Path | None, site: Site | None) -> LinkRepo
             continue
         if file is None or site is None:
             continue
-        path = unquote(href.split("#", 1)[0].split("?", 1)[0])
+        written = href.split("#", 1)[0]
+        path = unquote(written.split("?", 1)[0])
         if not path:
             continue
-        fragment = href[len(href.split("#", 1)[0]) :]
+        fragment = href[len(written) :]
         target = _resolve(path, file, site)
-        if target is not None and site.is_page(target):
-            continue
         if target is not None and target.suffix.lower() not in DOCUMENT_SUFFIXES:
-            continue  # a local file of another kind: a download, judged by the policy
+            # A local file of another kind: a download, if the policy lets the build read it.
+            problem = policy.local_file_problem(written, file, site.folder, "download")
+            if problem is None:
+                if written != path:
+                    report.rewrite[href] = path + fragment
+                continue
+            report.broken.add(href)
+            if (href, link.line) not in seen:
+                seen.add((href, link.line))
+                report.diagnostics.append(Diagnostic(Code.FILE, f"link {problem}", doc.path, link.line))
+            continue
+        if target is not None and site.is_page(target):
+            anchor = unquote(fragment[1:])
+            if anchor and _same_file(target, file) and anchor not in anchors:
+                # A heading of this very file, named with the file ('0001-x.md#part-1').
+                if anchor.lower() in lowered:
+                    report.rewrite[href] = "#" + lowered[anchor.lower()]
+                    continue
+                report.broken.add(href)
+                if (href, link.line) not in seen:
+                    seen.add((href, link.line))
+                    report.diagnostics.append(_anchor_problem(doc, anchor, link.line))
+                continue
+            if written != path:
+                # GitHub decodes %-escapes and leaves out the query; MyST would look for a
+                # page named as written ('0002-x.md?plain=1', '..%2F0002-x.md').
+                report.rewrite[href] = path + fragment
+            continue
         named = _page_named(Path(path).name, site)
         if named is not None and target is None:
             report.rewrite[href] = Path(os.path.relpath(named, file.parent)).as_posix() + fragment
@@ -100,11 +127,22 @@ def check_links(doc: Document, file: Path | None, site: Site | None) -> LinkRepo
     return report
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError):
+        return False
+
+
 def _resolve(path: str, file: Path, site: Site) -> Path | None:
     """The file ``path`` names, as GitHub resolves it (``/`` at the repository's root)."""
     base = site.root if path.startswith("/") else file.parent
     candidate = Path(os.path.normpath(base / path.lstrip("/")))
-    for option in (candidate, *(candidate.with_name(candidate.name + s) for s in DOCUMENT_SUFFIXES)):
+    # A folder named as '.', '..' or '/' has no name to add a suffix to.
+    options = [candidate]
+    if candidate.name:
+        options += [candidate.with_name(candidate.name + s) for s in DOCUMENT_SUFFIXES]
+    for option in options:
         try:
             if option.is_file():
                 return option

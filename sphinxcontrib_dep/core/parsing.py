@@ -714,10 +714,40 @@ def parse_document(scanned: Document, config: DepConfig) -> tuple[Dep | None, Do
 #: ``embargoed:`` in a ``---`` block, on a directive's own line (``.. dep-meta:: :embargoed:``),
 #: in a table cell (``| :embargoed: |``), quoted, whatever the spelling after ``embarg``.
 #: The value is what follows on the line.
+#: Written so that no run of blanks can be matched two ways (possessive quantifiers, no
+#: ``\s`` across line ends): the time stays linear in the text (a file of blank lines or
+#: spaces took minutes when the runs could be split between quantifiers).
 _EMBARGO_OPTION_RE = re.compile(
-    r"(?:(?:^|[\s|])(?::\s*embarg[^:\s]*\s*:)|^[\s|]*[\"']?embarg[^:\s\"']*[\"']?\s*:(?!\S))(?P<value>[^\n]*)",
+    r"(?:(?:^|(?<=[\s|])):[^\S\n]*+embarg[^:\s]*+[^\S\n]*+:"
+    r"|^(?:[^\S\n]|\|)*+[\"']?+embarg[^:\s\"']*+[\"']?+[^\S\n]*+:(?!\S))(?P<value>[^\n]*)",
     re.I | re.M,
 )
+
+#: A legacy header's field that names the embargo, in the forms ``dep migrate`` reads a
+#: header in (:mod:`sphinxcontrib_dep.migrate.headers`): ``**Embargoed**: yes``,
+#: ``**Embargo:** yes``, ``*Embargoed*: yes``, ``<b>Embargoed</b>: yes``, ``- Embargo: yes``,
+#: ``| Embargoed | yes |``, ``Embargoed = yes``, ``**Embargoed** - yes``. A proposal not yet
+#: migrated says it is embargoed this way; the public build must leave it out as well.
+_EMBARGO_FIELD_RE = re.compile(
+    r"^[ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++)?+\|?+[ \t]*+"
+    r"(?:<(?:b|strong)>|\*{1,2}+|_{1,2}+)?+[ \t]*+[\"']?+embarg[a-z]*+[\"']?+[ \t]*+"
+    r"(?:(?:</(?:b|strong)>|\*{1,2}+|_{1,2}+)[ \t]*+(?::|=|\||[-\u2013\u2014](?=[ \t]))"
+    r"|(?::|=)[ \t]*+(?:</(?:b|strong)>|\*{1,2}+|_{1,2}+)"
+    r"|(?::|=|\|)(?!\S))"
+    r"(?P<value>[^\n]*)",
+    re.I | re.M,
+)
+
+
+def _mentions(text: str) -> list[tuple[int, str]]:
+    """``(line, value)`` of every line naming the embargo as an option or a legacy field."""
+    found: dict[int, str] = {}
+    for pattern in (_EMBARGO_OPTION_RE, _EMBARGO_FIELD_RE):
+        for mention in pattern.finditer(text):
+            line = text.count("\n", 0, mention.start("value")) + 1
+            value = mention.group("value").strip().strip("|").strip().strip("*_").strip().strip("\"'").strip()
+            found.setdefault(line, value.lower())
+    return sorted(found.items())
 
 
 def embargo_reason(doc: Document, *, heuristic: bool = True) -> str | None:
@@ -748,9 +778,7 @@ def embargo_reason(doc: Document, *, heuristic: bool = True) -> str | None:
             return f"it is embargoed (line {option.line}{where})"
         cleared.add(option.line)
     if heuristic:
-        for mention in _EMBARGO_OPTION_RE.finditer(doc.text):
-            line = doc.text.count("\n", 0, mention.start("value")) + 1
-            value = mention.group("value").strip().strip("|").strip().strip("\"'").strip().lower()
+        for line, value in _mentions(doc.text):
             if line in cleared and value in _NO:
                 continue
             if value not in _NO:

@@ -329,6 +329,15 @@ LITERAL_DIRECTIVES = frozenset(
     }
 )
 
+#: Directives whose argument is a title MyST parses as inline Markdown (roles, raw HTML
+#: and links in it reach the page), and the options every directive's renderer parses so
+#: (``:caption:`` of code blocks and diagrams). Read as inline Markdown, so ``dep lint``
+#: judges them as the build does.
+TITLE_ARGUMENT_DIRECTIVES = frozenset(
+    {"admonition", "topic", "sidebar", "rubric", "table", "list-table", "csv-table", "card", "dropdown"}
+)
+INLINE_OPTIONS = frozenset({"caption"})
+
 #: Our directives whose items are rendered with raw HTML shown as text (``<Title>`` stays visible).
 PART_DIRECTIVES = frozenset({"dep-alternative", "dep-phase"})
 
@@ -574,6 +583,11 @@ class _MarkdownReader:
         )
         self.doc.blocks.append(block)
         _directive_uses(self.doc, block)
+        if name in TITLE_ARGUMENT_DIRECTIVES and block.argument:
+            self.inline_markdown(block.argument, line)
+        for option in options:
+            if option.name.lower() in INLINE_OPTIONS and option.value and not name.startswith("dep-"):
+                self.inline_markdown(option.value, option.line)
         if name == "raw":
             if "html" in argument.lower().split() and rest:
                 self.doc.html.append((line, "\n".join(rest)))
@@ -588,6 +602,12 @@ class _MarkdownReader:
             self.nested("\n".join(rest), body_line - 1, name)
         finally:
             self.html_as_text -= parts
+
+    def inline_markdown(self, text: str, line: int) -> None:
+        """A directive's title or caption, which MyST parses as inline Markdown."""
+        for token in self.md.parseInline(text, self.env):
+            if token.type == "inline":
+                self.inline(token, line)
 
     def nested(self, text: str, first_line: int, parent: str) -> None:
         """Markdown ``text`` whose first line is line ``first_line + 1`` of the file (``first_line`` is 0-based)."""

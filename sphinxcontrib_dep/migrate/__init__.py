@@ -155,23 +155,44 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
     ordered = {name: " ".join(options[name].split()) for name in META_OPTIONS if name in options}
     for name, value in legacy.items():
         ordered[f"{UNMAPPED_PREFIX}{name}"] = " ".join(value.split())
-    result.options = ordered
-
-    block = render_block(ordered, newline) + "".join(f"{comment}{newline}" for comment in comments)
     title_lines = lines[first:after]
     if not title_lines[-1].endswith("\n"):
         title_lines[-1] += newline
-    if begin >= after:
-        # Title, the block, whatever stood between title and header, then the body as it was.
-        between = lines[after:begin]
-        if not "".join(between).strip():
-            between = []
-        new_lines = lines[:first] + title_lines + [newline, block] + between + lines[end:]
-    else:
+
+    def migrated(options: dict[str, str]) -> list[str]:
+        block = render_block(options, newline) + "".join(f"{comment}{newline}" for comment in comments)
+        if begin >= after:
+            # Title, the block, whatever stood between title and header, then the body as it was.
+            between = lines[after:begin]
+            if not "".join(between).strip():
+                between = []
+            return lines[:first] + title_lines + [newline, block] + between + lines[end:]
         # The header stood above the title: the title stays first, the block goes under it.
         before = lines[:begin]
         gap = [line for line in lines[end:first] if line.strip()]
-        new_lines = before + gap + title_lines + [newline, block] + lines[after:]
+        return before + gap + title_lines + [newline, block] + lines[after:]
+
+    new_lines = migrated(ordered)
+    # Migration never makes an embargoed proposal publishable: a legacy header's embargo
+    # may be folded into another value or kept under a legacy name; then the block says
+    # so in the form the build reads.
+    if parsing.embargo_reason(scanned) is not None and (
+        parsing.embargo_reason(parsing.scan("".join(new_lines), path)) is None
+    ):
+        ordered["embargoed"] = "yes"
+        ordered = {
+            **{name: ordered[name] for name in META_OPTIONS if name in ordered},
+            **{name: value for name, value in ordered.items() if name not in META_OPTIONS},
+        }
+        new_lines = migrated(ordered)
+        note(
+            Kind.HUMAN,
+            "the legacy header names an embargo the migrated header would have lost; written as "
+            ":embargoed: yes, so a public build still leaves the file out (check it)",
+            fields[0].line,
+            "embargoed",
+        )
+    result.options = ordered
     result.new_text = bom + "".join(new_lines)
     result.header = (begin, end)
     result.insert_at = after

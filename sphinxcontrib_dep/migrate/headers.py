@@ -105,8 +105,24 @@ def _field_key(name: str) -> tuple[str | None, bool]:
     return None, partial
 
 
+_BLANKS_RE = re.compile(r"\s{2,}")
+
+
+def _squeeze(line: str) -> str:
+    """``line`` with every run of blanks after its indentation written as one space.
+
+    The field patterns have blanks on both sides of a name, a colon and a value: a long
+    run could be split between them in many ways (a line of 50,000 spaces inside a bold
+    name hung ``dep migrate``). Names and values are read with their blanks folded anyway.
+    """
+    body = line.lstrip()
+    indent = line[: len(line) - len(body)]
+    return indent + _BLANKS_RE.sub(" ", body)
+
+
 def _match_field(line: str) -> tuple[str, str, str] | None:
     """``(form, name, value)`` of a header line, or ``None``. Forms: bold, plain, heading, table."""
+    line = _squeeze(line)
     match = _TABLE_ROW_RE.match(line)
     if match:
         name = _unwrap(match.group("name")).rstrip(":").strip()
@@ -263,7 +279,7 @@ def _left_field_name(line: str) -> str | None:
             return name
         short = len(name.split()) <= _MAX_UNKNOWN_NAME_WORDS and len(value) <= _MAX_UNKNOWN_VALUE
         return name if form == "bold" and short else None
-    match = _LOOSE_FIELD_RE.match(line.rstrip("\r\n"))
+    match = _LOOSE_FIELD_RE.match(_squeeze(line.rstrip("\r\n")))
     if match and _field_key(match.group("name"))[0] is not None:
         return match.group("name").strip()
     return None

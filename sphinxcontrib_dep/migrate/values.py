@@ -33,7 +33,21 @@ _URL_START_RE = re.compile(r"<(https?://[^\s<>]+)>|https?://[^\s<>]+")
 _CHECKED_RE = re.compile(r"\[\s*[xX✓✔]\s*\]\s*([^\[\]|\n,;]+)")
 
 
-_OPTION_LIST_RE = re.compile(r"^\[?\s*[^|\[\]]+\]?(\s*\|\s*[^|]+){2,}$")
+def _is_option_list(text: str) -> bool:
+    """``[ Draft | Under Review | Approved ]``: a template's choices (three or more).
+
+    Read by splitting, not by a pattern: ``(\\s*\\|\\s*[^|]+){2,}`` could split a run of
+    blanks in many ways (a value of 50,000 spaces hung ``dep migrate``).
+    """
+    body = text[1:] if text.startswith("[") else text
+    parts = body.split("|")
+    if len(parts) < 3 or not all(parts[1:]):
+        return False
+    first = parts[0]
+    closed = first.rstrip()
+    if closed.endswith("]"):
+        first = closed[:-1]
+    return bool(first) and "[" not in first and "]" not in first
 
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -62,7 +76,7 @@ def _strip_comments(value: str, ctx: _Context) -> str:
         inner = match.group(1).strip()
         if not inner:
             continue
-        if _looks_like_placeholder(inner) or _OPTION_LIST_RE.match(inner):
+        if _looks_like_placeholder(inner) or _is_option_list(inner):
             ctx.add(Kind.EMPTY, f"template hint {_short(match.group(0))} removed")
         else:
             ctx.add(Kind.HUMAN, f"comment {_short(match.group(0))} kept beside the block")
@@ -101,7 +115,7 @@ def _empty_or_placeholder(value: str, ctx: _Context) -> bool:
     if _looks_like_placeholder(stripped):
         ctx.add(Kind.EMPTY, f"template placeholder {_short(stripped)} -> none")
         return True
-    if _OPTION_LIST_RE.match(stripped) and not _CHECKED_RE.search(stripped):
+    if _is_option_list(stripped) and not _CHECKED_RE.search(stripped):
         ctx.add(Kind.EMPTY, f"template choices {_short(stripped)} left unchosen -> none")
         return True
     return False

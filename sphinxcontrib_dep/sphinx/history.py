@@ -91,6 +91,12 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # name or history reaches the pickled environment.
     kept = {rel for dep in domain.deps.values() if (rel := relative_path(app, dep)) is not None}
     found.files = {rel: entry for rel, entry in found.files.items() if rel in kept}
+    if sphinx_config.get(app.config).public_build:
+        # A file's former names may be those of an embargoed draft (0000-acquire-initech.md,
+        # renamed and cleared when published): a public build keeps only present names, so
+        # no slug of an embargoed version reaches deps.json, the feeds' ids or the pickle.
+        for entry in found.files.values():
+            entry.former_paths = []
     domain.data[_HISTORY] = found
     if found.note and sphinx_config.get(app.config).history:
         logger.info(f"dep: {found.note}")

@@ -7,7 +7,11 @@ CDN: a site built offline would draw nothing, and every reader of an embargoed p
 would be announced to a third party. So, unless ``conf.py`` chooses otherwise
 (``mermaid_use_local`` or ``mermaid_version``), the page loads the mermaid this package
 ships (``static/mermaid``), and mermaid runs with ``securityLevel: "strict"`` (labels
-sanitised, no click handlers; a diagram cannot change that setting).
+sanitised, no click handlers; a diagram cannot change that setting). Unless every author is
+trusted (``dep_raw_html = "all"``), mermaid's ``secure`` list also names every setting that
+is CSS (:data:`SECURE_KEYS`), whatever ``conf.py`` chose, so a diagram's ``%%{init}%%`` or
+front matter cannot write CSS into the page; ``dep.css`` contains each diagram's painting to
+its own box besides.
 
 In a proposal the directive is read as a diagram and nothing else: no file argument
 (which would read a file of the build machine into the page), no ``:zoom:`` (which loads
@@ -29,6 +33,22 @@ LOCAL_MODULE = "mermaid/mermaid.mjs"
 LOCAL_SCRIPT = "mermaid/mermaid.min.js"
 #: Mermaid's security levels that keep a diagram's text from becoming markup.
 SAFE_LEVELS = ("strict", "sandbox")
+#: Settings a diagram's own ``%%{init}%%`` or front matter ``config:`` may not change:
+#: mermaid's own list, and every setting that is CSS written into the page (a diagram's
+#: ``themeCSS`` drew it over the whole page; ``fontFamily`` took any CSS after a ``;``).
+SECURE_KEYS = (
+    "secure",
+    "securityLevel",
+    "startOnLoad",
+    "maxTextSize",
+    "suppressErrorRendering",
+    "maxEdges",
+    "themeCSS",
+    "themeVariables",
+    "fontFamily",
+    "altFontFamily",
+    "dompurifyConfig",
+)
 
 
 def configure(app: Sphinx, config: Config) -> None:
@@ -46,6 +66,12 @@ def configure(app: Sphinx, config: Config) -> None:
             "proposal's diagram put HTML and script in the page; proposals are untrusted (use "
             f"{' or '.join(repr(x) for x in SAFE_LEVELS)}, or dep_raw_html = 'all' to trust every author)"
         )
+    if raw_html != "all":
+        # Whatever conf.py chose, a diagram's own settings cannot change these.
+        chosen_config = dict(config.mermaid_init_config or {})
+        kept = [str(key) for key in chosen_config.get("secure") or ()]
+        chosen_config["secure"] = kept + [key for key in SECURE_KEYS if key not in kept]
+        config.mermaid_init_config = chosen_config
 
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:

@@ -140,8 +140,20 @@ class EnforcePolicy:
         for node in found:
             is_image = isinstance(node, nodes.image)
             target = node.get("uri") if is_image else node.get("reftarget")
-            if not target or (is_image and ("://" in target or target.startswith("data:"))):
-                continue  # a remote image's URL is a link, judged above
+            if not target:
+                continue
+            if is_image and ("://" in target or _scheme(target)):
+                # A remote image's URL (or a data: one) is a link: judged by the link rules.
+                problem = sanitize.unsafe_url(target) if settings.raw_html != "all" else None
+                if problem is None:
+                    continue
+                if not any(link.url == target for link in doc.links):
+                    reading.note(
+                        Code.UNREAD, f"{problem}; shown as text (not seen by dep lint)", _line_of(node)
+                    )
+                text = node.get("alt", "")
+                node.replace_self(nodes.inline(text, text, classes=["dep-refused"]))
+                continue
             problem = policy.local_file_problem(target, here, folder, "image" if is_image else "download")
             if problem is None:
                 continue

@@ -121,6 +121,22 @@ class Layout:
     #: Folders of images (or other files) beside the proposals.
     image_folders: list[str] = field(default_factory=list)
     adopting: bool = False
+    #: Folders of proposal-named files whose names cannot be written into the scaffold.
+    skipped: list[str] = field(default_factory=list)
+
+
+#: A proposals folder ``dep init`` writes into conf.py, index.md's toctree and the pre-commit
+#: hook's pattern: a plain relative path (letters, digits, ``_``, ``-``, ``.``; ``/`` between
+#: parts). Anything else (a line break, a backtick, a quote, a glob character, a name that
+#: starts with ``-`` and reads as an option) would be written into those trusted files as
+#: markup, code or a pattern.
+PLAIN_FOLDER_RE = re.compile(r"^(?!-)[\w.-]+(?:/(?!-)[\w.-]+)*$", re.ASCII)
+
+
+def plain_folder(name: str) -> bool:
+    """Whether ``name`` may be written into the scaffold as the proposals folder."""
+    parts = name.split("/")
+    return PLAIN_FOLDER_RE.match(name) is not None and not any(p in {".", ".."} for p in parts)
 
 
 def find_layout(root: Path, configured: str) -> Layout:
@@ -137,6 +153,8 @@ def find_layout(root: Path, configured: str) -> Layout:
             for folder in entries
             if folder.is_dir() and not folder.name.startswith((".", "_"))
         }
+        layout.skipped = sorted(name for name, count in counts.items() if count and not plain_folder(name))
+        counts = {name: count for name, count in counts.items() if plain_folder(name)}
         best = [name for name, count in counts.items() if count and count == max(counts.values())]
         if len(best) == 1:
             layout.deps_dir = best[0]
@@ -182,6 +200,12 @@ def cmd_init(ctx: Context) -> int:
         raise CliError(f"{escape.text(target)}: not a folder")
     default_deps = DepConfig().deps_dir
     root = target.resolve()
+    if not plain_folder(ctx.config.deps_dir):
+        raise Refused(
+            f"the proposals folder {escape.text(repr(ctx.config.deps_dir))} is not a plain relative path "
+            "(letters, digits, '_', '-', '.'); dep init writes it into conf.py, index.md and the "
+            "pre-commit hook, so it writes nothing"
+        )
     layout = find_layout(root, ctx.config.deps_dir)
     deps = layout.deps_dir
     requirement, note = installed_requirement()
@@ -215,7 +239,7 @@ def cmd_init(ctx: Context) -> int:
         if path.exists() or path.is_symlink():
             kept.append(name)
             continue
-        changes.append(Change(path, name, None, text, f"created {name}"))
+        changes.append(Change(path, name, None, text, f"created {escape.text(name)}"))
     if kept and not layout.adopting:
         raise Refused(f"{target}: already has {', '.join(kept)}; nothing written (dep init never overwrites)")
     console = ctx.console
@@ -244,6 +268,11 @@ def _describe(ctx: Context, layout: Layout, kept: list[str]) -> None:
         console.note(f"found {len(layout.proposals)} proposals in {deps}/")
     else:
         console.note(f"no proposals found; {deps}/ will hold them")
+    for name in layout.skipped:
+        console.note(
+            f"not taken as the proposals folder: {escape.text(name)} (its name is not a plain folder name; "
+            "rename it, then run dep init again)"
+        )
     if layout.image_folders:
         shown = ", ".join(f"{deps}/{escape.text(name)}/" for name in layout.image_folders)
         console.note(f"kept beside them, for their images: {shown}")
