@@ -44,7 +44,9 @@ PROCESS = REPO / "docs" / "process.md"
 def _seed_lines() -> list[str]:
     found = sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
     if not found:
-        pytest.skip(f"the seed is not at {SEED_DIR} (it lives in ../shared beside the checkout; set DEP_SHARED)")
+        pytest.skip(
+            f"the seed is not at {SEED_DIR} (it lives in ../shared beside the checkout; set DEP_SHARED)"
+        )
     return found[0].read_text(encoding="utf-8").splitlines()
 
 
@@ -156,7 +158,9 @@ def _outline(text: str) -> dict[str, list[tuple[str, ...]]]:
         heading = None if in_fence else _HEADING_RE.match(line)
         if heading:
             text_ = heading.group(2).replace("\\", "")
-            part = "alternative" if text_.startswith("Alt ") else "phase" if text_.startswith("Phase ") else None
+            part = (
+                "alternative" if text_.startswith("Alt ") else "phase" if text_.startswith("Phase ") else None
+            )
             if part is None:
                 headings.append((len(heading.group(1)), text_, index))
             continue
@@ -180,7 +184,9 @@ def _outline(text: str) -> dict[str, list[tuple[str, ...]]]:
         parents.append(section.name)
         after = next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
         marker = sections.MARKER_RE.fullmatch(after)
-        result["sections"].append((section.name, str(depth), marker.group(0).replace("\\", "") if marker else ""))
+        result["sections"].append(
+            (section.name, str(depth), marker.group(0).replace("\\", "") if marker else "")
+        )
     return result
 
 
@@ -269,7 +275,12 @@ def _project(tmp_path: Path, status: str, extra: str = "", conf: str = "") -> Pa
         ("Not Started", "", "", False),
         ("Under Review", ":required-reviewers: @bob (approved), @carol (reviewing)\n", "", False),
         ("Under Review", ":required-reviewers: @bob (approved), @carol (deferred)\n", "", True),
-        ("Under Review", ":required-reviewers: @bob (changes requested)\n:decision: @dave decides\n", "", True),
+        (
+            "Under Review",
+            ":required-reviewers: @bob (changes requested)\n:decision: @dave decides\n",
+            "",
+            True,
+        ),
         ("In Progress", "", "dep_early_numbering = True\n", True),
     ],
 )
@@ -278,7 +289,7 @@ def test_dep_number_waits_until_the_review_is_complete(
 ) -> None:
     root = _project(tmp_path, status, extra, conf)
     code = cli.main(["number", "--root", str(root), str(root / "deps" / "0000-idea.md"), "--color", "never"])
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert (root / "deps" / "0001-idea.md").exists() is numbered
     if numbered:
         assert code == 0
