@@ -184,8 +184,11 @@ def _outline(text: str) -> dict[str, list[tuple[str, ...]]]:
         parents.append(section.name)
         after = next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
         marker = sections.MARKER_RE.fullmatch(after)
+        # Section or sub-section: the seed nests Non Goals in Goals, the process's section
+        # list (and so the templates) puts it in Motivation beside Goals.
+        nesting = "section" if depth == 0 else "sub-section"
         result["sections"].append(
-            (section.name, str(depth), marker.group(0).replace("\\", "") if marker else "")
+            (section.name, nesting, marker.group(0).replace("\\", "") if marker else "")
         )
     return result
 
@@ -213,8 +216,8 @@ def test_the_templates_have_the_seeds_sections_in_order_with_its_markers(templat
 def test_the_complete_template_holds_terminology_and_acronyms() -> None:
     outline = _outline(sections.template_text(Template.COMPLETE))["sections"]
     assert outline[-2:] == [
-        ("Terminology & Definitions", "1", "**[Optional - if not applicable omit]**"),
-        ("Acronyms & Abbreviations", "1", "**[Optional - if not applicable omit]**"),
+        ("Terminology & Definitions", "sub-section", "**[Optional - if not applicable omit]**"),
+        ("Acronyms & Abbreviations", "sub-section", "**[Optional - if not applicable omit]**"),
     ]
     assert _outline(_seed_template("complete"))["phase"] == [
         ("release-target",),
