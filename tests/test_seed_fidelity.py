@@ -261,6 +261,9 @@ def test_the_seeds_category_names_mean_one_canonical_category(alias: str) -> Non
 # dep number waits for the review; dep notify
 # --------------------------------------------------------------------------------------
 
+#: The process's numbering moment (seed lines 181-183), which a project opts into.
+SEED_MOMENT = "dep_early_numbering = False\n"
+
 _DRAFT = "# Idea\n\n```{{dep-meta}}\n:status: {status}\n:authors: @alice\n:category: Process\n{extra}```\n"
 
 
@@ -274,17 +277,17 @@ def _project(tmp_path: Path, status: str, extra: str = "", conf: str = "") -> Pa
 @pytest.mark.parametrize(
     ("status", "extra", "conf", "numbered"),
     [
-        ("In Progress", "", "", False),
-        ("Not Started", "", "", False),
-        ("Under Review", ":required-reviewers: @bob (approved), @carol (reviewing)\n", "", False),
-        ("Under Review", ":required-reviewers: @bob (approved), @carol (deferred)\n", "", True),
+        ("In Progress", "", SEED_MOMENT, False),
+        ("Not Started", "", SEED_MOMENT, False),
+        ("Under Review", ":required-reviewers: @bob (approved), @carol (reviewing)\n", SEED_MOMENT, False),
+        ("Under Review", ":required-reviewers: @bob (approved), @carol (deferred)\n", SEED_MOMENT, True),
         (
             "Under Review",
-            ":required-reviewers: @bob (changes requested)\n:decision: @dave decides\n",
-            "",
+            ":required-reviewers: @bob (changes requested)\n:decision: @dave\n",
+            SEED_MOMENT,
             True,
         ),
-        ("In Progress", "", "dep_early_numbering = True\n", True),
+        ("In Progress", "", "", True),  # the default, for now, allows early numbers
     ],
 )
 def test_dep_number_waits_until_the_review_is_complete(
@@ -299,7 +302,7 @@ def test_dep_number_waits_until_the_review_is_complete(
     else:
         assert code != 0
         assert "deps/0000-idea.md is not numbered yet: " in err
-        assert "(the early_numbering setting allows earlier numbers)" in err
+        assert "(early_numbering = false holds this project to the process's moment)" in err
 
 
 def test_dep_notify_words_one_github_message_per_reviewer(

@@ -221,7 +221,7 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
             report(
                 Code.EARLY_NUMBER,
                 f"numbered {config.format_id(dep.number)} before its review is complete: {early} "
-                "(rename the file 0000-<slug>.md, or set dep_early_numbering)",
+                "(rename the file 0000-<slug>.md, or allow it with dep_early_numbering)",
                 "number",
             )
     if status is Status.REJECTED and not dep.decision:
