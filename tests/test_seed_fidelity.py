@@ -261,7 +261,7 @@ def test_the_seeds_category_names_mean_one_canonical_category(alias: str) -> Non
 # dep number waits for the review; dep notify
 # --------------------------------------------------------------------------------------
 
-#: The process's numbering moment (seed lines 181-183), which a project opts into.
+#: The process's numbering moment (seed lines 181-183): the default, said explicitly.
 SEED_MOMENT = "dep_early_numbering = False\n"
 
 _DRAFT = "# Idea\n\n```{{dep-meta}}\n:status: {status}\n:authors: @alice\n:category: Process\n{extra}```\n"
@@ -287,7 +287,7 @@ def _project(tmp_path: Path, status: str, extra: str = "", conf: str = "") -> Pa
             SEED_MOMENT,
             True,
         ),
-        ("In Progress", "", "", True),  # the default, for now, allows early numbers
+        ("In Progress", "", "dep_early_numbering = True\n", True),
     ],
 )
 def test_dep_number_waits_until_the_review_is_complete(
@@ -302,7 +302,7 @@ def test_dep_number_waits_until_the_review_is_complete(
     else:
         assert code != 0
         assert "deps/0000-idea.md is not numbered yet: " in err
-        assert "(early_numbering = false holds this project to the process's moment)" in err
+        assert "(the early_numbering setting allows earlier numbers)" in err
 
 
 def test_dep_notify_words_one_github_message_per_reviewer(
@@ -339,3 +339,77 @@ def test_dep_notify_says_when_nobody_is_waited_on(tmp_path: Path, capsys: pytest
     assert capsys.readouterr().out == (
         "No required reviewer is waited on: no proposal under review lacks a verdict.\n"
     )
+
+
+# --------------------------------------------------------------------------------------
+# The site: numbered alternatives are citable; the new marks show on the cards
+# --------------------------------------------------------------------------------------
+
+_SITE_PROPOSAL = """# Site
+
+```{dep-meta}
+:status: Approved
+:authors: @alice, @bob
+:primary-author: @bob
+:category: Architecture / Design
+:required-reviewers: @carol (approved)
+:implementation: https://github.com/o/r/pull/1 (beta) (reviewed by @carol)
+```
+
+## Summary
+
+Text; see {need}`DEP-0001-ALT-2`.
+
+## Motivation
+
+Text.
+
+## Proposal
+
+Text.
+
+## Implementation Phases
+
+```{dep-phase} 0 Core
+```
+
+```{dep-phase} 1 Extras
+:status: deferred
+```
+
+```{dep-phase} 2 Tools
+:moved-to: DEP-0001
+```
+
+## Alternate Solutions
+
+```{dep-alternative} Alt 1 Keep Google Docs
+**Reason Rejected:**
+
+- Costly
+```
+
+```{dep-alternative} Alt 2 Use existing templates
+**Reason Rejected:**
+
+- Not ours
+```
+"""
+
+
+def test_a_numbered_alternative_is_cited_by_its_number_and_marks_show(tmp_path: Path) -> None:
+    from helpers import build_in_process, write_project
+
+    srcdir = write_project(tmp_path / "src", {"deps/0001-site.md": _SITE_PROPOSAL})
+    build = build_in_process(srcdir, tmp_path / "out")
+    assert build.warnings == []
+    html = (build.outdir / "deps" / "0001-site.html").read_text(encoding="utf-8")
+    assert 'id="DEP-0001-ALT-2"' in html
+    assert 'href="#DEP-0001-ALT-2"' in html  # the {need} role cites it
+    assert "Rejected alternative 2" in html
+    assert '<span class="dep-category">Architecture</span>' in html  # the canonical name
+    assert 'class="dep-badge dep-primary-author"' in html
+    assert 'class="dep-badge dep-provisional"' in html
+    assert "(code review: " in html
+    assert len(re.findall(r'<dt class="dep-field-phase-status [^"]*">Status', html)) == 2
+    assert len(re.findall(r'<dt class="dep-field-moved-to [^"]*">Moved to', html)) == 1

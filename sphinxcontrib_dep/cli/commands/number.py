@@ -36,7 +36,7 @@ def _number_locked(ctx: Context, path: Path, rest: str) -> int:
     early = rules.numbering_problem(loaded.dep, ctx.config)
     if early is not None:
         raise Refused(
-            f"{loaded.rel} is not numbered yet: {early} (early_numbering = false holds this project to the process's moment)"
+            f"{loaded.rel} is not numbered yet: {early} (the early_numbering setting allows earlier numbers)"
         )
     used = git.used_numbers(ctx.deps_folder())
     number = max(used, default=0) + 1
