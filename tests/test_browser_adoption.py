@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import sphinx_build
+from helpers import sphinx_build
 from test_browser import ARTIFACTS, SCREENSHOTS, Errors, _why_no_browser, open_page, strip
 
 from sphinxcontrib_dep import cli

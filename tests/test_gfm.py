@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_in_process, write_project
+from helpers import build_in_process, write_project
 
 from sphinxcontrib_dep.core import reader
 
@@ -123,7 +123,7 @@ def test_a_page_without_diagrams_loads_no_mermaid(site: Path) -> None:
 
 def test_a_weaker_mermaid_security_level_stops_the_build(tmp_path: Path) -> None:
     """A diagram is a proposal's text: only mermaid's strict (or sandbox) level keeps it text."""
-    from conftest import CONF, sphinx_build
+    from helpers import CONF, sphinx_build
 
     src = write_project(
         tmp_path / "src",
