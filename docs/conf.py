@@ -21,3 +21,6 @@ html_logo = "_static/logo.svg"
 graphviz_output_format = "svg"
 # Where the site is published: the feeds (feeds/*.atom, feeds/*.rss) link under it.
 dep_base_url = "https://sphinxcontrib-dep.readthedocs.io/en/latest/"
+# DEP-0009 shows a review in progress under its number; the process numbers a proposal
+# only once its review is complete (seed lines 181-183), so this site allows it earlier.
+dep_early_numbering = True

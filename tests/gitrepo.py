@@ -98,7 +98,7 @@ def proposal(title: str, status: str, *extra: str, body: str = "") -> str:
 
 
 #: The code block a proposal's body shows: a ``:status:`` in it is no status change.
-EXAMPLE_BLOCK = "\n## Example\n\n```text\n:status: Rejected\n```\n"
+EXAMPLE_BLOCK = "\n### Example\n\n```text\n:status: Rejected\n```\n"
 
 
 def history_project(root: Path) -> tuple[ScriptedRepo, list[tuple[str, str, str, str, str]]]:

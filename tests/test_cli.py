@@ -217,7 +217,7 @@ def test_lint_problems_exit_1_in_each_format(proj: Path, capsys: pytest.CaptureF
     line = 4
     message = (
         "unknown status 'Accepted' (allowed: Not Started, In Progress, Under Review, Approved, Implemented, "
-        "Rejected, Deferred, Superseded; 'Draft' means In Progress)"
+        "Rejected, Deferred, Superseded; 'Draft' means In Progress, 'Replaced' means Superseded)"
     )
     code, out, err = run(capsys, "lint")
     assert code == 1

@@ -53,6 +53,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(root, "init", "-q", "-b", "main")
     (root / "deps" / "0001-one.md").write_text(proposal("One", "Approved"))
     (root / "deps" / "0002-two.md").write_text(proposal("Two", "In Progress"))
+    # Its drafts are numbered (0002-two.md, In Progress): this project allows it.
+    (root / "conf.py").write_text('extensions = ["sphinxcontrib_dep"]\ndep_early_numbering = True\n')
     commit_all(root, "two proposals")
     for name, value in GIT_ENV.items():
         monkeypatch.setenv(name, value)
@@ -159,6 +161,7 @@ def test_number_without_git(
     (tmp_path / "deps").mkdir()
     (tmp_path / "deps" / "0004-four.md").write_text(proposal("Four", "Approved"))
     (tmp_path / "deps" / "0000-next.md").write_text(proposal("Next", "In Progress", number="0000"))
+    (tmp_path / "conf.py").write_text("dep_early_numbering = True\n")  # numbered while In Progress
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "number", "deps/0000-next.md")
     assert (code, out) == (0, "deps/0000-next.md -> deps/0005-next.md: numbered DEP-0005, :number: 5\n")

@@ -59,6 +59,8 @@ def make_project(root: Path, *, git: bool = False) -> Path:
         (root / name).write_text(text)
     (root / "templates").mkdir()
     (root / "templates" / "limited.md").write_text(proposal("<Title>", "Not Started", ":authors: @a\n"))
+    # Its drafts are numbered by `dep number` while In Progress: this project allows it.
+    (root / "conf.py").write_text('extensions = ["sphinxcontrib_dep"]\ndep_early_numbering = True\n')
     if git:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
         for args in (

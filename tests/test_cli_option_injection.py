@@ -55,6 +55,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(root, "init", "-q", "-b", "main")
     (root / "deps" / "0001-one.md").write_text(proposal("One", "Approved"))
     (root / "deps" / "0002-two.md").write_text(proposal("Two", "In Progress"))
+    # Its drafts are numbered (0002-two.md, In Progress): this project allows it.
+    (root / "conf.py").write_text('extensions = ["sphinxcontrib_dep"]\ndep_early_numbering = True\n')
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "start")
     git(root, "tag", "base")

@@ -45,7 +45,8 @@ def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "proj"
     deps = root / "deps"
     deps.mkdir(parents=True)
-    (root / "conf.py").write_text('extensions = ["sphinxcontrib_dep"]\n')
+    # Its drafts are numbered by `dep number` while In Progress: this project allows it.
+    (root / "conf.py").write_text('extensions = ["sphinxcontrib_dep"]\ndep_early_numbering = True\n')
     (deps / "0001-alpha.md").write_text(proposal("Alpha", "In Progress"))
     (deps / "0002-beta.md").write_text(proposal("Beta", "Approved"))
     (deps / "0000-draft.md").write_text(proposal("Draft", "In Progress", ":authors: @nnshah1\n"))

@@ -16,7 +16,8 @@ from sphinxcontrib_dep.core.diagnostics import Code
 from sphinxcontrib_dep.core.model import Dep, Person, Reviewer, ReviewStatus, Status, Template
 from sphinxcontrib_dep.core.sections import SECTIONS, Need, sections_for, template_text
 
-CONFIG = DepConfig()
+# The proposals here are numbered drafts (0001-x.md, In Progress) for brevity.
+CONFIG = DepConfig(early_numbering=True)
 
 
 def lint_lines(text: str, path: str = "deps/0001-x.md", config: DepConfig = CONFIG) -> list[str]:
@@ -196,7 +197,7 @@ def test_sub_sections_count_only_inside_their_section() -> None:
 def test_drafts_may_be_incomplete_unless_configured() -> None:
     text = proposal(status="In Progress", body="## Summary\n\nText.\n")
     assert lint_lines(text) == []
-    strict = DepConfig(require_sections_in_drafts=True)
+    strict = DepConfig(require_sections_in_drafts=True, early_numbering=True)
     assert [line.rsplit(" ", 1)[1] for line in lint_lines(text, config=strict)] == [
         "[dep.section_missing]"
     ] * 3
@@ -419,7 +420,12 @@ def test_review_window() -> None:
     assert [d.code for d in rules.check_dep(dep, CONFIG, entered_review=date(2025, 7, 1))] == [
         Code.REVIEW_WINDOW
     ]
-    assert rules.check_dep(dep, DepConfig(review_window_days=31), entered_review=date(2025, 7, 1)) == []
+    assert (
+        rules.check_dep(
+            dep, DepConfig(review_window_days=31, early_numbering=True), entered_review=date(2025, 7, 1)
+        )
+        == []
+    )
 
 
 def test_rules_point_at_the_option_that_matters() -> None:

@@ -19,6 +19,7 @@ from .commands.init import cmd_init
 from .commands.lint import cmd_lint
 from .commands.migrate import cmd_migrate
 from .commands.new import cmd_new
+from .commands.notify import cmd_notify
 from .commands.number import cmd_number
 from .commands.report import cmd_export, cmd_index, cmd_report
 from .commands.status import cmd_status, cmd_supersede
@@ -44,7 +45,10 @@ EPILOGS = {
     "commit (a value starting with '-' is refused, exit 2).",
     "number": "The next free number is one more than the highest used in this work tree, in other "
     "worktrees, and on every local branch and remote-tracking ref; the project lock keeps two "
-    "runs apart. Inside git the file is renamed with git mv.",
+    "runs apart. Inside git the file is renamed with git mv. A proposal whose review is not "
+    "complete (Not Started, In Progress, or Under Review before every required reviewer has given "
+    "a verdict) is refused: the steward numbers it after review, unless the early_numbering "
+    "setting allows earlier numbers.",
     "status": "A move the lifecycle graph forbids, or one that would break a rule (Approved "
     "without approvals, Implemented without a link, ...), is refused with the reason; "
     "--force writes it anyway. Moving to Under Review records :review-requested: today.",
@@ -54,6 +58,9 @@ EPILOGS = {
     "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
     "Both ends of --commits are checked as commits before git reads the log (a value starting "
     "with '-' is refused, exit 2).",
+    "notify": "Sends nothing: prints, per required reviewer who has not given a verdict, the "
+    "proposals Under Review waiting on them with their review dates, as Markdown to paste into an "
+    "issue or pull-request comment (an @handle mentions the reviewer).",
     "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
     "like its fields (in the sections too), and lists nested under a field's own list, are "
     "reported [needs a human], never "
@@ -219,6 +226,21 @@ def build_parser() -> argparse.ArgumentParser:
                 help="one table by number, or one per status or category",
             )
 
+    sub = add(
+        "notify",
+        cmd_notify,
+        "Per required reviewer, a GitHub-ready message: the proposals under review waiting on them, and by when.",
+        writes=True,
+    )
+    sub.add_argument(
+        "--format",
+        choices=["markdown", "json"],
+        default="markdown",
+        help="output format (default: markdown, one message per reviewer)",
+    )
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
     sub = add("migrate", cmd_migrate, "Convert legacy proposals to dep-meta headers.")
     migrate_command.add_arguments(sub)
     return parser
@@ -228,7 +250,7 @@ WRITING_COMMANDS = frozenset({"init", "new", "number", "status", "supersede"})
 
 
 #: The commands that write a file only when given --output.
-OUTPUT_COMMANDS = frozenset({"index", "export", "report"})
+OUTPUT_COMMANDS = frozenset({"index", "export", "report", "notify"})
 
 
 def writes(args: argparse.Namespace) -> bool:

@@ -82,7 +82,7 @@ def analyze(
         # and `dep index` then agree with what the build leaves out.
         dep.embargoed = dep.embargoed or parsing.embargo_reason(doc) is not None
         diagnostics += rules.check_dep(dep, config)
-        diagnostics += parts.parse_parts(doc, dep)
+        diagnostics += parts.parse_parts(doc, dep, config.id_prefix)
         diagnostics += sections.check_sections(doc, text, dep, config)
     return Analysis(dep, doc, diagnostics, link_report)
 

@@ -278,6 +278,15 @@ class DepConfig:
         "relative to the project root; empty: ``conf.py``, then ``docs/conf.py`` and the other usual places.",
         STR,
     )
+    early_numbering: bool = _setting(
+        False,
+        "Let a proposal carry a number before its review is complete. The process has the steward "
+        "assign the number when the review is complete (seed lines 166 and 181-183): unless this is "
+        "set, ``dep number`` refuses a Not Started or In Progress proposal, and an Under Review one "
+        "whose required reviewers have not all given a verdict, and ``dep lint`` warns about such a "
+        "proposal that is numbered (``dep.early_number``). For teams that number their drafts.",
+        BOOL,
+    )
 
     def __post_init__(self) -> None:
         errors = validate(self)

@@ -114,6 +114,30 @@ class Code(enum.Enum):
     GRAPH = ("graph", "The graph engine (graphviz ``dot``) is missing or failed.")
     EMBARGO = ("embargo", "An embargoed proposal left out of a public build.")
     MIGRATE = ("migrate", "A legacy value the migrator could not map.")
+    # --- the process document's remaining rules (issue 19) -------------------------------
+    EARLY_NUMBER = (
+        "early_number",
+        "A number on a proposal whose review is not complete; the steward numbers it after review "
+        "(``dep_early_numbering`` allows earlier numbers).",
+    )
+    REJECTED_REVIEW = (
+        "rejected_review",
+        "Rejected while a required reviewer is still reviewing or has requested changes (and no ``:decision:``).",
+    )
+    SECTION_UNKNOWN = (
+        "section_unknown",
+        "A top-level section the template does not list (an added or renamed section); the sections "
+        "should not be changed, only what is inside them.",
+    )
+    PRIMARY_AUTHOR = ("primary_author", "A ``:primary-author:`` who is not among the ``:authors:``.")
+    PROVISIONAL = (
+        "provisional",
+        "An Implemented proposal whose implementation is still marked provisional (BETA): update it or supersede it.",
+    )
+    CODE_REVIEW = (
+        "code_review",
+        "Implementation links name their code reviewers, and none is an author or a required reviewer.",
+    )
 
 
 #: What every problem is: Sphinx logs each as a warning (``-W`` makes the build fail on

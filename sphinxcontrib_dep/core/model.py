@@ -70,13 +70,24 @@ class Status(_Choice):
 
     @classmethod
     def aliases(cls) -> dict[str, str]:
-        # "Draft" is the process document's own word for In Progress.
-        return {"draft": "In Progress"}
+        # The process document's own words: "Draft" for In Progress (the templates' status
+        # list), "Replaced" for Superseded (the templates' list and "the original marked as
+        # replaced", seed line 197; "marked as superseded", line 380, names the same move).
+        return {choice_key(alias): status.value for alias, status in STATUS_WORDS.items()}
+
+    @classmethod
+    def alias_note(cls) -> str:
+        """``'Draft' means In Progress, 'Replaced' means Superseded``: the aliases, for messages."""
+        return ", ".join(f"{alias!r} means {status.value}" for alias, status in STATUS_WORDS.items())
 
     @property
     def slug(self) -> str:
         return self.value.lower().replace(" ", "-")
 
+
+#: The process document's other words for statuses, and the status each means. Accepted
+#: by ``dep-meta``, ``dep status`` and the migrator alike; reports show the status itself.
+STATUS_WORDS: dict[str, Status] = {"Draft": Status.IN_PROGRESS, "Replaced": Status.SUPERSEDED}
 
 # Groups of statuses, each defined here once and imported by every rule, report and view
 # that needs it.
@@ -147,12 +158,31 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 )
 
 
+#: The process document's names for the default categories (seed lines 436-439, and
+#: "Architecture and Design", "Coding Guidelines" on line 315), each an alias of one
+#: canonical name: ``:category: Architecture / Design`` is stored, shown and reported as
+#: Architecture. An alias counts only while its canonical name is a configured category.
+CATEGORY_ALIASES: dict[str, str] = {
+    "Architecture / Design": "Architecture",
+    "Architecture and Design": "Architecture",
+    "Build / Infrastructure": "Build/Infrastructure",
+    "Coding Guidelines / Design Principles": "Guidelines",
+    "Coding Guidelines": "Guidelines",
+}
+
+
 def lookup_category(text: str, categories: tuple[str, ...]) -> str | None:
-    """The configured category that ``text`` names, matched like every other value."""
+    """The configured category that ``text`` names (or names by :data:`CATEGORY_ALIASES`),
+    matched like every other value; always the canonical name."""
     key = choice_key(text)
+    if not key:
+        return None
     for category in categories:
         if choice_key(category) == key:
             return category
+    for alias, canonical in CATEGORY_ALIASES.items():
+        if choice_key(alias) == key:
+            return next((c for c in categories if choice_key(c) == choice_key(canonical)), None)
     return None
 
 
@@ -231,9 +261,16 @@ _GITHUB_ITEM_RE = re.compile(r"^https?://github\.com/([^/\s]+)/([^/\s]+)/(pull|i
 
 @dataclass(frozen=True)
 class Link:
-    """An implementation pull request or tracking issue, or any other URL."""
+    """An implementation pull request or tracking issue, or any other URL.
+
+    In ``:implementation:`` a link may carry notes in parentheses after it:
+    ``(provisional)`` (or ``(beta)``) for an implementation released before the review
+    (seed line 426), ``(reviewed by @a @b)`` for its code reviewers (seed line 429).
+    """
 
     url: str
+    provisional: bool = False
+    code_reviewers: tuple[Person, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -273,6 +310,21 @@ class Alternative:
     reason_rejected: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     line: int | None = None
+    #: The number written before the title (``Alt 2 Title``), ``None`` when none was.
+    number: int | None = None
+
+
+def alternative_numbers(alternatives: list[Alternative]) -> list[int]:
+    """Each alternative's number as the seed cites it (``Alt 2``): the one written, else its
+    position (1, 2, ...). The card, the need id (``DEP-0001-ALT-2``) and the rules use it."""
+    return [a.number if a.number is not None else index for index, a in enumerate(alternatives, 1)]
+
+
+class PhaseStatus(_Choice):
+    """What became of an implementation phase left out of the final version (seed line 432)."""
+
+    DEFERRED = "Deferred"
+    MOVED = "Moved"
 
 
 @dataclass
@@ -287,6 +339,9 @@ class Phase:
     supported: list[str] = field(default_factory=list)
     not_supported: list[str] = field(default_factory=list)
     line: int | None = None
+    #: ``None`` for a phase of the final version; Deferred, or Moved (to :attr:`moved_to`).
+    status: PhaseStatus | None = None
+    moved_to: list[DepRef] = field(default_factory=list)
 
 
 @dataclass
@@ -310,6 +365,10 @@ class Dep:
     template: Template = Template.LIMITED
     decision: str | None = None
     embargoed: bool = False
+    #: Who keeps the decision moving (seed line 317); ``None``: the first of :attr:`authors`.
+    primary_author_given: Person | None = None
+    #: Why an Implemented proposal links no implementation (a process or guideline decision).
+    no_implementation: str | None = None
     #: Values the migrator could not map, kept verbatim so nothing is lost.
     unmapped: dict[str, str] = field(default_factory=dict)
     alternatives: list[Alternative] = field(default_factory=list)
@@ -324,6 +383,11 @@ class Dep:
     line: int | None = None
     #: 1-based line of each option (canonical name, ``replaced-by``), where known.
     option_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def primary_author(self) -> Person | None:
+        """The primary author: ``:primary-author:``, else the first author listed."""
+        return self.primary_author_given or (self.authors[0] if self.authors else None)
 
     def line_of(self, *options: str) -> int | None:
         """The line of the first of ``options`` the header gives, else of the ``dep-meta`` directive."""

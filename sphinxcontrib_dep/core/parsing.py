@@ -46,7 +46,7 @@ __all__ = ["Block", "Document", "Heading", "Option", "ScannedFile"]
 #: The options of ``dep-meta``, with the help the reference docs show.
 META_OPTIONS: dict[str, str] = {
     "number": "The proposal's number; may be omitted when the file name carries it (``0012-x.md``).",
-    "status": "One of the eight statuses (``Draft`` means In Progress).",
+    "status": "One of the eight statuses (``Draft`` means In Progress, ``Replaced`` means Superseded).",
     "authors": "Comma-separated people: ``@handle``, ``Name`` or ``Name <url>``.",
     "category": "One of the configured categories (``dep_categories``).",
     "sponsor": "The sponsor(s) or steward(s) who shepherd the proposal.",
@@ -60,6 +60,8 @@ META_OPTIONS: dict[str, str] = {
     "template": "``limited`` (default) or ``complete``: the section rules that apply.",
     "decision": "Who made the final call, and why, when reviewers did not all approve.",
     "embargoed": "Flag: a sensitive proposal, left out of public builds (``dep_public_build``).",
+    "primary-author": "The author who keeps the decision moving; one of ``:authors:`` (default: the first).",
+    "no-implementation": "Why an Implemented proposal links no implementation (a process or guideline decision).",
 }
 
 #: Other spellings accepted for an option, mapped onto its canonical name.
@@ -73,6 +75,8 @@ META_ALIASES: dict[str, str] = {
     "pull_request": "pull-request",
     "required_reviewers": "required-reviewers",
     "review_requested": "review-requested",
+    "primary_author": "primary-author",
+    "no_implementation": "no-implementation",
 }
 
 #: Options starting with this hold legacy text the migrator could not map; kept verbatim.
@@ -300,6 +304,44 @@ def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewe
     return Reviewer(person, status) if person else None
 
 
+#: Notes an ``:implementation:`` link may carry in parentheses, as the docs name them.
+IMPLEMENTATION_NOTES = "(provisional), (beta), (reviewed by @handle ...)"
+_PROVISIONAL_WORDS = frozenset({"provisional", "beta"})
+_REVIEWED_BY_RE = re.compile(r"^(?:code[ -]?)?review(?:ed)?(?:\s+by)?\s*:?\s+(.+)$", re.I)
+
+
+def _link_note(text: str) -> tuple[str, str] | None:
+    """``("https://x", "beta")`` for ``"https://x (beta)"``: a note after white space, so a
+    URL ending in parentheses (``.../Foo_(bar)``) keeps them."""
+    found = _paren(text)
+    if found is None or not found[0] or not text.rstrip()[: -len(found[1]) - 2].endswith((" ", "\t")):
+        return None
+    return found
+
+
+def parse_implementation(text: str, report: _Reporter, option: str = "implementation") -> Link | None:
+    """An implementation link and its notes: ``URL (provisional) (reviewed by @a @b)``."""
+    provisional = False
+    reviewers: list[Person] = []
+    rest = text.strip()
+    while (found := _link_note(rest)) is not None:
+        rest, note = found[0], found[1].strip()
+        reviewed = _REVIEWED_BY_RE.match(note)
+        if note.casefold() in _PROVISIONAL_WORDS:
+            provisional = True
+        elif reviewed:
+            people = (parse_person(word, report, option) for word in reviewed.group(1).split())
+            reviewers = [p for p in people if p is not None] + reviewers
+        else:
+            report(
+                Code.VALUE,
+                f":{option}: unknown note ({note}) after {rest!r} (known: {IMPLEMENTATION_NOTES})",
+                option,
+            )
+    url = check_url(rest, report, option)
+    return Link(url, provisional, tuple(reviewers)) if url else None
+
+
 def parse_date(value: str | None, report: _Reporter, option: str) -> date | None:
     if is_empty(value):
         return None
@@ -515,8 +557,7 @@ def parse_meta(
         if status is None:
             report(
                 Code.STATUS,
-                f"unknown status {status_text.strip()!r} (allowed: {Status.allowed()}; "
-                "'Draft' means In Progress)",
+                f"unknown status {status_text.strip()!r} (allowed: {Status.allowed()}; {Status.alias_note()})",
                 "status",
             )
         dep.status = status
@@ -566,10 +607,17 @@ def parse_meta(
     if pull_requests:
         dep.pull_request = check_url(pull_requests[0], report, "pull-request")
     dep.implementation = [
-        Link(url)
+        link
         for item in split_list(seen.get("implementation"))
-        if (url := check_url(item, report, "implementation"))
+        if (link := parse_implementation(item, report)) is not None
     ]
+    dep.no_implementation = None if is_empty(seen.get("no-implementation")) else seen["no-implementation"]
+    if dep.no_implementation is not None:
+        dep.no_implementation = dep.no_implementation.strip()
+    primary = seen.get("primary-author")
+    if not is_empty(primary):
+        assert primary is not None
+        dep.primary_author_given = parse_person(primary, report, "primary-author")
     template_text = seen.get("template")
     if not is_empty(template_text):
         assert template_text is not None

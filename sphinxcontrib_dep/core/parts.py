@@ -19,8 +19,17 @@ import re
 from dataclasses import dataclass, field
 
 from .diagnostics import Code, Diagnostic
-from .model import NUMBER_PATTERN, Alternative, Dep, Link, Phase, normalize_key
-from .parsing import Block, Option, ScannedFile, _Reporter, check_url, is_empty, split_list
+from .model import (
+    NUMBER_PATTERN,
+    Alternative,
+    Dep,
+    Link,
+    Phase,
+    PhaseStatus,
+    alternative_numbers,
+    normalize_key,
+)
+from .parsing import Block, Option, ScannedFile, _Reporter, check_url, is_empty, parse_ref, split_list
 
 #: Labels of a ``dep-alternative`` body: normalized label -> Alternative attribute.
 ALTERNATIVE_LABELS: dict[str, str] = {
@@ -69,13 +78,18 @@ PHASE_OPTIONS: dict[str, str] = {
     "work-items": "work-items",
     "work_items": "work-items",
     "work-item": "work-items",
+    "status": "status",
+    "moved-to": "moved-to",
+    "moved_to": "moved-to",
 }
-PHASE_OPTION_NAMES = "release-target, effort, work-items"
+PHASE_OPTION_NAMES = "release-target, effort, work-items, status, moved-to"
 
 # ``**Pros:**``, ``**Pros**:``, ``**Reason Rejected:** text on the same line``.
 _LABEL_RE = re.compile(r"^\*\*([^*]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)$")
 _BULLET_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
 _PHASE_ARG_RE = re.compile(rf"^(?:phase\s*)?#?{NUMBER_PATTERN}\s*(?:[:.\-–—]\s*)?(.*)$", re.I)
+#: ``Alt 2 Title``, ``Alternative 2: Title``: the seed's numbered alternative (line 233).
+_ALTERNATIVE_ARG_RE = re.compile(rf"^alt(?:ernative)?\s*#?{NUMBER_PATTERN}\s*(?:[:.\-–—]\s*)?(.*)$", re.I)
 
 
 @dataclass
@@ -140,6 +154,10 @@ def parse_alternative(block: Block, path: str) -> tuple[Alternative, list[Diagno
     """A ``dep-alternative`` block: its title (the argument) and labelled lists."""
     diagnostics: list[Diagnostic] = []
     title = block.argument.strip()
+    number = None
+    numbered = _ALTERNATIVE_ARG_RE.match(title)
+    if numbered:
+        number, title = int(numbered.group(1)), numbered.group(2).strip()
     if not title:
         diagnostics.append(Diagnostic(Code.ALTERNATIVE, "dep-alternative needs a title", path, block.line))
     for name, line in block.option_lines.items():
@@ -152,7 +170,7 @@ def parse_alternative(block: Block, path: str) -> tuple[Alternative, list[Diagno
             )
         )
     body = read_labelled_lists(block.body, block.body_line, ALTERNATIVE_LABELS, ALTERNATIVE_LABEL_NAMES)
-    alternative = Alternative(title=title, line=block.line, **body.lists)
+    alternative = Alternative(title=title, line=block.line, number=number, **body.lists)
     for line, message in body.problems:
         diagnostics.append(Diagnostic(Code.ALTERNATIVE, f"dep-alternative: {message}", path, line))
     if not alternative.reason_rejected:
@@ -165,7 +183,30 @@ def parse_alternative(block: Block, path: str) -> tuple[Alternative, list[Diagno
     return alternative, sorted(diagnostics, key=lambda d: d.line or 0)
 
 
-def parse_phase(block: Block, path: str) -> tuple[Phase, list[Diagnostic]]:
+def check_alternative_number(alternatives: list[Alternative], index: int, path: str) -> Diagnostic | None:
+    """Alternatives are numbered upwards without repeats (Alt 1, Alt 2, ...), so each can be cited."""
+    numbers = alternative_numbers(alternatives[: index + 1])
+    number, earlier = numbers[-1], numbers[:-1]
+    alternative = alternatives[index]
+    if number in earlier:
+        first = alternatives[earlier.index(number)].line
+        return Diagnostic(
+            Code.ALTERNATIVE,
+            f"alternative {number} appears twice (first on line {first})",
+            path,
+            alternative.line,
+        )
+    if earlier and number < max(earlier):
+        return Diagnostic(
+            Code.ALTERNATIVE,
+            f"alternative {number} comes after alternative {max(earlier)}; number alternatives upwards",
+            path,
+            alternative.line,
+        )
+    return None
+
+
+def parse_phase(block: Block, path: str, prefix: str = "DEP-") -> tuple[Phase, list[Diagnostic]]:
     """A ``dep-phase`` block: number and title (the argument), options and labelled lists."""
     diagnostics: list[Diagnostic] = []
     match = _PHASE_ARG_RE.match(block.argument.strip())
@@ -221,8 +262,31 @@ def parse_phase(block: Block, path: str) -> tuple[Phase, list[Diagnostic]]:
         for item in split_list(values.get("work-items"))
         if (url := check_url(item, report, "work-items"))
     ]
+    moved_to = [
+        ref
+        for item in split_list(values.get("moved-to"))
+        if (ref := parse_ref(item, report, "moved-to", prefix))
+    ]
+    status = None
+    status_text = values.get("status")
+    if not is_empty(status_text):
+        assert status_text is not None
+        status = PhaseStatus.lookup(status_text)
+        if status is None:
+            report(
+                Code.PHASE,
+                f"dep-phase: unknown :status: {status_text.strip()!r} (allowed: {PhaseStatus.allowed()}; "
+                "a phase of the final version has none)",
+                "status",
+            )
+    if moved_to and status is None:
+        status = PhaseStatus.MOVED
+    if status is PhaseStatus.MOVED and not moved_to:
+        report(Code.PHASE, "dep-phase: a phase moved to another proposal names it in :moved-to:", "status")
     body = read_labelled_lists(block.body, block.body_line, PHASE_LABELS, PHASE_LABEL_NAMES)
     phase = Phase(
+        status=status,
+        moved_to=moved_to,
         number=number,
         title=title,
         release_target=None
@@ -261,7 +325,7 @@ def check_phase_number(earlier: list[Phase], phase: Phase, path: str) -> Diagnos
     return None
 
 
-def parse_parts(scanned: ScannedFile, dep: Dep) -> list[Diagnostic]:
+def parse_parts(scanned: ScannedFile, dep: Dep, prefix: str = "DEP-") -> list[Diagnostic]:
     """Read every ``dep-alternative`` and ``dep-phase`` of a scanned file into ``dep``."""
     diagnostics: list[Diagnostic] = []
     for block in scanned.blocks:
@@ -280,8 +344,10 @@ def parse_parts(scanned: ScannedFile, dep: Dep) -> list[Diagnostic]:
             alternative, found = parse_alternative(block, scanned.path)
             dep.alternatives.append(alternative)
             diagnostics += found
+            problem = check_alternative_number(dep.alternatives, len(dep.alternatives) - 1, scanned.path)
+            diagnostics += [problem] if problem else []
         elif block.name == "dep-phase":
-            phase, found = parse_phase(block, scanned.path)
+            phase, found = parse_phase(block, scanned.path, prefix)
             diagnostics += found
             problem = check_phase_number(dep.phases, phase, scanned.path)
             diagnostics += [problem] if problem else []

@@ -10,7 +10,7 @@ from datetime import date
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import UNNUMBERED_STATUSES, Dep, ReviewStatus, Status
+from .model import DRAFT_STATUSES, UNNUMBERED_STATUSES, Dep, Person, ReviewStatus, Status
 
 # --------------------------------------------------------------------------------------
 # The lifecycle graph
@@ -103,6 +103,40 @@ def approval_met(dep: Dep) -> bool:
     return bool(dep.decision) or (bool(dep.reviewers) and not pending_reviewers(dep))
 
 
+#: Reviewer statuses that are a verdict: the reviewer's part of the review is done.
+VERDICTS = frozenset({ReviewStatus.APPROVED, ReviewStatus.REJECTED, ReviewStatus.DEFERRED})
+#: Reviewer statuses under which no rejection can be given yet (seed line 468: changes
+#: requested "need to be addressed before approval / rejection can be given").
+UNDECIDED_REVIEWS = frozenset({ReviewStatus.REVIEWING, ReviewStatus.CHANGES_REQUESTED})
+
+
+def review_complete(dep: Dep) -> bool:
+    """Whether the review is over: a ``:decision:`` is recorded, or there are required
+    reviewers and each has given a verdict (approved, rejected or deferred)."""
+    return bool(dep.decision) or (bool(dep.reviewers) and all(r.status in VERDICTS for r in dep.reviewers))
+
+
+def numbering_problem(dep: Dep, config: DepConfig) -> str | None:
+    """Why ``dep`` may not carry a number yet, or ``None`` when it may.
+
+    The steward assigns the number when the review is complete (seed lines 166 and
+    181-183): not while the proposal is Not Started or In Progress, nor Under Review
+    before every required reviewer has given a verdict. ``dep_early_numbering`` lifts it.
+    ``dep number`` refuses with this reason; ``dep lint`` warns with it (``early_number``).
+    """
+    if config.early_numbering or dep.status is None:
+        return None
+    if dep.status in DRAFT_STATUSES:
+        return f"it is {dep.status.value}; the steward numbers a proposal when its review is complete"
+    if dep.status is Status.UNDER_REVIEW and not review_complete(dep):
+        waiting = [
+            f"{r.person.display} ({r.status.value})" for r in dep.reviewers if r.status not in VERDICTS
+        ]
+        why = f"waiting on {', '.join(waiting)}" if waiting else "no required reviewers yet"
+        return f"its review is not complete ({why}); the steward numbers a proposal when it is"
+    return None
+
+
 def approval_summary(dep: Dep) -> str:
     """One line for the reviewer matrix and the reports: is the approval rule met, and why."""
     if not dep.reviewers and not dep.decision:
@@ -125,6 +159,11 @@ def approval_summary(dep: Dep) -> str:
 # --------------------------------------------------------------------------------------
 # The rules
 # --------------------------------------------------------------------------------------
+
+
+def _person_key(person: Person) -> str:
+    """One person however written: the handle, else the name, case folded."""
+    return (person.handle or person.name).casefold()
 
 
 def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None) -> list[Diagnostic]:
@@ -176,10 +215,60 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
                 "Approved without required reviewers; name them in :required-reviewers: "
                 "or record who made the final call, and why, in :decision:",
             )
-    if status is Status.IMPLEMENTED and not dep.implementation:
+    if dep.number is not None and status in UNNUMBERED_STATUSES:
+        early = numbering_problem(dep, config)
+        if early is not None:
+            report(
+                Code.EARLY_NUMBER,
+                f"numbered {config.format_id(dep.number)} before its review is complete: {early} "
+                "(rename the file 0000-<slug>.md, or allow it with dep_early_numbering)",
+                "number",
+            )
+    if status is Status.REJECTED and not dep.decision:
+        undecided = [
+            f"{r.person.display} ({r.status.value})" for r in dep.reviewers if r.status in UNDECIDED_REVIEWS
+        ]
+        if undecided:
+            report(
+                Code.REJECTED_REVIEW,
+                f"Rejected while required reviewers have not given their verdict: {', '.join(undecided)}; "
+                "changes requested must be addressed before a rejection (or record the final call in :decision:)",
+                "required-reviewers",
+            )
+    if status is Status.IMPLEMENTED and not dep.implementation and not dep.no_implementation:
         report(
             Code.IMPLEMENTATION_MISSING,
-            "Implemented needs at least one implementation link (:implementation:)",
+            "Implemented needs at least one implementation link (:implementation:), "
+            "or :no-implementation: saying why there is none",
+        )
+    if (
+        status is Status.IMPLEMENTED
+        and dep.implementation
+        and all(link.provisional for link in dep.implementation)
+    ):
+        report(
+            Code.PROVISIONAL,
+            "Implemented, but its implementation is still marked provisional: link the final release, "
+            "or supersede the proposal with one that describes what was built",
+            "implementation",
+        )
+    reviewed = [link for link in dep.implementation if link.code_reviewers]
+    if reviewed:
+        involved = {_person_key(p) for p in dep.authors} | {_person_key(r.person) for r in dep.reviewers}
+        if not any(_person_key(p) in involved for link in reviewed for p in link.code_reviewers):
+            names = sorted({p.display for link in reviewed for p in link.code_reviewers})
+            report(
+                Code.CODE_REVIEW,
+                f"the implementation's code reviewers ({', '.join(names)}) include none of the authors or "
+                "required reviewers; at least one should be involved in the code review",
+                "implementation",
+            )
+    primary = dep.primary_author_given
+    if primary is not None and _person_key(primary) not in {_person_key(p) for p in dep.authors}:
+        report(
+            Code.PRIMARY_AUTHOR,
+            f":primary-author: {primary.display} is not among the :authors:; list them there",
+            "primary-author",
         )
     if status is Status.SUPERSEDED and not dep.replaced_by:
         report(Code.SUPERSEDED_MISSING, "Superseded needs :replaced-by: naming the successor")

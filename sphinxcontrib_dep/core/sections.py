@@ -76,7 +76,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Implementation Details", None, None, _O, ("Implementation",)),
     Section("Deferred to Implementation", "Implementation Details", None, _O, ("Deferred",)),
     Section("Implementation Phases", None, None, _O, ("Phases",)),
-    Section("Related Proposals", None, None, _O, ("Related",)),
+    Section("Related Proposals", None, None, _O, ("Related", "Related Decision Records")),
     Section(
         "Alternate Solutions",
         None,
@@ -86,6 +86,8 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("Background", None, None, _O),
     Section("References", "Background", None, _O),
+    Section("Terminology & Definitions", "Background", None, _O, ("Terminology", "Definitions")),
+    Section("Acronyms & Abbreviations", "Background", None, _O, ("Acronyms", "Abbreviations")),
 )
 
 
@@ -343,6 +345,40 @@ def recognize(scanned: ScannedFile) -> list[Found]:
     return found
 
 
+def unknown_sections(scanned: ScannedFile, found: list[Found]) -> list[Heading]:
+    """Top-level headings (nested in none but the title) that name no section of either
+    template, nor one of their other headings: sections added or renamed."""
+    title = scanned.title
+    known = {f.heading.line for f in found}
+    every_key = set().union(*(section.match_keys() for section in SECTIONS))
+    unknown: list[Heading] = []
+    ancestors: list[Heading] = []
+    for heading in scanned.headings:
+        if title is not None and heading.line <= title.line:
+            continue
+        while ancestors and ancestors[-1].level >= heading.level:
+            ancestors.pop()
+        nested = bool(ancestors)
+        ancestors.append(heading)
+        if nested or heading.line in known or heading_key(heading.text) in every_key:
+            continue
+        unknown.append(heading)
+    return unknown
+
+
+def _unknown_section_message(heading: Heading, template: Template) -> str:
+    import difflib
+
+    names = [section.name for section in sections_for(template)]
+    by_key = {heading_key(name): name for name in names}
+    close = difflib.get_close_matches(heading_key(heading.text), list(by_key), n=1, cutoff=0.6)
+    hint = f"; did you mean '{by_key[close[0]]}'?" if close else ""
+    return (
+        f"section '{heading.text}' is not a section of the {template.value} template, whose sections "
+        f"should not be changed: make it a sub-section of one of them{hint}"
+    )
+
+
 def _in_order(found: list[Found]) -> set[int]:
     """Positions (into ``found``) of a longest run already in template order; the rest moved."""
     n = len(found)
@@ -396,6 +432,12 @@ def check_sections(scanned: ScannedFile, text: str, dep: Dep, config: DepConfig)
 
     # An unknown status is reported already; its sections are then judged as a draft's.
     if config.require_sections_in_drafts or (dep.status is not None and dep.status not in DRAFT_STATUSES):
+        for heading in unknown_sections(scanned, found):
+            diagnostics.append(
+                Diagnostic(
+                    Code.SECTION_UNKNOWN, _unknown_section_message(heading, template), path, heading.line
+                )
+            )
         present = {f.section.name: f for f in found}
         text_lines = text.splitlines()
         for section in sections_for(template):

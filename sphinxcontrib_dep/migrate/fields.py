@@ -17,7 +17,6 @@ STATUS_ALIASES: dict[str, Status] = {
     "inreview": Status.UNDER_REVIEW,
     "review": Status.UNDER_REVIEW,
     "proposed": Status.UNDER_REVIEW,
-    "replaced": Status.SUPERSEDED,
     "wip": Status.IN_PROGRESS,
     "workinprogress": Status.IN_PROGRESS,
     "final": Status.IMPLEMENTED,

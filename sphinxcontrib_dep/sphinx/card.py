@@ -17,6 +17,7 @@ from ..core.model import (
     Alternative,
     Dep,
     DepRef,
+    Link,
     Person,
     Phase,
     ReviewStatus,
@@ -68,6 +69,26 @@ def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
     return container
 
 
+def _implementation_node(link: Link) -> nodes.Node:
+    """An implementation link, with its provisional (BETA) mark and code reviewers."""
+    reference = nodes.reference(link.label, link.label, refuri=link.url)
+    if not link.provisional and not link.code_reviewers:
+        return reference
+    node = nodes.inline()
+    node += reference
+    if link.provisional:
+        node += nodes.Text(" ")
+        node += nodes.inline("provisional", "provisional", classes=["dep-badge", "dep-provisional"])
+    if link.code_reviewers:
+        node += nodes.Text(" (code review: ")
+        for index, person in enumerate(link.code_reviewers):
+            if index:
+                node += nodes.Text(", ")
+            node += person_node(person)
+        node += nodes.Text(")")
+    return node
+
+
 def _joined(items: Sequence[nodes.Node]) -> nodes.paragraph:
     paragraph = nodes.paragraph()
     for index, item in enumerate(items):
@@ -105,7 +126,16 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
 
     fields = nodes.field_list(classes=["dep-fields"])
     if dep.authors:
-        fields += _field("Authors", _joined([person_node(p) for p in dep.authors]), "authors")
+        authors: list[nodes.Node] = []
+        for person in dep.authors:
+            node = nodes.inline()
+            node += person_node(person)
+            # Marked when the header names the primary author (seed line 317); else it is the first.
+            if dep.primary_author_given is not None and person == dep.primary_author:
+                node += nodes.Text(" ")
+                node += nodes.inline("primary", "primary", classes=["dep-badge", "dep-primary-author"])
+            authors.append(node)
+        fields += _field("Authors", _joined(authors), "authors")
     if dep.sponsors:
         fields += _field("Sponsor", _joined([person_node(p) for p in dep.sponsors]), "sponsor")
     if dep.review_requested:
@@ -124,8 +154,14 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         url = dep.pull_request
         fields += _field("Pull request", _joined([nodes.reference(url, url, refuri=url)]), "pull-request")
     if dep.implementation:
-        links = [nodes.reference(link.label, link.label, refuri=link.url) for link in dep.implementation]
-        fields += _field("Implementation", _joined(links), "implementation")
+        fields += _field(
+            "Implementation",
+            _joined([_implementation_node(link) for link in dep.implementation]),
+            "implementation",
+        )
+    if dep.no_implementation:
+        text = dep.no_implementation
+        fields += _field("No implementation", nodes.paragraph(text, text), "no-implementation")
     if dep.decision:
         fields += _field("Decision", nodes.paragraph(dep.decision, dep.decision), "decision")
     for name, value in dep.unmapped.items():
@@ -221,7 +257,10 @@ def _part_header(kind: str, title: str, inline: Inline, key: str) -> nodes.parag
 def alternative_card(alternative: Alternative, need_id: str | None, inline: Inline) -> nodes.container:
     """A rejected alternative: its title, then pros, cons, reasons and notes as lists."""
     card = nodes.container(classes=["dep-alternative"], ids=[need_id] if need_id else [])
-    card += _part_header("Rejected alternative", alternative.title or "Untitled", inline, "alternative")
+    kind = (
+        "Rejected alternative" if alternative.number is None else f"Rejected alternative {alternative.number}"
+    )
+    card += _part_header(kind, alternative.title or "Untitled", inline, "alternative")
     _labelled(card, "Pros", alternative.pros, inline, "pros")
     _labelled(card, "Cons", alternative.cons, inline, "cons")
     _labelled(card, "Reason rejected", alternative.reason_rejected, inline, "reason-rejected")
@@ -229,7 +268,9 @@ def alternative_card(alternative: Alternative, need_id: str | None, inline: Inli
     return card
 
 
-def phase_card(phase: Phase, need_id: str | None, inline: Inline) -> nodes.container:
+def phase_card(
+    phase: Phase, need_id: str | None, inline: Inline, settings: DepConfig | None = None
+) -> nodes.container:
     """An implementation phase: number and title, target, effort, work items, scope."""
     card = nodes.container(classes=["dep-phase"], ids=[need_id] if need_id else [])
     number = f"Phase {phase.number}" if phase.number >= 0 else "Phase"
@@ -244,6 +285,13 @@ def phase_card(phase: Phase, need_id: str | None, inline: Inline) -> nodes.conta
     if phase.work_items:
         links = [nodes.reference(link.label, link.label, refuri=link.url) for link in phase.work_items]
         fields += _field("Work items", _joined(links), "work-items")
+    if phase.status is not None:
+        text = phase.status.value
+        fields += _field("Status", nodes.paragraph(text, text), "phase-status")
+    if phase.moved_to:
+        fields += _field(
+            "Moved to", _joined([dep_xref(r, settings or DepConfig()) for r in phase.moved_to]), "moved-to"
+        )
     if len(fields):
         card += fields
     _labelled(card, "Supported", phase.supported, inline, "supported")

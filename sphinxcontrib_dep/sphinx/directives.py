@@ -19,7 +19,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..core import parts
 from ..core.diagnostics import Code, Diagnostic
-from ..core.model import Alternative, Dep, Phase, number_from_filename
+from ..core.model import Alternative, Dep, Phase, alternative_numbers, number_from_filename
 from . import card, needs
 from . import config as sphinx_config
 from .domain import get_domain
@@ -211,18 +211,23 @@ class DepAlternativeDirective(DepPartDirective):
         dep, index = found
         settings = self.settings()
         alternative = dep.alternatives[index]
-        dep_id = needs.dep_need_id(dep, settings)
-        need_id = f"{dep_id}-ALT-{index + 1}"
-        result = needs.create(
-            self,
-            self.app,
-            need_type="alt",
-            need_id=need_id,
-            title=alternative.title or need_id,
-            status="Rejected",
-            fields=needs.alternative_fields(alternative, dep_id),
-            lineno=self.lineno,
-        )
+        result: list[nodes.Node] = []
+        need_id: str | None = None
+        # Cited as DEP-0001-ALT-2 (seed: "Alt <#> <Title>"); a number that repeats or goes
+        # down is reported by the core, and gets no need.
+        if parts.check_alternative_number(dep.alternatives, index, self.source_path()) is None:
+            dep_id = needs.dep_need_id(dep, settings)
+            need_id = f"{dep_id}-ALT-{alternative_numbers(dep.alternatives)[index]}"
+            result += needs.create(
+                self,
+                self.app,
+                need_type="alt",
+                need_id=need_id,
+                title=alternative.title or need_id,
+                status="Rejected",
+                fields=needs.alternative_fields(alternative, dep_id),
+                lineno=self.lineno,
+            )
         result.append(card.alternative_card(alternative, need_id, self.inline))
         return result
 
@@ -265,5 +270,5 @@ class DepPhaseDirective(DepPartDirective):
                     fields={"url": link.url, "impl_kind": link.kind, "implements": [need_id, dep_id]},
                     lineno=self.lineno,
                 )
-        result.append(card.phase_card(phase, need_id, self.inline))
+        result.append(card.phase_card(phase, need_id, self.inline, settings))
         return result

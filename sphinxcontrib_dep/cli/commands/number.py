@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from ...core import escape, files, git
+from ...core import escape, files, git, rules
 from ...core.model import number_from_filename, split_proposal_name
 from ..context import EXIT_OK, CliError, Context, Refused, edit_header, load_proposal
 
@@ -33,6 +33,11 @@ def cmd_number(ctx: Context) -> int:
 
 def _number_locked(ctx: Context, path: Path, rest: str) -> int:
     loaded = load_proposal(ctx, path)
+    early = rules.numbering_problem(loaded.dep, ctx.config)
+    if early is not None:
+        raise Refused(
+            f"{loaded.rel} is not numbered yet: {early} (the early_numbering setting allows earlier numbers)"
+        )
     used = git.used_numbers(ctx.deps_folder())
     number = max(used, default=0) + 1
     new_path = path.with_name(f"{number:0{ctx.config.id_width}d}-{rest}")

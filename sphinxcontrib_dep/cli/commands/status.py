@@ -25,7 +25,7 @@ from ..context import (
 def lookup_status(text: str) -> Status:
     status = Status.lookup(text)
     if status is None:
-        raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; 'Draft' means In Progress)")
+        raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; {Status.alias_note()})")
     return status
 
 

@@ -1,3 +1,5 @@
 project = "traceability"
 extensions = ["sphinxcontrib_dep"]
 dep_stale_days = 30
+# DEP-0002 is numbered while its review goes on: this project allows it.
+dep_early_numbering = True
