@@ -92,6 +92,32 @@ STR_LIST = ValueType(
     _parse_str_list,
 )
 
+
+def _parse_people_table(raw: str) -> dict[str, list[str]]:
+    """A TOML inline table of lists: ``{Architecture = ["@ana"], Process = ["@bo"]}``."""
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{raw!r} is not a TOML table: {err}") from None
+    return value  # type: ignore[no-any-return]  # judged by PEOPLE_TABLE.holds
+
+
+PEOPLE_TABLE = ValueType(
+    "dict[str, list[str]]",
+    "dict of str to list of str",
+    (dict,),
+    lambda value: (
+        isinstance(value, dict)
+        and all(
+            isinstance(key, str)
+            and isinstance(items, list)
+            and all(isinstance(i, str) and i.strip() for i in items)
+            for key, items in value.items()
+        )
+    ),
+    _parse_people_table,
+)
+
 #: A validator: what is wrong with a value of the right type, as the rest of the sentence
 #: "dep_<name> must ..." (``"be between 1 and 8, not 12"``), or ``None`` when it is fine.
 Validator = Callable[[Any], str | None]
@@ -146,6 +172,8 @@ class Setting:
 
     def default_value(self) -> Any:
         """The default, a new list each time for a list setting."""
+        if isinstance(self.default, dict):
+            return dict(self.default)
         return list(self.default) if isinstance(self.default, (list, tuple)) else self.default
 
     def problem(self, value: Any) -> str | None:
@@ -277,6 +305,20 @@ class DepConfig:
         "Where ``dep lint`` finds the Sphinx ``conf.py`` whose ``dep_*``/``myst_*`` values it reads, "
         "relative to the project root; empty: ``conf.py``, then ``docs/conf.py`` and the other usual places.",
         STR,
+    )
+
+    lead_architects: list[str] = _setting(
+        [],
+        "The lead architects (``@handle``): with a category's PICs they have the final call when "
+        "reviewers disagree (a ``:decision:`` names one of them) and may extend a review.",
+        STR_LIST,
+    )
+    category_pics: dict[str, list[str]] = _setting(
+        {},
+        'Each category\'s PICs (``{Architecture = ["@ana"]}``): with the lead architects they have the '
+        "final call on the category's proposals and may extend a review. Empty with no lead architects: "
+        "nobody's authority is checked.",
+        PEOPLE_TABLE,
     )
 
     def __post_init__(self) -> None:

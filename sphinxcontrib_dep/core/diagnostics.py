@@ -114,6 +114,47 @@ class Code(enum.Enum):
     GRAPH = ("graph", "The graph engine (graphviz ``dot``) is missing or failed.")
     EMBARGO = ("embargo", "An embargoed proposal left out of a public build.")
     MIGRATE = ("migrate", "A legacy value the migrator could not map.")
+    # --- the process, by command (review extensions, authority, verdicts, numbering) -------
+    REVIEW_EXTENSION = (
+        "review_extension",
+        "A ``:review-extension:`` that cannot be read, gives no reason, or was granted by someone "
+        "who may not extend a review (an author, a lead architect or the category's PIC may).",
+    )
+    DECISION = (
+        "decision",
+        "A ``:decision:`` that names no decider (``@who: why``), or one who has no authority over the "
+        "category (``dep_lead_architects``, ``dep_category_pics``).",
+    )
+    VERDICT = (
+        "verdict",
+        "Rejected or Deferred while a required reviewer has given no verdict, and no ``:decision:``.",
+    )
+    SUPERSEDER = (
+        "superseder",
+        "Superseded by a proposal that is neither Approved nor Implemented (nor itself Superseded).",
+    )
+    NUMBER_TAKEN = (
+        "number_taken",
+        "A number given on this branch that another proposal holds on the revision of ``dep lint --since`` "
+        "(two clones numbered before fetching): ``dep renumber`` moves it.",
+    )
+
+
+#: Rules that judge what the header says as a whole: where one shares a line with a problem
+#: reading a value (``@marco (aproved)`` and the approval rule it then fails), the
+#: value's problem, the cause, is reported first.
+CONSEQUENCES = frozenset(
+    {
+        Code.REVIEW_INCOMPLETE,
+        Code.APPROVAL,
+        Code.UNNUMBERED,
+        Code.IMPLEMENTATION_MISSING,
+        Code.SUPERSEDED_MISSING,
+        Code.REVIEW_WINDOW,
+        Code.VERDICT,
+        Code.SUPERSEDER,
+    }
+)
 
 
 #: What every problem is: Sphinx logs each as a warning (``-W`` makes the build fail on

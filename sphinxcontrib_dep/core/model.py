@@ -289,6 +289,20 @@ class Phase:
     line: int | None = None
 
 
+@dataclass(frozen=True)
+class Extension:
+    """A review deadline moved: until when, by whom, on what day, and why (``:review-extension:``)."""
+
+    until: date
+    by: Person
+    on: date | None = None
+    reason: str = ""
+
+    def to_text(self) -> str:
+        on = f" on {self.on.isoformat()}" if self.on else ""
+        return f"{self.until.isoformat()} by {self.by.to_text()}{on}: {self.reason}"
+
+
 @dataclass
 class Dep:
     """One proposal's metadata, as written in its ``dep-meta`` block."""
@@ -324,6 +338,8 @@ class Dep:
     line: int | None = None
     #: 1-based line of each option (canonical name, ``replaced-by``), where known.
     option_lines: dict[str, int] = field(default_factory=dict)
+    #: Review deadlines moved (``:review-extension:``), in the order written.
+    review_extensions: list[Extension] = field(default_factory=list)
 
     def line_of(self, *options: str) -> int | None:
         """The line of the first of ``options`` the header gives, else of the ``dep-meta`` directive."""

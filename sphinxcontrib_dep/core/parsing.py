@@ -24,6 +24,7 @@ from .model import (
     HANDLE_RE,
     Dep,
     DepRef,
+    Extension,
     Link,
     Person,
     Reviewer,
@@ -60,6 +61,8 @@ META_OPTIONS: dict[str, str] = {
     "template": "``limited`` (default) or ``complete``: the section rules that apply.",
     "decision": "Who made the final call, and why, when reviewers did not all approve.",
     "embargoed": "Flag: a sensitive proposal, left out of public builds (``dep_public_build``).",
+    "review-extension": "The review deadline moved, ``;`` between several: ``YYYY-MM-DD by @who on "
+    "YYYY-MM-DD: why`` (until when, who extended it, when, why); ``dep review extend`` writes it.",
 }
 
 #: Other spellings accepted for an option, mapped onto its canonical name.
@@ -180,6 +183,21 @@ def split_list(value: str | None) -> list[str]:
     return [item.strip() for item in _LIST_SPLIT_RE.split(value.strip()) if not is_empty(item)]
 
 
+def did_you_mean(text: str, choices: Sequence[str], shown: str = "{}") -> str:
+    """``"; did you mean X?"`` naming the choice ``text`` is closest to (a typo), else ``""``.
+
+    Compared as values are matched (:func:`~.model.choice_key`: case, spaces, ``-`` and ``_``
+    do not count); ``shown`` formats the suggestion (``":{}:"`` for an option).
+    """
+    import difflib
+
+    from .model import choice_key
+
+    keys = {choice_key(choice): choice for choice in choices}
+    found = difflib.get_close_matches(choice_key(text), list(keys), n=1, cutoff=0.75)
+    return f"; did you mean {shown.format(keys[found[0]])}?" if found else ""
+
+
 def canonical_option(name: str) -> str:
     name = name.strip().lower()
     return META_ALIASES.get(name, name)
@@ -290,7 +308,8 @@ def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewe
             report(
                 Code.REVIEWER_STATUS,
                 f"unknown reviewer status {status_text.strip()!r} for {person_text.strip()} "
-                f"(allowed: {ReviewStatus.allowed()})",
+                f"(allowed: {ReviewStatus.allowed()})"
+                + did_you_mean(status_text, [s.value for s in ReviewStatus]),
                 option,
             )
         else:
@@ -414,6 +433,47 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
     return None
 
 
+_EXTENSION_RE = re.compile(
+    r"^(?:until\s+)?(?P<until>\S+)\s+by\s+(?P<by>[^:]+?)(?:\s+on\s+(?P<on>\S+))?\s*:\s*(?P<reason>.*)$",
+    re.I | re.S,
+)
+
+
+def parse_extensions(value: str | None, report: _Reporter) -> list[Extension]:
+    """``:review-extension:``: ``YYYY-MM-DD by @who on YYYY-MM-DD: why``, ``;`` between several."""
+    option = "review-extension"
+    if is_empty(value):
+        return []
+    assert value is not None
+    found = []
+    for entry in (part.strip() for part in value.split(";")):
+        if not entry:
+            continue
+        match = _EXTENSION_RE.match(entry)
+        if match is None:
+            report(
+                Code.REVIEW_EXTENSION,
+                f":{option}: cannot read {entry!r}; write 'YYYY-MM-DD by @who on YYYY-MM-DD: why'",
+                option,
+            )
+            continue
+        until = parse_date(match["until"], report, option)
+        on = parse_date(match["on"], report, option) if match["on"] else None
+        person = parse_person(match["by"], report, option)
+        if until is None or person is None:
+            continue
+        reason = match["reason"].strip()
+        if is_empty(reason):
+            report(
+                Code.REVIEW_EXTENSION,
+                f":{option}: the extension to {until.isoformat()} gives no reason; the process extends a "
+                "review only for extenuating circumstances: say which",
+                option,
+            )
+        found.append(Extension(until, person, on, reason))
+    return found
+
+
 #: Values of ``:embargoed:`` that mean yes and no; anything else keeps the proposal embargoed.
 _YES = frozenset({"", "yes", "true", "1", "on"})
 _NO = frozenset({"no", "false", "0", "off"})
@@ -460,7 +520,8 @@ def parse_meta(
         if name not in META_OPTIONS:
             report(
                 Code.OPTION,
-                f"unknown option :{item.name}: in dep-meta (known: {', '.join(META_OPTIONS)})",
+                f"unknown option :{item.name}: in dep-meta (known: {', '.join(META_OPTIONS)})"
+                + did_you_mean(item.name, [*META_OPTIONS, *META_ALIASES], ":{}:"),
                 item.name,
             )
             continue
@@ -516,7 +577,7 @@ def parse_meta(
             report(
                 Code.STATUS,
                 f"unknown status {status_text.strip()!r} (allowed: {Status.allowed()}; "
-                "'Draft' means In Progress)",
+                "'Draft' means In Progress)" + did_you_mean(status_text, [s.value for s in Status]),
                 "status",
             )
         dep.status = status
@@ -528,7 +589,8 @@ def parse_meta(
         if dep.category is None:
             report(
                 Code.CATEGORY,
-                f"unknown category {category_text.strip()!r} (allowed: {', '.join(config.categories)})",
+                f"unknown category {category_text.strip()!r} (allowed: {', '.join(config.categories)})"
+                + did_you_mean(category_text, config.categories),
                 "category",
             )
 
@@ -577,11 +639,13 @@ def parse_meta(
         if template is None:
             report(
                 Code.TEMPLATE,
-                f"unknown template {template_text.strip()!r} (allowed: {Template.allowed()})",
+                f"unknown template {template_text.strip()!r} (allowed: {Template.allowed()})"
+                + did_you_mean(template_text, [t.value for t in Template]),
                 "template",
             )
         else:
             dep.template = template
+    dep.review_extensions = parse_extensions(seen.get("review-extension"), report)
     decision = seen.get("decision")
     dep.decision = None if is_empty(decision) else (decision or "").strip()
     if "embargoed" in seen:
