@@ -217,6 +217,12 @@ class _Reporter:
         self.diagnostics.append(Diagnostic(code, message, self.path, line))
 
 
+def collecting_reporter(path: str) -> _Reporter:
+    """A reporter for one value read outside a header (a command's argument, an item it edits):
+    its ``diagnostics`` hold what was wrong, for the caller to show or ignore."""
+    return _Reporter(path, None, {})
+
+
 def invisible_problem(text: str) -> str | None:
     """Why ``text`` may not be shown as a name or used as a link: invisible control characters."""
     found = _INVISIBLE_RE.search(text)

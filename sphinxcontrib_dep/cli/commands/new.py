@@ -12,7 +12,17 @@ from ...core.model import (
     lookup_category,
     slugify,
 )
-from ..context import EXIT_OK, Change, CliError, Context, Refused, apply, read_text
+from ..context import (
+    EXIT_OK,
+    Change,
+    CliError,
+    Context,
+    Refused,
+    apply,
+    load_proposal,
+    read_text,
+    resolve_proposal,
+)
 
 
 def package_template(name: str) -> str:
@@ -59,6 +69,11 @@ def cmd_new(ctx: Context) -> int:
             )
         changes["category"] = category
     changes["template"] = template.value
+    if args.supersedes:
+        replaced = load_proposal(ctx, resolve_proposal(ctx, args.supersedes))
+        if replaced.dep.number is None:
+            raise Refused(f"{replaced.rel} has no number yet; a draft cannot be superseded by number")
+        changes["replaces"] = ctx.config.format_id(replaced.dep.number)
     slug = slugify(title)
     # slugify promises ASCII letters, digits and single hyphens; the file name depends on it.
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
@@ -80,4 +95,8 @@ def cmd_new(ctx: Context) -> int:
     apply(ctx, [Change(target, rel, old, text, f"created {rel} from {source}")], exclusive=not args.force)
     if not ctx.dry_run:
         ctx.console.note(f"next: write the proposal, then `dep number {rel}` when it is ready for a number")
+        if args.supersedes:
+            ctx.console.note(
+                f"once it is approved: `dep supersede {changes['replaces']} <its number>` marks the old one Superseded"
+            )
     return EXIT_OK
