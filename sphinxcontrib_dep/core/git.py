@@ -360,3 +360,9 @@ def stage(paths: Iterable[Path], top: Path) -> None:
     wanted = [path for path in paths if path.exists()]
     if wanted:
         git(["add"], top, paths=wanted)
+
+
+def merge_base(commit: str, top: Path) -> str | None:
+    """The commit where ``HEAD`` and ``commit`` (a resolved id) parted, or ``None``."""
+    found = git(["merge-base"], top, revs=["HEAD", commit], check=False).stdout.strip()
+    return found if re.fullmatch(_COMMIT_ID, found) else None

@@ -140,12 +140,16 @@ def numbers_taken(
     if not folder.is_dir():
         return []
     there = git.numbers_at(commit, folder)
+    # Renames are judged from where the branches parted: against REV itself, git would
+    # take two drafts numbered alike on either side for one file renamed.
+    base = git.merge_base(commit, top)
+    renamed = git.changed_since(base, top) if base is not None else previous
     found = []
     for dep in result.deps:
         if dep.number is None or dep.number not in there:
             continue
         in_repo = analysis.relative(ctx.root / dep.path, top)
-        if previous.get(in_repo, in_repo) in there[dep.number]:
+        if renamed.get(in_repo, in_repo) in there[dep.number]:
             continue  # the same file (perhaps renamed since): its own number
         others = ", ".join(there[dep.number])
         shown = ctx.config.format_id(dep.number)
