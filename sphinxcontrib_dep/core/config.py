@@ -118,6 +118,39 @@ PEOPLE_TABLE = ValueType(
     _parse_people_table,
 )
 
+
+def _parse_str_table(raw: str) -> dict[str, str]:
+    """A TOML inline table of strings: ``{"DYN-[0-9]+" = "https://jira.example.org/browse/{key}"}``."""
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{raw!r} is not a TOML table: {err}") from None
+    return value  # type: ignore[no-any-return]  # judged by STR_TABLE.holds
+
+
+STR_TABLE = ValueType(
+    "dict[str, str]",
+    "dict of str to str",
+    (dict,),
+    lambda value: (
+        isinstance(value, dict)
+        and all(isinstance(key, str) and isinstance(item, str) for key, item in value.items())
+    ),
+    _parse_str_table,
+)
+
+
+def _trackers(value: Any) -> str | None:
+    for pattern, url in value.items():
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            return f"map key patterns that compile: {pattern!r} does not ({err})"
+        if "{key}" not in url or not re.match(r"https?://", url):
+            return f"map each pattern to an http(s) address holding {{key}}, not {url!r}"
+    return None
+
+
 #: A validator: what is wrong with a value of the right type, as the rest of the sentence
 #: "dep_<name> must ..." (``"be between 1 and 8, not 12"``), or ``None`` when it is fine.
 Validator = Callable[[Any], str | None]
@@ -319,6 +352,20 @@ class DepConfig:
         "final call on the category's proposals and may extend a review. Empty with no lead architects: "
         "nobody's authority is checked.",
         PEOPLE_TABLE,
+    )
+
+    trackers: dict[str, str] = _setting(
+        {},
+        "Issue trackers a ``:tracking:`` key may name: a pattern the key matches in full, mapped to the "
+        'issue\'s address with ``{key}`` (``{"DYN-[0-9]+" = "https://jira.example.org/browse/{key}"}``). '
+        "URLs and GitHub's ``org/repo#12`` are always understood.",
+        STR_TABLE,
+        _trackers,
+    )
+    require_tracking: bool = _setting(
+        False,
+        'Require a ``:tracking:`` issue from Under Review on (the seed: "JIRA created to track").',
+        BOOL,
     )
 
     def __post_init__(self) -> None:

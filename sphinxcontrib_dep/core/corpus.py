@@ -13,11 +13,7 @@ from dataclasses import dataclass
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import Dep, DepRef, Status, number_from_filename, parse_id, role_target
-
-#: What a proposal that supersedes another in full may be: decided for it (Approved,
-#: Implemented), or since superseded itself (a chain of replacements).
-SUPERSEDER_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPERSEDED})
+from .model import SUPERSEDER_STATUSES, Dep, DepRef, Status, number_from_filename, parse_id, role_target
 
 
 def sort_deps(deps: Iterable[Dep]) -> list[Dep]:

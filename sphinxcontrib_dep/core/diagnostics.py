@@ -133,6 +133,16 @@ class Code(enum.Enum):
         "superseder",
         "Superseded by a proposal that is neither Approved nor Implemented (nor itself Superseded).",
     )
+    TRACKING = (
+        "tracking",
+        "A ``:tracking:`` entry that is neither a URL, ``org/repo#12``, nor a key of a configured tracker "
+        "(``dep_trackers``); or none from Under Review on, when ``dep_require_tracking`` asks for one.",
+    )
+    AMENDMENT = (
+        "amendment",
+        "An ``:amendments:`` entry that cannot be read or names no pull request, or amendments on a "
+        "proposal not approved yet (a draft is simply edited).",
+    )
     NUMBER_TAKEN = (
         "number_taken",
         "A number given on this branch that another proposal holds on the revision of ``dep lint --since`` "

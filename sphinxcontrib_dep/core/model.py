@@ -94,6 +94,14 @@ SETTLED_STATUSES = frozenset({Status.IMPLEMENTED, Status.REJECTED, Status.SUPERS
 #: (the history's "decided" date is the last move from an open status into one of these).
 DECIDED_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
 
+#: What a proposal that supersedes another in full may be: decided for it (Approved,
+#: Implemented), or since superseded itself (a chain of replacements).
+SUPERSEDER_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPERSEDED})
+#: From review on, the work is tracked (``dep_require_tracking``).
+TRACKED_STATUSES = frozenset({Status.UNDER_REVIEW, Status.APPROVED, Status.IMPLEMENTED})
+#: Statuses after approval, whose changes are recorded in ``:amendments:``.
+AMENDABLE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPERSEDED})
+
 #: How a proposal whose status is missing or not one of the eight is shown and grouped.
 UNKNOWN_STATUS = "Unknown"
 #: Its CSS class suffix, beside :attr:`Status.slug` (``dep-status-unknown``).
@@ -303,6 +311,23 @@ class Extension:
         return f"{self.until.isoformat()} by {self.by.to_text()}{on}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class TrackingIssue:
+    """The issue that tracks a proposal's work in any tracker: ``DYN-123``, ``org/repo#12``, a URL."""
+
+    key: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A change after approval: when, the pull request that made it, and what changed (``:amendments:``)."""
+
+    on: date
+    pull_request: str
+    summary: str
+
+
 @dataclass
 class Dep:
     """One proposal's metadata, as written in its ``dep-meta`` block."""
@@ -340,6 +365,12 @@ class Dep:
     option_lines: dict[str, int] = field(default_factory=dict)
     #: Review deadlines moved (``:review-extension:``), in the order written.
     review_extensions: list[Extension] = field(default_factory=list)
+    #: The issues that track the work (``:tracking:``).
+    tracking: list[TrackingIssue] = field(default_factory=list)
+    #: When the work is to be done (``:target-completion:``).
+    target_completion: date | None = None
+    #: Changes after approval (``:amendments:``), in the order written.
+    amendments: list[Amendment] = field(default_factory=list)
 
     def line_of(self, *options: str) -> int | None:
         """The line of the first of ``options`` the header gives, else of the ``dep-meta`` directive."""

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote
 
 from . import sanitize
 from .config import DepConfig
@@ -22,6 +23,7 @@ from .diagnostics import Code, Diagnostic
 from .model import (
     GITHUB_PROFILE_RE,
     HANDLE_RE,
+    Amendment,
     Dep,
     DepRef,
     Extension,
@@ -31,6 +33,7 @@ from .model import (
     ReviewStatus,
     Status,
     Template,
+    TrackingIssue,
     is_proposal_name,
     lookup_category,
     number_from_filename,
@@ -63,6 +66,11 @@ META_OPTIONS: dict[str, str] = {
     "embargoed": "Flag: a sensitive proposal, left out of public builds (``dep_public_build``).",
     "review-extension": "The review deadline moved, ``;`` between several: ``YYYY-MM-DD by @who on "
     "YYYY-MM-DD: why`` (until when, who extended it, when, why); ``dep review extend`` writes it.",
+    "tracking": "The issue(s) tracking the work: a URL, ``org/repo#12``, or a key of a configured tracker "
+    "(``DYN-123``, ``dep_trackers``).",
+    "target-completion": "When the implementation is to be complete, ``YYYY-MM-DD``; ``dep report`` lists "
+    "approved proposals past it.",
+    "amendments": "Changes after approval, ``;`` between several: ``YYYY-MM-DD <pull request URL>: what changed``.",
 }
 
 #: Other spellings accepted for an option, mapped onto its canonical name.
@@ -76,6 +84,10 @@ META_ALIASES: dict[str, str] = {
     "pull_request": "pull-request",
     "required_reviewers": "required-reviewers",
     "review_requested": "review-requested",
+    "tracking-issue": "tracking",
+    "jira": "tracking",
+    "target_completion": "target-completion",
+    "amendment": "amendments",
 }
 
 #: Options starting with this hold legacy text the migrator could not map; kept verbatim.
@@ -480,6 +492,70 @@ def parse_extensions(value: str | None, report: _Reporter) -> list[Extension]:
     return found
 
 
+_GITHUB_SHORT_RE = re.compile(r"^([A-Za-z0-9-]+)/([A-Za-z0-9_.-]+)#([0-9]+)$")
+
+
+def parse_tracking(value: str | None, report: _Reporter, config: DepConfig) -> list[TrackingIssue]:
+    """``:tracking:``: URLs, ``org/repo#12``, or keys one of ``dep_trackers``' patterns matches."""
+    option = "tracking"
+    found = []
+    for item in split_list(value):
+        if item.lower().startswith(("http://", "https://")):
+            url = check_url(item, report, option)
+            if url is not None:
+                found.append(TrackingIssue(Link(url).short_label, url))
+            continue
+        github = _GITHUB_SHORT_RE.match(item)
+        if github:
+            org, repo, number = github.groups()
+            found.append(TrackingIssue(item, f"https://github.com/{org}/{repo}/issues/{number}"))
+            continue
+        template = next(
+            (url for pattern, url in config.trackers.items() if re.fullmatch(pattern, item)),
+            None,
+        )
+        if template is not None and not invisible_problem(item):
+            found.append(TrackingIssue(item, template.replace("{key}", quote(item, safe=""))))
+            continue
+        known = ", ".join(config.trackers) or "none configured"
+        report(
+            Code.TRACKING,
+            f":{option}: {item!r} is neither a URL, org/repo#12, nor a key of a configured tracker "
+            f"(dep_trackers patterns: {known})",
+            option,
+        )
+    return found
+
+
+_AMENDMENT_RE = re.compile(r"^(?P<on>\S+)\s+<?(?P<url>https?://[^\s>]+)>?\s*:\s*(?P<summary>.*)$", re.S)
+
+
+def parse_amendments(value: str | None, report: _Reporter) -> list[Amendment]:
+    """``:amendments:``: ``YYYY-MM-DD <pull request URL>: what changed``, ``;`` between several."""
+    option = "amendments"
+    if is_empty(value):
+        return []
+    assert value is not None
+    found = []
+    for entry in (part.strip() for part in value.split(";")):
+        if not entry:
+            continue
+        match = _AMENDMENT_RE.match(entry)
+        if match is None or is_empty(match["summary"]):
+            report(
+                Code.AMENDMENT,
+                f":{option}: cannot read {entry!r}; write 'YYYY-MM-DD <pull request URL>: what changed' "
+                '(the seed: "updated and reviewed with a link to PR")',
+                option,
+            )
+            continue
+        on = parse_date(match["on"], report, option)
+        url = check_url(match["url"], report, option)
+        if on is not None and url is not None:
+            found.append(Amendment(on, url, match["summary"].strip()))
+    return found
+
+
 #: Values of ``:embargoed:`` that mean yes and no; anything else keeps the proposal embargoed.
 _YES = frozenset({"", "yes", "true", "1", "on"})
 _NO = frozenset({"no", "false", "0", "off"})
@@ -652,6 +728,9 @@ def parse_meta(
         else:
             dep.template = template
     dep.review_extensions = parse_extensions(seen.get("review-extension"), report)
+    dep.tracking = parse_tracking(seen.get("tracking"), report, config)
+    dep.target_completion = parse_date(seen.get("target-completion"), report, "target-completion")
+    dep.amendments = parse_amendments(seen.get("amendments"), report)
     decision = seen.get("decision")
     dep.decision = None if is_empty(decision) else (decision or "").strip()
     if "embargoed" in seen:

@@ -7,6 +7,10 @@ The seed's words, each held by one function here:
   checked on ``:decision:`` (:func:`decider` reads who took it).
 - "Authors / Architect / Category PIC can choose to extend the review deadline":
   :func:`may_extend`, and :func:`review_deadline` with ``:review-extension:``.
+- "Authors and reviewers should be assigned and JIRA created to track": ``:tracking:``,
+  required from Under Review on with ``dep_require_tracking``.
+- "During implementation, if major decisions are revisited the doc should be updated and
+  reviewed with a link to PR": ``:amendments:``, after approval only.
 - "By the specified review date, reviewers should indicate their approval, decision, and
   the status moves to approved, rejected or deferred": Rejected and Deferred need every
   verdict, or a decision (:func:`missing_verdicts`).
@@ -21,7 +25,16 @@ from datetime import date, timedelta
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import Dep, Extension, Person, ReviewStatus, Status, choice_key
+from .model import (
+    AMENDABLE_STATUSES,
+    TRACKED_STATUSES,
+    Dep,
+    Extension,
+    Person,
+    ReviewStatus,
+    Status,
+    choice_key,
+)
 
 #: A reviewer status that is not a verdict yet.
 PENDING_VERDICTS = frozenset({ReviewStatus.NOT_STARTED, ReviewStatus.REVIEWING})
@@ -143,6 +156,21 @@ def check_process(dep: Dep, config: DepConfig) -> list[Diagnostic]:
                 f"{category} (the final call is taken by: {shown})",
                 "decision",
             )
+    if config.require_tracking and dep.status in TRACKED_STATUSES and not dep.tracking:
+        assert dep.status is not None
+        report(
+            Code.TRACKING,
+            f"{dep.status.value} needs the issue that tracks it in :tracking: (dep_require_tracking; the seed: "
+            '"JIRA created to track")',
+            "tracking",
+        )
+    if dep.amendments and dep.status not in AMENDABLE_STATUSES:
+        shown = dep.status.value if dep.status else "without a status"
+        report(
+            Code.AMENDMENT,
+            f":amendments: record changes after approval; a proposal {shown} is simply edited",
+            "amendments",
+        )
     if dep.status in NEEDS_VERDICTS and not dep.decision:
         assert dep.status is not None
         pending = missing_verdicts(dep)

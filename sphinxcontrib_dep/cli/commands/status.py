@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...core import editing
-from ...core.corpus import SUPERSEDER_STATUSES
+from ...core import editing, parsing
 from ...core.diagnostics import Diagnostic
 from ...core.model import (
+    SUPERSEDER_STATUSES,
     Status,
 )
 from ..context import (
@@ -26,7 +26,10 @@ from ..context import (
 def lookup_status(text: str) -> Status:
     status = Status.lookup(text)
     if status is None:
-        raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; 'Draft' means In Progress)")
+        hint = parsing.did_you_mean(text, [s.value for s in Status])
+        raise CliError(
+            f"unknown status {text!r} (allowed: {Status.allowed()}; 'Draft' means In Progress){hint}"
+        )
     return status
 
 
