@@ -444,3 +444,78 @@ def test_new_supersedes_writes_replaces(project: Person) -> None:
     assert ":replaces: DEP-0001\n" in project.read("deps/0000-better-one.md")
     assert "once it is approved: `dep supersede DEP-0001 <its number>`" in err
     assert project.dep("new", "Nothing", "--supersedes", "42")[0] == 2
+
+
+def test_report_person_says_what_waits_on_them_overdue_first(project: Person) -> None:
+    project.write(
+        "deps/0003-three.md",
+        header(
+            "Under Review",
+            ":sponsor: @sam\n:required-reviewers: @bo, @cy (approved)\n:review-date: 2026-01-19\n",
+        ),
+    )
+    project.write(
+        "deps/0004-four.md",
+        header(
+            "Under Review", ":sponsor: @bo\n:required-reviewers: @bo (reviewing)\n:review-date: 2026-02-10\n"
+        ),
+    )
+    project.write(
+        "deps/0005-five.md",
+        header(
+            "Approved",
+            ":sponsor: @sam\n:required-reviewers: @cy (approved)\n:target-completion: 2026-01-31\n",
+        ),
+    )
+    code, out, _ = project.dep("report", "--person", "@bo", "--today", "2026-02-01", "--format", "csv")
+    assert code == 0
+    assert out.splitlines() == [
+        "Table,ID,Title,What,Due,When",
+        "Waiting on @bo,DEP-0003,T,your verdict (dep review),2026-01-19,overdue by 13 days",
+        "Waiting on @bo,DEP-0004,T,your verdict (dep review),2026-02-10,9 days left",
+        "Table,ID,Title,Status,Role",
+        "'@bo in the proposals,DEP-0001,T,Superseded,reviewer (Approved)",
+        "'@bo in the proposals,DEP-0003,T,Under Review,reviewer (Not Started)",
+        "'@bo in the proposals,DEP-0004,T,Under Review,sponsor",
+        "'@bo in the proposals,DEP-0004,T,Under Review,reviewer (Reviewing)",
+    ]
+    code, out, _ = project.dep("report", "--person", "@pia", "--today", "2026-02-01", "--format", "csv")
+    assert (
+        "Waiting on @pia,DEP-0003,T,the final call (:decision:): the reviewers did not agree by the review date,"
+        in out
+    )
+    code, out, _ = project.dep("report", "--person", "@ana", "--today", "2026-02-01", "--format", "csv")
+    waiting = [line for line in out.splitlines() if line.startswith("Waiting on @ana")]
+    assert waiting == [
+        "Waiting on @ana,DEP-0003,T,a review past its date: extend it (dep review extend) or see it decided,"
+        "2026-01-19,overdue by 13 days",
+        'Waiting on @ana,DEP-0005,T,"the implementation, past its target completion",2026-01-31,overdue by 1 day',
+    ]
+
+
+def test_a_numbered_draft_keeps_its_draft_link(tmp_path: Path) -> None:
+    """The page a draft had while it was reviewed leads to the proposal once it is numbered."""
+    from gitrepo import ScriptedRepo
+    from helpers import build_in_process
+
+    repo = ScriptedRepo(tmp_path / "repo")
+    repo.commit(
+        "2026-01-01T00:00:00",
+        "Ana",
+        {
+            "conf.py": 'project = "p"\nextensions = ["sphinxcontrib_dep"]\n',
+            "index.md": "# P\n\n```{toctree}\n:glob:\n\ndeps/*\n```\n",
+            "deps/0000-cache-layer.md": header("In Progress"),
+        },
+    )
+    repo.commit(
+        "2026-01-08T00:00:00",
+        "Ana",
+        {"deps/0001-cache-layer.md": header("In Progress", number="1")},
+        renames={"deps/0000-cache-layer.md": "deps/0001-cache-layer.md"},
+    )
+    build = build_in_process(repo.root, tmp_path / "out")
+    assert build.warnings == []
+    old = (build.outdir / "deps" / "0000-cache-layer.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=0001-cache-layer.html#DEP-0001">' in old
+    assert '<a href="0001-cache-layer.html#DEP-0001">DEP-0001: T</a>' in old

@@ -260,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
             "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
         )
         sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+        if name == "report":
+            sub.add_argument(
+                "--person",
+                metavar="PERSON",
+                help="one person (@handle): what waits on them, overdue first, and what they author, "
+                "sponsor and review",
+            )
         if name == "index":
             sub.add_argument(
                 "--by",
