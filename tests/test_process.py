@@ -519,3 +519,16 @@ def test_a_numbered_draft_keeps_its_draft_link(tmp_path: Path) -> None:
     old = (build.outdir / "deps" / "0000-cache-layer.html").read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=0001-cache-layer.html#DEP-0001">' in old
     assert '<a href="0001-cache-layer.html#DEP-0001">DEP-0001: T</a>' in old
+
+
+def test_new_records_a_decision_after_the_fact(project: Person) -> None:
+    """`dep status` refuses In Progress -> Implemented; a retroactive record starts where it stands."""
+    code, _, _ = project.dep("new", "Old decision", "--status", "Implemented")
+    assert code == 0
+    assert ":status: Implemented\n" in project.read("deps/0000-old-decision.md")
+    code, _, err = project.dep("new", "Typo", "--status", "Implmented")
+    assert (code, err) == (
+        2,
+        "dep new: unknown status 'Implmented' (allowed: Not Started, In Progress, Under Review, Approved, "
+        "Implemented, Rejected, Deferred, Superseded); did you mean Implemented?\n",
+    )

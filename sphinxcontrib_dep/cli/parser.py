@@ -39,7 +39,8 @@ EPILOGS = {
     "init": "Refuses to write anything if one of the files exists already.",
     "new": "The slug is ASCII letters, digits and hyphens; the file is never written outside the "
     "proposals folder and an existing one is replaced only with --force. A project's own "
-    "templates/<name>.md is used before the package's.",
+    "templates/<name>.md is used before the package's. --supersedes N fills in :replaces:; --status "
+    "starts the draft elsewhere than In Progress (a decision recorded after the fact).",
     "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
     "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
     "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
@@ -159,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--force", action="store_true", help="replace the draft if the file exists")
     sub.add_argument(
         "--supersedes", metavar="DEP", help="the proposal this one is to replace (written in :replaces:)"
+    )
+    sub.add_argument(
+        "--status",
+        metavar="STATUS",
+        help="the status to start at (default: In Progress); a decision recorded after the fact may start "
+        "Approved or Implemented, as a new file may",
     )
 
     sub = add("lint", cmd_lint, "Check proposals with every rule; exit 1 when problems are found.")

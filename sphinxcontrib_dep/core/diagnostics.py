@@ -143,6 +143,10 @@ class Code(enum.Enum):
         "An ``:amendments:`` entry that cannot be read or names no pull request, or amendments on a "
         "proposal not approved yet (a draft is simply edited).",
     )
+    TARGET_COMPLETION = (
+        "target_completion",
+        "A ``:target-completion:`` before the review date: the work is done after the decision.",
+    )
     NUMBER_TAKEN = (
         "number_taken",
         "A number given on this branch that another proposal holds on the revision of ``dep lint --since`` "

@@ -164,6 +164,13 @@ def check_process(dep: Dep, config: DepConfig) -> list[Diagnostic]:
             '"JIRA created to track")',
             "tracking",
         )
+    if dep.target_completion and dep.review_date and dep.target_completion < dep.review_date:
+        report(
+            Code.TARGET_COMPLETION,
+            f":target-completion: {dep.target_completion.isoformat()} is before the review date "
+            f"{dep.review_date.isoformat()}; the work is done after the decision",
+            "target-completion",
+        )
     if dep.amendments and dep.status not in AMENDABLE_STATUSES:
         shown = dep.status.value if dep.status else "without a status"
         report(

@@ -52,7 +52,16 @@ def cmd_new(ctx: Context) -> int:
     template = Template.lookup(args.template or ctx.config.default_template)
     if template is None:
         raise CliError(f"unknown template {args.template!r} (allowed: {Template.allowed()})")
-    changes: dict[str, str | None] = {"number": None, "status": Status.IN_PROGRESS.value}
+    status = Status.IN_PROGRESS
+    if args.status:
+        # A new file may start at any status (as `dep lint --since` judges it): a decision
+        # taken and implemented before anyone wrote it down is recorded as it stands.
+        found = Status.lookup(args.status)
+        if found is None:
+            hint = parsing.did_you_mean(args.status, [s.value for s in Status])
+            raise CliError(f"unknown status {args.status!r} (allowed: {Status.allowed()}){hint}")
+        status = found
+    changes: dict[str, str | None] = {"number": None, "status": status.value}
     if args.author:
         people = [p.strip() for item in args.author for p in item.split(",") if p.strip()]
         for person in people:
