@@ -90,7 +90,13 @@ def proposal(title: str, status: str, *extra: str, body: str = "") -> str:
     """A valid proposal in ``status``, with the header lines that status needs."""
     lines = [f":status: {status}", ":authors: Ada Author, @bob", ":category: Architecture"]
     if status in {"Under Review", "Approved", "Rejected", "Superseded", "Deferred"}:
-        verdict = "approved" if status in {"Approved", "Superseded"} else "reviewing"
+        # Each status with the verdict it needs: Rejected and Deferred need a reviewer's verdict too.
+        verdict = {
+            "Approved": "approved",
+            "Superseded": "approved",
+            "Rejected": "rejected",
+            "Deferred": "deferred",
+        }.get(status, "reviewing")
         lines += [":sponsor: @carol", f":required-reviewers: @dave ({verdict})", ":review-date: 2025-03-01"]
     lines += list(extra)
     header = "\n".join(lines)

@@ -494,6 +494,12 @@ def test_status_uses_the_real_lifecycle_graph(proj: Path, capsys: pytest.Capture
 
 def test_supersede_writes_both_sides(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old_before = (proj / "deps" / "0002-beta.md").read_text()
+    # Alpha is In Progress: it cannot supersede anything yet, and nothing is written.
+    code, out, err = run(capsys, "supersede", "2", "1")
+    assert (code, out) == (1, "")
+    assert "DEP-0001 (deps/0001-alpha.md) is In Progress; only an Approved or Implemented proposal" in err
+    assert (proj / "deps" / "0002-beta.md").read_text() == old_before
+    (proj / "deps" / "0001-alpha.md").write_text(proposal("Alpha", status="Approved", **REVIEWED))
     new_before = (proj / "deps" / "0001-alpha.md").read_text()
     code, out, _ = run(capsys, "supersede", "2", "1")
     assert code == 0

@@ -79,12 +79,13 @@ def test_number_renames_with_git_mv_and_sets_the_header(
     commit_all(repo, "draft")
     code, out, _ = run(capsys, "number", "deps/0000-idea.md")
     assert code == 0
-    assert out == "deps/0000-idea.md -> deps/0003-idea.md (git mv): numbered DEP-0003, :number: 3\n"
+    assert out == "deps/0000-idea.md -> deps/0003-idea.md (git mv, staged): numbered DEP-0003, :number: 3\n"
     assert not draft.exists()
     assert (repo / "deps" / "0003-idea.md").read_text() == proposal("Idea", "In Progress").replace(
         ":category: Process\n", ":category: Process\n:number: 3\n"
     )
-    assert git(repo, "status", "--porcelain") == "RM deps/0000-idea.md -> deps/0003-idea.md\n"
+    # The rename and the :number: edit are staged together: R, not RM.
+    assert git(repo, "status", "--porcelain") == "R  deps/0000-idea.md -> deps/0003-idea.md\n"
 
 
 def test_number_counts_every_branch_and_remote_tracking_ref(

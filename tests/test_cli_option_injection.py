@@ -181,7 +181,7 @@ def test_number_moves_a_draft_whose_name_reads_like_an_option(
     git(repo, "commit", "-q", "-m", "an oddly named draft")
     code, out, _ = run(capsys, "number", f"deps/0000--output={PWNED}.md")
     assert code == 0
-    assert out.endswith(f"deps/0003--output={PWNED}.md (git mv): numbered DEP-0003, :number: 3\n")
+    assert out.endswith(f"deps/0003--output={PWNED}.md (git mv, staged): numbered DEP-0003, :number: 3\n")
     assert git(repo, "ls-files", "deps").splitlines() == [
         "deps/0001-one.md",
         "deps/0002-two.md",

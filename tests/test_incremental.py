@@ -69,6 +69,9 @@ def test_editing_one_status_updates_every_view_without_rereading_the_rest(tmp_pa
     assert "deps/0002-request-migration" in read and len(read) == 14
 
     set_status(src / "deps" / "0002-request-migration.md", "Under Review", "Deferred")
+    # Deferred needs every verdict (dep.verdict): the reviewer still reviewing defers too.
+    path = src / "deps" / "0002-request-migration.md"
+    path.write_text(path.read_text().replace("Maksim K (reviewing)", "Maksim K (deferred)"))
     read, written = build(src, out)
     assert read == {"deps/0002-request-migration"}
     # The views, and index.md whose {dep} role links to DEP-0002; nothing else.

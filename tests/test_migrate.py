@@ -812,7 +812,7 @@ CORPUS_WARNINGS = sorted(
             for n in (23, 24)
         ),
         # An Approved proposal kept in a 0000 (unnumbered) file.
-        "deps/0000-dep-process.md:4: a proposal that is Approved needs a number; only Not Started, In Progress and Under Review may stay unnumbered (give the file its number: NNNN-title.md) [dep.unnumbered]",
+        "deps/0000-dep-process.md:4: a proposal that is Approved needs a number; only Not Started, In Progress and Under Review may stay unnumbered (run `dep number deps/0000-dep-process.md` to give it the next free number) [dep.unnumbered]",
         # Approved while the legacy header records no reviewer's approval (the old format had no place for it).
         "deps/0000-dep-process.md:8: Approved, but required reviewers have not all approved or deferred: @dzier (Not Started), @statiraju (Not Started), @kkranen (Not Started), @nvda-mesharma (Not Started), @ganeshku1 (Not Started), @hutm (Not Started); record who made the final call, and why, in :decision: [dep.approval]",
         "deps/0001-stream-res-err.md:8: Approved, but required reviewers have not all approved or deferred: @ryanolson (Not Started), @grahamking (Not Started); record who made the final call, and why, in :decision: [dep.approval]",

@@ -26,6 +26,12 @@ _SAMPLES: dict[str, tuple[str, Any, Any]] = {
     "int": ("7", 7, "seven"),
     "bool": ("On", True, "yes"),
     "list[str]": ('["A", "B"]', ["A", "B"], "A, B"),
+    "dict[str, list[str]]": ('{Process = ["@a"]}', {"Process": ["@a"]}, ["@a"]),
+    "dict[str, str]": (
+        '{"X-[0-9]+" = "https://t.example/{key}"}',
+        {"X-[0-9]+": "https://t.example/{key}"},
+        "x",
+    ),
 }
 
 
@@ -239,6 +245,9 @@ _HOMES = {
     "parse_id": "core/model.py",
     "find_mentions": "core/model.py",
     "DECIDED_STATUSES": "core/model.py",
+    "SUPERSEDER_STATUSES": "core/model.py",
+    "TRACKED_STATUSES": "core/model.py",
+    "AMENDABLE_STATUSES": "core/model.py",
     "approval_met": "core/rules.py",
     "OPTION_LINE_RE": "core/reader.py",
     "used_numbers": "core/git.py",

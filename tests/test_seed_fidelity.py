@@ -83,7 +83,7 @@ def test_the_process_page_names_only_real_settings_options_codes_and_commands() 
     settings = set(re.findall(r"\{confval\}`dep_([a-z_]+)`", text))
     options = set(re.findall(r"`:([a-z-]+):`", text))
     commands = set(re.findall(r"`dep ([a-z]+)\b", text))
-    assert {"early_number", "rejected_review", "section_unknown", "primary_author"} <= codes
+    assert {"early_number", "verdict", "section_unknown", "primary_author"} <= codes
     assert {"early_numbering", "review_window_days"} <= settings
     assert {"primary-author", "no-implementation", "moved-to"} <= options
     assert {"number", "notify", "status"} <= commands

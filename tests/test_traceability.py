@@ -83,7 +83,7 @@ def test_deps_json_matches_snapshot(built: Build, json_snapshot: Any) -> None:
 def test_deps_json_keys_and_order(built: Build) -> None:
     data = json.loads((built.outdir / "deps.json").read_text())
     assert list(data) == ["schema_version", "deps"]
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert list(data["deps"][0]) == [
         "id",
         "number",
@@ -99,6 +99,17 @@ def test_deps_json_keys_and_order(built: Build) -> None:
         "pull_request",
         "implementation",
         "path",
+        # schema version 2
+        "review_requested",
+        "review_extensions",
+        "decision",
+        "decider",
+        "template",
+        "tracking",
+        "target_completion",
+        "amendments",
+        "phases",
+        "alternatives",
     ]
     # Sorted by number, the unnumbered draft last.
     assert [d["id"] for d in data["deps"]] == [
@@ -272,3 +283,60 @@ def test_role_to_an_unknown_proposal_is_reported(project, tmp_path: Path) -> Non
     assert build.warnings == [
         "deps/0001-a.md:8: {dep} role: no proposal '99' in this project [dep.unknown_ref]"
     ]
+
+
+def test_the_card_shows_tracking_target_amendments_and_extensions(built: Build) -> None:
+    def htmltext(html: str) -> str:
+        return " ".join(region_text(html, "dep-card").split())
+
+    codes = htmltext(page(built, "deps/0005-error-codes"))
+    assert (
+        "Tracking: [DYN-812](https://jira.example.org/browse/DYN-812), "
+        "[ai-dynamo/dynamo#7000](https://github.com/ai-dynamo/dynamo/issues/7000) Target completion: 2026-01-31"
+    ) in codes
+    assert (
+        "Amendments: • 2026-01-12 [https://github.com/ai-dynamo/dynamo/pull/7044]"
+        "(https://github.com/ai-dynamo/dynamo/pull/7044): codes 5xx split by retryability"
+    ) in codes
+    migration = htmltext(page(built, "deps/0002-request-migration"))
+    assert "Review extended: to 2026-01-20 by @kthui on 2026-01-14: Maksim is out until the 19th" in migration
+    # A Deferred proposal decided by its author shows how it was decided, not "approval rule met".
+    cadence = htmltext(page(built, "deps/0006-release-cadence"))
+    assert "Deferred by decision: @ryanolson: wait for the next planning round." in cadence
+    assert 'dep-approval-none"' in page(built, "deps/0006-release-cadence")
+
+
+def test_a_version_1_deps_json_is_read_as_version_2(built: Build) -> None:
+    data = json.loads((built.outdir / "deps.json").read_text())
+    version_1 = {
+        "schema_version": 1,
+        "deps": [{key: value for key, value in entry.items() if key in V1_KEYS} for entry in data["deps"]],
+    }
+    schema_1 = json.loads((report.SCHEMA_PATH.parent / "deps.schema.v1.json").read_text())
+    jsonschema.validate(version_1, schema_1, cls=jsonschema.Draft202012Validator)
+    read = report.read_deps_json(version_1)
+    jsonschema.validate(read, json.loads(report.SCHEMA_PATH.read_text()), cls=jsonschema.Draft202012Validator)
+    assert read["deps"][0]["tracking"] == [] and read["deps"][0]["title"] == data["deps"][0]["title"]
+    # A version-1 reader (which ignores keys it does not know) reads version 2: its keys are all there.
+    assert all(set(V1_KEYS) - {"history"} <= set(entry) for entry in data["deps"])
+    with pytest.raises(ValueError, match="schema_version 3"):
+        report.read_deps_json({"schema_version": 3, "deps": []})
+
+
+V1_KEYS = [
+    "id",
+    "number",
+    "title",
+    "status",
+    "category",
+    "authors",
+    "sponsors",
+    "reviewers",
+    "review_date",
+    "replaces",
+    "replaced_by",
+    "pull_request",
+    "implementation",
+    "path",
+    "history",
+]

@@ -21,7 +21,9 @@ from .commands.migrate import cmd_migrate
 from .commands.new import cmd_new
 from .commands.notify import cmd_notify
 from .commands.number import cmd_number
+from .commands.renumber import cmd_renumber
 from .commands.report import cmd_export, cmd_index, cmd_report
+from .commands.review import cmd_review
 from .commands.status import cmd_status, cmd_supersede
 from .context import Context
 
@@ -38,11 +40,13 @@ EPILOGS = {
     "init": "Refuses to write anything if one of the files exists already.",
     "new": "The slug is ASCII letters, digits and hyphens; the file is never written outside the "
     "proposals folder and an existing one is replaced only with --force. A project's own "
-    "templates/<name>.md is used before the package's.",
+    "templates/<name>.md is used before the package's. --supersedes N fills in :replaces:; --status "
+    "starts the draft elsewhere than In Progress (a decision recorded after the fact).",
     "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
     "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
     "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
-    "commit (a value starting with '-' is refused, exit 2).",
+    "commit (a value starting with '-' is refused, exit 2); it also reports a number given here that "
+    "another proposal holds at REV (dep.number_taken: run dep renumber).",
     "number": "The next free number is one more than the highest used in this work tree, in other "
     "worktrees, and on every local branch and remote-tracking ref; the project lock keeps two "
     "runs apart. Inside git the file is renamed with git mv. A proposal whose review is not "
@@ -53,7 +57,21 @@ EPILOGS = {
     "without approvals, Implemented without a link, ...), is refused with the reason; "
     "--force writes it anyway. Moving to Under Review records :review-requested: today.",
     "supersede": "Adds OLD to NEW's :replaces: and NEW to OLD's :replaced-by:, and sets OLD "
-    "Superseded; with --partial both references say (partial) and OLD keeps its status.",
+    "Superseded, both files in one change; with --partial both references say (partial) and OLD keeps its "
+    "status. NEW must be Approved or Implemented (--force writes it anyway; dep lint then reports "
+    "dep.superseder until NEW is).",
+    "renumber": "Moves OLD (a path, or a number only one file holds) to NEW (default: the next free "
+    "number, counted as dep number counts): the file is renamed (git mv), its :number: set, and every "
+    "reference in the proposals folder moved with it (:replaces:, :replaced-by:, {dep} roles, links to "
+    "the file), all or nothing. While another file still holds OLD, references by number name either and "
+    "are left alone (links move). A NEW in use anywhere is refused. Inside git every change is staged. "
+    "Exit status: 0 moved (or shown with --dry-run), 1 refused (NEW taken, no number yet), 2 usage error.",
+    "review": "dep review DEP PERSON VERDICT sets PERSON's verdict in :required-reviewers: (Not Started, "
+    "Reviewing, Approved, Rejected, Deferred, Changes Requested; --add adds a reviewer). dep review extend "
+    "DEP --until DATE --by PERSON --reason TEXT records an extension in :review-extension: and moves "
+    ":review-date:; only an author, a lead architect or the category's PIC may extend (--force records "
+    "another anyway), and an extension needs a reason. Exit status: 0 written or nothing to change, "
+    "1 refused (not a reviewer, may not extend, extends nothing), 2 usage error.",
     "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
     "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
     "Both ends of --commits are checked as commits before git reads the log (a value starting "
@@ -147,6 +165,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("--category", help="one of the configured categories")
     sub.add_argument("--force", action="store_true", help="replace the draft if the file exists")
+    sub.add_argument(
+        "--supersedes", metavar="DEP", help="the proposal this one is to replace (written in :replaces:)"
+    )
+    sub.add_argument(
+        "--status",
+        metavar="STATUS",
+        help="the status to start at (default: In Progress); a decision recorded after the fact may start "
+        "Approved or Implemented, as a new file may",
+    )
 
     sub = add("lint", cmd_lint, "Check proposals with every rule; exit 1 when problems are found.")
     sub.add_argument(
@@ -161,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--since",
         metavar="REV",
-        help="also check each changed proposal's status moved along the lifecycle since REV",
+        help="also check each changed proposal's status moved along the lifecycle since REV, and that no "
+        "number given here is taken at REV",
     )
 
     sub = add(
@@ -184,6 +212,34 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("new", metavar="NEW", help="the proposal that replaces it")
     sub.add_argument("--partial", action="store_true", help="NEW replaces part of OLD; OLD keeps its status")
     sub.add_argument("--force", action="store_true", help="write even if the rules forbid the move")
+
+    sub = add(
+        "renumber",
+        cmd_renumber,
+        "Move a proposal to another number, with every reference to it, in one change.",
+        writes=True,
+    )
+    sub.add_argument("old", metavar="OLD", help="the proposal: a path, or a number such as 2 or DEP-0002")
+    sub.add_argument("new", metavar="NEW", nargs="?", help="its new number (default: the next free one)")
+
+    sub = add(
+        "review",
+        cmd_review,
+        "Record a reviewer's verdict, or (dep review extend) an extension of the review deadline.",
+        writes=True,
+    )
+    sub.add_argument(
+        "words",
+        nargs="+",
+        metavar="ARG",
+        help="DEP PERSON VERDICT, e.g. 12 @marco approved; or: extend DEP",
+    )
+    sub.add_argument("--add", action="store_true", help="add PERSON to the required reviewers if missing")
+    sub.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="extend: the new review date")
+    sub.add_argument("--by", metavar="PERSON", help="extend: who extends (an author, lead architect or PIC)")
+    sub.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="extend: when (default: today)")
+    sub.add_argument("--reason", metavar="TEXT", help="extend: the extenuating circumstances")
+    sub.add_argument("--force", action="store_true", help="extend: record it even if PERSON may not extend")
 
     sub = add("gate", cmd_gate, "Fail unless every proposal a pull request names is Approved or Implemented.")
     sub.add_argument(
@@ -218,6 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
             "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
         )
         sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+        if name == "report":
+            sub.add_argument(
+                "--person",
+                metavar="PERSON",
+                help="one person (@handle): what waits on them, overdue first, and what they author, "
+                "sponsor and review",
+            )
         if name == "index":
             sub.add_argument(
                 "--by",
@@ -246,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-WRITING_COMMANDS = frozenset({"init", "new", "number", "status", "supersede"})
+WRITING_COMMANDS = frozenset({"init", "new", "number", "status", "supersede", "renumber", "review"})
 
 
 #: The commands that write a file only when given --output.

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import corpus, links, parsing, parts, policy, reader, rules, sections
 from .config import DepConfig
-from .diagnostics import Code, Diagnostic
+from .diagnostics import CONSEQUENCES, Code, Diagnostic
 from .model import Dep
 from .project import PROPOSAL_SUFFIXES, Project, discover
 
@@ -168,5 +168,7 @@ def lint_paths(paths: Iterable[Path], root: Path, config: DepConfig | Project) -
     return result
 
 
-def sort_key(diagnostic: Diagnostic) -> tuple[str, int, str]:
-    return (diagnostic.path or "", diagnostic.line or 0, diagnostic.code.value)
+def sort_key(diagnostic: Diagnostic) -> tuple[str, int, bool, str]:
+    """By file and line; on one line, a value's problem before the rules it makes fail."""
+    code = diagnostic.code
+    return (diagnostic.path or "", diagnostic.line or 0, code in CONSEQUENCES, code.value)

@@ -92,6 +92,65 @@ STR_LIST = ValueType(
     _parse_str_list,
 )
 
+
+def _parse_people_table(raw: str) -> dict[str, list[str]]:
+    """A TOML inline table of lists: ``{Architecture = ["@ana"], Process = ["@bo"]}``."""
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{raw!r} is not a TOML table: {err}") from None
+    return value  # type: ignore[no-any-return]  # judged by PEOPLE_TABLE.holds
+
+
+PEOPLE_TABLE = ValueType(
+    "dict[str, list[str]]",
+    "dict of str to list of str",
+    (dict,),
+    lambda value: (
+        isinstance(value, dict)
+        and all(
+            isinstance(key, str)
+            and isinstance(items, list)
+            and all(isinstance(i, str) and i.strip() for i in items)
+            for key, items in value.items()
+        )
+    ),
+    _parse_people_table,
+)
+
+
+def _parse_str_table(raw: str) -> dict[str, str]:
+    """A TOML inline table of strings: ``{"DYN-[0-9]+" = "https://jira.example.org/browse/{key}"}``."""
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{raw!r} is not a TOML table: {err}") from None
+    return value  # type: ignore[no-any-return]  # judged by STR_TABLE.holds
+
+
+STR_TABLE = ValueType(
+    "dict[str, str]",
+    "dict of str to str",
+    (dict,),
+    lambda value: (
+        isinstance(value, dict)
+        and all(isinstance(key, str) and isinstance(item, str) for key, item in value.items())
+    ),
+    _parse_str_table,
+)
+
+
+def _trackers(value: Any) -> str | None:
+    for pattern, url in value.items():
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            return f"map key patterns that compile: {pattern!r} does not ({err})"
+        if "{key}" not in url or not re.match(r"https?://", url):
+            return f"map each pattern to an http(s) address holding {{key}}, not {url!r}"
+    return None
+
+
 #: A validator: what is wrong with a value of the right type, as the rest of the sentence
 #: "dep_<name> must ..." (``"be between 1 and 8, not 12"``), or ``None`` when it is fine.
 Validator = Callable[[Any], str | None]
@@ -146,6 +205,8 @@ class Setting:
 
     def default_value(self) -> Any:
         """The default, a new list each time for a list setting."""
+        if isinstance(self.default, dict):
+            return dict(self.default)
         return list(self.default) if isinstance(self.default, (list, tuple)) else self.default
 
     def problem(self, value: Any) -> str | None:
@@ -285,6 +346,34 @@ class DepConfig:
         "set, ``dep number`` refuses a Not Started or In Progress proposal, and an Under Review one "
         "whose required reviewers have not all given a verdict, and ``dep lint`` warns about such a "
         "proposal that is numbered (``dep.early_number``). For teams that number their drafts.",
+        BOOL,
+    )
+
+    lead_architects: list[str] = _setting(
+        [],
+        "The lead architects (``@handle``): with a category's PICs they have the final call when "
+        "reviewers disagree (a ``:decision:`` names one of them) and may extend a review.",
+        STR_LIST,
+    )
+    category_pics: dict[str, list[str]] = _setting(
+        {},
+        'Each category\'s PICs (``{Architecture = ["@ana"]}``): with the lead architects they have the '
+        "final call on the category's proposals and may extend a review. Empty with no lead architects: "
+        "nobody's authority is checked.",
+        PEOPLE_TABLE,
+    )
+
+    trackers: dict[str, str] = _setting(
+        {},
+        "Issue trackers a ``:tracking:`` key may name: a pattern the key matches in full, mapped to the "
+        'issue\'s address with ``{key}`` (``{"DYN-[0-9]+" = "https://jira.example.org/browse/{key}"}``). '
+        "URLs and GitHub's ``org/repo#12`` are always understood.",
+        STR_TABLE,
+        _trackers,
+    )
+    require_tracking: bool = _setting(
+        False,
+        'Require a ``:tracking:`` issue from Under Review on (the seed: "JIRA created to track").',
         BOOL,
     )
 

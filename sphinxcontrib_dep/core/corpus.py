@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import Dep, DepRef, number_from_filename, parse_id, role_target
+from .model import SUPERSEDER_STATUSES, Dep, DepRef, Status, number_from_filename, parse_id, role_target
 
 
 def sort_deps(deps: Iterable[Dep]) -> list[Dep]:
@@ -101,6 +101,7 @@ def check_corpus(deps: Iterable[Dep], config: DepConfig) -> list[Diagnostic]:
     found += _mismatches(deps, config)
     found += _cycles(deps, config)
     found += _successors(deps, config)
+    found += _superseders(deps, config)
     return sorted(found, key=lambda d: (d.path or "", d.line or 0, d.code.value, d.message))
 
 
@@ -337,6 +338,29 @@ def _successors(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
                 "a proposal has at most one full successor: mark the others (partial)",
                 dep.path,
                 dep.line_of("replaced-by"),
+            )
+        )
+    return found
+
+
+def _superseders(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
+    """A proposal Superseded by one that is not decided for (In Progress, Rejected, ...)."""
+    known = by_number(deps)
+    found = []
+    for edge in replacements(deps):
+        if edge.partial or edge.successor not in known or edge.predecessor not in known:
+            continue
+        old, new = known[edge.predecessor], known[edge.successor]
+        if old.status is not Status.SUPERSEDED or new.status is None or new.status in SUPERSEDER_STATUSES:
+            continue
+        found.append(
+            Diagnostic(
+                Code.SUPERSEDER,
+                f"{config.format_id(edge.predecessor)} is Superseded by {config.format_id(edge.successor)}, "
+                f"which is {new.status.value}; only an Approved or Implemented proposal supersedes another "
+                f"(approve {config.format_id(edge.successor)} first)",
+                old.path,
+                old.line_of("replaced-by", "status"),
             )
         )
     return found

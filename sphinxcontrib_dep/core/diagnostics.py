@@ -120,10 +120,6 @@ class Code(enum.Enum):
         "A number on a proposal whose review is not complete; the steward numbers it after review "
         "(``dep_early_numbering`` allows earlier numbers).",
     )
-    REJECTED_REVIEW = (
-        "rejected_review",
-        "Rejected while a required reviewer is still reviewing or has requested changes (and no ``:decision:``).",
-    )
     SECTION_UNKNOWN = (
         "section_unknown",
         "A top-level section the template does not list (an added or renamed section); the sections "
@@ -138,6 +134,62 @@ class Code(enum.Enum):
         "code_review",
         "Implementation links name their code reviewers, and none is an author or a required reviewer.",
     )
+    # --- the process, by command (review extensions, authority, verdicts, numbering) -------
+    REVIEW_EXTENSION = (
+        "review_extension",
+        "A ``:review-extension:`` that cannot be read, gives no reason, or was granted by someone "
+        "who may not extend a review (an author, a lead architect or the category's PIC may).",
+    )
+    DECISION = (
+        "decision",
+        "A ``:decision:`` that names no decider (``@who: why``), or one who has no authority over the "
+        "category (``dep_lead_architects``, ``dep_category_pics``).",
+    )
+    VERDICT = (
+        "verdict",
+        "Rejected or Deferred while a required reviewer has given no verdict (for a rejection, changes "
+        "requested are no verdict: seed line 468), and no ``:decision:``.",
+    )
+    SUPERSEDER = (
+        "superseder",
+        "Superseded by a proposal that is neither Approved nor Implemented (nor itself Superseded).",
+    )
+    TRACKING = (
+        "tracking",
+        "A ``:tracking:`` entry that is neither a URL, ``org/repo#12``, nor a key of a configured tracker "
+        "(``dep_trackers``); or none from Under Review on, when ``dep_require_tracking`` asks for one.",
+    )
+    AMENDMENT = (
+        "amendment",
+        "An ``:amendments:`` entry that cannot be read or names no pull request, or amendments on a "
+        "proposal not approved yet (a draft is simply edited).",
+    )
+    TARGET_COMPLETION = (
+        "target_completion",
+        "A ``:target-completion:`` before the review date: the work is done after the decision.",
+    )
+    NUMBER_TAKEN = (
+        "number_taken",
+        "A number given on this branch that another proposal holds on the revision of ``dep lint --since`` "
+        "(two clones numbered before fetching): ``dep renumber`` moves it.",
+    )
+
+
+#: Rules that judge what the header says as a whole: where one shares a line with a problem
+#: reading a value (``@marco (aproved)`` and the approval rule it then fails), the
+#: value's problem, the cause, is reported first.
+CONSEQUENCES = frozenset(
+    {
+        Code.REVIEW_INCOMPLETE,
+        Code.APPROVAL,
+        Code.UNNUMBERED,
+        Code.IMPLEMENTATION_MISSING,
+        Code.SUPERSEDED_MISSING,
+        Code.REVIEW_WINDOW,
+        Code.VERDICT,
+        Code.SUPERSEDER,
+    }
+)
 
 
 #: What every problem is: Sphinx logs each as a warning (``-W`` makes the build fail on

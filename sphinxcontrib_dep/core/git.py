@@ -336,3 +336,36 @@ def last_touched(paths: Iterable[str], root: Path) -> dict[str, date]:
             except OSError:
                 continue
     return found
+
+
+def numbers_at(commit: str, folder: Path) -> dict[int, list[str]]:
+    """number -> the proposal files holding it in the proposals ``folder`` at ``commit``
+    (paths relative to the work tree), from the file names, as ``dep number`` counts them."""
+    top = git_toplevel(folder)
+    if top is None:
+        return {}
+    prefix = _relative(folder, top).rstrip("/") + "/"
+    tree = git(
+        ["ls-tree", "-r", "--name-only", "--full-tree"], top, revs=[commit], paths=[prefix], check=False
+    )
+    found: dict[int, list[str]] = {}
+    for name in tree.stdout.splitlines() if tree.returncode == 0 else []:
+        first = name[len(prefix) :].split("/", 1)[0]
+        number = number_from_filename(first)
+        if number is not None:
+            found.setdefault(number, []).append(name)
+    return found
+
+
+def stage(paths: Iterable[Path], top: Path) -> None:
+    """``git add`` the files a command wrote (a rename already staged by ``git mv``), so that
+    ``git status`` shows the change as one, ready to commit."""
+    wanted = [path for path in paths if path.exists()]
+    if wanted:
+        git(["add"], top, paths=wanted)
+
+
+def merge_base(commit: str, top: Path) -> str | None:
+    """The commit where ``HEAD`` and ``commit`` (a resolved id) parted, or ``None``."""
+    found = git(["merge-base"], top, revs=["HEAD", commit], check=False).stdout.strip()
+    return found if re.fullmatch(_COMMIT_ID, found) else None

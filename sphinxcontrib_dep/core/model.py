@@ -105,6 +105,14 @@ SETTLED_STATUSES = frozenset({Status.IMPLEMENTED, Status.REJECTED, Status.SUPERS
 #: (the history's "decided" date is the last move from an open status into one of these).
 DECIDED_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.SUPERSEDED})
 
+#: What a proposal that supersedes another in full may be: decided for it (Approved,
+#: Implemented), or since superseded itself (a chain of replacements).
+SUPERSEDER_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPERSEDED})
+#: From review on, the work is tracked (``dep_require_tracking``).
+TRACKED_STATUSES = frozenset({Status.UNDER_REVIEW, Status.APPROVED, Status.IMPLEMENTED})
+#: Statuses after approval, whose changes are recorded in ``:amendments:``.
+AMENDABLE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPERSEDED})
+
 #: How a proposal whose status is missing or not one of the eight is shown and grouped.
 UNKNOWN_STATUS = "Unknown"
 #: Its CSS class suffix, beside :attr:`Status.slug` (``dep-status-unknown``).
@@ -344,6 +352,37 @@ class Phase:
     moved_to: list[DepRef] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Extension:
+    """A review deadline moved: until when, by whom, on what day, and why (``:review-extension:``)."""
+
+    until: date
+    by: Person
+    on: date | None = None
+    reason: str = ""
+
+    def to_text(self) -> str:
+        on = f" on {self.on.isoformat()}" if self.on else ""
+        return f"{self.until.isoformat()} by {self.by.to_text()}{on}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class TrackingIssue:
+    """The issue that tracks a proposal's work in any tracker: ``DYN-123``, ``org/repo#12``, a URL."""
+
+    key: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A change after approval: when, the pull request that made it, and what changed (``:amendments:``)."""
+
+    on: date
+    pull_request: str
+    summary: str
+
+
 @dataclass
 class Dep:
     """One proposal's metadata, as written in its ``dep-meta`` block."""
@@ -383,6 +422,14 @@ class Dep:
     line: int | None = None
     #: 1-based line of each option (canonical name, ``replaced-by``), where known.
     option_lines: dict[str, int] = field(default_factory=dict)
+    #: Review deadlines moved (``:review-extension:``), in the order written.
+    review_extensions: list[Extension] = field(default_factory=list)
+    #: The issues that track the work (``:tracking:``).
+    tracking: list[TrackingIssue] = field(default_factory=list)
+    #: When the work is to be done (``:target-completion:``).
+    target_completion: date | None = None
+    #: Changes after approval (``:amendments:``), in the order written.
+    amendments: list[Amendment] = field(default_factory=list)
 
     @property
     def primary_author(self) -> Person | None:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote
 
 from . import sanitize
 from .config import DepConfig
@@ -22,14 +23,17 @@ from .diagnostics import Code, Diagnostic
 from .model import (
     GITHUB_PROFILE_RE,
     HANDLE_RE,
+    Amendment,
     Dep,
     DepRef,
+    Extension,
     Link,
     Person,
     Reviewer,
     ReviewStatus,
     Status,
     Template,
+    TrackingIssue,
     is_proposal_name,
     lookup_category,
     number_from_filename,
@@ -62,6 +66,13 @@ META_OPTIONS: dict[str, str] = {
     "embargoed": "Flag: a sensitive proposal, left out of public builds (``dep_public_build``).",
     "primary-author": "The author who keeps the decision moving; one of ``:authors:`` (default: the first).",
     "no-implementation": "Why an Implemented proposal links no implementation (a process or guideline decision).",
+    "review-extension": "The review deadline moved, ``;`` between several: ``YYYY-MM-DD by @who on "
+    "YYYY-MM-DD: why`` (until when, who extended it, when, why); ``dep review extend`` writes it.",
+    "tracking": "The issue(s) tracking the work: a URL, ``org/repo#12``, or a key of a configured tracker "
+    "(``DYN-123``, ``dep_trackers``).",
+    "target-completion": "When the implementation is to be complete, ``YYYY-MM-DD``; ``dep report`` lists "
+    "approved proposals past it.",
+    "amendments": "Changes after approval, ``;`` between several: ``YYYY-MM-DD <pull request URL>: what changed``.",
 }
 
 #: Other spellings accepted for an option, mapped onto its canonical name.
@@ -77,6 +88,10 @@ META_ALIASES: dict[str, str] = {
     "review_requested": "review-requested",
     "primary_author": "primary-author",
     "no_implementation": "no-implementation",
+    "tracking-issue": "tracking",
+    "jira": "tracking",
+    "target_completion": "target-completion",
+    "amendment": "amendments",
 }
 
 #: Options starting with this hold legacy text the migrator could not map; kept verbatim.
@@ -184,6 +199,21 @@ def split_list(value: str | None) -> list[str]:
     return [item.strip() for item in _LIST_SPLIT_RE.split(value.strip()) if not is_empty(item)]
 
 
+def did_you_mean(text: str, choices: Sequence[str], shown: str = "{}") -> str:
+    """``"; did you mean X?"`` naming the choice ``text`` is closest to (a typo), else ``""``.
+
+    Compared as values are matched (:func:`~.model.choice_key`: case, spaces, ``-`` and ``_``
+    do not count); ``shown`` formats the suggestion (``":{}:"`` for an option).
+    """
+    import difflib
+
+    from .model import choice_key
+
+    keys = {choice_key(choice): choice for choice in choices}
+    found = difflib.get_close_matches(choice_key(text), list(keys), n=1, cutoff=0.75)
+    return f"; did you mean {shown.format(keys[found[0]])}?" if found else ""
+
+
 def canonical_option(name: str) -> str:
     name = name.strip().lower()
     return META_ALIASES.get(name, name)
@@ -201,6 +231,12 @@ class _Reporter:
     def __call__(self, code: Code, message: str, option: str | None = None) -> None:
         line = self.option_lines.get(option, self.line) if option else self.line
         self.diagnostics.append(Diagnostic(code, message, self.path, line))
+
+
+def collecting_reporter(path: str) -> _Reporter:
+    """A reporter for one value read outside a header (a command's argument, an item it edits):
+    its ``diagnostics`` hold what was wrong, for the caller to show or ignore."""
+    return _Reporter(path, None, {})
 
 
 def invisible_problem(text: str) -> str | None:
@@ -294,7 +330,8 @@ def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewe
             report(
                 Code.REVIEWER_STATUS,
                 f"unknown reviewer status {status_text.strip()!r} for {person_text.strip()} "
-                f"(allowed: {ReviewStatus.allowed()})",
+                f"(allowed: {ReviewStatus.allowed()})"
+                + did_you_mean(status_text, [s.value for s in ReviewStatus]),
                 option,
             )
         else:
@@ -456,6 +493,111 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
     return None
 
 
+_EXTENSION_RE = re.compile(
+    r"^(?:until\s+)?(?P<until>\S+)\s+by\s+(?P<by>[^:]+?)(?:\s+on\s+(?P<on>\S+))?\s*:\s*(?P<reason>.*)$",
+    re.I | re.S,
+)
+
+
+def parse_extensions(value: str | None, report: _Reporter) -> list[Extension]:
+    """``:review-extension:``: ``YYYY-MM-DD by @who on YYYY-MM-DD: why``, ``;`` between several."""
+    option = "review-extension"
+    if is_empty(value):
+        return []
+    assert value is not None
+    found = []
+    for entry in (part.strip() for part in value.split(";")):
+        if not entry:
+            continue
+        match = _EXTENSION_RE.match(entry)
+        if match is None:
+            report(
+                Code.REVIEW_EXTENSION,
+                f":{option}: cannot read {entry!r}; write 'YYYY-MM-DD by @who on YYYY-MM-DD: why'",
+                option,
+            )
+            continue
+        until = parse_date(match["until"], report, option)
+        on = parse_date(match["on"], report, option) if match["on"] else None
+        person = parse_person(match["by"], report, option)
+        if until is None or person is None:
+            continue
+        reason = match["reason"].strip()
+        if is_empty(reason):
+            report(
+                Code.REVIEW_EXTENSION,
+                f":{option}: the extension to {until.isoformat()} gives no reason; the process extends a "
+                "review only for extenuating circumstances: say which",
+                option,
+            )
+        found.append(Extension(until, person, on, reason))
+    return found
+
+
+_GITHUB_SHORT_RE = re.compile(r"^([A-Za-z0-9-]+)/([A-Za-z0-9_.-]+)#([0-9]+)$")
+
+
+def parse_tracking(value: str | None, report: _Reporter, config: DepConfig) -> list[TrackingIssue]:
+    """``:tracking:``: URLs, ``org/repo#12``, or keys one of ``dep_trackers``' patterns matches."""
+    option = "tracking"
+    found = []
+    for item in split_list(value):
+        if item.lower().startswith(("http://", "https://")):
+            url = check_url(item, report, option)
+            if url is not None:
+                found.append(TrackingIssue(Link(url).short_label, url))
+            continue
+        github = _GITHUB_SHORT_RE.match(item)
+        if github:
+            org, repo, number = github.groups()
+            found.append(TrackingIssue(item, f"https://github.com/{org}/{repo}/issues/{number}"))
+            continue
+        template = next(
+            (url for pattern, url in config.trackers.items() if re.fullmatch(pattern, item)),
+            None,
+        )
+        if template is not None and not invisible_problem(item):
+            found.append(TrackingIssue(item, template.replace("{key}", quote(item, safe=""))))
+            continue
+        known = ", ".join(config.trackers) or "none configured"
+        report(
+            Code.TRACKING,
+            f":{option}: {item!r} is neither a URL, org/repo#12, nor a key of a configured tracker "
+            f"(dep_trackers patterns: {known})",
+            option,
+        )
+    return found
+
+
+_AMENDMENT_RE = re.compile(r"^(?P<on>\S+)\s+<?(?P<url>https?://[^\s>]+)>?\s*:\s*(?P<summary>.*)$", re.S)
+
+
+def parse_amendments(value: str | None, report: _Reporter) -> list[Amendment]:
+    """``:amendments:``: ``YYYY-MM-DD <pull request URL>: what changed``, ``;`` between several."""
+    option = "amendments"
+    if is_empty(value):
+        return []
+    assert value is not None
+    found = []
+    for entry in (part.strip() for part in value.split(";")):
+        if not entry:
+            continue
+        match = _AMENDMENT_RE.match(entry)
+        if match is None or is_empty(match["summary"]):
+            report(
+                Code.AMENDMENT,
+                f":{option}: cannot read {entry!r}; write 'YYYY-MM-DD <pull request URL>: what changed' "
+                '(the seed: "updated and reviewed with a link to PR")',
+                option,
+            )
+            continue
+        on = parse_date(match["on"], report, option)
+        url = check_url(match["url"], report, option)
+        if on is not None and url is not None:
+            found.append(Amendment(on, url, match["summary"].strip()))
+    return found
+
+
 #: Values of ``:embargoed:`` that mean yes and no; anything else keeps the proposal embargoed.
 _YES = frozenset({"", "yes", "true", "1", "on"})
 _NO = frozenset({"no", "false", "0", "off"})
@@ -502,7 +644,8 @@ def parse_meta(
         if name not in META_OPTIONS:
             report(
                 Code.OPTION,
-                f"unknown option :{item.name}: in dep-meta (known: {', '.join(META_OPTIONS)})",
+                f"unknown option :{item.name}: in dep-meta (known: {', '.join(META_OPTIONS)})"
+                + did_you_mean(item.name, [*META_OPTIONS, *META_ALIASES], ":{}:"),
                 item.name,
             )
             continue
@@ -557,7 +700,8 @@ def parse_meta(
         if status is None:
             report(
                 Code.STATUS,
-                f"unknown status {status_text.strip()!r} (allowed: {Status.allowed()}; {Status.alias_note()})",
+                f"unknown status {status_text.strip()!r} (allowed: {Status.allowed()}; {Status.alias_note()})"
+                + did_you_mean(status_text, [s.value for s in Status]),
                 "status",
             )
         dep.status = status
@@ -569,7 +713,8 @@ def parse_meta(
         if dep.category is None:
             report(
                 Code.CATEGORY,
-                f"unknown category {category_text.strip()!r} (allowed: {', '.join(config.categories)})",
+                f"unknown category {category_text.strip()!r} (allowed: {', '.join(config.categories)})"
+                + did_you_mean(category_text, config.categories),
                 "category",
             )
 
@@ -625,11 +770,16 @@ def parse_meta(
         if template is None:
             report(
                 Code.TEMPLATE,
-                f"unknown template {template_text.strip()!r} (allowed: {Template.allowed()})",
+                f"unknown template {template_text.strip()!r} (allowed: {Template.allowed()})"
+                + did_you_mean(template_text, [t.value for t in Template]),
                 "template",
             )
         else:
             dep.template = template
+    dep.review_extensions = parse_extensions(seen.get("review-extension"), report)
+    dep.tracking = parse_tracking(seen.get("tracking"), report, config)
+    dep.target_completion = parse_date(seen.get("target-completion"), report, "target-completion")
+    dep.amendments = parse_amendments(seen.get("amendments"), report)
     decision = seen.get("decision")
     dep.decision = None if is_empty(decision) else (decision or "").strip()
     if "embargoed" in seen:

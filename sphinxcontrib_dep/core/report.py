@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import quote
 
-from . import corpus, escape, rules
+from . import corpus, escape, process, rules
 from .config import DepConfig
 from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status, status_label
 
 #: Version of the ``deps.json`` document; bump when its shape changes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The versions :func:`read_deps_json` reads. Version 2 added keys to each proposal and
+#: changed none of version 1's: a version-1 reader that ignores keys it does not know reads it.
+READABLE_SCHEMA_VERSIONS = (1, 2)
 #: Where the JSON Schema of ``deps.json`` ships inside the package.
 SCHEMA_PATH = Path(__file__).parent / "schema" / "deps.schema.json"
 
@@ -72,6 +75,30 @@ class PhaseRow(TypedDict):
     work_items: list[str]
 
 
+class TrackingRow(TypedDict):
+    """An issue that tracks the work: its key (``DYN-123``, ``org/repo#12``) and URL."""
+
+    key: str
+    url: str
+
+
+class AmendmentRow(TypedDict):
+    """A change after approval."""
+
+    date: str  # YYYY-MM-DD
+    pull_request: str
+    summary: str
+
+
+class ExtensionRow(TypedDict):
+    """A review deadline moved."""
+
+    until: str  # YYYY-MM-DD
+    by: str
+    on: str | None
+    reason: str
+
+
 class TraceabilityRow(TypedDict):
     """A proposal to its implementation, phases and replacements (both ways)."""
 
@@ -81,6 +108,9 @@ class TraceabilityRow(TypedDict):
     status: str | None
     pull_request: str | None
     implementation: list[LinkRow]
+    tracking: list[TrackingRow]
+    target_completion: str | None  # YYYY-MM-DD
+    amendments: list[AmendmentRow]
     phases: list[PhaseRow]
     replaces: list[RefRow]
     replaced_by: list[RefRow]
@@ -151,6 +181,17 @@ class _DepRecordFields(TypedDict):
     pull_request: str | None
     implementation: list[str]
     path: str
+    # --- schema version 2 ---
+    review_requested: str | None
+    review_extensions: list[ExtensionRow]
+    decision: str | None
+    decider: str | None  # the @handle :decision: names first
+    template: str
+    tracking: list[TrackingRow]
+    target_completion: str | None
+    amendments: list[AmendmentRow]
+    phases: list[PhaseRow]
+    alternatives: list[str]  # the titles of the rejected alternatives
 
 
 class DepRecord(_DepRecordFields, total=False):
@@ -278,6 +319,29 @@ def links_both_ways(deps: Iterable[Dep]) -> dict[str, tuple[list[DepRef], list[D
     return result
 
 
+def tracking_rows(dep: Dep) -> list[TrackingRow]:
+    return [{"key": issue.key, "url": issue.url} for issue in dep.tracking]
+
+
+def amendment_rows(dep: Dep) -> list[AmendmentRow]:
+    return [
+        {"date": a.on.isoformat(), "pull_request": a.pull_request, "summary": a.summary}
+        for a in dep.amendments
+    ]
+
+
+def extension_rows(dep: Dep) -> list[ExtensionRow]:
+    return [
+        {
+            "until": e.until.isoformat(),
+            "by": e.by.display,
+            "on": e.on.isoformat() if e.on else None,
+            "reason": e.reason,
+        }
+        for e in dep.review_extensions
+    ]
+
+
 def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[TraceabilityRow]:
     """One row per proposal: status, implementation, phases, replaces and replaced by (both ways)."""
     shown = visible(deps, config)
@@ -295,6 +359,9 @@ def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[Traceabili
                 "implementation": [
                     {"url": link.url, "label": link.label, "kind": link.kind} for link in dep.implementation
                 ],
+                "tracking": tracking_rows(dep),
+                "target_completion": dep.target_completion.isoformat() if dep.target_completion else None,
+                "amendments": amendment_rows(dep),
                 "phases": [
                     {
                         "number": phase.number,
@@ -641,6 +708,24 @@ def dep_record(
         "pull_request": dep.pull_request,
         "implementation": [link.url for link in dep.implementation],
         "path": dep.path,
+        "review_requested": dep.review_requested.isoformat() if dep.review_requested else None,
+        "review_extensions": extension_rows(dep),
+        "decision": dep.decision,
+        "decider": decider.display if (decider := process.decider(dep.decision)) else None,
+        "template": dep.template.value,
+        "tracking": tracking_rows(dep),
+        "target_completion": dep.target_completion.isoformat() if dep.target_completion else None,
+        "amendments": amendment_rows(dep),
+        "phases": [
+            {
+                "number": phase.number,
+                "title": phase.title,
+                "release_target": phase.release_target,
+                "work_items": [link.url for link in phase.work_items],
+            }
+            for phase in dep.phases
+        ],
+        "alternatives": [alternative.title for alternative in dep.alternatives],
     }
     if history is not None:
         record["history"] = dict(history)
@@ -653,7 +738,7 @@ def deps_json(
     on_error: Callable[[Dep, Exception], None] | None = None,
     history: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> DepsJson:
-    """The ``deps.json`` document: ``{"schema_version": 1, "deps": [...]}``, by number, drafts last.
+    """The ``deps.json`` document: ``{"schema_version": 2, "deps": [...]}``, by number, drafts last.
 
     With ``on_error``, a proposal whose record cannot be built is left out and handed to
     it, and the others are written; without, the error propagates. ``history`` maps a
@@ -670,6 +755,39 @@ def deps_json(
                 raise
             on_error(dep, err)
     return {"schema_version": SCHEMA_VERSION, "deps": records}
+
+
+#: What a version-1 document lacks, as version 2 writes "nothing" for each key.
+_VERSION_2_DEFAULTS: dict[str, Any] = {
+    "review_requested": None,
+    "review_extensions": [],
+    "decision": None,
+    "decider": None,
+    "template": "limited",
+    "tracking": [],
+    "target_completion": None,
+    "amendments": [],
+    "phases": [],
+    "alternatives": [],
+}
+
+
+def read_deps_json(data: Any) -> DepsJson:
+    """A ``deps.json`` of any readable version as version 2: a version-1 document's proposals
+    get version 2's keys with empty values. ``ValueError`` for anything else."""
+    if not isinstance(data, dict) or not isinstance(data.get("deps"), list):
+        raise ValueError("not a deps.json document (no deps list)")
+    version = data.get("schema_version")
+    if version not in READABLE_SCHEMA_VERSIONS:
+        raise ValueError(
+            f"deps.json schema_version {version!r} is not one this version reads ({READABLE_SCHEMA_VERSIONS})"
+        )
+    records = []
+    for entry in data["deps"]:
+        if not isinstance(entry, dict):
+            raise ValueError("a deps.json entry that is not an object")
+        records.append({**_VERSION_2_DEFAULTS, **entry})
+    return {"schema_version": SCHEMA_VERSION, "deps": records}  # type: ignore[typeddict-item]
 
 
 # --------------------------------------------------------------------------------------
@@ -732,7 +850,19 @@ def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> 
 
 def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
     table = Table(
-        "Traceability", ["ID", "Title", "Status", "Implementation", "Phases", "Replaces", "Replaced by"]
+        "Traceability",
+        [
+            "ID",
+            "Title",
+            "Status",
+            "Implementation",
+            "Tracking",
+            "Target completion",
+            "Amendments",
+            "Phases",
+            "Replaces",
+            "Replaced by",
+        ],
     )
     for row in traceability_rows(deps, config):
         table.rows.append(
@@ -741,6 +871,9 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
                 row["title"],
                 row["status"] or UNKNOWN_STATUS,
                 tuple(CellLink(link["label"], link["url"]) for link in row["implementation"]),
+                tuple(CellLink(issue["key"], issue["url"]) for issue in row["tracking"]),
+                row["target_completion"] or "",
+                tuple(CellLink(a["date"], a["pull_request"]) for a in row["amendments"]),
                 ", ".join(f"{p['number']}. {p['title']}".strip() for p in row["phases"]),
                 ", ".join(r["text"] for r in row["replaces"]),
                 ", ".join(r["text"] for r in row["replaced_by"]),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from . import process
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import DRAFT_STATUSES, UNNUMBERED_STATUSES, Dep, Person, ReviewStatus, Status
@@ -19,11 +20,13 @@ from .model import DRAFT_STATUSES, UNNUMBERED_STATUSES, Dep, Person, ReviewStatu
 #: Allowed status moves: status -> the statuses it may move to, as data.
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {
     Status.NOT_STARTED: (Status.IN_PROGRESS,),
-    Status.IN_PROGRESS: (Status.UNDER_REVIEW,),
+    # "A draft can be shelved": the seed's decisions (rejected, deferred) reach drafts too.
+    Status.IN_PROGRESS: (Status.UNDER_REVIEW, Status.DEFERRED, Status.REJECTED),
     Status.UNDER_REVIEW: (Status.APPROVED, Status.REJECTED, Status.DEFERRED, Status.IN_PROGRESS),
     Status.APPROVED: (Status.IMPLEMENTED, Status.SUPERSEDED),
     Status.IMPLEMENTED: (Status.SUPERSEDED,),
-    Status.DEFERRED: (Status.IN_PROGRESS,),
+    # A deferred proposal may be revived, or overtaken by another.
+    Status.DEFERRED: (Status.IN_PROGRESS, Status.SUPERSEDED),
     Status.REJECTED: (),
     Status.SUPERSEDED: (),
 }
@@ -105,9 +108,6 @@ def approval_met(dep: Dep) -> bool:
 
 #: Reviewer statuses that are a verdict: the reviewer's part of the review is done.
 VERDICTS = frozenset({ReviewStatus.APPROVED, ReviewStatus.REJECTED, ReviewStatus.DEFERRED})
-#: Reviewer statuses under which no rejection can be given yet (seed line 468: changes
-#: requested "need to be addressed before approval / rejection can be given").
-UNDECIDED_REVIEWS = frozenset({ReviewStatus.REVIEWING, ReviewStatus.CHANGES_REQUESTED})
 
 
 def review_complete(dep: Dep) -> bool:
@@ -144,6 +144,14 @@ def approval_summary(dep: Dep) -> str:
         if dep.status in UNNUMBERED_STATUSES or dep.status is None:
             return "No required reviewers yet."
         return "No required reviewers were recorded."
+    if dep.status in process.NEEDS_VERDICTS:
+        # Not an approval: say how it was decided, never "approval rule met".
+        if dep.decision:
+            return f"{dep.status.value} by decision: {dep.decision}"
+        missing = process.missing_verdicts(dep)
+        if missing:
+            return f"{dep.status.value}, waiting on verdicts from {', '.join(missing)}."
+        return f"{dep.status.value}: every required reviewer gave a verdict."
     pending = pending_reviewers(dep)
     if not pending:
         return "Approval rule met: every required reviewer approved or deferred."
@@ -199,7 +207,7 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
         report(
             Code.UNNUMBERED,
             f"a proposal that is {status.value} needs a number; only {_UNNUMBERED_TEXT} may stay unnumbered "
-            "(give the file its number: NNNN-title.md)",
+            f"(run `dep number {dep.path}` to give it the next free number)",
         )
     if status is Status.APPROVED and not approval_met(dep):
         if dep.reviewers:
@@ -223,17 +231,6 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
                 f"numbered {config.format_id(dep.number)} before its review is complete: {early} "
                 "(rename the file 0000-<slug>.md, or allow it with dep_early_numbering)",
                 "number",
-            )
-    if status is Status.REJECTED and not dep.decision:
-        undecided = [
-            f"{r.person.display} ({r.status.value})" for r in dep.reviewers if r.status in UNDECIDED_REVIEWS
-        ]
-        if undecided:
-            report(
-                Code.REJECTED_REVIEW,
-                f"Rejected while required reviewers have not given their verdict: {', '.join(undecided)}; "
-                "changes requested must be addressed before a rejection (or record the final call in :decision:)",
-                "required-reviewers",
             )
     if status is Status.IMPLEMENTED and not dep.implementation and not dep.no_implementation:
         report(
@@ -277,11 +274,17 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
     if started is not None and dep.review_date is not None:
         days = (dep.review_date - started).days
         source = ":review-requested:" if dep.review_requested else "the date it entered review"
-        if days > config.review_window_days:
+        deadline, extension = process.review_deadline(dep, config, started)
+        if dep.review_date > deadline:
+            extended = (
+                f", extended to {deadline.isoformat()} by {extension.by.display}"
+                if extension is not None
+                else "; an author, a lead architect or the category's PIC may extend it (dep review extend)"
+            )
             report(
                 Code.REVIEW_WINDOW,
                 f"review date {dep.review_date.isoformat()} is {days} days after {source} "
-                f"({started.isoformat()}); the review window is {config.review_window_days} days",
+                f"({started.isoformat()}); the review window is {config.review_window_days} days{extended}",
                 "review-date",
             )
         elif days < 0:
@@ -290,4 +293,5 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
                 f"review date {dep.review_date.isoformat()} is before {source} ({started.isoformat()})",
                 "review-date",
             )
+    found += process.check_process(dep, config)
     return found

@@ -27,6 +27,7 @@ from . import (
     navigation,
     needs,
     reading,
+    redirects,
     sources,
     surrogates,
 )
@@ -117,6 +118,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # The status chart counts every proposal; its page is rewritten like the views above.
     chart.register(app)
+
+    # A numbered proposal's former draft pages lead to it, so links shared during review hold.
+    redirects.register(app)
 
     app.connect("config-inited", _add_static)
     # Priority 400: wrap the page's toctree() before the theme (furo: 500) draws the navigation.

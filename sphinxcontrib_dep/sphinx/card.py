@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from docutils import nodes
 from sphinx import addnodes
 
-from ..core import rules
+from ..core import process, rules
 from ..core.config import DepConfig
 from ..core.model import (
     Alternative,
@@ -144,6 +144,17 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
     if dep.review_date:
         text = dep.review_date.isoformat()
         fields += _field("Review date", nodes.paragraph(text, text), "review-date")
+    for extension in dep.review_extensions:
+        text = f"to {extension.until.isoformat()} by {extension.by.display}"
+        text += f" on {extension.on.isoformat()}" if extension.on else ""
+        text += f": {extension.reason}" if extension.reason else ""
+        fields += _field("Review extended", nodes.paragraph(text, text), "review-extension")
+    if dep.tracking:
+        links = [nodes.reference(issue.key, issue.key, refuri=issue.url) for issue in dep.tracking]
+        fields += _field("Tracking", _joined(links), "tracking")
+    if dep.target_completion:
+        text = dep.target_completion.isoformat()
+        fields += _field("Target completion", nodes.paragraph(text, text), "target-completion")
     if dep.replaces:
         fields += _field("Replaces", _joined([dep_xref(r, settings) for r in dep.replaces]), "replaces")
     if dep.replaced_by:
@@ -164,6 +175,19 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         fields += _field("No implementation", nodes.paragraph(text, text), "no-implementation")
     if dep.decision:
         fields += _field("Decision", nodes.paragraph(dep.decision, dep.decision), "decision")
+    if dep.amendments:
+        amendments = nodes.bullet_list(classes=["dep-amendments"])
+        for amendment in dep.amendments:
+            item = nodes.list_item()
+            paragraph = nodes.paragraph()
+            paragraph += nodes.Text(f"{amendment.on.isoformat()} ")
+            paragraph += nodes.reference(
+                amendment.pull_request, amendment.pull_request, refuri=amendment.pull_request
+            )
+            paragraph += nodes.Text(f": {amendment.summary}")
+            item += paragraph
+            amendments += item
+        fields += _field("Amendments", amendments, "amendments")
     for name, value in dep.unmapped.items():
         label = f"{name} (unmapped)"
         fields += _field(label, nodes.paragraph(value, value), "unmapped")
@@ -205,6 +229,8 @@ def review_matrix(dep: Dep) -> nodes.container:
     met = rules.approval_met(dep)
     summary = rules.approval_summary(dep)
     state = "none" if not dep.reviewers and not dep.decision else ("met" if met else "unmet")
+    if dep.status in process.NEEDS_VERDICTS:
+        state = "none"  # a decision against, never shown as an approval met
     matrix += nodes.paragraph(summary, summary, classes=["dep-approval", f"dep-approval-{state}"])
     return matrix
 

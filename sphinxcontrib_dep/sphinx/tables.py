@@ -438,7 +438,18 @@ def render_index(renderer: Renderer) -> nodes.Node:
 
 def render_traceability(renderer: Renderer) -> nodes.Node:
     """One row per proposal, DEP -> implementation -> replacement, with a filter box in HTML."""
-    headers = ["DEP", "Title", "Status", "Implementation", "Phases", "Replaces", "Replaced by"]
+    headers = [
+        "DEP",
+        "Title",
+        "Status",
+        "Implementation",
+        "Tracking",
+        "Target completion",
+        "Amendments",
+        "Phases",
+        "Replaces",
+        "Replaced by",
+    ]
     # Replacements are joined over every proposal, so a filter never hides a back-link.
     rows_by_path = {
         row["path"]: row for row in report.traceability_rows(renderer.all_deps, renderer.settings)
@@ -455,6 +466,24 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
                 classes=[f"dep-impl-{link['kind']}"],
             ),
         )
+        tracking = renderer.some(
+            dep,
+            row["tracking"],
+            lambda issue: nodes.reference(
+                key := report.clip(issue["key"], VIEW_TEXT),
+                key,
+                refuri=issue["url"],
+                classes=["dep-tracking"],
+            ),
+        )
+        amendments = renderer.some(
+            dep,
+            row["amendments"],
+            lambda a: nodes.reference(
+                a["date"], a["date"], refuri=a["pull_request"], classes=["dep-amendment"]
+            ),
+        )
+        target = row["target_completion"] or ""
         phases = renderer.some(
             dep,
             row["phases"],
@@ -473,6 +502,9 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
                 renderer.title_cell(row),
                 renderer.status_cell(row),
                 implementation,
+                tracking,
+                nodes.inline(target, target),
+                amendments,
                 phases,
                 renderer.ref_cell(row["replaces"], dep),
                 renderer.ref_cell(row["replaced_by"], dep),

@@ -103,7 +103,7 @@ def since_diagnostics(ctx: Context, result: analysis.LintResult, rev: str) -> li
         raise CliError(f"--since: {err}") from None
     previous = git.changed_since(commit, top)
     by_path = {dep.path: dep for dep in result.deps}
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = numbers_taken(ctx, result, commit, rev, top, previous)
     for name in result.files:
         dep = by_path.get(name)
         in_repo = analysis.relative(ctx.root / name, top)
@@ -126,6 +126,40 @@ def since_diagnostics(ctx: Context, result: analysis.LintResult, rev: str) -> li
                 f"status moved from {old.value} to {dep.status.value} since {rev}: {reason}",
                 name,
                 line,
+            )
+        )
+    return found
+
+
+def numbers_taken(
+    ctx: Context, result: analysis.LintResult, commit: str, rev: str, top: Path, previous: dict[str, str]
+) -> list[Diagnostic]:
+    """Numbers given on this branch that another file holds at ``commit``: two clones that ran
+    ``dep number`` before fetching. Each branch passes alone; the merge would not."""
+    folder = ctx.deps_dir
+    if not folder.is_dir():
+        return []
+    there = git.numbers_at(commit, folder)
+    # Renames are judged from where the branches parted: against REV itself, git would
+    # take two drafts numbered alike on either side for one file renamed.
+    base = git.merge_base(commit, top)
+    renamed = git.changed_since(base, top) if base is not None else previous
+    found = []
+    for dep in result.deps:
+        if dep.number is None or dep.number not in there:
+            continue
+        in_repo = analysis.relative(ctx.root / dep.path, top)
+        if renamed.get(in_repo, in_repo) in there[dep.number]:
+            continue  # the same file (perhaps renamed since): its own number
+        others = ", ".join(there[dep.number])
+        shown = ctx.config.format_id(dep.number)
+        found.append(
+            Diagnostic(
+                Code.NUMBER_TAKEN,
+                f"{shown} is taken at {rev} by {others}; give this proposal another number: "
+                f"`dep renumber {dep.path}`",
+                dep.path,
+                dep.line_of("number"),
             )
         )
     return found

@@ -12,7 +12,17 @@ from ...core.model import (
     lookup_category,
     slugify,
 )
-from ..context import EXIT_OK, Change, CliError, Context, Refused, apply, read_text
+from ..context import (
+    EXIT_OK,
+    Change,
+    CliError,
+    Context,
+    Refused,
+    apply,
+    load_proposal,
+    read_text,
+    resolve_proposal,
+)
 
 
 def package_template(name: str) -> str:
@@ -42,7 +52,16 @@ def cmd_new(ctx: Context) -> int:
     template = Template.lookup(args.template or ctx.config.default_template)
     if template is None:
         raise CliError(f"unknown template {args.template!r} (allowed: {Template.allowed()})")
-    changes: dict[str, str | None] = {"number": None, "status": Status.IN_PROGRESS.value}
+    status = Status.IN_PROGRESS
+    if args.status:
+        # A new file may start at any status (as `dep lint --since` judges it): a decision
+        # taken and implemented before anyone wrote it down is recorded as it stands.
+        found = Status.lookup(args.status)
+        if found is None:
+            hint = parsing.did_you_mean(args.status, [s.value for s in Status])
+            raise CliError(f"unknown status {args.status!r} (allowed: {Status.allowed()}){hint}")
+        status = found
+    changes: dict[str, str | None] = {"number": None, "status": status.value}
     if args.author:
         people = [p.strip() for item in args.author for p in item.split(",") if p.strip()]
         for person in people:
@@ -59,6 +78,11 @@ def cmd_new(ctx: Context) -> int:
             )
         changes["category"] = category
     changes["template"] = template.value
+    if args.supersedes:
+        replaced = load_proposal(ctx, resolve_proposal(ctx, args.supersedes))
+        if replaced.dep.number is None:
+            raise Refused(f"{replaced.rel} has no number yet; a draft cannot be superseded by number")
+        changes["replaces"] = ctx.config.format_id(replaced.dep.number)
     slug = slugify(title)
     # slugify promises ASCII letters, digits and single hyphens; the file name depends on it.
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
@@ -80,4 +104,8 @@ def cmd_new(ctx: Context) -> int:
     apply(ctx, [Change(target, rel, old, text, f"created {rel} from {source}")], exclusive=not args.force)
     if not ctx.dry_run:
         ctx.console.note(f"next: write the proposal, then `dep number {rel}` when it is ready for a number")
+        if args.supersedes:
+            ctx.console.note(
+                f"once it is approved: `dep supersede {changes['replaces']} <its number>` marks the old one Superseded"
+            )
     return EXIT_OK

@@ -58,6 +58,13 @@ def _number_locked(ctx: Context, path: Path, rest: str) -> int:
         with contextlib.suppress(git.GitError):  # back where it was, by git mv if git moved it
             git.move(new_path, path)
         raise CliError(f"{new_rel}: cannot write: {err.strerror or err}") from None
-    how = " (git mv)" if moved_with_git else ""
+    if moved_with_git:
+        # git mv staged the rename; the :number: edit is staged with it, so `git status`
+        # shows one change (R), not a rename plus an unstaged edit (RM).
+        try:
+            git.stage([new_path], ctx.repo)
+        except git.GitError as err:
+            ctx.console.note(f"git add {new_rel}: {err}; stage it yourself")
+    how = " (git mv, staged)" if moved_with_git else ""
     ctx.console.print(f"{loaded.rel} -> {new_rel}{how}: numbered {shown}, :number: {number}")
     return EXIT_OK

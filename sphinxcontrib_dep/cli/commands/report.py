@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ...core import analysis, escape, git, report
+from ...core import analysis, escape, git, people, report
 from ...core.model import (
     Dep,
 )
@@ -101,6 +101,9 @@ def cmd_export(ctx: Context) -> int:
 
 def cmd_report(ctx: Context) -> int:
     deps = _load_all(ctx)
+    if ctx.args.person:
+        mine = people.person_report(deps, ctx.config, ctx.today, ctx.args.person)
+        return _emit(ctx, _render(ctx, people.person_tables(mine), mine))
     touched = git.last_touched([dep.path for dep in deps], ctx.root)
     tables = report.review_tables(deps, ctx.config, ctx.today, touched)
     data = report.review_report(deps, ctx.config, ctx.today, touched)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ...core import editing
+from ...core import editing, parsing
 from ...core.diagnostics import Diagnostic
 from ...core.model import (
+    SUPERSEDER_STATUSES,
     Status,
 )
 from ..context import (
@@ -25,7 +26,8 @@ from ..context import (
 def lookup_status(text: str) -> Status:
     status = Status.lookup(text)
     if status is None:
-        raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; {Status.alias_note()})")
+        hint = parsing.did_you_mean(text, [s.value for s in Status])
+        raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; {Status.alias_note()}){hint}")
     return status
 
 
@@ -86,6 +88,12 @@ def cmd_supersede(ctx: Context) -> int:
     if not any(ref.number == new.dep.number for ref in old.dep.replaced_by):
         current = editing.get_option(old.text, old.rel, "replaced-by", ctx.project.myst)
         old_changes["replaced-by"] = editing.add_to_list(current, new_id + suffix)
+    if not args.partial and new.dep.status not in SUPERSEDER_STATUSES and not args.force:
+        shown = new.dep.status.value if new.dep.status else "(no status)"
+        raise Refused(
+            f"{new_id} ({new.rel}) is {shown}; only an Approved or Implemented proposal supersedes another "
+            f"(approve it first, or give --force to record it anyway)"
+        )
     if not args.partial and old.dep.status is not Status.SUPERSEDED:
         reason = transition_problem(old.dep.status, Status.SUPERSEDED)
         if reason and not args.force:
