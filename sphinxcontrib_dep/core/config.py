@@ -92,6 +92,22 @@ STR_LIST = ValueType(
     _parse_str_list,
 )
 
+
+def _parse_table(raw: str) -> dict[str, Any]:
+    """A TOML inline table: ``{runtime = {deps = "https://...", site = "https://..."}}``."""
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{raw!r} is not a TOML inline table: {err}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{raw!r} is not a TOML inline table")
+    return value
+
+
+TABLE = ValueType(
+    "dict[str, dict[str, str]]", "dict", (dict,), lambda value: isinstance(value, dict), _parse_table
+)
+
 #: A validator: what is wrong with a value of the right type, as the rest of the sentence
 #: "dep_<name> must ..." (``"be between 1 and 8, not 12"``), or ``None`` when it is fine.
 Validator = Callable[[Any], str | None]
@@ -132,6 +148,16 @@ def _id_prefix(value: Any) -> str | None:
     if value and value[0].isalpha() and value.isupper():
         return None
     return f"start with an upper-case letter, not {value!r}"
+
+
+def _sources(value: Any) -> str | None:
+    from .sources import spec_problem  # the one judge of a source's settings
+
+    for key, spec in value.items():
+        problem = spec_problem(key, spec)
+        if problem is not None:
+            return problem
+    return None
 
 
 @dataclass(frozen=True)
@@ -277,6 +303,30 @@ class DepConfig:
         "Where ``dep lint`` finds the Sphinx ``conf.py`` whose ``dep_*``/``myst_*`` values it reads, "
         "relative to the project root; empty: ``conf.py``, then ``docs/conf.py`` and the other usual places.",
         STR,
+    )
+
+    sources: dict[str, dict[str, str]] = _setting(
+        {},
+        "Other projects whose proposals this one may name (``runtime:DEP-0012``) and show: a short key "
+        '-> ``{"deps": <URL or path of its deps.json>, "site": <its site\'s address>}``. Each is fetched '
+        "once per build and kept in ``dep_sources_cache``; see the page Many repositories.",
+        TABLE,
+        _sources,
+    )
+    sources_timeout: int = _setting(
+        10, "Seconds one source may take to fetch before the last good copy is used.", INT, between(1, 600)
+    )
+    sources_cache: str = _setting(
+        ".dep-sources",
+        "Folder (relative to the folder of conf.py, or the project root without one) that keeps the last "
+        "good copy of every source, for builds and ``dep lint --offline`` when a site cannot be reached.",
+        STR,
+    )
+    portfolio: bool = _setting(
+        False,
+        "Views (index, traceability, review report, status chart, graph) show every source's proposals "
+        "beside this project's own, and replacements between two sources are checked here.",
+        BOOL,
     )
 
     def __post_init__(self) -> None:

@@ -114,6 +114,11 @@ class Code(enum.Enum):
     GRAPH = ("graph", "The graph engine (graphviz ``dot``) is missing or failed.")
     EMBARGO = ("embargo", "An embargoed proposal left out of a public build.")
     MIGRATE = ("migrate", "A legacy value the migrator could not map.")
+    SOURCE = (
+        "source",
+        "Another project's deps.json (``dep_sources``) that cannot be fetched or read, or entries of it "
+        "left out; the last good copy is used.",
+    )
 
 
 #: What every problem is: Sphinx logs each as a warning (``-W`` makes the build fail on

@@ -34,6 +34,7 @@ from .model import (
     lookup_category,
     number_from_filename,
     parse_id,
+    split_project_ref,
 )
 from .reader import Block, Document, Heading, Option, ScannedFile, read
 
@@ -53,10 +54,12 @@ META_OPTIONS: dict[str, str] = {
     "required-reviewers": "Comma-separated reviewers, each with its status in parentheses: ``@a (approved)``.",
     "review-date": "The date of the review decision, ``YYYY-MM-DD``.",
     "review-requested": "The date the proposal entered review, ``YYYY-MM-DD``; starts the review window.",
-    "replaces": "Proposals this one replaces: ``DEP-0003``, ``3``, or ``DEP-0003 (partial)``.",
+    "replaces": "Proposals this one replaces: ``DEP-0003``, ``3``, or ``DEP-0003 (partial)``; "
+    "another project's as ``runtime:DEP-0003`` (``dep_sources``).",
     "replaced-by": "Proposals that replace this one.",
     "pull-request": "The pull request of the proposal itself.",
-    "implementation": "Comma-separated implementation pull requests and tracking issues.",
+    "implementation": "Comma-separated implementation pull requests and tracking issues, or another "
+    "project's proposals (``operator:DEP-0004``).",
     "template": "``limited`` (default) or ``complete``: the section rules that apply.",
     "decision": "Who made the final call, and why, when reviewers did not all approve.",
     "embargoed": "Flag: a sensitive proposal, left out of public builds (``dep_public_build``).",
@@ -394,6 +397,12 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
             report(Code.REF, f":{option}: {text!r} is not a proposal number (numbers start at 1)", option)
             return None
         return DepRef(number=number, partial=partial)
+    project = split_project_ref(text)
+    if project is not None:
+        # Another project's proposal: whether the key is a source and the proposal is
+        # one of its is judged where the sources are known (:mod:`.crossproject`).
+        key, written, foreign = project
+        return DepRef(partial=partial, project=key, project_id=written, project_number=foreign)
     if text.lower().startswith(("http://", "https://")) or _MD_LINK_RE.match(text):
         link = _MD_LINK_RE.match(text)
         url = check_url(link.group(2) if link else text, report, option)
@@ -417,6 +426,16 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
 #: Values of ``:embargoed:`` that mean yes and no; anything else keeps the proposal embargoed.
 _YES = frozenset({"", "yes", "true", "1", "on"})
 _NO = frozenset({"no", "false", "0", "off"})
+
+
+def parse_implementation(text: str, report: _Reporter) -> Link | None:
+    """An implementation link: an http(s) URL, or another project's proposal (``operator:DEP-0004``)."""
+    project = split_project_ref(text)
+    if project is not None:
+        key, written, number = project
+        return Link(f"{key}:{written}", project=key, number=number)
+    url = check_url(text, report, "implementation")
+    return Link(url) if url else None
 
 
 def option_list(options: Mapping[str, str | None] | Sequence[Option]) -> list[Option]:
@@ -566,9 +585,9 @@ def parse_meta(
     if pull_requests:
         dep.pull_request = check_url(pull_requests[0], report, "pull-request")
     dep.implementation = [
-        Link(url)
+        link
         for item in split_list(seen.get("implementation"))
-        if (url := check_url(item, report, "implementation"))
+        if (link := parse_implementation(item, report))
     ]
     template_text = seen.get("template")
     if not is_empty(template_text):

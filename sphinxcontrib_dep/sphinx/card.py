@@ -17,6 +17,7 @@ from ..core.model import (
     Alternative,
     Dep,
     DepRef,
+    Link,
     Person,
     Phase,
     ReviewStatus,
@@ -44,9 +45,11 @@ def person_node(person: Person) -> nodes.Node:
 
 def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
     """A cross-reference to another proposal, resolved (with its title) by the dep domain."""
-    if ref.number is None:
+    if ref.project:
+        node: nodes.Node = project_xref(f"{ref.project}:{ref.project_id}")
+    elif ref.number is None:
         url = ref.url or ""
-        node: nodes.Node = nodes.reference(url, url, refuri=url)
+        node = nodes.reference(url, url, refuri=url)
     else:
         target = settings.format_id(ref.number)
         node = addnodes.pending_xref(
@@ -66,6 +69,27 @@ def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
     if ref.partial:
         container += nodes.Text(" (partial)")
     return container
+
+
+def project_xref(target: str) -> addnodes.pending_xref:
+    """A reference to another project's proposal (``runtime:DEP-0012``), resolved by the dep domain."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(target, target),
+        refdomain="dep",
+        reftype="dep",
+        reftarget=target,
+        refexplicit=False,
+        refwarn=False,
+    )
+
+
+def _link_node(link: Link) -> nodes.Node:
+    if link.project is not None:
+        container = nodes.inline(classes=["dep-ref"])
+        container += project_xref(link.url)
+        return container
+    return nodes.reference(link.label, link.label, refuri=link.url)
 
 
 def _joined(items: Sequence[nodes.Node]) -> nodes.paragraph:
@@ -124,7 +148,7 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         url = dep.pull_request
         fields += _field("Pull request", _joined([nodes.reference(url, url, refuri=url)]), "pull-request")
     if dep.implementation:
-        links = [nodes.reference(link.label, link.label, refuri=link.url) for link in dep.implementation]
+        links = [_link_node(link) for link in dep.implementation]
         fields += _field("Implementation", _joined(links), "implementation")
     if dep.decision:
         fields += _field("Decision", nodes.paragraph(dep.decision, dep.decision), "decision")

@@ -122,7 +122,7 @@ def culprits(command: str, part: report.GraphPart) -> list[Dep]:
     alone = [
         dep
         for dep in part.deps
-        if run_engine(command, report.graph_source(part.nodes[dep.number or 0])).svg is None
+        if run_engine(command, report.graph_source(part.nodes[report.graph_key(dep)])).svg is None
     ]
     return alone or list(part.deps)
 
@@ -136,11 +136,11 @@ def text_list(renderer: Renderer, deps: list[Dep]) -> nodes.bullet_list:
         assert dep.number is not None
         item = nodes.list_item()
         paragraph = nodes.paragraph()
-        text = report.clip(f"{settings.format_id(dep.number)} {dep.title}", report.GRAPH_TOOLTIP)
+        text = report.clip(f"{renderer.id_text(dep)} {dep.title}", report.GRAPH_TOOLTIP)
         paragraph += renderer.link(dep, text) if renderer.html else nodes.Text(text)
         item += paragraph
         items += item
-    for edge in corpus.replacements(deps):
+    for edge in corpus.replacements([dep for dep in deps if dep.project is None]):
         if edge.successor in numbers and edge.predecessor in numbers:
             kind = "replaces (partial)" if edge.partial else "replaces"
             text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
@@ -156,7 +156,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
     if not renderer.html:
         # Other builders get the same facts as text.
         items = nodes.bullet_list()
-        for edge in corpus.replacements(renderer.deps):
+        for edge in corpus.replacements([dep for dep in renderer.deps if dep.project is None]):
             kind = "replaces (partial)" if edge.partial else "replaces"
             text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
             item = nodes.list_item()
@@ -165,7 +165,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
         container += items
         return container
     engine = settings.graph_engine
-    parts = report.graph_parts(renderer.deps, settings, href=renderer.uri)
+    parts = report.graph_parts(renderer.deps, settings, href=renderer.uri, id_text=renderer.id_text)
     drawn: Drawn | None = _draw(engine, parts)
     failed: list[tuple[report.GraphPart, str]] = []
     if drawn is not None and drawn.svg is None and not drawn.broken and parts:
@@ -213,12 +213,12 @@ def _fallback(renderer: Renderer, part: report.GraphPart, problem: str) -> nodes
         assert dep.number is not None
         warn(
             Code.GRAPH,
-            f"{settings.format_id(dep.number)} could not be drawn in the proposal graph of "
+            f"{renderer.id_text(dep)} could not be drawn in the proposal graph of "
             f"{page!r}: {problem}; it is listed below the graph instead",
             (dep.docname, dep.line) if dep.docname else renderer.node,
         )
     box = nodes.container(classes=["dep-graph-fallback"])
-    ids = ", ".join(settings.format_id(dep.number) for dep in part.deps if dep.number is not None)
+    ids = ", ".join(renderer.id_text(dep) for dep in part.deps if dep.number is not None)
     message = f"Not drawn ({report.clip(problem, 200)}): {report.clip(ids, 200)}."
     box += nodes.paragraph(message, message, classes=["dep-graph-error"])
     box += text_list(renderer, part.deps)
