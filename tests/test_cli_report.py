@@ -96,7 +96,7 @@ def test_export_writes_a_file_once(proj: Path, capsys: pytest.CaptureFixture[str
     code, out, _ = run(capsys, "export", "-o", "deps.json")
     assert (code, out) == (0, "wrote deps.json\n")
     first = (proj / "deps.json").read_text()
-    assert json.loads(first)["schema_version"] == 1
+    assert json.loads(first)["schema_version"] == 2
     code, _, err = run(capsys, "export", "-o", "deps.json", "--format", "csv")
     assert code == 1
     assert "deps.json already exists; not overwritten (give --force to replace it)" in err

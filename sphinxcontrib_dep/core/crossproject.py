@@ -35,7 +35,7 @@ def project_ref_problem(key: str, number: int, written: str, registry: Registry)
     if source is None:
         return None  # reported once as a source that cannot be read
     if number not in source.by_number:
-        return f"{key}:{written} is not a proposal of {key} (its deps.json of {source.fetched or 'earlier'})"
+        return f"{key}:{written} is not a proposal of {key} (per its deps.json)"
     return None
 
 

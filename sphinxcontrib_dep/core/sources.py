@@ -376,13 +376,17 @@ class _Reader:
         return Link(url) if url else None
 
     def page(self, record: Mapping[str, Any]) -> str | None:
-        page = record.get("page")
-        if not isinstance(page, str):
-            path = record.get("path")
-            page = re.sub(r"\.(md|rst)\Z", ".html", path) if isinstance(path, str) else None
-        if page is None or not _PAGE_RE.match(page) or any(part in {".", ".."} for part in page.split("/")):
-            return None
-        return page
+        """The proposal's page under the site: its ``page``, else its ``path`` as Sphinx's
+        HTML builder names pages; only plain relative paths that stay under the site."""
+        path = record.get("path")
+        candidates = [
+            record.get("page"),
+            re.sub(r"\.(md|rst)\Z", ".html", path) if isinstance(path, str) else None,
+        ]
+        for page in candidates:
+            if isinstance(page, str) and _PAGE_RE.match(page) and not {".", ".."} & set(page.split("/")):
+                return page
+        return None
 
     def dep(self, record: object, index: int) -> Dep | str:
         """One record as a proposal, or why it is left out."""
