@@ -285,8 +285,12 @@ def test_no_redirect_to_file(server: tuple[str, dict], tmp_path: Path) -> None:
     routes["/hop.json"] = (302, {"Location": "/deps.json"}, b"")
     for path in ("/deps.json", "/hop.json"):
         # Refused by urllib's own check, and by ours should a redirect get past it.
-        with pytest.raises(sources.Unreadable, match="file:.*(is not allowed|refused)"):
+        with pytest.raises(sources.Unreadable, match=r"file:.*(is not allowed|refused)"):
             sources.fetch_url(url + path, timeout=5)
+    # Our own handler refuses what urllib's would let through (ftp:), and any other scheme.
+    for target in ("ftp://example.org/deps.json", "data:application/json,{}", "file:///etc/passwd"):
+        with pytest.raises(sources.Unreadable, match="which is not http"):
+            sources._HttpOnlyRedirects().redirect_request(None, None, 302, "Found", {}, target)
 
 
 def test_size_is_bounded(server: tuple[str, dict]) -> None:
