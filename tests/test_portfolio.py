@@ -15,7 +15,7 @@ from collections.abc import Generator
 from pathlib import Path
 
 import pytest
-from helpers import INDEX, region_text, rows_of, serve, sphinx_build, write_project
+from helpers import INDEX, REPO, region_text, rows_of, serve, sphinx_build, write_project
 
 from sphinxcontrib_dep.cli import main
 
@@ -214,10 +214,8 @@ def _scenario(
         tmp_path / "portfolio",
         {},
         conf=conf("portfolio", url, {"serving": "", "runtime": "", "operator": ""}, portfolio=True),
-        index=(
-            "# Portfolio\n\n```{dep-status-chart}\n```\n\n```{dep-index}\n:by: number\n```\n\n"
-            "```{dep-traceability}\n```\n\n```{dep-review-report}\n```\n\n```{dep-graph}\n```\n"
-        ),
+        # The page the docs show ("Many repositories"): every view over every source.
+        index=(REPO / "docs" / "examples" / "portfolio" / "index.md").read_text(),
     )
     build = sphinx_build(portfolio, sites / "portfolio")
     mismatch = (
