@@ -95,13 +95,13 @@ def all_diagnostics(app: Sphinx, env: BuildEnvironment) -> list[Diagnostic]:
         if docname in env.found_docs:
             found += domain.diagnostics[docname]
     found += corpus.check_corpus(domain.deps.values(), settings)
+    # References to other projects; with no dep_sources, every key: is one no source has.
     sources = portfolio.registry(app.config)
-    if settings.sources:
-        conf = portfolio.conf_py(app)
-        where = (str(conf) if conf else None, source_line(conf))
-        found += crossproject.check(
-            domain.deps.values(), settings, sources, portfolio=settings.portfolio, where=where
-        )
+    conf = portfolio.conf_py(app)
+    where = (str(conf) if conf else None, source_line(conf))
+    found += crossproject.check(
+        domain.deps.values(), settings, sources, portfolio=settings.portfolio, where=where
+    )
     # {dep} roles on pages outside the proposals folder (those in proposals are the corpus check's).
     known = domain.by_number()
     for docname in sorted(domain.refs):

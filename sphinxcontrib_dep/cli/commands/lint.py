@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...core import analysis, crossproject, editing, escape, git, parsing
+from ...core import analysis, crossproject, editing, escape, git, parsing, sources
 from ...core.diagnostics import SEVERITY, Code, Diagnostic
 from ..console import Console
 from ..context import (
@@ -35,17 +35,13 @@ def cmd_lint(ctx: Context) -> int:
             ctx.deps_folder()
         result = analysis.lint_paths(paths, ctx.root, ctx.project)
     diagnostics = list(result.diagnostics)
-    if ctx.config.sources:
-        # Other projects, fetched (or read from the cache) exactly as the build reads them.
-        registry = load_sources(ctx, offline=args.offline)
-        diagnostics += registry.diagnostics
-        diagnostics += crossproject.check(
-            result.deps,
-            ctx.config,
-            registry,
-            portfolio=ctx.config.portfolio,
-            where=sources_where(ctx),
-        )
+    # Other projects, fetched (or read from the cache) exactly as the build reads them;
+    # with no dep_sources, every key: is one no source has.
+    registry = load_sources(ctx, offline=args.offline) if ctx.config.sources else sources.Registry()
+    diagnostics += registry.diagnostics
+    diagnostics += crossproject.check(
+        result.deps, ctx.config, registry, portfolio=ctx.config.portfolio, where=sources_where(ctx)
+    )
     if args.since:
         diagnostics += since_diagnostics(ctx, result, args.since)
     diagnostics.sort(key=analysis.sort_key)
