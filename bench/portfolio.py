@@ -36,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from sphinxcontrib_dep.core import sources  # noqa: E402
 
+#: Warnings of the builds measured last, by kind (``dep.source``: one per source when cached).
+KINDS: dict[str, int] = {}
+
 STATUSES = ["Approved", "Implemented", "Under Review", "In Progress", "Superseded", "Deferred"]
 
 
@@ -118,7 +121,8 @@ def write_portfolio(src: Path, url: str, keys: list[str], graph: bool) -> dict:
 
 
 def build(src: Path, out: Path) -> tuple[float, float, int, int]:
-    """Wall seconds, child CPU seconds, peak RSS (KB) and warnings of one fresh build."""
+    """Wall seconds, child CPU seconds, peak RSS (KB) and warnings of one fresh build
+    (their kinds, ``[dep.source]`` and the like, are counted in ``KINDS``)."""
     shutil.rmtree(out, ignore_errors=True)
     warnings = out.parent / f"{out.name}-warnings.txt"
     argv = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-w", str(warnings), str(src), str(out)]
@@ -132,6 +136,9 @@ def build(src: Path, out: Path) -> tuple[float, float, int, int]:
     lines = (
         [line for line in warnings.read_text().splitlines() if "WARNING" in line] if warnings.exists() else []
     )
+    for line in lines:
+        kind = line.rsplit("[", 1)[-1].rstrip("]") if line.endswith("]") else line[-80:]
+        KINDS[kind] = KINDS.get(kind, 0) + 1
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, len(lines)
 
 
@@ -163,6 +170,9 @@ def measure(work: Path, count: int, per_source: int, repeat: int, graph: bool) -
 
 
 def _split(runs: list[tuple[float, float, int, int]]) -> tuple[list[float], list[float], int, int]:
+    if KINDS:
+        print("warnings:", ", ".join(f"{kind} x{count}" for kind, count in sorted(KINDS.items())), flush=True)
+        KINDS.clear()
     return [r[0] for r in runs], [r[1] for r in runs], max(r[2] for r in runs), runs[-1][3]
 
 
