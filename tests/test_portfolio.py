@@ -306,3 +306,18 @@ def build_warning_of(platform: Path) -> str:
         "deps/0001-platform.md:9: DEP-0001 replaces runtime:DEP-0001, but runtime:DEP-0001 does not say so: "
         "its :replaced-by: should name this project's DEP-0001 [dep.replaces_mismatch]"
     )
+
+
+def test_a_large_graph_is_drawn_in_pictures_of_whole_parts() -> None:
+    """dot's cost grows faster than the graph: a portfolio's is drawn a few hundred proposals at a time."""
+    from sphinxcontrib_dep.core.model import Dep
+    from sphinxcontrib_dep.core.report import GraphPart
+    from sphinxcontrib_dep.sphinx.graph import CHUNK, chunks
+
+    def part(size: int) -> GraphPart:
+        return GraphPart(deps=[Dep(number=n) for n in range(1, size + 1)])
+
+    assert chunks([]) == [[]]
+    sizes = [CHUNK - 1, 1, 1, CHUNK + 5, 2]
+    grouped = chunks([part(size) for size in sizes])
+    assert [[len(p.deps) for p in group] for group in grouped] == [[CHUNK - 1, 1], [1], [CHUNK + 5], [2]]

@@ -166,27 +166,54 @@ def render_graph(renderer: Renderer) -> nodes.Node:
         return container
     engine = settings.graph_engine
     parts = report.graph_parts(renderer.deps, settings, href=renderer.uri, id_text=renderer.id_text)
-    drawn: Drawn | None = _draw(engine, parts)
-    failed: list[tuple[report.GraphPart, str]] = []
-    if drawn is not None and drawn.svg is None and not drawn.broken and parts:
-        # An engine that cannot draw an empty graph is broken; else some part is to blame.
-        empty = run_engine(engine, report.graph_source([]))
-        if empty.svg is None:
-            drawn = Drawn(None, empty.problem, broken=True)
-        else:
-            failed, drawn = failing_parts(engine, parts, drawn)
-    if drawn is not None and drawn.svg is None:
-        note_view_problem(renderer.app, renderer.docname)
-        warn(Code.GRAPH, drawn.problem, renderer.node)
-        message = f"The proposal graph could not be drawn: {drawn.problem}."
-        container["classes"].append("dep-graph-missing")
-        container += nodes.paragraph(message, message, classes=["dep-graph-error"])
-    elif drawn is not None and drawn.svg is not None:
-        container += nodes.raw("", f'<div class="dep-graph-svg">{inline_svg(drawn.svg)}</div>', format="html")
+    pictures = 0
+    for group in chunks(parts):
+        drawn: Drawn | None = _draw(engine, group)
+        failed: list[tuple[report.GraphPart, str]] = []
+        if drawn is not None and drawn.svg is None and not drawn.broken and group:
+            # An engine that cannot draw an empty graph is broken; else some part is to blame.
+            empty = run_engine(engine, report.graph_source([]))
+            if empty.svg is None:
+                drawn = Drawn(None, empty.problem, broken=True)
+            else:
+                failed, drawn = failing_parts(engine, group, drawn)
+        if drawn is not None and drawn.svg is None:
+            note_view_problem(renderer.app, renderer.docname)
+            warn(Code.GRAPH, drawn.problem, renderer.node)
+            message = f"The proposal graph could not be drawn: {drawn.problem}."
+            container["classes"].append("dep-graph-missing")
+            container += nodes.paragraph(message, message, classes=["dep-graph-error"])
+            if drawn.broken:
+                break  # no other picture would fare better
+        elif drawn is not None and drawn.svg is not None:
+            pictures += 1
+            svg = f'<div class="dep-graph-svg">{inline_svg(drawn.svg)}</div>'
+            container += nodes.raw("", svg, format="html")
+        for part, problem in failed:
+            container += _fallback(renderer, part, problem)
+    if pictures:
         container += nodes.raw("", legend(renderer.deps), format="html")
-    for part, problem in failed:
-        container += _fallback(renderer, part, problem)
     return container
+
+
+#: Proposals one run of the engine draws at most. dot's layout grows faster than the graph
+#: (2,000 proposals: 21 s; 10,000: more than five minutes), so a larger graph is drawn as
+#: several pictures, each of whole connected parts (a part larger than this is a picture
+#: of its own): the cost grows with the number of proposals, not its square.
+CHUNK = 300
+
+
+def chunks(parts: list[report.GraphPart]) -> list[list[report.GraphPart]]:
+    """``parts`` in order, grouped into pictures of at most :data:`CHUNK` proposals (one, empty, for none)."""
+    groups: list[list[report.GraphPart]] = [[]]
+    size = 0
+    for part in parts:
+        if groups[-1] and size + len(part.deps) > CHUNK:
+            groups.append([])
+            size = 0
+        groups[-1].append(part)
+        size += len(part.deps)
+    return groups
 
 
 def legend(deps: list[Dep]) -> str:
