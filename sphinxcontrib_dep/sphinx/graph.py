@@ -35,7 +35,8 @@ TIMEOUT = 60
 
 class DepGraphDirective(CorpusDirective):
     """The proposals as a graph drawn by graphviz: which replace which, and the pull requests
-    and issues that implement them; each node links to its proposal or to its URL."""
+    and issues that implement them; each node links to its proposal or to its URL. A graph
+    of more than 300 proposals is drawn as several pictures, each of whole connected parts."""
 
     kind = "graph"
 
