@@ -131,3 +131,24 @@ def test_table_judges_targets() -> None:
     text = run.table(result, 10)
     assert "| b/a | 1.10 | <= 1.15 holds |" in text
     assert "| lint/floor | 2.50 | <= 2.0 MISSED |" in text
+
+
+def test_portfolio_benchmark_runs(tmp_path: Path) -> None:
+    """bench/portfolio.py end to end at 2 sources of 3 proposals: its rows, warnings, table."""
+    results = tmp_path / "results"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "portfolio.py"), "--sizes", "2x3", "--results", str(results)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (written,) = results.glob("portfolio-*.json")
+    rows = {row["row"]: row for row in json.loads(written.read_text())["rows"]}
+    assert set(rows) == {"portfolio-fetch", "portfolio", "portfolio-cached"}
+    assert all(row["n"] == 6 for row in rows.values())
+    # Every source fetched: no warning; then the sites gone: one per source, from the cache.
+    assert rows["portfolio"]["warnings"] == 0
+    assert rows["portfolio-cached"]["warnings"] == 2
+    assert "| portfolio s per 1000 proposals | " in proc.stdout

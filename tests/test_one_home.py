@@ -32,6 +32,11 @@ _SAMPLES: dict[str, tuple[str, Any, Any]] = {
         {"X-[0-9]+": "https://t.example/{key}"},
         "x",
     ),
+    "dict[str, dict[str, str]]": (
+        '{rt = {deps = "https://rt.example.org/deps.json"}}',
+        {"rt": {"deps": "https://rt.example.org/deps.json"}},
+        "rt",
+    ),
 }
 
 
@@ -347,12 +352,15 @@ def test_the_deps_json_schema_and_the_record_type_agree() -> None:
     from sphinxcontrib_dep.core import report
 
     schema = json.loads(report.SCHEMA_PATH.read_text(encoding="utf-8"))
-    assert schema["required"] == list(report.DepsJson.__annotations__)
+    assert schema["required"] == [
+        k for k in report.DepsJson.__annotations__ if k in report.DepsJson.__required_keys__
+    ]
+    assert list(schema["properties"]) == list(report.DepsJson.__annotations__)
     dep = schema["$defs"]["dep"]
     assert list(dep["properties"]) == list(report.DepRecord.__annotations__)
     required = [key for key in report.DepRecord.__annotations__ if key in report.DepRecord.__required_keys__]
     assert dep["required"] == required
-    assert [key for key in dep["properties"] if key not in required] == ["history"]
+    assert [key for key in dep["properties"] if key not in required] == ["history", "page"]
     reviewer = dep["properties"]["reviewers"]["items"]
     assert reviewer["required"] == list(report.ReviewerRow.__annotations__)
 

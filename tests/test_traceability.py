@@ -82,6 +82,7 @@ def test_deps_json_matches_snapshot(built: Build, json_snapshot: Any) -> None:
 
 def test_deps_json_keys_and_order(built: Build) -> None:
     data = json.loads((built.outdir / "deps.json").read_text())
+    # No site (dep_base_url) and no sources: the two optional keys are left out.
     assert list(data) == ["schema_version", "deps"]
     assert data["schema_version"] == 2
     assert list(data["deps"][0]) == [
@@ -110,7 +111,9 @@ def test_deps_json_keys_and_order(built: Build) -> None:
         "amendments",
         "phases",
         "alternatives",
+        "page",
     ]
+    assert data["deps"][0]["page"] == "deps/0001-error-propagation.html"
     # Sorted by number, the unnumbered draft last.
     assert [d["id"] for d in data["deps"]] == [
         "DEP-0001",

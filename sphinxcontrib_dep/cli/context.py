@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..core import analysis, editing, escape, files, git, project, rules
+from ..core import analysis, editing, escape, files, git, project, rules, sources
 from ..core.config import ConfigError, DepConfig, settings
 from ..core.config import load as load_config
 from ..core.diagnostics import Diagnostic
@@ -372,3 +372,28 @@ def new_problems(ctx: Context, before: Loaded, text: str) -> list[Diagnostic]:
     _, after = analysis.lint_text(editing.normalized(text), before.rel, ctx.config, myst=ctx.project.myst)
     known = {(d.code, d.message) for d in before.diagnostics}
     return [d for d in after if (d.code, d.message) not in known]
+
+
+def load_sources(ctx: Context, *, offline: bool) -> sources.Registry:
+    """Other projects (``dep_sources``) as the build reads them: same cache, same checks.
+
+    Path sources and the cache are relative to the folder of conf.py (the build's
+    ``confdir``), or the project root without one; problems are located at the setting.
+    """
+    conf = ctx.project.conf.path
+    base = conf.parent if conf is not None else ctx.root
+    return sources.load(
+        ctx.config.sources,
+        base=base,
+        cache=base / ctx.config.sources_cache,
+        timeout=ctx.config.sources_timeout,
+        offline=offline,
+        self_site=ctx.config.base_url,
+        where=sources_where(ctx),
+    )
+
+
+def sources_where(ctx: Context) -> tuple[str | None, int | None]:
+    """Where problems of ``dep_sources`` are reported: its line in conf.py."""
+    conf = ctx.project.conf.path
+    return (analysis.relative(conf, ctx.root), sources.setting_line(conf)) if conf else (None, None)

@@ -46,7 +46,9 @@ EPILOGS = {
     "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
     "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
     "commit (a value starting with '-' is refused, exit 2); it also reports a number given here that "
-    "another proposal holds at REV (dep.number_taken: run dep renumber).",
+    "another proposal holds at REV (dep.number_taken: run dep renumber). Other projects named in "
+    "dep_sources are fetched as the build fetches them (--offline: their last good copies only), and "
+    "references to them (runtime:DEP-0012) checked.",
     "number": "The next free number is one more than the highest used in this work tree, in other "
     "worktrees, and on every local branch and remote-tracking ref; the project lock keeps two "
     "runs apart. Inside git the file is renamed with git mv. A proposal whose review is not "
@@ -74,6 +76,7 @@ EPILOGS = {
     "1 refused (not a reviewer, may not extend, extends nothing), 2 usage error.",
     "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
     "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
+    "Another project's proposal (runtime:DEP-0012, a dep_sources key) is judged by its deps.json. "
     "Both ends of --commits are checked as commits before git reads the log (a value starting "
     "with '-' is refused, exit 2).",
     "notify": "Sends nothing: prints, per required reviewer who has not given a verdict, the "
@@ -191,6 +194,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check each changed proposal's status moved along the lifecycle since REV, and that no "
         "number given here is taken at REV",
     )
+    sub.add_argument(
+        "--offline",
+        action="store_true",
+        help="read other projects (dep_sources) from the last good copies only, fetching nothing",
+    )
 
     sub = add(
         "number", cmd_number, "Give an unnumbered draft the next free number, renaming it.", writes=True
@@ -248,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--file", action="append", metavar="FILE", help="a file to search (- reads stdin)")
     sub.add_argument("--commits", action="append", metavar="REV..REV", help="commit messages to search")
     sub.add_argument("--require", action="store_true", help="also fail when no proposal is named")
+    sub.add_argument(
+        "--offline",
+        action="store_true",
+        help="read other projects (dep_sources) from the last good copies only, fetching nothing",
+    )
 
     formats = {
         "index": (cmd_index, "The index of proposals as text, Markdown, CSV or JSON (deps.json).", "text"),

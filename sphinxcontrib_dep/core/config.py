@@ -93,13 +93,16 @@ STR_LIST = ValueType(
 )
 
 
-def _parse_people_table(raw: str) -> dict[str, list[str]]:
-    """A TOML inline table of lists: ``{Architecture = ["@ana"], Process = ["@bo"]}``."""
+def _parse_table(raw: str) -> dict[str, Any]:
+    """A TOML inline table: ``{Architecture = ["@ana"]}``, ``{runtime = {deps = "https://..."}}``;
+    what it holds is judged by the setting's type (``holds``) and validator."""
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{raw!r} is not a TOML table: {err}") from None
-    return value  # type: ignore[no-any-return]  # judged by PEOPLE_TABLE.holds
+        raise ValueError(f"{raw!r} is not a TOML inline table: {err}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{raw!r} is not a TOML inline table")
+    return value
 
 
 PEOPLE_TABLE = ValueType(
@@ -115,17 +118,8 @@ PEOPLE_TABLE = ValueType(
             for key, items in value.items()
         )
     ),
-    _parse_people_table,
+    _parse_table,
 )
-
-
-def _parse_str_table(raw: str) -> dict[str, str]:
-    """A TOML inline table of strings: ``{"DYN-[0-9]+" = "https://jira.example.org/browse/{key}"}``."""
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{raw!r} is not a TOML table: {err}") from None
-    return value  # type: ignore[no-any-return]  # judged by STR_TABLE.holds
 
 
 STR_TABLE = ValueType(
@@ -136,7 +130,7 @@ STR_TABLE = ValueType(
         isinstance(value, dict)
         and all(isinstance(key, str) and isinstance(item, str) for key, item in value.items())
     ),
-    _parse_str_table,
+    _parse_table,
 )
 
 
@@ -150,6 +144,10 @@ def _trackers(value: Any) -> str | None:
             return f"map each pattern to an http(s) address holding {{key}}, not {url!r}"
     return None
 
+
+TABLE = ValueType(
+    "dict[str, dict[str, str]]", "dict", (dict,), lambda value: isinstance(value, dict), _parse_table
+)
 
 #: A validator: what is wrong with a value of the right type, as the rest of the sentence
 #: "dep_<name> must ..." (``"be between 1 and 8, not 12"``), or ``None`` when it is fine.
@@ -191,6 +189,16 @@ def _id_prefix(value: Any) -> str | None:
     if value and value[0].isalpha() and value.isupper():
         return None
     return f"start with an upper-case letter, not {value!r}"
+
+
+def _sources(value: Any) -> str | None:
+    from .sources import spec_problem  # the one judge of a source's settings
+
+    for key, spec in value.items():
+        problem = spec_problem(key, spec)
+        if problem is not None:
+            return problem
+    return None
 
 
 @dataclass(frozen=True)
@@ -374,6 +382,30 @@ class DepConfig:
     require_tracking: bool = _setting(
         False,
         'Require a ``:tracking:`` issue from Under Review on (the seed: "JIRA created to track").',
+        BOOL,
+    )
+
+    sources: dict[str, dict[str, str]] = _setting(
+        {},
+        "Other projects whose proposals this one may name (``runtime:DEP-0012``) and show: a short key "
+        '-> ``{"deps": <URL or path of its deps.json>, "site": <its site\'s address>}``. Each is fetched '
+        "once per build and kept in ``dep_sources_cache``; see the page Many repositories.",
+        TABLE,
+        _sources,
+    )
+    sources_timeout: int = _setting(
+        10, "Seconds one source may take to fetch before the last good copy is used.", INT, between(1, 600)
+    )
+    sources_cache: str = _setting(
+        ".dep-sources",
+        "Folder (relative to the folder of conf.py, or the project root without one) that keeps the last "
+        "good copy of every source, for builds and ``dep lint --offline`` when a site cannot be reached.",
+        STR,
+    )
+    portfolio: bool = _setting(
+        False,
+        "Views (index, traceability, review report, status chart, graph) show every source's proposals "
+        "beside this project's own, and replacements between two sources are checked here.",
         BOOL,
     )
 

@@ -13,12 +13,22 @@ from dataclasses import dataclass
 
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import SUPERSEDER_STATUSES, Dep, DepRef, Status, number_from_filename, parse_id, role_target
+from .model import (
+    SUPERSEDER_STATUSES,
+    Dep,
+    DepRef,
+    Status,
+    number_from_filename,
+    parse_id,
+    role_target,
+    split_project_ref,
+)
 
 
 def sort_deps(deps: Iterable[Dep]) -> list[Dep]:
-    """Numbered proposals by number, then unnumbered drafts; ties by path."""
-    return sorted(deps, key=lambda dep: (dep.number is None, dep.number or 0, dep.path))
+    """Numbered proposals by number, then unnumbered drafts; ties by path. Other
+    projects' proposals (a portfolio's) follow this project's, by source."""
+    return sorted(deps, key=lambda dep: (dep.project or "", dep.number is None, dep.number or 0, dep.path))
 
 
 def by_number(deps: Iterable[Dep]) -> dict[int, Dep]:
@@ -161,10 +171,16 @@ def _references(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
 def unknown_role_targets(
     references: Iterable[tuple[int, str]], known: Mapping[int, object], config: DepConfig, path: str
 ) -> list[Diagnostic]:
-    """``{dep}`` roles in ``path`` naming no proposal of the project."""
+    """``{dep}`` roles in ``path`` naming no proposal of the project.
+
+    A role naming another project's proposal (``runtime:DEP-0012``) is judged with the
+    sources (:func:`.crossproject.unknown_project_targets`).
+    """
     found = []
     for line, text in references:
         target = role_target(text)[1]
+        if split_project_ref(target) is not None:
+            continue
         number = parse_id(target, config.id_prefix)
         if number is None or number not in known:
             found.append(

@@ -173,6 +173,11 @@ class Code(enum.Enum):
         "A number given on this branch that another proposal holds on the revision of ``dep lint --since`` "
         "(two clones numbered before fetching): ``dep renumber`` moves it.",
     )
+    SOURCE = (
+        "source",
+        "Another project's deps.json (``dep_sources``) that cannot be fetched or read, or entries of it "
+        "left out; the last good copy is used.",
+    )
 
 
 #: Rules that judge what the header says as a whole: where one shares a line with a problem

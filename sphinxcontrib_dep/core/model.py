@@ -253,14 +253,26 @@ class Reviewer:
 
 @dataclass(frozen=True)
 class DepRef:
-    """A reference to another proposal (``DEP-0003``), possibly partial, or a plain URL."""
+    """A reference to another proposal (``DEP-0003``), possibly partial, or a plain URL.
+
+    A proposal of another project (``runtime:DEP-0012``, see :mod:`.sources`) has no
+    ``number`` (numbers are this project's): ``project`` names the source and
+    ``project_id`` its proposal, as written (``DEP-0012``), ``project_number`` its number.
+    ``project == ""`` is this project, named from another project's ``deps.json``.
+    """
 
     number: int | None = None
     url: str | None = None
     partial: bool = False
+    project: str | None = None
+    project_id: str | None = None
+    project_number: int | None = None
 
     def to_text(self, prefix: str = "DEP-", width: int = 4) -> str:
-        text = format_id(self.number, prefix, width) if self.number is not None else self.url or ""
+        if self.project is not None:
+            text = f"{self.project}:{self.project_id}" if self.project else str(self.project_id)
+        else:
+            text = format_id(self.number, prefix, width) if self.number is not None else self.url or ""
         return f"{text} (partial)" if self.partial else text
 
 
@@ -274,14 +286,22 @@ class Link:
     In ``:implementation:`` a link may carry notes in parentheses after it:
     ``(provisional)`` (or ``(beta)``) for an implementation released before the review
     (seed line 426), ``(reviewed by @a @b)`` for its code reviewers (seed line 429).
+
+    Or another project's proposal (``operator:DEP-0004``): then ``project`` names the
+    source and ``number`` the proposal, and ``url`` is that text until a build resolves
+    it to the other site's page (never an address before then).
     """
 
     url: str
+    project: str | None = None
+    number: int | None = None
     provisional: bool = False
     code_reviewers: tuple[Person, ...] = ()
 
     @property
     def kind(self) -> str:
+        if self.project is not None:
+            return "dep"
         match = _GITHUB_ITEM_RE.match(self.url)
         if match:
             return "pr" if match.group(3) == "pull" else "issue"
@@ -290,6 +310,8 @@ class Link:
     @property
     def label(self) -> str:
         """``org/repo#123`` for GitHub pull requests and issues, else the URL itself."""
+        if self.project is not None:
+            return self.url
         match = _GITHUB_ITEM_RE.match(self.url)
         if match:
             return f"{match.group(1)}/{match.group(2)}#{match.group(4)}"
@@ -299,7 +321,7 @@ class Link:
     def short_label(self) -> str:
         """A few words for a small space (the graph): ``org/repo#123``, else the last part
         of the path (a file's name, an issue's key), else the host."""
-        if _GITHUB_ITEM_RE.match(self.url):
+        if self.project is not None or _GITHUB_ITEM_RE.match(self.url):
             return self.label
         parts = urlsplit(self.url)
         segments = [s for s in parts.path.split("/") if s]
@@ -430,6 +452,11 @@ class Dep:
     target_completion: date | None = None
     #: Changes after approval (``:amendments:``), in the order written.
     amendments: list[Amendment] = field(default_factory=list)
+    #: The source it comes from (``dep_sources`` key) for another project's proposal,
+    #: read from its ``deps.json``; ``None`` for this project's own.
+    project: str | None = None
+    #: Its page on the other project's site (``project`` set), judged by :mod:`.sources`.
+    url: str | None = None
 
     @property
     def primary_author(self) -> Person | None:
@@ -508,6 +535,28 @@ def find_mentions(text: str, prefix: str = "DEP-", width: int = 4) -> list[tuple
                 written = match.group(0) if candidate is text else f"{match.group(0)} (after NFKC)"
                 found.append((number, written))
     return found
+
+
+#: A source's key, as ``dep_sources`` names it and a reference writes it (``runtime:``).
+PROJECT_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}\Z", re.ASCII)
+_PROJECT_REF_RE = re.compile(r"^([a-z][a-z0-9_-]{0,31}):(?!//)(\S.*)\Z", re.ASCII | re.DOTALL)
+
+
+def split_project_ref(text: str) -> tuple[str, str, int] | None:
+    """``runtime:DEP-0012`` -> ``("runtime", "DEP-0012", 12)``: another project's proposal.
+
+    The key is lower case (``DEP:12`` is not one); the id takes any prefix of letters, as
+    the other project numbers its proposals under its own (``runtime:RT-7``). ``None``
+    for anything else, URLs included (``https://`` is no key).
+    """
+    match = _PROJECT_REF_RE.match(text.strip())
+    if match is None:
+        return None
+    written = match.group(2).strip()
+    number = parse_id(written, None)
+    if number is None or number == 0:
+        return None
+    return match.group(1), written.upper().replace(" ", "-").replace("_", "-"), number
 
 
 def role_target(text: str) -> tuple[str, str]:

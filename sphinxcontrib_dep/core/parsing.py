@@ -38,6 +38,7 @@ from .model import (
     lookup_category,
     number_from_filename,
     parse_id,
+    split_project_ref,
 )
 from .reader import Block, Document, Heading, Option, ScannedFile, read
 
@@ -57,10 +58,12 @@ META_OPTIONS: dict[str, str] = {
     "required-reviewers": "Comma-separated reviewers, each with its status in parentheses: ``@a (approved)``.",
     "review-date": "The date of the review decision, ``YYYY-MM-DD``.",
     "review-requested": "The date the proposal entered review, ``YYYY-MM-DD``; starts the review window.",
-    "replaces": "Proposals this one replaces: ``DEP-0003``, ``3``, or ``DEP-0003 (partial)``.",
+    "replaces": "Proposals this one replaces: ``DEP-0003``, ``3``, or ``DEP-0003 (partial)``; "
+    "another project's as ``runtime:DEP-0003`` (``dep_sources``).",
     "replaced-by": "Proposals that replace this one.",
     "pull-request": "The pull request of the proposal itself.",
-    "implementation": "Comma-separated implementation pull requests and tracking issues.",
+    "implementation": "Comma-separated implementation pull requests and tracking issues, or another "
+    "project's proposals (``operator:DEP-0004``).",
     "template": "``limited`` (default) or ``complete``: the section rules that apply.",
     "decision": "Who made the final call, and why, when reviewers did not all approve.",
     "embargoed": "Flag: a sensitive proposal, left out of public builds (``dep_public_build``).",
@@ -357,7 +360,8 @@ def _link_note(text: str) -> tuple[str, str] | None:
 
 
 def parse_implementation(text: str, report: _Reporter, option: str = "implementation") -> Link | None:
-    """An implementation link and its notes: ``URL (provisional) (reviewed by @a @b)``."""
+    """An implementation link and its notes: ``URL (provisional) (reviewed by @a @b)``; the
+    link is an http(s) URL or another project's proposal (``operator:DEP-0004``)."""
     provisional = False
     reviewers: list[Person] = []
     rest = text.strip()
@@ -375,8 +379,18 @@ def parse_implementation(text: str, report: _Reporter, option: str = "implementa
                 f":{option}: unknown note ({note}) after {rest!r} (known: {IMPLEMENTATION_NOTES})",
                 option,
             )
+    project = split_project_ref(rest)
+    if project is not None:
+        key, written, number = project
+        return Link(
+            f"{key}:{written}",
+            project=key,
+            number=number,
+            provisional=provisional,
+            code_reviewers=tuple(reviewers),
+        )
     url = check_url(rest, report, option)
-    return Link(url, provisional, tuple(reviewers)) if url else None
+    return Link(url, provisional=provisional, code_reviewers=tuple(reviewers)) if url else None
 
 
 def parse_date(value: str | None, report: _Reporter, option: str) -> date | None:
@@ -473,6 +487,12 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
             report(Code.REF, f":{option}: {text!r} is not a proposal number (numbers start at 1)", option)
             return None
         return DepRef(number=number, partial=partial)
+    project = split_project_ref(text)
+    if project is not None:
+        # Another project's proposal: whether the key is a source and the proposal is
+        # one of its is judged where the sources are known (:mod:`.crossproject`).
+        key, written, foreign = project
+        return DepRef(partial=partial, project=key, project_id=written, project_number=foreign)
     if text.lower().startswith(("http://", "https://")) or _MD_LINK_RE.match(text):
         link = _MD_LINK_RE.match(text)
         url = check_url(link.group(2) if link else text, report, option)

@@ -21,10 +21,13 @@ from . import corpus, escape, process, rules
 from .config import DepConfig
 from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status, status_label
 
-#: Version of the ``deps.json`` document; bump when its shape changes.
+#: Version of the ``deps.json`` document; bump when its shape changes (and add it to
+#: :data:`READABLE_SCHEMA_VERSIONS`). 2: each proposal's review extensions, decider, tracking,
+#: target completion, amendments, phases and alternatives; ``site``, ``sources`` and each
+#: entry's ``page``; references and implementation links may name another project's proposal.
 SCHEMA_VERSION = 2
-#: The versions :func:`read_deps_json` reads. Version 2 added keys to each proposal and
-#: changed none of version 1's: a version-1 reader that ignores keys it does not know reads it.
+#: The versions :func:`read_deps_json` (and other projects' sources) read. Version 2 added
+#: keys and changed none of version 1's: a version-1 reader that ignores unknown keys reads it.
 READABLE_SCHEMA_VERSIONS = (1, 2)
 #: Where the JSON Schema of ``deps.json`` ships inside the package.
 SCHEMA_PATH = Path(__file__).parent / "schema" / "deps.schema.json"
@@ -58,6 +61,8 @@ class RefRow(TypedDict):
     url: str | None
     partial: bool
     text: str  # as written in a header: DEP-0003 (partial)
+    project: str | None  # another project's (runtime:DEP-0003): its source key; "" for this one's
+    project_number: int | None
 
 
 class LinkRow(TypedDict):
@@ -203,13 +208,22 @@ class DepRecord(_DepRecordFields, total=False):
 
     #: From git, when the build read it (:func:`~.history.history_record`).
     history: dict[str, Any]
+    #: The proposal's page, relative to the site (``deps/0001-x.html``), when built by Sphinx.
+    page: str
 
 
-class DepsJson(TypedDict):
-    """The ``deps.json`` document."""
-
+class _DepsJsonFields(TypedDict):
     schema_version: int
     deps: list[DepRecord]
+
+
+class DepsJson(_DepsJsonFields, total=False):
+    """The ``deps.json`` document."""
+
+    #: The site's own address (``dep_base_url``), when set: how other projects know it.
+    site: str
+    #: Where the ``key:`` of a reference leads: each ``dep_sources`` key and its site.
+    sources: dict[str, str]
 
 
 def visible(deps: Iterable[Dep], config: DepConfig) -> list[Dep]:
@@ -291,6 +305,8 @@ def ref_rows(refs: Iterable[DepRef], config: DepConfig) -> list[RefRow]:
             "url": r.url,
             "partial": r.partial,
             "text": ref_text(r, config),
+            "project": r.project,
+            "project_number": r.project_number,
         }
         for r in refs
     ]
@@ -304,8 +320,21 @@ def _merged(written: list[DepRef], derived: list[DepRef]) -> list[DepRef]:
 
 
 def links_both_ways(deps: Iterable[Dep]) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
-    """path -> (replaces, replaced by), each joined from both sides of every replacement."""
-    deps = list(deps)
+    """path -> (replaces, replaced by), each joined from both sides of every replacement.
+
+    Numbers are joined within one project: another project's proposals (a portfolio's,
+    :attr:`.Dep.project`) are joined among themselves, never with this project's.
+    """
+    groups: dict[str | None, list[Dep]] = {}
+    for dep in deps:
+        groups.setdefault(dep.project, []).append(dep)
+    result = {}
+    for group in groups.values():
+        result.update(_links_one_project(group))
+    return result
+
+
+def _links_one_project(deps: list[Dep]) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
     replaces, replaced_by = corpus.replaces(deps), corpus.replaced_by(deps)
     owners = corpus.by_number(deps)
     result = {}
@@ -563,11 +592,22 @@ class GraphPart:
     """
 
     deps: list[Dep] = field(default_factory=list)
-    nodes: dict[int, list[str]] = field(default_factory=dict)
+    nodes: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     edges: list[str] = field(default_factory=list)
 
     def statements(self) -> list[str]:
-        return [line for dep in self.deps for line in self.nodes[dep.number or 0]] + self.edges
+        return [line for dep in self.deps for line in self.nodes[graph_key(dep)]] + self.edges
+
+
+def graph_key(dep: Dep) -> tuple[str, int]:
+    """A proposal in the graph: its project (``""`` for this one's) and number."""
+    return (dep.project or "", dep.number or 0)
+
+
+def _node_name(project: str, kind: str) -> str:
+    """A DOT node id: ``dep12`` for this project's, ``"runtime.dep12"`` for a source's (keys
+    are ``[a-z0-9_-]``, so the quoted id needs no escaping)."""
+    return f'"{project}.{kind}"' if project else kind
 
 
 #: Text at the size of the page's own small print: the SVG is shown at its natural size
@@ -591,19 +631,26 @@ def graph_source(statements: Iterable[str]) -> str:
     return "\n".join([*_GRAPH_HEAD, *statements, "}"]) + "\n"
 
 
-def _node_statements(dep: Dep, config: DepConfig, href: Callable[[Dep], str | None] | None) -> list[str]:
+def _node_statements(
+    dep: Dep,
+    config: DepConfig,
+    href: Callable[[Dep], str | None] | None,
+    id_text: Callable[[Dep], str] | None = None,
+) -> list[str]:
     """One proposal's node and its implementation links, every value bounded."""
     assert dep.number is not None
     status = status_label(dep.status)
-    own_id = config.format_id(dep.number)
+    own_id = id_text(dep) if id_text else config.format_id(dep.number)
     page = href(dep) if href else None
+    project = dep.project or ""
+    me = _node_name(project, f"dep{dep.number}")
     attrs = [
         f"label={_label(own_id, *_wrap(dep.title), f'[{status}]')}",
         f"fillcolor={dot_quote(_STATUS_COLOURS.get(dep.status, '#ffffff') if dep.status else '#ffffff')}",
         f"tooltip={dot_quote(clip(f'{own_id}: {dep.title} ({status})', GRAPH_TOOLTIP))}",
         *_link_attrs(page),
     ]
-    out = [f"  dep{dep.number} [{', '.join(attrs)}];"]
+    out = [f"  {me} [{', '.join(attrs)}];"]
     links = dep.implementation
     notes: list[tuple[str, str, str, str | None]] = [
         (
@@ -627,51 +674,84 @@ def _node_statements(dep: Dep, config: DepConfig, href: Callable[[Dep], str | No
             f"tooltip={dot_quote(tooltip)}",
             *_link_attrs(url),
         ]
+        node = _node_name(project, node)
         out.append(f"  {node} [{', '.join(attrs)}];")
-        out.append(f'  dep{dep.number} -> {node} [label="implemented by", color="#0a6a8a"];')
+        out.append(f'  {me} -> {node} [label="implemented by", color="#0a6a8a"];')
     return out
 
 
 def graph_parts(
-    deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None
+    deps: Iterable[Dep],
+    config: DepConfig,
+    href: Callable[[Dep], str | None] | None = None,
+    id_text: Callable[[Dep], str] | None = None,
 ) -> list[GraphPart]:
-    """The graph as connected parts, by their first proposal's number.
+    """The graph as connected parts, by their first proposal's project and number.
 
     Each part can be drawn on its own, so a part graphviz cannot draw leaves the others
-    drawn (see :mod:`sphinxcontrib_dep.sphinx.graph`).
+    drawn (see :mod:`sphinxcontrib_dep.sphinx.graph`). Proposals of other projects (a
+    portfolio's) are drawn too, numbered within their project, with the replacements
+    between projects; ``id_text`` names each proposal (``runtime:DEP-0003``).
     """
     shown = [dep for dep in visible(deps, config) if dep.number is not None]
-    by_number = {dep.number: dep for dep in shown}
-    edges = [
-        edge
-        for edge in corpus.replacements(shown)
-        if edge.successor in by_number and edge.predecessor in by_number
-    ]
+    keys = {graph_key(dep) for dep in shown}
+    edges: list[tuple[tuple[str, int], tuple[str, int], bool]] = []
+    groups: dict[str, list[Dep]] = {}
+    for dep in shown:
+        groups.setdefault(dep.project or "", []).append(dep)
+    for project, group in groups.items():
+        edges += [
+            ((project, edge.successor), (project, edge.predecessor), edge.partial)
+            for edge in corpus.replacements(group)
+            if (project, edge.successor) in keys and (project, edge.predecessor) in keys
+        ]
+    if len(groups) > 1:
+        edges += _edges_across(shown, keys)
     # Union-find over replacement edges: each proposal's part is its root's.
-    root: dict[int, int] = {number: number for number in by_number if number is not None}
+    root: dict[tuple[str, int], tuple[str, int]] = {key: key for key in keys}
 
-    def find(number: int) -> int:
-        while root[number] != number:
-            root[number] = root[root[number]]
-            number = root[number]
-        return number
+    def find(key: tuple[str, int]) -> tuple[str, int]:
+        while root[key] != key:
+            root[key] = root[root[key]]
+            key = root[key]
+        return key
 
-    for edge in edges:
-        a, b = find(edge.successor), find(edge.predecessor)
+    for successor, predecessor, _partial in edges:
+        a, b = find(successor), find(predecessor)
         if a != b:
             root[max(a, b)] = min(a, b)
-    parts: dict[int, GraphPart] = {}
+    parts: dict[tuple[str, int], GraphPart] = {}
     for dep in shown:
-        assert dep.number is not None
-        part = parts.setdefault(find(dep.number), GraphPart())
+        part = parts.setdefault(find(graph_key(dep)), GraphPart())
         part.deps.append(dep)
-        part.nodes[dep.number] = _node_statements(dep, config, href)
-    for edge in edges:
-        style = ', style="dashed", label="replaces (partial)"' if edge.partial else ', label="replaces"'
-        parts[find(edge.successor)].edges.append(
-            f'  dep{edge.successor} -> dep{edge.predecessor} [color="#57606a"{style}];'
+        part.nodes[graph_key(dep)] = _node_statements(dep, config, href, id_text)
+    for successor, predecessor, partial in edges:
+        style = ', style="dashed", label="replaces (partial)"' if partial else ', label="replaces"'
+        new, old = (
+            _node_name(successor[0], f"dep{successor[1]}"),
+            _node_name(predecessor[0], f"dep{predecessor[1]}"),
         )
+        parts[find(successor)].edges.append(f'  {new} -> {old} [color="#57606a"{style}];')
     return [parts[key] for key in sorted(parts)]
+
+
+def _edges_across(
+    deps: list[Dep], keys: set[tuple[str, int]]
+) -> list[tuple[tuple[str, int], tuple[str, int], bool]]:
+    """Replacements between proposals of two projects, from either side, once each."""
+    found: dict[tuple[tuple[str, int], tuple[str, int]], bool] = {}
+    for dep in deps:
+        me = graph_key(dep)
+        for refs, replacing in ((dep.replaces, True), (dep.replaced_by, False)):
+            for ref in refs:
+                if ref.project is None or ref.project_number is None or ref.project == me[0]:
+                    continue
+                other = (ref.project, ref.project_number)
+                if other not in keys:
+                    continue
+                edge = (me, other) if replacing else (other, me)
+                found[edge] = found.get(edge, False) or ref.partial
+    return [(a, b, partial) for (a, b), partial in sorted(found.items())]
 
 
 def graph_dot(deps: Iterable[Dep], config: DepConfig, href: Callable[[Dep], str | None] | None = None) -> str:
@@ -737,24 +817,36 @@ def deps_json(
     config: DepConfig,
     on_error: Callable[[Dep, Exception], None] | None = None,
     history: Mapping[str, Mapping[str, Any]] | None = None,
+    pages: Mapping[str, str] | None = None,
 ) -> DepsJson:
     """The ``deps.json`` document: ``{"schema_version": 2, "deps": [...]}``, by number, drafts last.
 
     With ``on_error``, a proposal whose record cannot be built is left out and handed to
     it, and the others are written; without, the error propagates. ``history`` maps a
     proposal's path to its history record; a proposal git does not know gets none.
+    ``pages`` maps a proposal's path to its page on the site (the build knows it).
     """
+    from .sources import specs
+
     shown = visible(deps, config)
     links = links_both_ways(shown)
     records = []
     for dep in shown:
         try:
-            records.append(dep_record(dep, config, *links[dep.path], (history or {}).get(dep.path)))
+            record = dep_record(dep, config, *links[dep.path], (history or {}).get(dep.path))
+            if pages and dep.path in pages:
+                record["page"] = pages[dep.path]
+            records.append(record)
         except Exception as err:
             if on_error is None:
                 raise
             on_error(dep, err)
-    return {"schema_version": SCHEMA_VERSION, "deps": records}
+    document: DepsJson = {"schema_version": SCHEMA_VERSION, "deps": records}
+    if config.base_url:
+        document["site"] = config.base_url
+    if config.sources:
+        document["sources"] = {spec.key: spec.site for spec in specs(config.sources)}
+    return document
 
 
 #: What a version-1 document lacks, as version 2 writes "nothing" for each key.

@@ -26,6 +26,7 @@ from . import (
     mermaid,
     navigation,
     needs,
+    portfolio,
     reading,
     redirects,
     sources,
@@ -44,7 +45,7 @@ from .tables import (
 from .timeline import DepTimelineDirective
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 6
+ENV_VERSION = 7
 
 STATIC = Path(__file__).parent / "static"
 
@@ -75,6 +76,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.check_lint_reads_the_same, priority=6)
     # Priority 13: after sphinx-needs resolves need types (12), before it loads links (500).
     app.connect("config-inited", needs.configure, priority=13)
+    # Priority 14: other projects' deps.json (dep_sources) fetched once, before sphinx-needs
+    # loads external needs; pages naming them are rewritten when they change.
+    portfolio.register(app)
     # Priority 20: after our settings are resolved; Sphinx lists documents only later.
     app.connect("config-inited", embargo.exclude_embargoed, priority=20)
     app.connect("env-before-read-docs", embargo.forget_patterns)

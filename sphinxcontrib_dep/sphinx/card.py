@@ -45,9 +45,11 @@ def person_node(person: Person) -> nodes.Node:
 
 def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
     """A cross-reference to another proposal, resolved (with its title) by the dep domain."""
-    if ref.number is None:
+    if ref.project:
+        node: nodes.Node = project_xref(f"{ref.project}:{ref.project_id}")
+    elif ref.number is None:
         url = ref.url or ""
-        node: nodes.Node = nodes.reference(url, url, refuri=url)
+        node = nodes.reference(url, url, refuri=url)
     else:
         target = settings.format_id(ref.number)
         node = addnodes.pending_xref(
@@ -69,9 +71,28 @@ def dep_xref(ref: DepRef, settings: DepConfig) -> nodes.Node:
     return container
 
 
+def project_xref(target: str) -> addnodes.pending_xref:
+    """A reference to another project's proposal (``runtime:DEP-0012``), resolved by the dep domain."""
+    return addnodes.pending_xref(
+        "",
+        nodes.inline(target, target),
+        refdomain="dep",
+        reftype="dep",
+        reftarget=target,
+        refexplicit=False,
+        refwarn=False,
+    )
+
+
 def _implementation_node(link: Link) -> nodes.Node:
-    """An implementation link, with its provisional (BETA) mark and code reviewers."""
-    reference = nodes.reference(link.label, link.label, refuri=link.url)
+    """An implementation link (or another project's proposal), with its provisional (BETA)
+    mark and code reviewers."""
+    reference: nodes.Node
+    if link.project is not None:
+        reference = nodes.inline(classes=["dep-ref"])
+        reference += project_xref(link.url)
+    else:
+        reference = nodes.reference(link.label, link.label, refuri=link.url)
     if not link.provisional and not link.code_reviewers:
         return reference
     node = nodes.inline()

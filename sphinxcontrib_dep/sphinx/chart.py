@@ -95,7 +95,9 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
     placeholders = list(doctree.findall(dep_status_chart))
     if not placeholders:
         return
-    deps = list(get_domain(app.env).deps.values())
+    from .portfolio import foreign_deps
+
+    deps = list(get_domain(app.env).deps.values()) + foreign_deps(app)
     rows = status_counts(deps)
     for placeholder in placeholders:
         if app.builder.format == "html":

@@ -21,7 +21,7 @@ from sphinx.util.nodes import make_refnode
 
 from ..core import corpus, report
 from ..core.diagnostics import Diagnostic
-from ..core.model import Dep, DepRef, parse_id, role_target
+from ..core.model import Dep, DepRef, parse_id, role_target, split_project_ref
 from . import config as sphinx_config
 from .card import status_badge
 
@@ -184,6 +184,10 @@ class DepDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | nodes.inline | None:
+        if split_project_ref(target) is not None:
+            from .portfolio import external_node
+
+            return external_node(self.env.config, target, contnode if node.get("refexplicit") else None)  # type: ignore[return-value]
         dep = self.find(target)
         if dep is None:
             if not node.get("refwarn", True):

@@ -20,15 +20,16 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..core import corpus, report
+from ..core import corpus, crossproject, report
 from ..core.analysis import sort_key
 from ..core.config import DepConfig
 from ..core.diagnostics import Code, Diagnostic
 from ..core.history import history_record
 from ..core.model import Dep, DepRef, parse_id
 from ..core.project import discover
+from ..core.sources import setting_line as source_line
 from . import config as sphinx_config
-from . import history
+from . import history, portfolio
 from .domain import get_domain
 from .graph import render_graph
 from .logging import emit, warn
@@ -94,12 +95,21 @@ def all_diagnostics(app: Sphinx, env: BuildEnvironment) -> list[Diagnostic]:
         if docname in env.found_docs:
             found += domain.diagnostics[docname]
     found += corpus.check_corpus(domain.deps.values(), settings)
+    # References to other projects; with no dep_sources, every key: is one no source has.
+    sources = portfolio.registry(app.config)
+    conf = portfolio.conf_py(app)
+    where = (str(conf) if conf else None, source_line(conf))
+    found += crossproject.check(
+        domain.deps.values(), settings, sources, portfolio=settings.portfolio, where=where
+    )
     # {dep} roles on pages outside the proposals folder (those in proposals are the corpus check's).
     known = domain.by_number()
     for docname in sorted(domain.refs):
         if docname in env.found_docs and area_folder(docname, settings.deps_dir) is None:
             references = sorted((line or 0, target) for target, line in domain.refs[docname])
-            found += corpus.unknown_role_targets(references, known, settings, document_path(env, docname))
+            path = document_path(env, docname)
+            found += corpus.unknown_role_targets(references, known, settings, path)
+            found += crossproject.unknown_project_targets(references, sources, path)
     found += folder_diagnostics(app, settings)
     return sorted(found, key=sort_key)
 
@@ -209,6 +219,7 @@ def on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
         for path, entry in history.by_path(app, deps).items()
         if (record := history_record(entry)) is not None
     }
-    document = report.deps_json(deps, settings, on_error=_left_out, history=records)
+    pages = {dep.path: app.builder.get_target_uri(dep.docname) for dep in deps if dep.docname}
+    document = report.deps_json(deps, settings, on_error=_left_out, history=records, pages=pages)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     Path(app.outdir, "deps.json").write_text(text, encoding="utf-8")

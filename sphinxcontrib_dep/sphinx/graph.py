@@ -35,7 +35,8 @@ TIMEOUT = 60
 
 class DepGraphDirective(CorpusDirective):
     """The proposals as a graph drawn by graphviz: which replace which, and the pull requests
-    and issues that implement them; each node links to its proposal or to its URL."""
+    and issues that implement them; each node links to its proposal or to its URL. A graph
+    of more than 300 proposals is drawn as several pictures, each of whole connected parts."""
 
     kind = "graph"
 
@@ -122,7 +123,7 @@ def culprits(command: str, part: report.GraphPart) -> list[Dep]:
     alone = [
         dep
         for dep in part.deps
-        if run_engine(command, report.graph_source(part.nodes[dep.number or 0])).svg is None
+        if run_engine(command, report.graph_source(part.nodes[report.graph_key(dep)])).svg is None
     ]
     return alone or list(part.deps)
 
@@ -136,11 +137,11 @@ def text_list(renderer: Renderer, deps: list[Dep]) -> nodes.bullet_list:
         assert dep.number is not None
         item = nodes.list_item()
         paragraph = nodes.paragraph()
-        text = report.clip(f"{settings.format_id(dep.number)} {dep.title}", report.GRAPH_TOOLTIP)
+        text = report.clip(f"{renderer.id_text(dep)} {dep.title}", report.GRAPH_TOOLTIP)
         paragraph += renderer.link(dep, text) if renderer.html else nodes.Text(text)
         item += paragraph
         items += item
-    for edge in corpus.replacements(deps):
+    for edge in corpus.replacements([dep for dep in deps if dep.project is None]):
         if edge.successor in numbers and edge.predecessor in numbers:
             kind = "replaces (partial)" if edge.partial else "replaces"
             text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
@@ -156,7 +157,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
     if not renderer.html:
         # Other builders get the same facts as text.
         items = nodes.bullet_list()
-        for edge in corpus.replacements(renderer.deps):
+        for edge in corpus.replacements([dep for dep in renderer.deps if dep.project is None]):
             kind = "replaces (partial)" if edge.partial else "replaces"
             text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
             item = nodes.list_item()
@@ -165,28 +166,55 @@ def render_graph(renderer: Renderer) -> nodes.Node:
         container += items
         return container
     engine = settings.graph_engine
-    parts = report.graph_parts(renderer.deps, settings, href=renderer.uri)
-    drawn: Drawn | None = _draw(engine, parts)
-    failed: list[tuple[report.GraphPart, str]] = []
-    if drawn is not None and drawn.svg is None and not drawn.broken and parts:
-        # An engine that cannot draw an empty graph is broken; else some part is to blame.
-        empty = run_engine(engine, report.graph_source([]))
-        if empty.svg is None:
-            drawn = Drawn(None, empty.problem, broken=True)
-        else:
-            failed, drawn = failing_parts(engine, parts, drawn)
-    if drawn is not None and drawn.svg is None:
-        note_view_problem(renderer.app, renderer.docname)
-        warn(Code.GRAPH, drawn.problem, renderer.node)
-        message = f"The proposal graph could not be drawn: {drawn.problem}."
-        container["classes"].append("dep-graph-missing")
-        container += nodes.paragraph(message, message, classes=["dep-graph-error"])
-    elif drawn is not None and drawn.svg is not None:
-        container += nodes.raw("", f'<div class="dep-graph-svg">{inline_svg(drawn.svg)}</div>', format="html")
+    parts = report.graph_parts(renderer.deps, settings, href=renderer.uri, id_text=renderer.id_text)
+    pictures = 0
+    for group in chunks(parts):
+        drawn: Drawn | None = _draw(engine, group)
+        failed: list[tuple[report.GraphPart, str]] = []
+        if drawn is not None and drawn.svg is None and not drawn.broken and group:
+            # An engine that cannot draw an empty graph is broken; else some part is to blame.
+            empty = run_engine(engine, report.graph_source([]))
+            if empty.svg is None:
+                drawn = Drawn(None, empty.problem, broken=True)
+            else:
+                failed, drawn = failing_parts(engine, group, drawn)
+        if drawn is not None and drawn.svg is None:
+            note_view_problem(renderer.app, renderer.docname)
+            warn(Code.GRAPH, drawn.problem, renderer.node)
+            message = f"The proposal graph could not be drawn: {drawn.problem}."
+            container["classes"].append("dep-graph-missing")
+            container += nodes.paragraph(message, message, classes=["dep-graph-error"])
+            if drawn.broken:
+                break  # no other picture would fare better
+        elif drawn is not None and drawn.svg is not None:
+            pictures += 1
+            svg = f'<div class="dep-graph-svg">{inline_svg(drawn.svg)}</div>'
+            container += nodes.raw("", svg, format="html")
+        for part, problem in failed:
+            container += _fallback(renderer, part, problem)
+    if pictures:
         container += nodes.raw("", legend(renderer.deps), format="html")
-    for part, problem in failed:
-        container += _fallback(renderer, part, problem)
     return container
+
+
+#: Proposals one run of the engine draws at most. dot's layout grows faster than the graph
+#: (2,000 proposals: 21 s; 10,000: more than five minutes), so a larger graph is drawn as
+#: several pictures, each of whole connected parts (a part larger than this is a picture
+#: of its own): the cost grows with the number of proposals, not its square.
+CHUNK = 300
+
+
+def chunks(parts: list[report.GraphPart]) -> list[list[report.GraphPart]]:
+    """``parts`` in order, grouped into pictures of at most :data:`CHUNK` proposals (one, empty, for none)."""
+    groups: list[list[report.GraphPart]] = [[]]
+    size = 0
+    for part in parts:
+        if groups[-1] and size + len(part.deps) > CHUNK:
+            groups.append([])
+            size = 0
+        groups[-1].append(part)
+        size += len(part.deps)
+    return groups
 
 
 def legend(deps: list[Dep]) -> str:
@@ -213,12 +241,12 @@ def _fallback(renderer: Renderer, part: report.GraphPart, problem: str) -> nodes
         assert dep.number is not None
         warn(
             Code.GRAPH,
-            f"{settings.format_id(dep.number)} could not be drawn in the proposal graph of "
+            f"{renderer.id_text(dep)} could not be drawn in the proposal graph of "
             f"{page!r}: {problem}; it is listed below the graph instead",
             (dep.docname, dep.line) if dep.docname else renderer.node,
         )
     box = nodes.container(classes=["dep-graph-fallback"])
-    ids = ", ".join(settings.format_id(dep.number) for dep in part.deps if dep.number is not None)
+    ids = ", ".join(renderer.id_text(dep) for dep in part.deps if dep.number is not None)
     message = f"Not drawn ({report.clip(problem, 200)}): {report.clip(ids, 200)}."
     box += nodes.paragraph(message, message, classes=["dep-graph-error"])
     box += text_list(renderer, part.deps)

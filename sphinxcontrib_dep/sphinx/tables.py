@@ -45,7 +45,7 @@ from sphinx.builders import Builder
 from ..core import corpus, git, report
 from ..core.config import DepConfig
 from ..core.diagnostics import Code
-from ..core.model import Dep, DepRef, Status, lookup_category
+from ..core.model import Dep, DepRef, Status, lookup_category, parse_id, split_project_ref
 from . import config as sphinx_config
 from . import filters
 from .card import person_node, review_badge, status_badge
@@ -237,7 +237,12 @@ class Renderer:
         self.builder: Builder = app.builder
         self.docname = docname
         self.settings: DepConfig = sphinx_config.get(app.config)
-        deps = list(get_domain(app.env).deps.values())
+        from . import portfolio
+
+        self.sources = portfolio.registry(app.config)
+        local = list(get_domain(app.env).deps.values())
+        # A portfolio's views show every source's proposals beside this project's own.
+        deps = local + portfolio.foreign_deps(app)
         statuses = node.get("statuses") if node is not None else None
         categories = node.get("categories") if node is not None else None
         self.deps = report.filter_deps(
@@ -246,21 +251,38 @@ class Renderer:
             categories,
         )
         self.all_deps = deps
+        self.local_deps = local
         self.by_path = {dep.path: dep for dep in deps}
-        self.by_number = corpus.by_number(deps)
+        self.by_number = corpus.by_number(local)
         self.html = app.builder.format == "html"
         #: Proposals whose row could not be built (each warned about once).
         self.failed: set[str] = set()
 
     def uri(self, dep: Dep) -> str:
+        if dep.project is not None:  # another project's: its page on its site, judged when read
+            return dep.url or ""
         return f"{self.builder.get_relative_uri(self.docname, dep.docname)}#{dep_need_id(dep, self.settings)}"
 
-    def link(self, dep: Dep, text: str, classes: list[str] | None = None) -> nodes.reference:
+    def link(self, dep: Dep, text: str, classes: list[str] | None = None) -> nodes.Element:
+        if dep.project is not None:
+            if not dep.url:
+                return nodes.inline(text, text, classes=[*(classes or []), "dep-external"])
+            classes = [*(classes or []), "dep-external", f"dep-project-{dep.project}"]
+            return nodes.reference(text, text, internal=False, refuri=dep.url, classes=classes)
         return nodes.reference(text, text, internal=True, refuri=self.uri(dep), classes=classes or [])
+
+    def id_text(self, dep: Dep) -> str:
+        """``DEP-0012``, or ``runtime:DEP-0012`` for another project's (``draft`` without a number)."""
+        if dep.number is None:
+            return "draft"
+        source = self.sources.sources.get(dep.project) if dep.project is not None else None
+        return source.ref_text(dep.number) if source is not None else self.settings.format_id(dep.number)
 
     def id_cell(self, row: report.IndexRow | report.TraceabilityRow | AnyReviewRow) -> nodes.Node:
         dep = self.by_path[row["path"]]
-        return self.link(dep, row["id"] or "draft", ["dep-id"])
+        return self.link(
+            dep, self.id_text(dep) if dep.number is not None else row["id"] or "draft", ["dep-id"]
+        )
 
     def title_cell(self, row: report.IndexRow | report.TraceabilityRow | AnyReviewRow) -> nodes.Node:
         text = report.clip(row["title"] or row["path"], VIEW_TEXT)
@@ -301,16 +323,35 @@ class Renderer:
     def status_cell(self, row: report.IndexRow | report.TraceabilityRow | report.StaleRow) -> nodes.Node:
         return status_badge(self.by_path[row["path"]].status)
 
-    def ref_cell(self, refs: list[report.RefRow], dep: Dep | None = None) -> nodes.Node:
+    def ref_cell(
+        self, refs: list[report.RefRow], dep: Dep | None = None, holder: Dep | None = None
+    ) -> nodes.Node:
         """References to proposals; in a view (``dep`` given), the first few of them."""
+        holder = holder or dep
         if dep is not None:
-            return self.some(dep, refs, self.ref_node)
-        return joined([self.ref_node(ref) for ref in refs])
+            return self.some(dep, refs, lambda ref: self.ref_node(ref, holder))
+        return joined([self.ref_node(ref, holder) for ref in refs])
 
-    def ref_node(self, ref: report.RefRow) -> nodes.Node:
-        target = self.by_number.get(ref["number"]) if ref["number"] is not None else None
+    def target(self, ref: report.RefRow, holder: Dep | None) -> Dep | None:
+        """The proposal a reference held by ``holder`` names, in whichever project it is."""
+        home = holder.project if holder is not None else None
+        if ref["project"] is not None:
+            project, number = ref["project"], ref["project_number"]
+            if project == "" or number is None:
+                return self.by_number.get(number) if number is not None else None
+            found = self.sources.find(project, number)
+            return found[1] if found else None
+        if ref["number"] is None:
+            return None
+        if home is not None:
+            source = self.sources.sources.get(home)
+            return source.by_number.get(ref["number"]) if source else None
+        return self.by_number.get(ref["number"])
+
+    def ref_node(self, ref: report.RefRow, holder: Dep | None = None) -> nodes.Node:
+        target = self.target(ref, holder)
         if target is not None:
-            node: nodes.Node = self.link(target, ref["id"] or ref["text"], ["dep-ref-id"])
+            node: nodes.Node = self.link(target, self.id_text(target), ["dep-ref-id"])
         elif ref["url"]:
             text = report.clip(ref["url"], VIEW_TEXT)
             node = nodes.reference(text, text, refuri=ref["url"])
@@ -457,14 +498,7 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
 
     def cells(row: report.TraceabilityRow, dep: Dep) -> Row:
         implementation = renderer.some(
-            dep,
-            row["implementation"],
-            lambda link: nodes.reference(
-                label := report.clip(link["label"], VIEW_TEXT),
-                label,
-                refuri=link["url"],
-                classes=[f"dep-impl-{link['kind']}"],
-            ),
+            dep, row["implementation"], lambda link: impl_node(renderer, link, dep)
         )
         tracking = renderer.some(
             dep,
@@ -540,7 +574,8 @@ def render_review(renderer: Renderer) -> nodes.Node:
     """Under review with days left, approved without implementation, and stale proposals."""
     settings = renderer.settings
     deps = renderer.deps
-    touched = last_changed(renderer.app, deps)
+    # When each proposal last changed is known of this project's own (git) only.
+    touched = last_changed(renderer.app, [dep for dep in deps if dep.project is None])
     data = report.review_report(deps, settings, today(), touched)
     container = nodes.container(classes=["dep-review-report"])
 
@@ -660,3 +695,22 @@ def fill(
 def ref_nodes(renderer: Renderer, refs: list[DepRef]) -> nodes.Node:
     """Links to proposals, ``(partial)`` marked, for the back-links on a proposal's card."""
     return renderer.ref_cell(report.ref_rows(refs, renderer.settings))
+
+
+def impl_node(renderer: Renderer, link: report.LinkRow, holder: Dep) -> nodes.Node:
+    """An implementation link in a view: its URL, or the page of another project's proposal."""
+    label = report.clip(link["label"], VIEW_TEXT)
+    if link["kind"] != "dep":
+        return nodes.reference(label, label, refuri=link["url"], classes=[f"dep-impl-{link['kind']}"])
+    parts = split_project_ref(link["url"])
+    found = None
+    if parts is not None:
+        found = renderer.sources.find(parts[0], parts[2])
+    elif holder.project is not None:  # written in a source, naming this project ("DEP-0002")
+        number = parse_id(link["url"], None)
+        local = renderer.by_number.get(number) if number is not None else None
+        if local is not None:
+            return renderer.link(local, renderer.id_text(local), ["dep-impl-dep"])
+    if found is None:
+        return nodes.inline(label, label, classes=["dep-impl-dep", "dep-unknown-ref"])
+    return renderer.link(found[1], renderer.id_text(found[1]), ["dep-impl-dep"])

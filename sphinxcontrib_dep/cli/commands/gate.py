@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from ...core import corpus, escape, git
 from ...core.config import DepConfig
-from ...core.model import GATE_STATUSES, Dep, find_mentions, in_lifecycle_order
+from ...core.model import GATE_STATUSES, Dep, find_mentions, in_lifecycle_order, split_project_ref
 from ..console import Console
 from ..context import (
     EXIT_OK,
@@ -15,6 +16,7 @@ from ..context import (
     CliError,
     Context,
     load_proposal,
+    load_sources,
     proposal_files,
     read_text,
     work_tree,
@@ -40,6 +42,66 @@ def mentioned_numbers(text: str, config: DepConfig, console: Console | None = No
     return list(seen)
 
 
+#: ``runtime:DEP-0012`` in free text: a source's key, a colon, an id under any prefix.
+_PROJECT_MENTION_RE = re.compile(
+    r"(?<![\w:/.-])([a-z][a-z0-9_-]{0,31}):([A-Za-z]{1,16}[-_ ]?[0-9]{1,9})(?![\w-])"
+)
+
+
+def project_mentions(text: str) -> tuple[list[tuple[str, str, int]], str]:
+    """Other projects' proposals a text names (``runtime:DEP-0012``), once each, and the text
+    without them (so ``DEP-0012`` there is not read as this project's). A key that is no
+    source is kept too: the gate fails it rather than guess."""
+    found: dict[tuple[str, int], tuple[str, str, int]] = {}
+
+    def take(match: re.Match[str]) -> str:
+        parts = split_project_ref(match.group(0))
+        if parts is None:
+            return match.group(0)
+        found.setdefault((parts[0], parts[2]), parts)
+        return " " * len(match.group(0))
+
+    rest = _PROJECT_MENTION_RE.sub(take, text)
+    return list(found.values()), rest
+
+
+def _gate_projects(ctx: Context, mentions: list[tuple[str, str, int]]) -> int:
+    """Each other project's proposal named: ok when Approved or Implemented. Returns failures."""
+    registry = load_sources(ctx, offline=bool(ctx.args.offline))
+    for diagnostic in registry.diagnostics:
+        ctx.console.note(diagnostic.format())
+    allowed = " or ".join(s.value for s in in_lifecycle_order(GATE_STATUSES))
+    failed = 0
+    for key, written, number in mentions:
+        if key not in registry.keys:
+            failed += 1
+            known = ", ".join(registry.keys) or "none"
+            ctx.console.print(
+                f"{ctx.console.style('FAIL', 'red')} {escape.text(key)}:{escape.text(written)}: "
+                f"no source {escape.text(key)!r} in dep_sources (known: {known})"
+            )
+            continue
+        found = registry.find(key, number)
+        source = registry.sources.get(key)
+        shown = source.ref_text(number) if source else f"{key}:{written}"
+        if found is None:
+            failed += 1
+            why = f"no such proposal in {key}'s deps.json" if source else f"{key}'s deps.json cannot be read"
+            ctx.console.print(f"{ctx.console.style('FAIL', 'red')} {escape.text(shown)}: {why}")
+            continue
+        dep = found[1]
+        status = dep.status.value if dep.status else "without a status"
+        label = f"{shown} ({escape.text(dep.title)})"
+        if dep.status in GATE_STATUSES:
+            ctx.console.print(f"{ctx.console.style('ok', 'green')}   {label}: {status}")
+        else:
+            failed += 1
+            ctx.console.print(
+                f"{ctx.console.style('FAIL', 'red')} {label}: {status}; it must be {allowed} before this merges"
+            )
+    return failed
+
+
 def cmd_gate(ctx: Context) -> int:
     args = ctx.args
     texts: list[str] = list(args.text or [])
@@ -63,10 +125,15 @@ def cmd_gate(ctx: Context) -> int:
             raise CliError(f"--commits {span!r}: {err}") from None
     if not (args.text or args.file or args.commits):
         raise CliError("give what to check: --text TEXT, --file FILE (- for stdin) or --commits REV..REV")
-    numbers = mentioned_numbers("\n".join(texts), ctx.config, ctx.console)
-    if not numbers:
+    text = "\n".join(texts)
+    mentions, text = project_mentions(text)
+    numbers = mentioned_numbers(text, ctx.config, ctx.console)
+    if not numbers and not mentions:
         ctx.console.print("no proposal is named" + ("; one is required" if args.require else ""))
         return EXIT_PROBLEMS if args.require else EXIT_OK
+    failed = _gate_projects(ctx, mentions) if mentions else 0
+    if not numbers:
+        return EXIT_PROBLEMS if failed else EXIT_OK
     loaded_deps = []
     for path in proposal_files(ctx, numbered_only=False):
         try:
@@ -75,7 +142,6 @@ def cmd_gate(ctx: Context) -> int:
             continue
     # The holder of each number as the site shows it (a file named with it wins).
     deps: dict[int, Dep] = corpus.by_number(loaded_deps)
-    failed = 0
     allowed = " or ".join(s.value for s in in_lifecycle_order(GATE_STATUSES))
     for number in numbers:
         shown = ctx.config.format_id(number)

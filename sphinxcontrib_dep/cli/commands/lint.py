@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...core import analysis, editing, escape, git, parsing
+from ...core import analysis, crossproject, editing, escape, git, parsing, sources
 from ...core.diagnostics import SEVERITY, Code, Diagnostic
 from ..console import Console
 from ..context import (
@@ -14,6 +14,8 @@ from ..context import (
     EXIT_USAGE,
     CliError,
     Context,
+    load_sources,
+    sources_where,
     transition_problem,
     work_tree,
 )
@@ -25,10 +27,21 @@ def cmd_lint(ctx: Context) -> int:
     for path in paths:
         if not path.exists():
             raise CliError(f"{escape.text(path)}: no such file or folder")
-    if not paths:
-        ctx.deps_folder()
-    result = analysis.lint_paths(paths, ctx.root, ctx.project)
+    if not paths and ctx.config.portfolio and not ctx.deps_dir.exists():
+        # A portfolio has no proposals of its own: only the checks across its sources.
+        result = analysis.LintResult()
+    else:
+        if not paths:
+            ctx.deps_folder()
+        result = analysis.lint_paths(paths, ctx.root, ctx.project)
     diagnostics = list(result.diagnostics)
+    # Other projects, fetched (or read from the cache) exactly as the build reads them;
+    # with no dep_sources, every key: is one no source has.
+    registry = load_sources(ctx, offline=args.offline) if ctx.config.sources else sources.Registry()
+    diagnostics += registry.diagnostics
+    diagnostics += crossproject.check(
+        result.deps, ctx.config, registry, portfolio=ctx.config.portfolio, where=sources_where(ctx)
+    )
     if args.since:
         diagnostics += since_diagnostics(ctx, result, args.since)
     diagnostics.sort(key=analysis.sort_key)
