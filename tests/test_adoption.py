@@ -113,6 +113,7 @@ def test_init_adopts_the_repository(adopted: Adoption) -> None:
         "created .gitignore",
         "created .github/workflows/deps.yml",
         "created .pre-commit-config.yaml",
+        "created requirements.txt",
     ]
     # Every file the repository had is as it was, but the proposals the migration rewrote.
     kept = {p: data for p, data in adopted.before.items() if p.parent.name != "deps" or p.suffix != ".md"}

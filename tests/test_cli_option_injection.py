@@ -232,9 +232,9 @@ def test_revisions_follow_end_of_options_and_paths_follow_dashes(
 ) -> None:
     seen: list[list[str]] = []
 
-    def record(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    def record(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
         seen.append(argv)
-        return subprocess.CompletedProcess(argv, 0, "", "")
+        return subprocess.CompletedProcess(argv, 0, b"", b"")
 
     monkeypatch.setattr(subprocess, "run", record)
     dep_git.git(["log", "--format=%B"], tmp_path, revs=["a..b"], paths=["-x.md", ":(glob)*"])

@@ -122,6 +122,28 @@ def test_core_history_of_names_git_quotes(tmp_path: Path) -> None:
     assert [(c.old, c.new) for c in entry.changes] == [("In Progress", "Under Review")]
 
 
+def test_core_history_reads_lone_carriage_returns_as_content(tmp_path: Path) -> None:
+    """A lone CR in a file (a proposal's text, an image's bytes) is content: it neither
+    breaks the log's reading nor forges a commit (a CR, then git's field separators)."""
+    repo = ScriptedRepo(tmp_path / "repo")
+    forged = "\x01" + "\x1f".join(("f" * 40, "", "2099-01-01T00:00:00+00:00", "Mallory", "", "forged"))
+    text = proposal("Carriage", "In Progress") + f"\nA line\r{forged}\rends here.\n"
+    first = repo.commit("2025-01-01T00:00:00", "A", {"deps/0001-x.md": text})
+    (repo.root / "deps" / "images").mkdir(parents=True)
+    (repo.root / "deps" / "images" / "flow.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\r\x01x\r" * 50)
+    repo.git("add", "deps/images/flow.png")
+    second = repo.commit(
+        "2025-01-02T00:00:00", "B", {"deps/0001-x.md": text.replace("In Progress", "Under Review")}
+    )
+    found = history.read_history(repo.root / "deps", history.status_reader(DepConfig()))
+    assert found.note is None
+    entry = found.files["0001-x.md"]
+    assert [c.commit.id for c in entry.changes] == [second]
+    assert [(c.old, c.new) for c in entry.changes] == [("In Progress", "Under Review")]
+    assert (entry.created.id, entry.commits) == (first, 2)
+    assert entry.last_changed.id == second
+
+
 def test_unquote_path_reads_c_quoting() -> None:
     assert history.unquote_path('"a\\tb\\"c\\\\d\\303\\251"') == 'a\tb"c\\dé'
     assert history.unquote_path("plain name.md") == "plain name.md"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote, urlsplit
@@ -70,6 +70,16 @@ def _label(dep: Dep, config: DepConfig) -> str:
     return dep_id(dep, config) or "Draft"
 
 
+def _known(
+    deps: Iterable[Dep], histories: Mapping[str, FileHistory]
+) -> Iterator[tuple[Dep, FileHistory, str]]:
+    """Each proposal git knows, with its history and the name its file was first added under."""
+    for dep in deps:
+        entry = histories.get(dep.path)
+        if entry is not None:
+            yield dep, entry, entry.former_paths[0] if entry.former_paths else entry.path
+
+
 def new_proposal_items(
     deps: Iterable[Dep],
     histories: Mapping[str, FileHistory],
@@ -80,11 +90,7 @@ def new_proposal_items(
     """One entry per proposal git knows, by the day its file was added, newest first."""
     base = base_url
     items = []
-    for dep in deps:
-        entry = histories.get(dep.path)
-        if entry is None:
-            continue
-        first_name = entry.former_paths[0] if entry.former_paths else entry.path
+    for dep, entry, first_name in _known(deps, histories):
         status = entry.created_status or "no status"
         summary = f"{dep.title}: proposed as {status} on {entry.created.date.date().isoformat()}"
         if dep.status is not None and dep.status.value != entry.created_status:
@@ -113,11 +119,7 @@ def status_change_items(
     """One entry per status change of every proposal git knows, newest first."""
     base = base_url
     items = []
-    for dep in deps:
-        entry = histories.get(dep.path)
-        if entry is None:
-            continue
-        first_name = entry.former_paths[0] if entry.former_paths else entry.path
+    for dep, entry, first_name in _known(deps, histories):
         for change in entry.changes:
             old, new = change.old or "no status", change.new or "no status"
             items.append(

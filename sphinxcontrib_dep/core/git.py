@@ -8,6 +8,7 @@ each file was last touched) are answered here.
 
 from __future__ import annotations
 
+import locale
 import os
 import re
 import subprocess
@@ -73,21 +74,23 @@ def git(
     if paths or no_paths:
         argv += ["--", *(os.fspath(path) for path in paths)]
     try:
-        result = subprocess.run(
-            argv,
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            encoding=encoding,
-            errors=errors,
-        )
+        # Bytes, decoded here: text mode would turn each lone CR of a file's content (in
+        # `git log --patch`) into a line break, and a CR followed by git's own field
+        # separators into a line git never wrote (a forged commit header).
+        raw = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=timeout)
     except FileNotFoundError as err:
         if not Path(cwd).is_dir():
             raise GitError(f"{cwd}: no such folder") from err
         raise GitError("git is not installed") from err
     except subprocess.TimeoutExpired as err:
         raise GitError(f"git {' '.join(words)} did not finish in {timeout:g} s") from err
+    charset = encoding or locale.getpreferredencoding(False)
+    result = subprocess.CompletedProcess(
+        raw.args,
+        raw.returncode,
+        raw.stdout.decode(charset, errors or "strict"),
+        raw.stderr.decode(charset, "replace"),
+    )
     if check and result.returncode != 0:
         raise GitError(result.stderr.strip() or f"git {' '.join(words)} failed")
     return result

@@ -33,6 +33,9 @@ SCAFFOLD = {
     "traceability.md": "traceability.md.in",
     "review.md": "review.md.in",
     "@deps_dir@/README.md": "deps-README.md.in",
+    # The templates `dep new` copies: the package's own (``dep new --template``).
+    "templates/limited.md": "template:limited",
+    "templates/complete.md": "template:complete",
     ".gitignore": "gitignore.in",
     ".github/workflows/deps.yml": "deps.yml.in",
     ".pre-commit-config.yaml": "pre-commit-config.yaml.in",
@@ -40,7 +43,10 @@ SCAFFOLD = {
 
 
 def scaffold_text(name: str) -> str:
-    """A scaffold file shipped with the package (``sphinxcontrib_dep/cli/scaffold/<name>``)."""
+    """A scaffold file shipped with the package (``sphinxcontrib_dep/cli/scaffold/<name>``), or
+    ``template:NAME``, a proposal template."""
+    if name.startswith("template:"):
+        return package_template(name.removeprefix("template:"))
     resource = resources.files("sphinxcontrib_dep").joinpath("cli", "scaffold", name)
     try:
         return resource.read_text(encoding="utf-8")
@@ -220,8 +226,6 @@ def cmd_init(ctx: Context) -> int:
             text = text.replace(key, value)
         scaffold[name.replace("@deps_dir@", deps)] = text
     scaffold["requirements.txt"] = requirements_text(requirement, note)
-    scaffold["templates/limited.md"] = package_template("limited")
-    scaffold["templates/complete.md"] = package_template("complete")
     if deps != default_deps and not layout.adopting:
         # In [tool.dep], which sphinx-build and the dep command both read.
         scaffold["pyproject.toml"] = f"[tool.dep]\ndeps-dir = {json.dumps(deps)}\n"

@@ -115,11 +115,13 @@
         if (match) shown[key(row)] = true;
       });
       // In the index, a group whose rows are all hidden hides its heading too.
+      // A table sits in its scrolling box (.dep-table-scroll), the heading before the box.
       tables.forEach(function (table) {
-        var heading = table.previousElementSibling;
+        var box = table.closest(".dep-table-scroll") || table;
+        var heading = box.previousElementSibling;
         if (heading && heading.classList.contains("dep-index-group")) {
           heading.hidden = !table.querySelector("tbody tr:not([hidden])");
-          table.hidden = heading.hidden;
+          box.hidden = heading.hidden;
         }
       });
       var filtered = KEYS.some(function (name) { return state[name]; });
