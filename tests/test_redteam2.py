@@ -235,7 +235,8 @@ def test_a_public_build_holds_no_former_name_of_an_embargoed_draft(tmp_path: Pat
     """An embargoed draft, renamed and cleared when it is published: its old slug reached
     deps.json's former_paths and the feeds' entry ids of the public site."""
     repo = ScriptedRepo(tmp_path / "repo")
-    conf = HISTORY_CONF + "dep_public_build = True\n"
+    # Numbered while In Progress: this team numbers its drafts (dep_early_numbering).
+    conf = HISTORY_CONF + "dep_public_build = True\ndep_early_numbering = True\n"
     index = "# P\n\n```{toctree}\n:glob:\n\ndeps/*\n```\n"
     repo.commit(
         "2025-01-10T09:00:00",

@@ -51,11 +51,13 @@ PROJECT_A = {
 }
 CONF_A = (
     'project = "a"\nextensions = ["sphinxcontrib_dep"]\ndep_id_prefix = "ABC-"\ndep_navigation = "all"\n'
-    'html_theme = "basic"\n'
+    'html_theme = "basic"\ndep_early_numbering = True\n'
 )
 #: Project B: the defaults, one proposal numbered like A's first, nothing replaced.
 PROJECT_B = {"index.md": INDEX, "deps/0001-delta.md": proposal("Delta")}
-CONF_B = 'project = "b"\nextensions = ["sphinxcontrib_dep"]\nhtml_theme = "basic"\n'
+CONF_B = (
+    'project = "b"\nextensions = ["sphinxcontrib_dep"]\nhtml_theme = "basic"\ndep_early_numbering = True\n'
+)
 
 
 def _build(srcdir: Path, outdir: Path) -> tuple[Any, list[str]]:
