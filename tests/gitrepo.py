@@ -79,6 +79,7 @@ HISTORY_CONF = (
     'project = "history"\n'
     'extensions = ["sphinxcontrib_dep"]\n'
     'dep_base_url = "https://example.org/proposals/"\n'
+    "dep_early_numbering = True\n"
 )
 HISTORY_INDEX = "# Proposals\n\n```{toctree}\n:glob:\n\ndeps/*\ntimeline\n```\n\n```{dep-index}\n```\n"
 TIMELINE = "# Timeline\n\n```{dep-timeline}\n```\n"

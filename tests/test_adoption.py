@@ -93,6 +93,20 @@ def adopted(tmp_path_factory: pytest.TempPathFactory) -> Adoption:
     return Adoption(repo, before, init, migrate)
 
 
+#: Adopted as `dep init` scaffolds it, the project is held to the process's numbering
+#: moment (seed lines 181-183): the corpus numbers proposals before their review is complete.
+ADOPTED_WARNINGS = sorted(
+    [
+        *CORPUS_WARNINGS,
+        "deps/0007-velonix-cicd-solution.md:4: numbered DEP-0007 before its review is complete: its review is not complete (waiting on @saturley-hall (Not Started), @dmitry-tokarev-nv (Not Started)); the steward numbers a proposal when it is (rename the file 0000-<slug>.md, or allow it with dep_early_numbering) [dep.early_number]",
+        "deps/0008-testing-strategy.md:4: numbered DEP-0008 before its review is complete: it is In Progress; the steward numbers a proposal when its review is complete (rename the file 0000-<slug>.md, or allow it with dep_early_numbering) [dep.early_number]",
+        "deps/0009-testing-in-ci-strategy.md:4: numbered DEP-0009 before its review is complete: it is In Progress; the steward numbers a proposal when its review is complete (rename the file 0000-<slug>.md, or allow it with dep_early_numbering) [dep.early_number]",
+        "deps/0010-container-strategy.md:4: numbered DEP-0010 before its review is complete: its review is not complete (waiting on @nnshah1 (Not Started), @saturley-hall (Not Started), @nv-anants (Not Started), @nvda-mesharma (Not Started), @mc-nv (Not Started), @dmitry-tokarev-nv (Not Started), @pvijayakrish (Not Started)); the steward numbers a proposal when it is (rename the file 0000-<slug>.md, or allow it with dep_early_numbering) [dep.early_number]",
+        "deps/0014-automated-dependency-upgrades.md:4: numbered DEP-0014 before its review is complete: it is In Progress; the steward numbers a proposal when its review is complete (rename the file 0000-<slug>.md, or allow it with dep_early_numbering) [dep.early_number]",
+    ]
+)
+
+
 def test_init_adopts_the_repository(adopted: Adoption) -> None:
     code, out, err = adopted.init
     assert code == 0
@@ -134,7 +148,7 @@ def test_migrate_rewrites_every_header(adopted: Adoption) -> None:
 def test_the_site_builds_with_only_the_proposals_own_problems(adopted: Adoption, tmp_path: Path) -> None:
     build = sphinx_build(adopted.repo, tmp_path / "html", "-nW", "--keep-going")
     assert build.returncode == 1  # -W: the proposals' problems fail the build, as they should
-    assert sorted(build.warnings) == CORPUS_WARNINGS
+    assert sorted(build.warnings) == ADOPTED_WARNINGS
     assert all(line.endswith("]") and "[dep." in line for line in build.warnings)
 
     # The home page lists each proposal once, by its title: not the ~150 sections of the
@@ -176,7 +190,7 @@ def test_the_site_builds_with_only_the_proposals_own_problems(adopted: Adoption,
 def test_dep_lint_reports_the_same_problems(adopted: Adoption) -> None:
     code, out, _err = _run(adopted.repo, "lint")
     assert code == 1
-    assert sorted(line for line in out.splitlines() if "[dep." in line) == CORPUS_WARNINGS
+    assert sorted(line for line in out.splitlines() if "[dep." in line) == ADOPTED_WARNINGS
 
 
 #: What docs/adopting.md shows: the real output of each step on the corpus.

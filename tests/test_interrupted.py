@@ -82,6 +82,7 @@ CONF = (
     "sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n"
     'project = "interrupted"\n'
     'extensions = ["sphinxcontrib_dep", "stopper"]\n'
+    "dep_early_numbering = True\n"
 )
 INDEX = "# Proposals\n\n```{toctree}\n:glob:\n\ndeps/*\n```\n"
 

@@ -10,7 +10,9 @@ from helpers import build_in_process
 
 pytest.importorskip("furo")
 
-CONF = 'project = "nav"\nextensions = ["sphinxcontrib_dep"]\nhtml_theme = "furo"\n'
+CONF = (
+    'project = "nav"\nextensions = ["sphinxcontrib_dep"]\nhtml_theme = "furo"\ndep_early_numbering = True\n'
+)
 INDEX = "# Site\n\n```{toctree}\n\nguide\nproposals\n```\n"
 LISTING = "# Proposals\n\n```{toctree}\n:glob:\n:hidden:\n\ndeps/*\n```\n"
 

@@ -51,9 +51,10 @@ EPILOGS = {
     "references to them (runtime:DEP-0012) checked.",
     "number": "The next free number is one more than the highest used in this work tree, in other "
     "worktrees, and on every local branch and remote-tracking ref; the project lock keeps two "
-    "runs apart. Inside git the file is renamed with git mv. With early_numbering = false (the "
-    "process's own moment), a proposal whose review is not complete (Not Started, In Progress, or "
-    "Under Review before every required reviewer has given a verdict) is refused.",
+    "runs apart. Inside git the file is renamed with git mv. A proposal whose review is not "
+    "complete (Not Started, In Progress, or Under Review before every required reviewer has given "
+    "a verdict) is refused: the steward numbers it after review, unless the early_numbering "
+    "setting allows earlier numbers.",
     "status": "A move the lifecycle graph forbids, or one that would break a rule (Approved "
     "without approvals, Implemented without a link, ...), is refused with the reason; "
     "--force writes it anyway. Moving to Under Review records :review-requested: today.",

@@ -348,12 +348,12 @@ class DepConfig:
         STR,
     )
     early_numbering: bool = _setting(
-        True,
+        False,
         "Let a proposal carry a number before its review is complete. The process has the steward "
-        "assign the number when the review is complete (seed lines 166 and 181-183); set this to "
-        "``False`` to hold a project to it: ``dep number`` then refuses a Not Started or In Progress "
-        "proposal, and an Under Review one whose required reviewers have not all given a verdict, and "
-        "``dep lint`` warns about such a proposal that is numbered (``dep.early_number``).",
+        "assign the number when the review is complete (seed lines 166 and 181-183): unless this is "
+        "set, ``dep number`` refuses a Not Started or In Progress proposal, and an Under Review one "
+        "whose required reviewers have not all given a verdict, and ``dep lint`` warns about such a "
+        "proposal that is numbered (``dep.early_number``). For teams that number their drafts.",
         BOOL,
     )
 
