@@ -186,7 +186,7 @@ def test_no_address_no_feeds_one_note(tmp_path: Path) -> None:
         "2025-01-01T00:00:00",
         "Ada",
         {
-            "conf.py": 'project = "p"\nextensions = ["sphinxcontrib_dep"]\n',
+            "conf.py": 'project = "p"\nextensions = ["sphinxcontrib_dep"]\ndep_early_numbering = True\n',
             "index.md": "# P\n\n```{toctree}\n:glob:\n\ndeps/*\n```\n",
             "deps/0001-x.md": proposal("X", "In Progress", ":number: 1"),
         },

@@ -62,6 +62,8 @@ def conf(name: str, url: str, sources: dict[str, str], **more: object) -> str:
         f"dep_base_url = {url + name + '/'!r}",
         f"dep_sources = {table!r}",
         "dep_sources_timeout = 5",
+        # These projects number proposals while they are drafts.
+        "dep_early_numbering = True",
         *(f"dep_{key} = {value!r}" for key, value in more.items()),
     ]
     return "\n".join(lines) + "\n"

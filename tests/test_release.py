@@ -53,7 +53,7 @@ def test_the_hook_lints_a_scaffolded_project(tmp_path: Path, capsys: pytest.Capt
     home = tmp_path / "pre-commit-home"
 
     # A clean project passes (no proposal yet: nothing to lint, and the hook says so by passing).
-    (project / "deps" / "0001-ok.md").write_text(
+    (project / "deps" / "0000-ok.md").write_text(
         "# OK\n\n```{dep-meta}\n:status: Not Started\n:authors: @a\n:category: Process\n```\n"
     )
     subprocess.run([*GIT, "add", "-A"], cwd=project, check=True)
@@ -62,14 +62,14 @@ def test_the_hook_lints_a_scaffolded_project(tmp_path: Path, capsys: pytest.Capt
     assert "dep lint" in clean.stdout and "Passed" in clean.stdout
 
     # A broken header fails the hook with dep lint's located line.
-    (project / "deps" / "0001-ok.md").write_text(
+    (project / "deps" / "0000-ok.md").write_text(
         "# OK\n\n```{dep-meta}\n:status: Accepted\n:authors: @a\n:category: Process\n```\n"
     )
     subprocess.run([*GIT, "add", "-A"], cwd=project, check=True)
     broken = pre_commit(project, home, "try-repo", str(REPO), "dep-lint", "--all-files")
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "Failed" in broken.stdout
-    assert "deps/0001-ok.md:4: unknown status 'Accepted'" in broken.stdout, broken.stdout
+    assert "deps/0000-ok.md:4: unknown status 'Accepted'" in broken.stdout, broken.stdout
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
