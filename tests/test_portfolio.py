@@ -240,8 +240,8 @@ def _scenario(
     assert found["serving:DEP-0002"] == f"{url}serving/deps/0002-streaming.html#DEP-0002"
     trace = {row[0]: row for row in rows_of(page, "dep-traceability-table")}
     assert trace["operator:DEP-0001"][3] == "serving:DEP-0003"
-    assert trace["runtime:DEP-0002"][5] == "serving:DEP-0001"
-    assert trace["serving:DEP-0001"][6] == "runtime:DEP-0002"
+    assert trace["runtime:DEP-0002"][8] == "serving:DEP-0001"  # Replaces
+    assert trace["serving:DEP-0001"][9] == "runtime:DEP-0002"  # Replaced by
     assert "7 proposals by status" in page
     assert re.search(r'data-status="approved" data-count="4"', page)
     # Approved without implementation: every Approved one (none has a link).
