@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import http.server
 import json
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -339,3 +341,138 @@ def test_the_last_good_copy_is_used_and_said_once(server: tuple[str, dict], tmp_
     # The copy belongs to its address: another address for the key does not use it.
     setting["rt"]["deps"] = f"{url}/other.json"
     assert load(offline=True).sources == {}
+
+
+# --------------------------------------------------------------------------------------
+# Hostile servers: slow, malformed (a raw socket, so anything can be sent)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def raw_server() -> Iterator[tuple[str, dict[str, object]]]:
+    """A server that answers each connection with ``state["answer"](connection, state)``."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    state: dict[str, object] = {"stop": False, "answered": threading.Event()}
+
+    def serve() -> None:
+        while not state["stop"]:
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(10)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    data = connection.recv(4096)
+                    if not data:
+                        break
+                    request += data
+                answer = state["answer"]
+                assert callable(answer)
+                try:
+                    answer(connection, state)
+                except OSError:
+                    state["client_left"] = True
+            answered = state["answered"]
+            assert isinstance(answered, threading.Event)
+            answered.set()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", state
+    finally:
+        state["stop"] = True
+        thread.join()
+        listener.close()
+
+
+def _drip(head: bytes, body: bytes) -> object:
+    def answer(connection: socket.socket, state: dict[str, object]) -> None:
+        connection.sendall(head)
+        for byte in body:
+            connection.sendall(bytes([byte]))
+            time.sleep(0.02)
+        state["dripped_all"] = True
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        # The body one byte at a time (each byte used to restart the socket's timeout).
+        (b"HTTP/1.0 200 OK\r\n\r\n", b" " * 200 + document()),
+        # The headers one byte at a time.
+        (b"HTTP/1.0 200 OK\r\n", b"X-Slow: " + b"a" * 200 + b"\r\n\r\n"),
+    ],
+    ids=["body", "headers"],
+)
+def test_a_slow_source_meets_one_deadline(
+    raw_server: tuple[str, dict[str, object]], tmp_path: Path, head: bytes, body: bytes
+) -> None:
+    url, state = raw_server
+    state["answer"] = _drip(head, body)
+    registry = sources.load(
+        {"slow": {"deps": f"{url}/deps.json"}},
+        base=tmp_path,
+        cache=tmp_path / "cache",
+        timeout=0.5,
+        where=("conf.py", 3),
+    )
+    assert [d.format() for d in registry.diagnostics] == [
+        f"conf.py:3: source 'slow' ({url}/deps.json) took more than 0.5 s; "
+        "no copy is kept, so its proposals are unknown to this build [dep.source]"
+    ]
+    # Cut off at the deadline: the server never got to send its last byte.
+    answered = state["answered"]
+    assert isinstance(answered, threading.Event) and answered.wait(30)
+    assert state.get("client_left") and "dripped_all" not in state
+
+
+def _send(raw: bytes) -> object:
+    def answer(connection: socket.socket, _state: dict[str, object]) -> None:
+        connection.sendall(raw)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (
+            b"HTTP/1.0 200 OK\r\n" + b"X-A: a\r\n" * 200 + b"\r\n{}",
+            "sent a malformed HTTP response (HTTPException)",
+        ),
+        (b"garbage\r\n\r\n", "sent a malformed HTTP response (BadStatusLine)"),
+        (
+            b"HTTP/1.0 200 OK\r\nX-A: " + b"a" * 70_000 + b"\r\n\r\n",
+            "sent a malformed HTTP response (LineTooLong)",
+        ),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}", "ended 98 bytes before its Content-Length"),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "sent a malformed HTTP response (IncompleteRead)",
+        ),
+        (b"", "sent a malformed HTTP response (RemoteDisconnected)"),
+    ],
+    ids=["headers", "status", "long-line", "short-body", "bad-chunk", "nothing"],
+)
+def test_a_malformed_response_is_an_unreachable_source(
+    raw_server: tuple[str, dict[str, object]], tmp_path: Path, raw: bytes, why: str
+) -> None:
+    url, state = raw_server
+    state["answer"] = _send(raw)
+    registry = sources.load(
+        {"bad": {"deps": f"{url}/deps.json"}},
+        base=tmp_path,
+        cache=tmp_path / "cache",
+        timeout=5,
+        where=("conf.py", 3),
+    )
+    assert [d.format() for d in registry.diagnostics] == [
+        f"conf.py:3: source 'bad' ({url}/deps.json) {why}; "
+        "no copy is kept, so its proposals are unknown to this build [dep.source]"
+    ]
