@@ -12,6 +12,7 @@ import json
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -476,3 +477,103 @@ def test_a_malformed_response_is_an_unreachable_source(
         f"conf.py:3: source 'bad' ({url}/deps.json) {why}; "
         "no copy is kept, so its proposals are unknown to this build [dep.source]"
     ]
+
+
+# --------------------------------------------------------------------------------------
+# Redirects: never https -> http, never to an internal address the configuration did not name
+# --------------------------------------------------------------------------------------
+
+
+def test_no_redirect_from_https_to_http() -> None:
+    request = urllib.request.Request("https://runtime.example.org/deps.json")
+    with pytest.raises(sources.Unreadable, match=r"redirected from https to 'http://runtime\.example\.org/x"):
+        sources._HttpOnlyRedirects().redirect_request(
+            request, None, 302, "Found", {}, "http://runtime.example.org/x.json"
+        )
+    # https -> https, and http -> http, are followed.
+    followed = sources._HttpOnlyRedirects().redirect_request(
+        request, None, 302, "Found", {}, "https://mirror.example.org/deps.json"
+    )
+    assert followed.full_url == "https://mirror.example.org/deps.json"
+
+
+@pytest.mark.parametrize(
+    ("address", "internal"),
+    [
+        ("127.0.0.1", True),
+        ("169.254.169.254", True),
+        ("10.1.2.3", True),
+        ("192.168.0.1", True),
+        ("::1", True),
+        ("fe80::1%eth0", True),
+        ("::ffff:127.0.0.1", True),
+        ("0.0.0.0", True),
+        ("93.184.216.34", False),
+        ("2606:2800:220:1:248:1893:25c8:1946", False),
+    ],
+)
+def test_internal_addresses(address: str, internal: bool) -> None:
+    assert sources._internal(address) is internal
+
+
+def test_a_redirect_to_an_internal_address_is_refused(
+    server: tuple[str, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, routes = server
+    routes["/deps.json"] = (200, {}, document(record()))
+    routes["/hop.json"] = (302, {"Location": "/deps.json"}, b"")
+    # Configured directly as a loopback address, it is read, and so is a redirect within it.
+    assert sources.fetch_url(url + "/deps.json", timeout=5) == document(record())
+    assert sources.fetch_url(url + "/hop.json", timeout=5) == document(record())
+    # Seen as a public site (127.0.0.1 stands in for one), its redirect to an internal
+    # address (the same server, through 127.0.0.2 here) is refused.
+    inner = http.server.ThreadingHTTPServer(("127.0.0.2", 0), type("Inner", (_Handler,), {"routes": routes}))
+    thread = threading.Thread(target=inner.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = inner.server_address[1]
+        routes["/away.json"] = (302, {"Location": f"http://127.0.0.2:{port}/deps.json"}, b"")
+        assert sources.fetch_url(url + "/away.json", timeout=5) == document(record())
+        monkeypatch.setattr(sources, "_internal", lambda address: address != "127.0.0.1")
+        registry = sources.load(
+            {"rt": {"deps": f"{url}/away.json"}}, base=tmp_path, cache=tmp_path / "cache", timeout=5
+        )
+        assert [d.format() for d in registry.diagnostics] == [
+            f"<unknown>: source 'rt' ({url}/away.json) redirected to an internal address (127.0.0.2); refused; "
+            "no copy is kept, so its proposals are unknown to this build [dep.source]"
+        ]
+    finally:
+        inner.shutdown()
+        inner.server_close()
+        thread.join()
+
+
+# --------------------------------------------------------------------------------------
+# The cache folder: a real folder inside the project
+# --------------------------------------------------------------------------------------
+
+
+def test_the_cache_is_not_followed_out_of_the_project(server: tuple[str, dict], tmp_path: Path) -> None:
+    url, routes = server
+    routes["/deps.json"] = (200, {}, document(record()))
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / ".dep-sources").symlink_to(elsewhere)
+    for cache in (project / ".dep-sources", project / ".." / "elsewhere"):
+        registry = sources.load(
+            {"rt": {"deps": f"{url}/deps.json"}}, base=project, cache=cache, timeout=5, where=("conf.py", 3)
+        )
+        (diagnostic,) = registry.diagnostics
+        assert diagnostic.format().startswith("conf.py:3: dep_sources_cache ")
+        assert diagnostic.format().endswith("; no copy of any source is read or kept [dep.source]")
+        assert registry.cache is None and "rt" in registry.sources  # read, not kept
+    assert list(elsewhere.iterdir()) == []
+    # A folder inside the project (through a link that stays inside) is used.
+    (project / "real").mkdir()
+    (project / "inner").symlink_to(project / "real")
+    registry = sources.load(
+        {"rt": {"deps": f"{url}/deps.json"}}, base=project, cache=project / "inner", timeout=5
+    )
+    assert registry.diagnostics == [] and registry.cache == (project / "real").resolve()
+    assert sorted(p.name for p in (project / "real").iterdir()) == ["rt.deps.json", "rt.source.json"]

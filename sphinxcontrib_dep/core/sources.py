@@ -190,6 +190,8 @@ class Registry:
     seconds: float = 0.0
     #: This project's own site (``dep_base_url``), to know itself in others' files.
     self_site: str = ""
+    #: The cache folder, resolved and inside the project; ``None`` when it is not (nothing kept).
+    cache: Path | None = None
 
     def digest(self) -> str:
         """One value that changes whenever any source's content does."""
@@ -693,6 +695,17 @@ def load(
             Diagnostic(Code.SOURCE, f"source {spec.key!r} ({spec.deps}) {message}", path, line)
         )
 
+    # The cache is written and read only as a folder inside the project: a symlink (a pull
+    # request can commit one) or a path that leads out of it is refused, not followed.
+    try:
+        registry.cache = files.inside(base, cache) if all_specs else None
+    except files.UnsafePath as err:
+        registry.diagnostics.append(
+            Diagnostic(
+                Code.SOURCE, f"dep_sources_cache {err}; no copy of any source is read or kept", path, line
+            )
+        )
+
     for spec in all_specs:
         fresh: bytes | None = None
         problem = None
@@ -711,11 +724,12 @@ def load(
             else:
                 source.fetched = datetime.now(UTC).replace(microsecond=0).isoformat()
                 try:
-                    write_cache(cache, spec, fresh, source.fetched)
+                    if registry.cache is not None:
+                        write_cache(registry.cache, spec, fresh, source.fetched)
                 except OSError as err:
                     note(spec, f"was read, but its copy cannot be kept in {cache} ({err.strerror})")
         if source is None:
-            cached = read_cache(cache, spec)
+            cached = read_cache(registry.cache, spec) if registry.cache is not None else None
             if cached is not None:
                 try:
                     source, skipped = parse(cached[0], spec, sites=sites, self_site=self_site)
