@@ -591,6 +591,27 @@ def test_gate_reads_only_sources_keys_as_other_projects(capsys: pytest.CaptureFi
     )
 
 
+def test_gate_notes_sources_a_pull_request_can_change(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = {"id": "DEP-0003", "number": 3, "title": "Rt", "status": "Approved", "path": "deps/0003-rt.md"}
+    (proj / "_src").mkdir()
+    (proj / "_src" / "deps.json").write_text(json.dumps({"schema_version": 2, "deps": [record]}))
+    (proj / "conf.py").write_text(
+        'dep_sources = {"rt": {"deps": "_src/deps.json", "site": "https://rt.example.org/"}}\n'
+    )
+    code, out, err = run(capsys, "gate", "--text", "Implements rt:DEP-0003")
+    assert (code, out) == (0, "ok   rt:DEP-0003 (Rt): Approved\n")
+    assert err == (
+        "note: source 'rt' is a path (_src/deps.json) in the tree a pull request can change; "
+        "gate with its http(s) deps.json instead (see Many repositories)\n"
+    )
+    code, out, err = run(capsys, "gate", "--offline", "--text", "Implements rt:DEP-0003")
+    assert (code, out) == (0, "ok   rt:DEP-0003 (Rt): Approved\n")
+    assert err.splitlines()[-1] == (
+        "note: --offline reads only the cache folder, which a pull request can change; "
+        "do not gate a pull request offline"
+    )
+
+
 def test_project_mentions_are_of_configured_sources() -> None:
     from sphinxcontrib_dep.cli.commands.gate import project_mentions
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Collection
 from pathlib import Path
 
-from ...core import corpus, escape, git
+from ...core import corpus, escape, git, sources
 from ...core.config import DepConfig
 from ...core.model import GATE_STATUSES, Dep, find_mentions, in_lifecycle_order, split_project_ref
 from ..console import Console
@@ -83,6 +83,19 @@ def _gate_projects(ctx: Context, mentions: list[tuple[str, str, int]]) -> int:
     registry = load_sources(ctx, offline=bool(ctx.args.offline))
     for diagnostic in registry.diagnostics:
         ctx.console.note(diagnostic.format())
+    # What the gate reads of other projects must not come from the pull request it judges.
+    named = {key for key, _, _ in mentions}
+    for spec in sources.specs(ctx.config.sources):
+        if spec.key in named and not spec.is_url:
+            ctx.console.note(
+                f"note: source {spec.key!r} is a path ({spec.deps}) in the tree a pull request can change; "
+                "gate with its http(s) deps.json instead (see Many repositories)"
+            )
+    if ctx.args.offline and named & set(registry.keys):
+        ctx.console.note(
+            "note: --offline reads only the cache folder, which a pull request can change; "
+            "do not gate a pull request offline"
+        )
     allowed = " or ".join(s.value for s in in_lifecycle_order(GATE_STATUSES))
     failed = 0
     for key, written, number in mentions:
