@@ -576,6 +576,56 @@ def test_gate_passes_approved_and_implemented(capsys: pytest.CaptureFixture[str]
     assert (code, out) == (0, "ok   DEP-0002 (Beta): Approved\n")
 
 
+@pytest.mark.usefixtures("proj")
+def test_gate_reads_only_sources_keys_as_other_projects(capsys: pytest.CaptureFixture[str]) -> None:
+    # Ordinary text of the form word:ABC-123 names no proposal (no dep_sources here).
+    text = "Implements DEP-0002; fixes jira:DYN-123, cve:CVE-2024-1234, see rfc:RFC-2119 and ref:JIRA-1"
+    code, out, _ = run(capsys, "gate", "--text", text)
+    assert (code, out) == (0, "ok   DEP-0002 (Beta): Approved\n")
+    # An unknown key before an id with this project's prefix is a likely typo: failed, and its
+    # DEP-0001 is not read as this project's.
+    code, out, _ = run(capsys, "gate", "--text", "Implements DEP-0002 and rutnime:DEP-0001")
+    assert (code, out) == (
+        1,
+        "FAIL rutnime:DEP-0001: no source 'rutnime' in dep_sources (known: none)\nok   DEP-0002 (Beta): Approved\n",
+    )
+
+
+def test_gate_notes_sources_a_pull_request_can_change(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = {"id": "DEP-0003", "number": 3, "title": "Rt", "status": "Approved", "path": "deps/0003-rt.md"}
+    (proj / "_src").mkdir()
+    (proj / "_src" / "deps.json").write_text(json.dumps({"schema_version": 2, "deps": [record]}))
+    (proj / "conf.py").write_text(
+        'dep_sources = {"rt": {"deps": "_src/deps.json", "site": "https://rt.example.org/"}}\n'
+    )
+    code, out, err = run(capsys, "gate", "--text", "Implements rt:DEP-0003")
+    assert (code, out) == (0, "ok   rt:DEP-0003 (Rt): Approved\n")
+    assert err == (
+        "note: source 'rt' is a path (_src/deps.json) in the tree a pull request can change; "
+        "gate with its http(s) deps.json instead (see Many repositories)\n"
+    )
+    code, out, err = run(capsys, "gate", "--offline", "--text", "Implements rt:DEP-0003")
+    assert (code, out) == (0, "ok   rt:DEP-0003 (Rt): Approved\n")
+    assert err.splitlines()[-1] == (
+        "note: --offline reads only the cache folder, which a pull request can change; "
+        "do not gate a pull request offline"
+    )
+
+
+def test_project_mentions_are_of_configured_sources() -> None:
+    from sphinxcontrib_dep.cli.commands.gate import project_mentions
+
+    text = "runtime:RT-7, jira:DYN-123, typo:DEP-0004, runtime:DEP-0012, ml:rt_3"
+    mentions, rest = project_mentions(text, {"runtime", "ml"}, "DEP-")
+    assert mentions == [
+        ("runtime", "RT-7", 7),
+        ("typo", "DEP-0004", 4),
+        ("runtime", "DEP-0012", 12),
+        ("ml", "RT-3", 3),
+    ]
+    assert rest.split() == [",", "jira:DYN-123,", ",", ","]
+
+
 def test_gate_fails_saying_why(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (proj / "body.txt").write_text("Part of DEP 1 and DEP-0002; also DEP-0042.\nNot a DEP-00000 or ADEP-3.")
     code, out, _ = run(capsys, "gate", "--file", "body.txt")

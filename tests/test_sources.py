@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import http.server
 import json
+import socket
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -339,3 +342,238 @@ def test_the_last_good_copy_is_used_and_said_once(server: tuple[str, dict], tmp_
     # The copy belongs to its address: another address for the key does not use it.
     setting["rt"]["deps"] = f"{url}/other.json"
     assert load(offline=True).sources == {}
+
+
+# --------------------------------------------------------------------------------------
+# Hostile servers: slow, malformed (a raw socket, so anything can be sent)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def raw_server() -> Iterator[tuple[str, dict[str, object]]]:
+    """A server that answers each connection with ``state["answer"](connection, state)``."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    state: dict[str, object] = {"stop": False, "answered": threading.Event()}
+
+    def serve() -> None:
+        while not state["stop"]:
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(10)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    data = connection.recv(4096)
+                    if not data:
+                        break
+                    request += data
+                answer = state["answer"]
+                assert callable(answer)
+                try:
+                    answer(connection, state)
+                except OSError:
+                    state["client_left"] = True
+            answered = state["answered"]
+            assert isinstance(answered, threading.Event)
+            answered.set()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", state
+    finally:
+        state["stop"] = True
+        thread.join()
+        listener.close()
+
+
+def _drip(head: bytes, body: bytes) -> object:
+    def answer(connection: socket.socket, state: dict[str, object]) -> None:
+        connection.sendall(head)
+        for byte in body:
+            connection.sendall(bytes([byte]))
+            time.sleep(0.02)
+        state["dripped_all"] = True
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        # The body one byte at a time (each byte used to restart the socket's timeout).
+        (b"HTTP/1.0 200 OK\r\n\r\n", b" " * 200 + document()),
+        # The headers one byte at a time.
+        (b"HTTP/1.0 200 OK\r\n", b"X-Slow: " + b"a" * 200 + b"\r\n\r\n"),
+    ],
+    ids=["body", "headers"],
+)
+def test_a_slow_source_meets_one_deadline(
+    raw_server: tuple[str, dict[str, object]], tmp_path: Path, head: bytes, body: bytes
+) -> None:
+    url, state = raw_server
+    state["answer"] = _drip(head, body)
+    registry = sources.load(
+        {"slow": {"deps": f"{url}/deps.json"}},
+        base=tmp_path,
+        cache=tmp_path / "cache",
+        timeout=0.5,
+        where=("conf.py", 3),
+    )
+    assert [d.format() for d in registry.diagnostics] == [
+        f"conf.py:3: source 'slow' ({url}/deps.json) took more than 0.5 s; "
+        "no copy is kept, so its proposals are unknown to this build [dep.source]"
+    ]
+    # Cut off at the deadline: the server never got to send its last byte.
+    answered = state["answered"]
+    assert isinstance(answered, threading.Event) and answered.wait(30)
+    assert state.get("client_left") and "dripped_all" not in state
+
+
+def _send(raw: bytes) -> object:
+    def answer(connection: socket.socket, _state: dict[str, object]) -> None:
+        connection.sendall(raw)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (
+            b"HTTP/1.0 200 OK\r\n" + b"X-A: a\r\n" * 200 + b"\r\n{}",
+            "sent a malformed HTTP response (HTTPException)",
+        ),
+        (b"garbage\r\n\r\n", "sent a malformed HTTP response (BadStatusLine)"),
+        (
+            b"HTTP/1.0 200 OK\r\nX-A: " + b"a" * 70_000 + b"\r\n\r\n",
+            "sent a malformed HTTP response (LineTooLong)",
+        ),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}", "ended 98 bytes before its Content-Length"),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "sent a malformed HTTP response (IncompleteRead)",
+        ),
+        (b"", "sent a malformed HTTP response (RemoteDisconnected)"),
+    ],
+    ids=["headers", "status", "long-line", "short-body", "bad-chunk", "nothing"],
+)
+def test_a_malformed_response_is_an_unreachable_source(
+    raw_server: tuple[str, dict[str, object]], tmp_path: Path, raw: bytes, why: str
+) -> None:
+    url, state = raw_server
+    state["answer"] = _send(raw)
+    registry = sources.load(
+        {"bad": {"deps": f"{url}/deps.json"}},
+        base=tmp_path,
+        cache=tmp_path / "cache",
+        timeout=5,
+        where=("conf.py", 3),
+    )
+    assert [d.format() for d in registry.diagnostics] == [
+        f"conf.py:3: source 'bad' ({url}/deps.json) {why}; "
+        "no copy is kept, so its proposals are unknown to this build [dep.source]"
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Redirects: never https -> http, never to an internal address the configuration did not name
+# --------------------------------------------------------------------------------------
+
+
+def test_no_redirect_from_https_to_http() -> None:
+    request = urllib.request.Request("https://runtime.example.org/deps.json")
+    with pytest.raises(sources.Unreadable, match=r"redirected from https to 'http://runtime\.example\.org/x"):
+        sources._HttpOnlyRedirects().redirect_request(
+            request, None, 302, "Found", {}, "http://runtime.example.org/x.json"
+        )
+    # https -> https, and http -> http, are followed.
+    followed = sources._HttpOnlyRedirects().redirect_request(
+        request, None, 302, "Found", {}, "https://mirror.example.org/deps.json"
+    )
+    assert followed.full_url == "https://mirror.example.org/deps.json"
+
+
+@pytest.mark.parametrize(
+    ("address", "internal"),
+    [
+        ("127.0.0.1", True),
+        ("169.254.169.254", True),
+        ("10.1.2.3", True),
+        ("192.168.0.1", True),
+        ("::1", True),
+        ("fe80::1%eth0", True),
+        ("::ffff:127.0.0.1", True),
+        ("0.0.0.0", True),
+        ("93.184.216.34", False),
+        ("2606:2800:220:1:248:1893:25c8:1946", False),
+    ],
+)
+def test_internal_addresses(address: str, internal: bool) -> None:
+    assert sources._internal(address) is internal
+
+
+def test_a_redirect_to_an_internal_address_is_refused(
+    server: tuple[str, dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, routes = server
+    routes["/deps.json"] = (200, {}, document(record()))
+    routes["/hop.json"] = (302, {"Location": "/deps.json"}, b"")
+    # Configured directly as a loopback address, it is read, and so is a redirect within it.
+    assert sources.fetch_url(url + "/deps.json", timeout=5) == document(record())
+    assert sources.fetch_url(url + "/hop.json", timeout=5) == document(record())
+    # Seen as a public site (127.0.0.1 stands in for one), its redirect to an internal
+    # address (the same server, through 127.0.0.2 here) is refused.
+    inner = http.server.ThreadingHTTPServer(("127.0.0.2", 0), type("Inner", (_Handler,), {"routes": routes}))
+    thread = threading.Thread(target=inner.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = inner.server_address[1]
+        routes["/away.json"] = (302, {"Location": f"http://127.0.0.2:{port}/deps.json"}, b"")
+        assert sources.fetch_url(url + "/away.json", timeout=5) == document(record())
+        monkeypatch.setattr(sources, "_internal", lambda address: address != "127.0.0.1")
+        registry = sources.load(
+            {"rt": {"deps": f"{url}/away.json"}}, base=tmp_path, cache=tmp_path / "cache", timeout=5
+        )
+        assert [d.format() for d in registry.diagnostics] == [
+            f"<unknown>: source 'rt' ({url}/away.json) redirected to an internal address (127.0.0.2); refused; "
+            "no copy is kept, so its proposals are unknown to this build [dep.source]"
+        ]
+    finally:
+        inner.shutdown()
+        inner.server_close()
+        thread.join()
+
+
+# --------------------------------------------------------------------------------------
+# The cache folder: a real folder inside the project
+# --------------------------------------------------------------------------------------
+
+
+def test_the_cache_is_not_followed_out_of_the_project(server: tuple[str, dict], tmp_path: Path) -> None:
+    url, routes = server
+    routes["/deps.json"] = (200, {}, document(record()))
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / ".dep-sources").symlink_to(elsewhere)
+    for cache in (project / ".dep-sources", project / ".." / "elsewhere"):
+        registry = sources.load(
+            {"rt": {"deps": f"{url}/deps.json"}}, base=project, cache=cache, timeout=5, where=("conf.py", 3)
+        )
+        (diagnostic,) = registry.diagnostics
+        assert diagnostic.format().startswith("conf.py:3: dep_sources_cache ")
+        assert diagnostic.format().endswith("; no copy of any source is read or kept [dep.source]")
+        assert registry.cache is None and "rt" in registry.sources  # read, not kept
+    assert list(elsewhere.iterdir()) == []
+    # A folder inside the project (through a link that stays inside) is used.
+    (project / "real").mkdir()
+    (project / "inner").symlink_to(project / "real")
+    registry = sources.load(
+        {"rt": {"deps": f"{url}/deps.json"}}, base=project, cache=project / "inner", timeout=5
+    )
+    assert registry.diagnostics == [] and registry.cache == (project / "real").resolve()
+    assert sorted(p.name for p in (project / "real").iterdir()) == ["rt.deps.json", "rt.source.json"]

@@ -259,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--offline",
         action="store_true",
-        help="read other projects (dep_sources) from the last good copies only, fetching nothing",
+        help="read other projects (dep_sources) from the last good copies only, fetching nothing "
+        "(not for pull requests: the cache folder is in the tree a pull request can change)",
     )
 
     formats = {

@@ -16,8 +16,12 @@ reaches a link, a file name, markup or a command unjudged.
 from __future__ import annotations
 
 import hashlib
+import http.client
+import io
+import ipaddress
 import json
 import re
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -57,6 +61,8 @@ SHORT_TEXT = 200
 LIST_ITEMS = 100
 #: Redirects followed, each to http(s) only.
 MAX_REDIRECTS = 5
+#: Bytes asked of the socket at once (a read returns what has arrived, at most this).
+_READ_SIZE = 1 << 16
 
 _ID_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,15}?)([0-9]{1,9})\Z", re.ASCII)
 #: A page of the other site, relative to its address: plain path characters, no ``..``.
@@ -184,6 +190,8 @@ class Registry:
     seconds: float = 0.0
     #: This project's own site (``dep_base_url``), to know itself in others' files.
     self_site: str = ""
+    #: The cache folder, resolved and inside the project; ``None`` when it is not (nothing kept).
+    cache: Path | None = None
 
     def digest(self) -> str:
         """One value that changes whenever any source's content does."""
@@ -216,22 +224,133 @@ class Unreadable(Exception):
     """A source that cannot be fetched or read; the message says why, for a diagnostic."""
 
 
+class _Deadline:
+    """One overall deadline for a whole fetch: connect, request, headers, body and redirects."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.end = time.monotonic() + timeout
+
+    def remaining(self) -> float:
+        """Seconds left; ``Unreadable`` once none are."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise Unreadable(f"took more than {self.timeout:g} s")
+        return left
+
+
+class _DeadlineSocket:
+    """A connected socket whose every receive and send waits at most what is left of the deadline.
+
+    ``http.client`` reads the status line, the headers and the body through
+    :meth:`makefile`; each ``recv_into`` here returns what has arrived (at most a buffer),
+    so a server that drips one byte at a time meets the deadline, not a per-read timeout.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock = sock
+        self._deadline = deadline
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._sock.settimeout(self._deadline.remaining())
+        return self._sock.recv_into(buffer, nbytes, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._sock.settimeout(self._deadline.remaining())
+        self._sock.sendall(data, flags)
+
+    def makefile(self, *_args: Any, **_kwargs: Any) -> Any:
+        self._sock._io_refs += 1  # type: ignore[attr-defined]  # as socket.makefile does
+        return io.BufferedReader(socket.SocketIO(self, "rb"), _READ_SIZE)  # type: ignore[arg-type]
+
+
+def _internal(address: str) -> bool:
+    """Whether an IP address is no public one: loopback, link-local, private, reserved."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global
+
+
+class _Fetch:
+    """The state of one fetch: its deadline, and whether its configured address is internal."""
+
+    def __init__(self, timeout: float) -> None:
+        self.deadline = _Deadline(timeout)
+        #: ``None`` until the first connection (to the configured URL) is made.
+        self.internal_allowed: bool | None = None
+
+    def connected(self, sock: socket.socket) -> None:
+        """Judge the address a connection reached: an internal one only if the configured URL is."""
+        try:
+            address = str(sock.getpeername()[0])
+        except (OSError, IndexError):
+            return
+        if self.internal_allowed is None:
+            self.internal_allowed = _internal(address)
+        elif _internal(address) and not self.internal_allowed:
+            raise Unreadable(f"redirected to an internal address ({address}); refused")
+
+
+def _connection(base: type[http.client.HTTPConnection], fetch: _Fetch) -> Any:
+    class Connection(base):  # type: ignore[valid-type,misc]
+        def connect(self) -> None:
+            self.timeout = fetch.deadline.remaining()
+            super().connect()
+            sock: Any = self.sock  # type: ignore[has-type]
+            fetch.connected(sock)
+            self.sock = _DeadlineSocket(sock, fetch.deadline)
+
+    return Connection
+
+
+class _HttpHandler(urllib.request.HTTPHandler):
+    def __init__(self, fetch: _Fetch) -> None:
+        super().__init__()
+        self._fetch = fetch
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(_connection(http.client.HTTPConnection, self._fetch), req)
+
+
+class _HttpsHandler(urllib.request.HTTPSHandler):
+    def __init__(self, fetch: _Fetch) -> None:
+        super().__init__()
+        self._fetch = fetch
+
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(
+            _connection(http.client.HTTPSConnection, self._fetch),
+            req,
+            context=self._context,  # type: ignore[attr-defined]
+        )
+
+
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
-        if sanitize.url_scheme(newurl) not in {"http", "https"}:
+        scheme = sanitize.url_scheme(newurl)
+        if scheme not in {"http", "https"}:
             raise Unreadable(f"redirected to {newurl[:80]!r}, which is not http(s); refused")
+        if scheme == "http" and req is not None and sanitize.url_scheme(req.full_url) == "https":
+            raise Unreadable(f"redirected from https to {newurl[:80]!r}, which is not https; refused")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener() -> urllib.request.OpenerDirector:
+def _opener(fetch: _Fetch) -> urllib.request.OpenerDirector:
     """An opener that speaks http(s) only: no file:, ftp: or data: handler, even after a redirect."""
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
+        _HttpHandler(fetch),
+        _HttpsHandler(fetch),
         urllib.request.HTTPDefaultErrorHandler(),
         _HttpOnlyRedirects(),
         urllib.request.HTTPErrorProcessor(),
@@ -241,36 +360,48 @@ def _opener() -> urllib.request.OpenerDirector:
 
 
 def fetch_url(url: str, timeout: float, limit: int = MAX_BYTES) -> bytes:
-    """The bytes at ``url`` (http(s) only), in at most ``timeout`` seconds and ``limit`` bytes."""
-    deadline = time.monotonic() + timeout
+    """The bytes at ``url`` (http(s) only), in at most ``timeout`` seconds and ``limit`` bytes.
+
+    One deadline holds the whole fetch, redirects included: each receive waits at most
+    what is left of it and returns what has arrived, so a server that sends slowly is cut
+    off at ``timeout`` however it paces its bytes. (Name resolution is the system's.)
+    Redirects go to http(s) only, never from https to http, and to an internal address
+    (loopback, link-local, private) only when the configured URL is one.
+    """
+    fetch = _Fetch(timeout)
     request = urllib.request.Request(
         url, headers={"Accept": "application/json", "User-Agent": "sphinxcontrib-dep"}
     )
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with _opener(fetch).open(request, timeout=timeout) as response:
             chunks: list[bytes] = []
             size = 0
             while True:
-                if time.monotonic() > deadline:
-                    raise Unreadable(f"took more than {timeout:g} s")
-                chunk = response.read(1 << 16)
+                fetch.deadline.remaining()
+                chunk = response.read1(_READ_SIZE)
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > limit:
                     raise Unreadable(f"is larger than {limit // (1024 * 1024)} MB")
                 chunks.append(chunk)
+            if response.length:  # what Content-Length promised and never came
+                raise Unreadable(f"ended {response.length} bytes before its Content-Length")
             return b"".join(chunks)
     except Unreadable:
         raise
     except urllib.error.HTTPError as err:
-        raise Unreadable(f"HTTP {err.code} {err.reason}") from None
+        raise Unreadable(f"HTTP {err.code} {clean(str(err.reason), 200)}") from None
     except urllib.error.URLError as err:
-        raise Unreadable(f"cannot be reached ({err.reason})") from None
+        if isinstance(err.reason, TimeoutError):
+            raise Unreadable(f"took more than {timeout:g} s") from None
+        raise Unreadable(f"cannot be reached ({clean(str(err.reason), 120)})") from None
     except TimeoutError:
         raise Unreadable(f"took more than {timeout:g} s") from None
+    except http.client.HTTPException as err:
+        raise Unreadable(f"sent a malformed HTTP response ({type(err).__name__})") from None
     except (OSError, ValueError) as err:
-        raise Unreadable(f"cannot be fetched ({type(err).__name__}: {err})") from None
+        raise Unreadable(f"cannot be fetched ({type(err).__name__}: {clean(str(err), 120)})") from None
 
 
 def read_path(path: str, base: Path, limit: int = MAX_BYTES) -> bytes:
@@ -564,6 +695,17 @@ def load(
             Diagnostic(Code.SOURCE, f"source {spec.key!r} ({spec.deps}) {message}", path, line)
         )
 
+    # The cache is written and read only as a folder inside the project: a symlink (a pull
+    # request can commit one) or a path that leads out of it is refused, not followed.
+    try:
+        registry.cache = files.inside(base, cache) if all_specs else None
+    except files.UnsafePath as err:
+        registry.diagnostics.append(
+            Diagnostic(
+                Code.SOURCE, f"dep_sources_cache {err}; no copy of any source is read or kept", path, line
+            )
+        )
+
     for spec in all_specs:
         fresh: bytes | None = None
         problem = None
@@ -582,11 +724,12 @@ def load(
             else:
                 source.fetched = datetime.now(UTC).replace(microsecond=0).isoformat()
                 try:
-                    write_cache(cache, spec, fresh, source.fetched)
+                    if registry.cache is not None:
+                        write_cache(registry.cache, spec, fresh, source.fetched)
                 except OSError as err:
                     note(spec, f"was read, but its copy cannot be kept in {cache} ({err.strerror})")
         if source is None:
-            cached = read_cache(cache, spec)
+            cached = read_cache(registry.cache, spec) if registry.cache is not None else None
             if cached is not None:
                 try:
                     source, skipped = parse(cached[0], spec, sites=sites, self_site=self_site)

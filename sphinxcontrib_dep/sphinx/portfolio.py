@@ -69,10 +69,13 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         for source in (config.needs_external_needs or [])
         if "dep-external" not in str(source.get("css_class"))
     ]
+    kept = found.cache  # resolved, inside the project; None when refused (said once)
     for key, source in sorted(found.sources.items()):
-        path = cache / f"{key}.needs.json"
+        if kept is None:
+            break
+        path = kept / f"{key}.needs.json"
         try:
-            cache.mkdir(parents=True, exist_ok=True)
+            kept.mkdir(parents=True, exist_ok=True)
             text = json.dumps(sources.needs_document(source), ensure_ascii=False, sort_keys=True)
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 files.atomic_write(path, text)

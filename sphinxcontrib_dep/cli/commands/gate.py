@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
-from ...core import corpus, escape, git
+from ...core import corpus, escape, git, sources
 from ...core.config import DepConfig
 from ...core.model import GATE_STATUSES, Dep, find_mentions, in_lifecycle_order, split_project_ref
 from ..console import Console
@@ -48,15 +49,27 @@ _PROJECT_MENTION_RE = re.compile(
 )
 
 
-def project_mentions(text: str) -> tuple[list[tuple[str, str, int]], str]:
+def project_mentions(
+    text: str, keys: Collection[str], prefix: str = "DEP-"
+) -> tuple[list[tuple[str, str, int]], str]:
     """Other projects' proposals a text names (``runtime:DEP-0012``), once each, and the text
-    without them (so ``DEP-0012`` there is not read as this project's). A key that is no
-    source is kept too: the gate fails it rather than guess."""
+    without them (so ``DEP-0012`` there is not read as this project's).
+
+    Only a ``key:`` that is a source of ``dep_sources`` (``keys``) names another project's
+    proposal, under whatever prefix that project numbers with (``runtime:RT-7``). An
+    unknown key before an id with this project's own ``prefix`` (``rutnime:DEP-0012``) is
+    kept too, for the gate to fail as a likely typo rather than guess. Anything else of the
+    form ``word:ABC-123`` (``jira:DYN-123``, ``cve:CVE-2024-1234``) is ordinary text.
+    """
     found: dict[tuple[str, int], tuple[str, str, int]] = {}
+    own = prefix.rstrip("-_ ").upper()
 
     def take(match: re.Match[str]) -> str:
         parts = split_project_ref(match.group(0))
         if parts is None:
+            return match.group(0)
+        key, written, _ = parts
+        if key not in keys and re.sub(r"[-_ ]?[0-9]+\Z", "", written) != own:
             return match.group(0)
         found.setdefault((parts[0], parts[2]), parts)
         return " " * len(match.group(0))
@@ -70,6 +83,19 @@ def _gate_projects(ctx: Context, mentions: list[tuple[str, str, int]]) -> int:
     registry = load_sources(ctx, offline=bool(ctx.args.offline))
     for diagnostic in registry.diagnostics:
         ctx.console.note(diagnostic.format())
+    # What the gate reads of other projects must not come from the pull request it judges.
+    named = {key for key, _, _ in mentions}
+    for spec in sources.specs(ctx.config.sources):
+        if spec.key in named and not spec.is_url:
+            ctx.console.note(
+                f"note: source {spec.key!r} is a path ({spec.deps}) in the tree a pull request can change; "
+                "gate with its http(s) deps.json instead (see Many repositories)"
+            )
+    if ctx.args.offline and named & set(registry.keys):
+        ctx.console.note(
+            "note: --offline reads only the cache folder, which a pull request can change; "
+            "do not gate a pull request offline"
+        )
     allowed = " or ".join(s.value for s in in_lifecycle_order(GATE_STATUSES))
     failed = 0
     for key, written, number in mentions:
@@ -126,7 +152,7 @@ def cmd_gate(ctx: Context) -> int:
     if not (args.text or args.file or args.commits):
         raise CliError("give what to check: --text TEXT, --file FILE (- for stdin) or --commits REV..REV")
     text = "\n".join(texts)
-    mentions, text = project_mentions(text)
+    mentions, text = project_mentions(text, ctx.config.sources, ctx.config.id_prefix)
     numbers = mentioned_numbers(text, ctx.config, ctx.console)
     if not numbers and not mentions:
         ctx.console.print("no proposal is named" + ("; one is required" if args.require else ""))
