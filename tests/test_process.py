@@ -537,3 +537,21 @@ def test_new_records_a_decision_after_the_fact(project: Person) -> None:
         "dep new: unknown status 'Implmented' (allowed: Not Started, In Progress, Under Review, Approved, "
         "Implemented, Rejected, Deferred, Superseded); did you mean Implemented?\n",
     )
+
+
+def test_review_person_is_one_person_or_refused(project: Person) -> None:
+    """F7: a PERSON holding list or verdict syntax would write other reviewers and verdicts."""
+    before = project.read("deps/0002-two.md")
+    for person, shown in [
+        ("Zed (approved), @x", "'(', ')', ','"),
+        ("Eve, @mallory (approved)", "'(', ')', ','"),
+        ("Joe @dave", "'@' inside a name"),
+        ("Al\n:status: Approved", "'\\n'"),
+    ]:
+        code, out, err = project.dep("review", "2", person, "rejected", "--add")
+        assert (code, out, err) == (
+            2,
+            "",
+            f"dep review: PERSON: {person!r} is not one person ({shown}); write @handle, Name or Name <url>\n",
+        )
+    assert project.read("deps/0002-two.md") == before

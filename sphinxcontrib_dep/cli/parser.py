@@ -69,7 +69,8 @@ EPILOGS = {
     "are left alone (links move). A NEW in use anywhere is refused. Inside git every change is staged. "
     "Exit status: 0 moved (or shown with --dry-run), 1 refused (NEW taken, no number yet), 2 usage error.",
     "review": "dep review DEP PERSON VERDICT sets PERSON's verdict in :required-reviewers: (Not Started, "
-    "Reviewing, Approved, Rejected, Deferred, Changes Requested; --add adds a reviewer). dep review extend "
+    "Reviewing, Approved, Rejected, Deferred, Changes Requested; --add adds a reviewer). PERSON is one "
+    "person (@handle, Name or Name <url>): a ',', ';', '(', ')', a line break or an '@' inside a name is refused. dep review extend "
     "DEP --until DATE --by PERSON --reason TEXT records an extension in :review-extension: and moves "
     ":review-date:; only an author, a lead architect or the category's PIC may extend (--force records "
     "another anyway), and an extension needs a reason. Exit status: 0 written or nothing to change, "
