@@ -82,7 +82,8 @@ EPILOGS = {
     "with '-' is refused, exit 2).",
     "notify": "Sends nothing: prints, per required reviewer who has not given a verdict, the "
     "proposals Under Review waiting on them with their review dates, as Markdown to paste into an "
-    "issue or pull-request comment (an @handle mentions the reviewer).",
+    "issue or pull-request comment (only the reviewer's own @handle mentions anyone: titles and names "
+    "are written inert, with no mention, issue reference or link). Embargoed proposals are always left out.",
     "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
     "like its fields (in the sections too), and lists nested under a field's own list, are "
     "reported [needs a human], never "
