@@ -102,7 +102,8 @@ def markdown(value: object) -> str:
 
     ``&``, ``<`` and ``>`` become entities (no raw HTML, no autolink ``<javascript:...>``),
     the punctuation of emphasis, code, links, images and table cells is backslash-escaped,
-    a word joiner (``&#8288;``) follows every ``@``, ``#``, ``:`` before ``//`` and leading ``www`` (no
+    a word joiner (``&#8288;``) follows every ``@`` before a word, ``#`` before a digit, ``:``
+    before ``//`` and leading ``www.`` (no
     GitHub mention, team ping, issue reference or autolink: only a ``@handle`` the caller
     writes itself, outside this function, mentions anyone), and line breaks and control characters are escaped as :func:`text` does, so a value
     stays in its cell of its row.
@@ -114,7 +115,7 @@ def markdown(value: object) -> str:
 #: What GitHub turns into a mention, a reference or a link in plain text, after Markdown
 #: (so a backslash does not stop it): ``@user``, ``@org/team``, ``x@y.z``, ``#1``,
 #: ``https://...`` and ``www.x`` (extended autolinks).
-_GITHUB_REFERENCE = re.compile(r"@|#|:(?=//)|(?<![\w.-])www(?=\.)", re.IGNORECASE)
+_GITHUB_REFERENCE = re.compile(r"@(?=[\w-])|#(?=\d)|:(?=//)|(?<![\w.-])www(?=\.)", re.IGNORECASE)
 
 #: U+2060 WORD JOINER, written as an entity (the output stays visible ASCII; GitHub decodes
 #: it before looking for mentions and links): invisible, and not a word character, so what
