@@ -555,3 +555,21 @@ def test_review_person_is_one_person_or_refused(project: Person) -> None:
             f"dep review: PERSON: {person!r} is not one person ({shown}); write @handle, Name or Name <url>\n",
         )
     assert project.read("deps/0002-two.md") == before
+
+
+def test_supersede_refuses_a_replacement_cycle(project: Person) -> None:
+    """F9: --partial skips the status guard; a cycle is still refused, nothing written."""
+    for name in ("deps/0003-three.md", "deps/0004-four.md", "deps/0005-five.md"):
+        project.write(name, header("Approved", ":sponsor: @sam\n:required-reviewers: @bo (approved)\n"))
+    assert project.dep("supersede", "--partial", "3", "4")[0] == 0
+    assert project.dep("supersede", "--partial", "4", "5")[0] == 0
+    before = {name: project.read(name) for name in ("deps/0003-three.md", "deps/0005-five.md")}
+    for args in (["--partial", "5", "3"], ["5", "3", "--force"]):
+        code, out, err = project.dep("supersede", *args)
+        assert (code, out, err) == (
+            1,
+            "",
+            "dep supersede: DEP-0003 superseding DEP-0005 would make a replacement cycle: "
+            "DEP-0003 replaces DEP-0005 replaces DEP-0004 replaces DEP-0003\n",
+        )
+    assert {name: project.read(name) for name in before} == before

@@ -61,7 +61,8 @@ EPILOGS = {
     "supersede": "Adds OLD to NEW's :replaces: and NEW to OLD's :replaced-by:, and sets OLD "
     "Superseded, both files in one change; with --partial both references say (partial) and OLD keeps its "
     "status. NEW must be Approved or Implemented (--force writes it anyway; dep lint then reports "
-    "dep.superseder until NEW is).",
+    "dep.superseder until NEW is). A supersession that would make a replacement cycle (OLD already "
+    "replaces NEW, directly or through others) is refused, with or without --partial or --force.",
     "renumber": "Moves OLD (a path, or a number only one file holds) to NEW (default: the next free "
     "number, counted as dep number counts): the file is renamed (git mv), its :number: set, and every "
     "reference in the proposals folder moved with it (:replaces:, :replaced-by:, {dep} roles, links to "
