@@ -900,3 +900,23 @@ def test_init_with_another_proposals_folder(tmp_path: Path, capsys: pytest.Captu
     capsys.readouterr()
     assert cli.main(["new", "First", "--root", str(site)]) == 0
     assert capsys.readouterr().out == "created proposals/0000-first.md from templates/limited.md\n"
+
+
+def test_an_unknown_dep_setting_in_conf_py_is_one_note_not_a_traceback(
+    proj: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """conf.py may name a setting of another release, or misspell one: Sphinx ignores it, so does dep."""
+    (proj / "conf.py").write_text(
+        'dep_early_numbering = True\ndep_sorces = {"a": "b"}\ndep_bogus = os.environ["X"]\n'
+    )
+    code, out, err = run(capsys, "lint")
+    assert (code, out) == (0, ""), out
+    notes = [line for line in err.splitlines() if "conf.py" in line]
+    assert len(notes) == 2
+    assert notes[0].startswith(
+        "conf.py:2: dep_sorces is not a setting of this sphinxcontrib-dep, so it is ignored; "
+        "did you mean dep_sources? (known: dep_allowed_directives, "
+    )
+    assert notes[1].startswith(
+        "conf.py:3: dep_bogus is not a setting of this sphinxcontrib-dep, so it is ignored (known: "
+    )

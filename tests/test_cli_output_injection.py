@@ -320,7 +320,9 @@ def render(markdown: str) -> _Html:
 
     html = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").render(markdown)
     parser = _Html()
-    parser.feed(html)
+    # The word joiners escape.markdown puts after '@', '#' and '://' (no GitHub mention,
+    # reference or link) are invisible: the text reads as written without them.
+    parser.feed(html.replace("\u2060", ""))
     return parser
 
 

@@ -85,7 +85,7 @@ def test_index_json_is_the_deps_json_document(capsys: pytest.CaptureFixture[str]
 @pytest.mark.usefixtures("proj")
 def test_index_markdown_csv_and_by_status(capsys: pytest.CaptureFixture[str]) -> None:
     out = run(capsys, "index", "--format", "markdown")[1]
-    assert "| DEP-0002 | Beta | Under Review | @b, Jane Doe | Architecture |" in out
+    assert "| DEP-0002 | Beta | Under Review | @&#8288;b, Jane Doe | Architecture |" in out
     out = run(capsys, "index", "--format", "csv")[1]
     assert out.splitlines()[0] == "Table,ID,Title,Status,Authors,Category"
     out = run(capsys, "index", "--by", "status")[1]

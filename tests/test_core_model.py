@@ -220,6 +220,20 @@ def test_config_validates_and_reads_pyproject(tmp_path) -> None:
         load(tmp_path)
 
 
+def test_tracker_patterns_that_backtrack_exponentially_are_refused() -> None:
+    """F24: a repetition inside a repetition may take exponential time on a proposal's key."""
+    url = "https://jira.example.org/browse/{key}"
+    for pattern in ["([A-Z]+-?)+[0-9]+", "(a+)+", "((ab)*c)*", "(?=(a+)+)x"]:
+        with pytest.raises(ConfigError) as caught:
+            DepConfig(trackers={pattern: url})
+        assert str(caught.value) == (
+            f"dep_trackers must map key patterns without a repetition inside a repetition: {pattern!r} may take "
+            "exponential time on a proposal's key (write ([A-Z]+-)?[0-9]+, not ([A-Z]+-?)+[0-9]+)"
+        )
+    for pattern in ["DYN-[0-9]+", "([A-Z]+-)?[0-9]+", "(?:[A-Z]{2,10}-)?[0-9]+", "(ENG|OPS)-[0-9]+"]:
+        assert DepConfig(trackers={pattern: url}).trackers == {pattern: url}
+
+
 def test_core_imports_no_sphinx() -> None:
     code = (
         "import sys, sphinxcontrib_dep.core.model, sphinxcontrib_dep.core.parsing, sphinxcontrib_dep.core.config, "

@@ -537,3 +537,39 @@ def test_new_records_a_decision_after_the_fact(project: Person) -> None:
         "dep new: unknown status 'Implmented' (allowed: Not Started, In Progress, Under Review, Approved, "
         "Implemented, Rejected, Deferred, Superseded); did you mean Implemented?\n",
     )
+
+
+def test_review_person_is_one_person_or_refused(project: Person) -> None:
+    """F7: a PERSON holding list or verdict syntax would write other reviewers and verdicts."""
+    before = project.read("deps/0002-two.md")
+    for person, shown in [
+        ("Zed (approved), @x", "'(', ')', ','"),
+        ("Eve, @mallory (approved)", "'(', ')', ','"),
+        ("Joe @dave", "'@' inside a name"),
+        ("Al\n:status: Approved", "'\\n'"),
+    ]:
+        code, out, err = project.dep("review", "2", person, "rejected", "--add")
+        assert (code, out, err) == (
+            2,
+            "",
+            f"dep review: PERSON: {person!r} is not one person ({shown}); write @handle, Name or Name <url>\n",
+        )
+    assert project.read("deps/0002-two.md") == before
+
+
+def test_supersede_refuses_a_replacement_cycle(project: Person) -> None:
+    """F9: --partial skips the status guard; a cycle is still refused, nothing written."""
+    for name in ("deps/0003-three.md", "deps/0004-four.md", "deps/0005-five.md"):
+        project.write(name, header("Approved", ":sponsor: @sam\n:required-reviewers: @bo (approved)\n"))
+    assert project.dep("supersede", "--partial", "3", "4")[0] == 0
+    assert project.dep("supersede", "--partial", "4", "5")[0] == 0
+    before = {name: project.read(name) for name in ("deps/0003-three.md", "deps/0005-five.md")}
+    for args in (["--partial", "5", "3"], ["5", "3", "--force"]):
+        code, out, err = project.dep("supersede", *args)
+        assert (code, out, err) == (
+            1,
+            "",
+            "dep supersede: DEP-0003 superseding DEP-0005 would make a replacement cycle: "
+            "DEP-0003 replaces DEP-0005 replaces DEP-0004 replaces DEP-0003\n",
+        )
+    assert {name: project.read(name) for name in before} == before

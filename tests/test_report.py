@@ -127,7 +127,7 @@ def test_renderers_for_the_command_line() -> None:
         "## In Progress\n\n| ID | Title | Status | Authors | Category |\n|---|---|---|---|---|\n"
         "| DEP-0001 | 0001-a.md | In Progress | Ann \\| Bob | Architecture |\n\n"
         "## Approved\n\n| ID | Title | Status | Authors | Category |\n|---|---|---|---|---|\n"
-        "| DEP-0002 | 0002-b.md | Approved | @b | Process |\n"
+        "| DEP-0002 | 0002-b.md | Approved | @&#8288;b | Process |\n"
     )
     assert report.render_csv(report.index_tables(deps, CONFIG, by="category")) == (
         "Table,ID,Title,Status,Authors,Category\n"

@@ -413,3 +413,33 @@ def test_a_numbered_alternative_is_cited_by_its_number_and_marks_show(tmp_path: 
     assert "(code review: " in html
     assert len(re.findall(r'<dt class="dep-field-phase-status [^"]*">Status', html)) == 2
     assert len(re.findall(r'<dt class="dep-field-moved-to [^"]*">Moved to', html)) == 1
+
+
+def test_dep_notify_writes_proposal_text_inert_and_leaves_embargoed_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """F1, F26: only the reviewer's own @handle mentions; no ping, reference or link from a title."""
+    root = _project(tmp_path, "Under Review", ":sponsor: @dave\n:required-reviewers: @carol, Joe Bloggs\n")
+    idea = root / "deps" / "0000-idea.md"
+    idea.write_text(
+        idea.read_text().replace(
+            "# Idea", "# Ping @everyone, @octo-org/admins, a@b.io: https://evil.example/x #1 www.evil.example"
+        )
+    )
+    (root / "deps" / "0000-secret.md").write_text(
+        _DRAFT.format(status="Under Review", extra=":required-reviewers: @carol\n:embargoed:\n").replace(
+            "# Idea", "# Secret"
+        )
+    )
+    assert cli.main(["notify", "--root", str(root), "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    wj = "&#8288;"  # U+2060 WORD JOINER
+    item = (
+        f"- Draft Ping @{wj}everyone, @{wj}octo-org/admins, a@{wj}b.io: https:{wj}//evil.example/x \\#{wj}1 "
+        f"www{wj}.evil.example (deps/0000-idea.md): no review date set yet; your review: Not Started"
+    )
+    assert out.count(item) == 2
+    assert "### @carol\n\n@carol, you are a required reviewer of 1 proposal under review:" in out
+    assert "Secret" not in out and "0000-secret" not in out
+    assert cli.main(["notify", "--root", str(root), "--format", "json"]) == 0
+    assert "Secret" not in capsys.readouterr().out

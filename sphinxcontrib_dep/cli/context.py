@@ -196,6 +196,8 @@ def make_context(args: argparse.Namespace, console: Console) -> Context:
     today = args.today or date.today()
     ctx = Context(args, loaded.config, root, console, today)
     ctx.project = loaded
+    for line, note in loaded.conf.unknown:
+        console.note(f"{analysis.relative(loaded.conf.path or root, root)}:{line}: {note}")
     for line, name in loaded.conf.unreadable:
         console.note(
             f"{analysis.relative(loaded.conf.path or root, root)}:{line}: {name} is computed, not a literal; "

@@ -61,7 +61,8 @@ EPILOGS = {
     "supersede": "Adds OLD to NEW's :replaces: and NEW to OLD's :replaced-by:, and sets OLD "
     "Superseded, both files in one change; with --partial both references say (partial) and OLD keeps its "
     "status. NEW must be Approved or Implemented (--force writes it anyway; dep lint then reports "
-    "dep.superseder until NEW is).",
+    "dep.superseder until NEW is). A supersession that would make a replacement cycle (OLD already "
+    "replaces NEW, directly or through others) is refused, with or without --partial or --force.",
     "renumber": "Moves OLD (a path, or a number only one file holds) to NEW (default: the next free "
     "number, counted as dep number counts): the file is renamed (git mv), its :number: set, and every "
     "reference in the proposals folder moved with it (:replaces:, :replaced-by:, {dep} roles, links to "
@@ -69,7 +70,8 @@ EPILOGS = {
     "are left alone (links move). A NEW in use anywhere is refused. Inside git every change is staged. "
     "Exit status: 0 moved (or shown with --dry-run), 1 refused (NEW taken, no number yet), 2 usage error.",
     "review": "dep review DEP PERSON VERDICT sets PERSON's verdict in :required-reviewers: (Not Started, "
-    "Reviewing, Approved, Rejected, Deferred, Changes Requested; --add adds a reviewer). dep review extend "
+    "Reviewing, Approved, Rejected, Deferred, Changes Requested; --add adds a reviewer). PERSON is one "
+    "person (@handle, Name or Name <url>): a ',', ';', '(', ')', a line break or an '@' inside a name is refused. dep review extend "
     "DEP --until DATE --by PERSON --reason TEXT records an extension in :review-extension: and moves "
     ":review-date:; only an author, a lead architect or the category's PIC may extend (--force records "
     "another anyway), and an extension needs a reason. Exit status: 0 written or nothing to change, "
@@ -81,7 +83,8 @@ EPILOGS = {
     "with '-' is refused, exit 2).",
     "notify": "Sends nothing: prints, per required reviewer who has not given a verdict, the "
     "proposals Under Review waiting on them with their review dates, as Markdown to paste into an "
-    "issue or pull-request comment (an @handle mentions the reviewer).",
+    "issue or pull-request comment (only the reviewer's own @handle mentions anyone: titles and names "
+    "are written inert, with no mention, issue reference or link). Embargoed proposals are always left out.",
     "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
     "like its fields (in the sections too), and lists nested under a field's own list, are "
     "reported [needs a human], never "

@@ -134,12 +134,45 @@ STR_TABLE = ValueType(
 )
 
 
+def _nested_repetition(pattern: str) -> bool:
+    """Whether ``pattern`` repeats something that itself repeats (``(a+)+``, ``(a*b?)*``): the
+    shape whose backtracking on a proposal's text can take exponential time."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    def walk(items: Any, inside: bool) -> bool:
+        for op, av in items:
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                many = av[1] > 1
+                parts, deeper = [av[2]], inside or many
+                if many and inside:
+                    return True
+            elif op is c.SUBPATTERN:
+                parts, deeper = [av[-1]], inside
+            elif op is c.BRANCH:
+                parts, deeper = list(av[1]), inside
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                parts, deeper = [av[1]], inside
+            else:
+                continue
+            if any(walk(part, deeper) for part in parts):
+                return True
+        return False
+
+    return walk(_parser.parse(pattern), False)
+
+
 def _trackers(value: Any) -> str | None:
     for pattern, url in value.items():
         try:
             re.compile(pattern)
         except re.error as err:
             return f"map key patterns that compile: {pattern!r} does not ({err})"
+        if _nested_repetition(pattern):
+            return (
+                f"map key patterns without a repetition inside a repetition: {pattern!r} may take "
+                "exponential time on a proposal's key (write ([A-Z]+-)?[0-9]+, not ([A-Z]+-?)+[0-9]+)"
+            )
         if "{key}" not in url or not re.match(r"https?://", url):
             return f"map each pattern to an http(s) address holding {{key}}, not {url!r}"
     return None
@@ -375,7 +408,8 @@ class DepConfig:
         {},
         "Issue trackers a ``:tracking:`` key may name: a pattern the key matches in full, mapped to the "
         'issue\'s address with ``{key}`` (``{"DYN-[0-9]+" = "https://jira.example.org/browse/{key}"}``). '
-        "URLs and GitHub's ``org/repo#12`` are always understood.",
+        "URLs and GitHub's ``org/repo#12`` are always understood. A key is at most 64 characters, "
+        "and a pattern that repeats a repetition (``([A-Z]+-?)+``, exponential time) is refused.",
         STR_TABLE,
         _trackers,
     )

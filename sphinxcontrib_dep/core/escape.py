@@ -102,11 +102,29 @@ def markdown(value: object) -> str:
 
     ``&``, ``<`` and ``>`` become entities (no raw HTML, no autolink ``<javascript:...>``),
     the punctuation of emphasis, code, links, images and table cells is backslash-escaped,
-    and line breaks and control characters are escaped as :func:`text` does, so a value
+    a word joiner (``&#8288;``) follows every ``@`` before a word, ``#`` before a digit, ``:``
+    before ``//`` and leading ``www.`` (no
+    GitHub mention, team ping, issue reference or autolink: only a ``@handle`` the caller
+    writes itself, outside this function, mentions anyone), and line breaks and control characters are escaped as :func:`text` does, so a value
     stays in its cell of its row.
     """
     escaped = text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", escaped)
+    return _GITHUB_REFERENCE.sub(_inert, _MARKDOWN_PUNCTUATION.sub(r"\\\1", escaped))
+
+
+#: What GitHub turns into a mention, a reference or a link in plain text, after Markdown
+#: (so a backslash does not stop it): ``@user``, ``@org/team``, ``x@y.z``, ``#1``,
+#: ``https://...`` and ``www.x`` (extended autolinks).
+_GITHUB_REFERENCE = re.compile(r"@(?=[\w-])|#(?=\d)|:(?=//)|(?<![\w.-])www(?=\.)", re.IGNORECASE)
+
+#: U+2060 WORD JOINER, written as an entity (the output stays visible ASCII; GitHub decodes
+#: it before looking for mentions and links): invisible, and not a word character, so what
+#: follows no longer continues the mention, reference or link.
+WORD_JOINER = "&#8288;"
+
+
+def _inert(match: re.Match[str]) -> str:
+    return match.group(0) + WORD_JOINER
 
 
 def is_web_url(url: str) -> bool:

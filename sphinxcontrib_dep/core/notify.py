@@ -3,8 +3,9 @@
 The process notifies reviewers "of the target date for review" (seed line 369). Nothing
 is sent: :func:`notifications` gathers, per reviewer, the proposals under review still
 waiting on them, and :func:`render_markdown` words one GitHub-ready message each (an
-``@handle`` mentions the reviewer in an issue or pull-request comment). ``dep notify``
-prints them.
+``@handle`` mentions the reviewer in an issue or pull-request comment; everything a
+proposal wrote is made inert by :func:`.escape.markdown`, so it mentions, references and
+links nothing). Embargoed proposals are never named. ``dep notify`` prints them.
 """
 
 from __future__ import annotations
@@ -42,13 +43,15 @@ def _key(person: Person) -> str:
 def notifications(deps: list[Dep]) -> list[Notification]:
     """Per required reviewer without a verdict, the proposals Under Review waiting on them.
 
+    Embargoed proposals are always left out: the messages are meant to be pasted on GitHub.
+
     Reviewers are in the order of their first appearance; each one's proposals by review
     date (none last), then path.
     """
     found: dict[str, Notification] = {}
     for dep in sorted(deps, key=lambda d: d.path):
-        if dep.status is not Status.UNDER_REVIEW:
-            continue
+        if dep.status is not Status.UNDER_REVIEW or dep.embargoed:
+            continue  # an embargoed proposal is never named in a message meant for GitHub
         for reviewer in dep.reviewers:
             if reviewer.status in VERDICTS:
                 continue

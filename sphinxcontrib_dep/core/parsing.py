@@ -557,6 +557,10 @@ def parse_extensions(value: str | None, report: _Reporter) -> list[Extension]:
 _GITHUB_SHORT_RE = re.compile(r"^([A-Za-z0-9-]+)/([A-Za-z0-9_.-]+)#([0-9]+)$")
 
 
+#: The longest tracker key (``DYN-812``) a ``dep_trackers`` pattern is matched against.
+TRACKER_KEY_MAX = 64
+
+
 def parse_tracking(value: str | None, report: _Reporter, config: DepConfig) -> list[TrackingIssue]:
     """``:tracking:``: URLs, ``org/repo#12``, or keys one of ``dep_trackers``' patterns matches."""
     option = "tracking"
@@ -571,6 +575,16 @@ def parse_tracking(value: str | None, report: _Reporter, config: DepConfig) -> l
         if github:
             org, repo, number = github.groups()
             found.append(TrackingIssue(item, f"https://github.com/{org}/{repo}/issues/{number}"))
+            continue
+        if len(item) > TRACKER_KEY_MAX:
+            # Checked before any configured pattern runs: a maintainer's pattern may backtrack
+            # exponentially (``([A-Z]+-?)+[0-9]+``), and a key is short.
+            report(
+                Code.TRACKING,
+                f":{option}: {item[:TRACKER_KEY_MAX]!r}... is neither a URL nor org/repo#12, and is too long "
+                f"for a tracker key ({len(item)} characters; a key has at most {TRACKER_KEY_MAX})",
+                option,
+            )
             continue
         template = next(
             (url for pattern, url in config.trackers.items() if re.fullmatch(pattern, item)),

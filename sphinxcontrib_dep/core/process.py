@@ -42,8 +42,6 @@ PENDING_VERDICTS = frozenset({ReviewStatus.NOT_STARTED, ReviewStatus.REVIEWING})
 #: or a ``:decision:`` (Approved has its own rule, ``dep.approval``).
 NEEDS_VERDICTS = frozenset({Status.REJECTED, Status.DEFERRED})
 
-_HANDLE_IN_TEXT_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9_.-]+)?)(?![\w-])")
-
 
 def handle_key(text: str) -> str:
     """A handle as authority lists compare it: ``@Ana`` and ``ana`` are one person."""
@@ -71,11 +69,16 @@ def deciders(config: DepConfig, category: str | None) -> list[str]:
     return list(seen.values())
 
 
+#: The decider of a ``:decision:``: the ``@handle`` it starts with, then ``:`` (``@ana: why``),
+#: ``,`` (``@ana, PIC: why``) or nothing more. A handle anywhere else is a mention, not a signature.
+_DECIDER_RE = re.compile(r"@([A-Za-z0-9][A-Za-z0-9-]{0,38}(?:/[A-Za-z0-9_.-]+)?)(?=\s*(?:[:,]|$))")
+
+
 def decider(decision: str | None) -> Person | None:
-    """Who took a ``:decision:``: the first ``@handle`` it names (``@ana: why``), else ``None``."""
+    """Who took a ``:decision:``: the ``@handle`` it starts with (``@ana: why``), else ``None``."""
     if not decision:
         return None
-    match = _HANDLE_IN_TEXT_RE.search(decision)
+    match = _DECIDER_RE.match(decision.strip())
     return Person(handle=match.group(1)) if match else None
 
 

@@ -46,6 +46,20 @@ class ConfValues:
     source_suffix: list[str] | None = None
     #: ``(line, name)`` of settings assigned with an expression ``dep lint`` cannot evaluate.
     unreadable: list[tuple[int, str]] = field(default_factory=list)
+    #: ``(line, note)`` for each ``dep_*`` name that is no setting (a typo, or a setting of
+    #: another release): ignored, as Sphinx ignores it; :func:`unknown_setting` words the note.
+    unknown: list[tuple[int, str]] = field(default_factory=list)
+
+
+def unknown_setting(name: str) -> str:
+    """The note for a ``dep_*`` name in conf.py that is no setting (``dep lint`` and the build alike)."""
+    from .parsing import did_you_mean
+
+    known = sorted(f"dep_{setting.name}" for setting in core_config.settings())
+    return (
+        f"{name} is not a setting of this sphinxcontrib-dep, so it is ignored"
+        f"{did_you_mean(name, known)} (known: {', '.join(known)})"
+    )
 
 
 def _relevant(name: str) -> bool:
@@ -70,6 +84,9 @@ def read_conf(path: Path) -> ConfValues:
         for target in targets:
             if isinstance(target, ast.Name) and _relevant(target.id):
                 top_level.add(id(node))
+                if target.id.startswith("dep_") and target.id[4:] not in _known_settings():
+                    values.unknown.append((node.lineno, unknown_setting(target.id)))
+                    continue
                 try:
                     literal = ast.literal_eval(value) if value is not None else None
                 except ValueError:
@@ -106,6 +123,10 @@ def read_conf(path: Path) -> ConfValues:
             values.unreadable.append((getattr(each, "lineno", 0), name))
     values.unreadable.sort()
     return values
+
+
+def _known_settings() -> set[str]:
+    return {setting.name for setting in core_config.settings()}
 
 
 def _store(values: ConfValues, name: str, literal: Any) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError as SphinxConfigError
+from sphinx.util import logging
 
 from ..core import config as core_config
 from ..core.config import DepConfig
@@ -19,6 +20,8 @@ from ..core.config import DepConfig
 #: Where :func:`get` keeps this build's settings: on the Config object they are read from,
 #: so they live and go with it (the name starts with ``_``: Sphinx does not pickle it).
 _RESOLVED = "_dep_settings"
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: Sphinx) -> None:
@@ -73,6 +76,9 @@ def check_lint_reads_the_same(app: Sphinx, config: Config) -> None:
         table = core_config.read_tool_table(core_config.find_pyproject(Path(app.confdir)))
     except core_config.ConfigError:
         return
+    # A dep_* name that is no setting: Sphinx ignores it silently; say so once, as dep lint does.
+    for line, note in literal.unknown:
+        logger.info("note: %s", note, location=f"{conf_py}:{line}")
     seen_by_lint: dict[str, Any] = {f"dep_{k}": v for k, v in table.items() if k != "myst"}
     seen_by_lint |= {f"myst_{k}": v for k, v in (table.get("myst") or {}).items()}
     seen_by_lint |= {f"dep_{k}": v for k, v in literal.dep.items()}

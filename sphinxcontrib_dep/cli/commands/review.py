@@ -18,8 +18,18 @@ from ..context import (
     resolve_proposal,
 )
 
+#: What one person given on the command line may not hold: list and verdict syntax of
+#: ``:required-reviewers:`` (``,`` ``;`` ``(`` ``)``) and line breaks, which would write other
+#: reviewers or verdicts than the one asked for.
+_NOT_IN_ONE_PERSON = frozenset(",;()\r\n\t\v\f\x85\u2028\u2029")
+
 
 def _person(text: str, what: str) -> Person:
+    bad = sorted({ch for ch in text if ch in _NOT_IN_ONE_PERSON or (ch.isspace() and ch != " ")})
+    name = text.strip()
+    if bad or ("@" in name[1:] and "<" not in name and "](" not in name):
+        shown = ", ".join(repr(ch) for ch in bad) or "'@' inside a name"
+        raise CliError(f"{what}: {text!r} is not one person ({shown}); write @handle, Name or Name <url>")
     person = parsing.parse_person(text)
     if person is None:
         raise CliError(f"{what}: cannot read {text!r} as a person (write @handle, Name or Name <url>)")

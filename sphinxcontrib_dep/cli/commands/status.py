@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...core import editing, parsing
+from ...core import analysis, corpus, editing, parsing
 from ...core.diagnostics import Diagnostic
 from ...core.model import (
     SUPERSEDER_STATUSES,
@@ -67,6 +67,29 @@ def cmd_status(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _replacement_path(ctx: Context, start: int, goal: int) -> list[int] | None:
+    """The numbers from ``start`` to ``goal`` along existing replacements (``start`` replaces
+    ... replaces ``goal``), read from every proposal of the project; ``None`` when there is none."""
+    deps = analysis.lint_paths([], ctx.root, ctx.config).deps
+    graph: dict[int, list[int]] = {}
+    for edge in corpus.replacements(deps):
+        graph.setdefault(edge.successor, []).append(edge.predecessor)
+    came_from: dict[int, int | None] = {start: None}
+    queue = [start]
+    while queue:
+        number = queue.pop(0)
+        if number == goal:
+            path = [number]
+            while (previous := came_from[path[-1]]) is not None:
+                path.append(previous)
+            return path[::-1]
+        for following in sorted(graph.get(number, [])):
+            if following not in came_from:
+                came_from[following] = number
+                queue.append(following)
+    return None
+
+
 def cmd_supersede(ctx: Context) -> int:
     args = ctx.args
     old = load_proposal(ctx, resolve_proposal(ctx, args.old))
@@ -103,6 +126,11 @@ def cmd_supersede(ctx: Context) -> int:
     if not old_changes and not new_changes:
         ctx.console.print(f"{old_id} is already superseded by {new_id}; nothing to change")
         return EXIT_OK
+
+    cycle = _replacement_path(ctx, old.dep.number, new.dep.number) if new_changes else None
+    if cycle is not None:
+        chain = " replaces ".join(ctx.config.format_id(number) for number in [new.dep.number, *cycle])
+        raise Refused(f"{new_id} superseding {old_id} would make a replacement cycle: {chain}")
 
     changes: list[Change] = []
     for side, side_changes in ((old, old_changes), (new, new_changes)):
