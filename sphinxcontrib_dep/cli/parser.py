@@ -140,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dep",
         description="Enhancement proposals (DEPs) without running Sphinx: the same rules as the extension.",
         epilog="Exit status: 0 done, 1 problems found or change refused, 2 usage error or unreadable input. "
-        "Settings come from [tool.dep] in pyproject.toml.",
+        "Settings come from the dep_* values written as literals in the project's conf.py (as "
+        "sphinx-build reads them) and from [tool.dep] in pyproject.toml; --config KEY=VALUE overrides "
+        "either for one run.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
