@@ -122,6 +122,15 @@ PEOPLE_TABLE = ValueType(
 )
 
 
+AREA_TABLE = ValueType(
+    "dict[str, dict[str, Any]]",
+    "dict of area key to table",
+    (dict,),
+    lambda value: isinstance(value, dict) and all(isinstance(item, dict) for item in value.values()),
+    _parse_table,
+)
+
+
 STR_TABLE = ValueType(
     "dict[str, str]",
     "dict of str to str",
@@ -222,6 +231,21 @@ def _id_prefix(value: Any) -> str | None:
     if value and value[0].isalpha() and value.isupper():
         return None
     return f"start with an upper-case letter, not {value!r}"
+
+
+def _areas(value: Any) -> str | None:
+    from .areas import problem  # the one judge of an area's declaration
+
+    for key, table in value.items():
+        found = problem(key, table)
+        if found is not None:
+            return found
+    return None
+
+
+def _distinct(value: Any) -> str | None:
+    keys = [normalize_key(item) for item in value]
+    return None if len(set(keys)) == len(keys) else f"list distinct values, not {value!r}"
 
 
 def _sources(value: Any) -> str | None:
@@ -441,6 +465,23 @@ class DepConfig:
         "Views (index, traceability, review report, status chart, graph) show every source's proposals "
         "beside this project's own, and replacements between two sources are checked here.",
         BOOL,
+    )
+
+    # --- issue 20: governance at scale ---
+    areas: dict[str, dict[str, Any]] = _setting(
+        {},
+        "The areas that own proposals and code: a key (``router``: the ``:area:`` value and the folder "
+        "``deps/router/``) -> a table of ``name`` (``Router``), ``label`` (default ``area/<key>``), "
+        "``team`` (``@org/team``), ``owners`` (``@handle`` list: the possible PICs) and ``paths`` "
+        "(CODEOWNERS patterns of the code it owns). Empty: areas are not checked.",
+        AREA_TABLE,
+        _areas,
+    )
+    priorities: list[str] = _setting(
+        ["P0", "P1", "P2", "P3"],
+        "The values ``:priority:`` may take, highest first (set during the weekly triage).",
+        STR_LIST,
+        _distinct,
     )
 
     def __post_init__(self) -> None:

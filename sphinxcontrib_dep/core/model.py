@@ -457,6 +457,19 @@ class Dep:
     project: str | None = None
     #: Its page on the other project's site (``project`` set), judged by :mod:`.sources`.
     url: str | None = None
+    #: The areas it belongs to (``:area:``, keys of ``dep_areas``), in header order.
+    areas: list[str] = field(default_factory=list)
+    #: The person in charge (``:pic:``): an owner of one of its areas.
+    pic: Person | None = None
+    #: Its priority (``:priority:``), one of ``dep_priorities``, set during the weekly triage.
+    priority: str | None = None
+    #: Proposals it builds on without replacing them (``:extends:``).
+    extends: list[DepRef] = field(default_factory=list)
+    #: Proposals it relates to (``:related:``), no lineage implied.
+    related: list[DepRef] = field(default_factory=list)
+    #: A record written after the fact from merged work (``:retroactive:``): the
+    #: review-window rules do not apply, the section rules do.
+    retroactive: bool = False
 
     @property
     def primary_author(self) -> Person | None:

@@ -76,6 +76,12 @@ META_OPTIONS: dict[str, str] = {
     "target-completion": "When the implementation is to be complete, ``YYYY-MM-DD``; ``dep report`` lists "
     "approved proposals past it.",
     "amendments": "Changes after approval, ``;`` between several: ``YYYY-MM-DD <pull request URL>: what changed``.",
+    "area": "The area(s) the proposal belongs to: comma-separated keys of ``dep_areas`` (``router, kv-memory``).",
+    "pic": "The person in charge (``@handle``): an owner of one of the proposal's areas.",
+    "priority": "Its priority, one of ``dep_priorities``, set during the weekly triage.",
+    "extends": "Proposals this one builds on without replacing them: ``DEP-0003``, comma-separated.",
+    "related": "Proposals this one relates to, no lineage implied: ``DEP-0003``, comma-separated.",
+    "retroactive": "Flag: a record written after the fact from merged work (``dep new --retroactive``).",
 }
 
 #: Other spellings accepted for an option, mapped onto its canonical name.
