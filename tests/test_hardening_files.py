@@ -353,3 +353,31 @@ def test_a_slow_lock_holder_does_not_lose_a_number(proj: Path) -> None:
         "0004-second.md",
         "0005-draft.md",
     ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("public", [False, True])
+def test_a_pipe_named_like_a_proposal_is_reported_not_read(tmp_path: Path, public: bool) -> None:
+    """Reading a FIFO never ends: ``dep lint``, ``dep renumber`` and the build (public or not)
+    would hang on ``deps/0009-pipe.md``. All of them report it at the same line and go on."""
+    from helpers import sphinx_build, write_project
+
+    root = write_project(tmp_path / "p", {"deps/0001-alpha.md": proposal("Alpha", "Approved")})
+    os.mkfifo(root / "deps" / "0009-pipe.md")
+    message = (
+        "deps/0009-pipe.md:1: not a regular file (a pipe, socket or device); it is not read [dep.filename]"
+    )
+    lint = subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_dep.cli", "lint", "deps"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert lint.returncode == 1
+    assert lint.stdout.splitlines()[0] == message
+    args = ("-D", "dep_public_build=1") if public else ()
+    build = sphinx_build(root, tmp_path / "out", *args)
+    assert build.returncode == 0, build.output
+    assert build.warnings == [message]
+    assert not (tmp_path / "out" / "deps" / "0009-pipe.html").exists()

@@ -37,6 +37,11 @@ _SAMPLES: dict[str, tuple[str, Any, Any]] = {
         {"rt": {"deps": "https://rt.example.org/deps.json"}},
         "rt",
     ),
+    "dict[str, dict[str, Any]]": (
+        '{router = {name = "Router", owners = ["@rpei"], paths = ["lib/router/"]}}',
+        {"router": {"name": "Router", "owners": ["@rpei"], "paths": ["lib/router/"]}},
+        ["router"],
+    ),
 }
 
 

@@ -142,6 +142,10 @@ def lint_paths(paths: Iterable[Path], root: Path, config: DepConfig | Project) -
     for path, is_proposal in files:
         name = relative(path, root)
         result.files.append(name)
+        if path.exists() and not path.is_file():
+            what = "a folder" if path.is_dir() else "not a regular file (a pipe, socket or device)"
+            result.diagnostics.append(Diagnostic(Code.ENCODING, f"cannot read: {what}", name))
+            continue
         try:
             data = path.read_bytes()
         except OSError as err:

@@ -420,6 +420,10 @@ def discover(
             except ValueError:
                 report(display, "a link to a file outside the proposals folder; it is not read")
                 continue
+            if not real.is_file():
+                # A FIFO, socket or device would block or never end the read (Sphinx hangs on it too).
+                report(display, "not a regular file (a pipe, socket or device); it is not read")
+                continue
             page = display[: len(display) - len(written)]
             if page in seen_pages:
                 report(

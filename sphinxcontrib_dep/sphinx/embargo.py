@@ -22,7 +22,7 @@ from ..core import parsing, reader
 from ..core.diagnostics import Code
 from ..core.model import split_proposal_name
 from . import config as sphinx_config
-from .reading import area_folder
+from .reading import area_folder, proposals_folder
 
 logger = logging.getLogger("sphinxcontrib_dep")
 
@@ -72,7 +72,7 @@ def embargoed_files(srcdir: Path, config: Config) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for path in get_matching_files(srcdir, include, [*config.exclude_patterns, *EXCLUDE_PATHS]):
         rel = Path(path).as_posix()
-        if not rel.endswith(suffixes):
+        if not rel.endswith(suffixes) or not (srcdir / rel).is_file():
             continue
         try:
             data = (srcdir / rel).read_bytes()
@@ -114,8 +114,33 @@ def stale_outputs(app: Sphinx, files: list[str]) -> list[str]:
     return stale
 
 
+def irregular_files(srcdir: Path, config: Config) -> list[str]:
+    """Source files of the proposals folder that are not regular files (a pipe, socket or
+    device): reading one would block the build forever. ``dep lint`` and the build report
+    them (:func:`~sphinxcontrib_dep.core.project.discover`); the build does not read them."""
+    from sphinx.project import EXCLUDE_PATHS
+    from sphinx.util.matching import get_matching_files
+
+    folder = proposals_folder(srcdir, sphinx_config.get(config).deps_dir)
+    if folder is None:
+        return []
+    suffixes = tuple({".rst", ".md", *(config.source_suffix or ())})
+    base = folder.relative_to(srcdir).as_posix()
+    found = []
+    for path in get_matching_files(folder, ("**",), EXCLUDE_PATHS):
+        rel = f"{base}/{Path(path).as_posix()}"
+        if rel.endswith(suffixes) and not (srcdir / rel).is_file():
+            found.append(rel)
+    return found
+
+
 def exclude_embargoed(app: Sphinx, config: Config) -> None:
-    """``config-inited``: exclude the embargoed proposals of a public build, saying which and why."""
+    """``config-inited``: exclude the files that cannot be read (:func:`irregular_files`),
+    and the embargoed proposals of a public build, saying which and why."""
+    irregular = [_escape(rel) for rel in irregular_files(Path(app.srcdir), config)]
+    if irregular:
+        config.exclude_patterns = [*config.exclude_patterns, *irregular]
+        setattr(app, _ADDED, irregular)
     if not sphinx_config.get(config).public_build:
         return
     files = embargoed_files(Path(app.srcdir), config)
@@ -130,7 +155,7 @@ def exclude_embargoed(app: Sphinx, config: Config) -> None:
         )
     patterns = [_escape(rel) for rel, _ in files]
     config.exclude_patterns = [*config.exclude_patterns, *patterns]
-    setattr(app, _ADDED, patterns)
+    setattr(app, _ADDED, [*irregular, *patterns])
     noun = "proposal" if len(files) == 1 else "proposals"
     tag = Code.EMBARGO.tag
     logger.info(f"sphinxcontrib-dep: public build: {len(files)} embargoed {noun} left out [{tag}]")
