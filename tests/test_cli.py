@@ -158,6 +158,7 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["status", "what", "Approved"], "what: no such file, and not a proposal number"),
         (["gate"], "give what to check"),
         (["new", " "], "the title is empty"),
+        (["new", "Hello \u202eevil"], "the title holds the invisible control character U+202E"),
         (["new", "T", "--category", "Misc"], "unknown category 'Misc'"),
         (["new", "T", "--author", "<bad>"], "cannot read '<bad>' as a person"),
     ],

@@ -24,13 +24,14 @@ def normalize_key(text: str) -> str:
 def choice_key(text: str) -> str:
     """A value of a closed set compared leniently but never read as something else.
 
-    Case, white space, ``-``, ``_`` and ``/`` do not count (``under-review``, ``Build /
-    Infrastructure``); every other character does: ``Approved!``, ``Superſeded`` (a long s)
-    and ``appro\u200bved`` (a zero-width space) name nothing.
+    Case, spaces, tabs, ``-``, ``_`` and ``/`` do not count (``under-review``, ``Build /
+    Infrastructure``); every other character does: ``Approved!``, ``Superſeded`` (a long s),
+    ``appro\u200bved`` (a zero-width space) and ``Imple\u00a0mented`` (a no-break space, which
+    a reviewer cannot tell from a space in a diff) name nothing.
     """
     import unicodedata
 
-    return re.sub(r"[\s\-_/]", "", unicodedata.normalize("NFC", text).lower())
+    return re.sub(r"[ \t\-_/]", "", unicodedata.normalize("NFC", text).lower())
 
 
 class _Choice(enum.Enum):

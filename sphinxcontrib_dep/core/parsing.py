@@ -947,6 +947,12 @@ def parse_document(scanned: Document, config: DepConfig) -> tuple[Dep | None, Do
         return None, scanned, diagnostics
     diagnostics += meta_block_problems(meta, scanned.path)
     title = scanned.title.text if scanned.title is not None else ""
+    invisible = invisible_problem(title)
+    if invisible is not None and scanned.title is not None:
+        # Trojan source: a bidirectional override shows the title (index, card, deps.json,
+        # messages) in an order other than the one a reviewer reads in the diff.
+        message = f"the title {invisible}: it would be shown reordered or hidden; remove it"
+        diagnostics.append(Diagnostic(Code.TITLE, message, scanned.path, scanned.title.line))
     dep, found = parse_meta(
         meta.option_list,
         path=scanned.path,

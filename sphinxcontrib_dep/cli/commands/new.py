@@ -49,6 +49,9 @@ def cmd_new(ctx: Context) -> int:
     title = " ".join(args.title.split())
     if not title:
         raise CliError("the title is empty")
+    invisible = parsing.invisible_problem(title)
+    if invisible is not None:
+        raise CliError(f"the title {invisible}; it would be shown reordered or hidden")
     template = Template.lookup(args.template or ctx.config.default_template)
     if template is None:
         raise CliError(f"unknown template {args.template!r} (allowed: {Template.allowed()})")
