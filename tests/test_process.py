@@ -372,6 +372,33 @@ def test_review_records_a_verdict(project: Person) -> None:
     assert project.dep("review", "2", "@cy")[0] == 2
 
 
+def test_a_verdict_that_breaks_a_decision_is_refused(project: Person) -> None:
+    """F20: on a decided proposal, a late approval is recorded; a verdict the approval rule no
+    longer holds with is refused (nothing written) unless --force, and lint then reports it."""
+    body = ":sponsor: @sam\n:required-reviewers: @bo (approved), @cy (reviewing)\n:decision: @pia: enough\n"
+    project.write("deps/0004-four.md", header("Approved", body))
+    code, out, _ = project.dep("review", "4", "@cy", "approved")
+    assert (code, out) == (0, "deps/0004-four.md: @cy Reviewing -> Approved\n")
+    project.write(
+        "deps/0005-five.md",
+        header(
+            "Implemented",
+            ":sponsor: @sam\n:required-reviewers: @bo (approved)\n:implementation: https://github.com/o/r/pull/1\n",
+        ),
+    )
+    before = project.read("deps/0005-five.md")
+    code, _, err = project.dep("review", "5", "@bo", "rejected")
+    assert (code, err) == (
+        1,
+        "dep review: deps/0005-five.md: Implemented, and this verdict breaks the decision: Implemented, but "
+        "required reviewers have not all approved or deferred: @bo (Rejected); record who made the final "
+        "call, and why, in :decision:; give --force to record it anyway\n",
+    )
+    assert project.read("deps/0005-five.md") == before
+    code, out, _ = project.dep("review", "5", "@bo", "rejected", "--force")
+    assert (code, out) == (0, "deps/0005-five.md: @bo Approved -> Rejected\n")
+
+
 def test_review_extend_is_for_authors_architects_and_pics(project: Person) -> None:
     project.write(
         "deps/0003-three.md",

@@ -74,8 +74,10 @@ EPILOGS = {
     "person (@handle, Name or Name <url>): a ',', ';', '(', ')', a line break or an '@' inside a name is refused. dep review extend "
     "DEP --until DATE --by PERSON --reason TEXT records an extension in :review-extension: and moves "
     ":review-date:; only an author, a lead architect or the category's PIC may extend (--force records "
-    "another anyway), and an extension needs a reason. Exit status: 0 written or nothing to change, "
-    "1 refused (not a reviewer, may not extend, extends nothing), 2 usage error.",
+    "another anyway), and an extension needs a reason. A verdict on a decided proposal (Approved, "
+    "Implemented, Rejected, Deferred, Superseded) that its approval no longer holds with is refused "
+    "without --force. Exit status: 0 written or "
+    "nothing to change, 1 refused (breaks a decision, not a reviewer, may not extend, extends nothing), 2 usage error.",
     "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
     "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
     "Another project's proposal (runtime:DEP-0012, a dep_sources key) is judged by its deps.json. "
@@ -252,7 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--by", metavar="PERSON", help="extend: who extends (an author, lead architect or PIC)")
     sub.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="extend: when (default: today)")
     sub.add_argument("--reason", metavar="TEXT", help="extend: the extenuating circumstances")
-    sub.add_argument("--force", action="store_true", help="extend: record it even if PERSON may not extend")
+    sub.add_argument(
+        "--force",
+        action="store_true",
+        help="record it anyway: a verdict on a decided proposal, an extension by someone who may not extend",
+    )
 
     sub = add("gate", cmd_gate, "Fail unless every proposal a pull request names is Approved or Implemented.")
     sub.add_argument(

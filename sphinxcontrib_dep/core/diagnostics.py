@@ -178,6 +178,12 @@ class Code(enum.Enum):
         "Another project's deps.json (``dep_sources``) that cannot be fetched or read, or entries of it "
         "left out; the last good copy is used.",
     )
+    # --- main (lead) ---
+    DUPLICATE_PERSON = (
+        "duplicate_person",
+        "One person listed twice in :authors:, :sponsor: or :required-reviewers: (``@carol (approved), "
+        "@Carol (rejected)``): which verdict counts cannot be told.",
+    )
 
 
 #: Rules that judge what the header says as a whole: where one shares a line with a problem

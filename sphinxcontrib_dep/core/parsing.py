@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 from . import sanitize
@@ -309,7 +310,31 @@ def parse_person(text: str, report: _Reporter | None = None, option: str = "auth
 
 def parse_people(value: str | None, report: _Reporter, option: str) -> list[Person]:
     people = (parse_person(item, report, option) for item in split_list(value))
-    return [p for p in people if p is not None]
+    return _once_each([p for p in people if p is not None], lambda p: p, report, option)
+
+
+def _once_each(
+    items: list[Any], person_of: Callable[[Any], Person], report: _Reporter, option: str
+) -> list[Any]:
+    """``items`` less the repeats of one person (``@Carol`` is ``@carol``), each reported;
+    the first listed is kept, as ``dep review`` edits the first."""
+    kept: list[Any] = []
+    seen: dict[str, Any] = {}
+    for item in items:
+        person = person_of(item)
+        key = (person.handle or person.name).strip().lstrip("@").casefold()
+        if key in seen:
+            first = seen[key]
+            shown = f" ({first.to_text()} and {item.to_text()})" if isinstance(item, Reviewer) else ""
+            report(
+                Code.DUPLICATE_PERSON,
+                f":{option}: lists {person.display} twice{shown}; keep one (the first is read)",
+                option,
+            )
+            continue
+        seen[key] = item
+        kept.append(item)
+    return kept
 
 
 def parse_reviewer(text: str, report: _Reporter, option: str = "required-reviewers") -> Reviewer | None:
@@ -770,11 +795,16 @@ def parse_meta(
 
     dep.authors = parse_people(seen.get("authors"), report, "authors")
     dep.sponsors = parse_people(seen.get("sponsor"), report, "sponsor")
-    dep.reviewers = [
-        r
-        for item in split_list(seen.get("required-reviewers"))
-        if (r := parse_reviewer(item, report)) is not None
-    ]
+    dep.reviewers = _once_each(
+        [
+            r
+            for item in split_list(seen.get("required-reviewers"))
+            if (r := parse_reviewer(item, report)) is not None
+        ],
+        lambda r: r.person,
+        report,
+        "required-reviewers",
+    )
     dep.review_date = parse_date(seen.get("review-date"), report, "review-date")
     dep.review_requested = parse_date(seen.get("review-requested"), report, "review-requested")
     dep.replaces = [

@@ -209,18 +209,29 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
             f"a proposal that is {status.value} needs a number; only {_UNNUMBERED_TEXT} may stay unnumbered "
             f"(run `dep number {dep.path}` to give it the next free number)",
         )
-    if status is Status.APPROVED and not approval_met(dep):
+    # The approval rule is a property of the states reached through approval, not only of
+    # the move to Approved: an Implemented proposal whose listed reviewers did not all
+    # approve, with no decision, is reported too (a verdict rewritten after the fact). One
+    # that lists no reviewers is a record kept by hand before reviews were written down, or
+    # a retroactive one: nothing to hold it to.
+    implemented_with_reviewers = status is Status.IMPLEMENTED and bool(dep.reviewers)
+    if (
+        (status is Status.APPROVED or implemented_with_reviewers)
+        and not dep.retroactive
+        and not approval_met(dep)
+    ):
+        assert status is not None
         if dep.reviewers:
             report(
                 Code.APPROVAL,
-                f"Approved, but required reviewers have not all approved or deferred: "
+                f"{status.value}, but required reviewers have not all approved or deferred: "
                 f"{', '.join(pending_reviewers(dep))}; record who made the final call, and why, in :decision:",
                 "required-reviewers",
             )
         else:
             report(
                 Code.APPROVAL,
-                "Approved without required reviewers; name them in :required-reviewers: "
+                f"{status.value} without required reviewers; name them in :required-reviewers: "
                 "or record who made the final call, and why, in :decision:",
             )
     if dep.number is not None and status in UNNUMBERED_STATUSES:

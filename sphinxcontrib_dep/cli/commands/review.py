@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from ...core import editing, parsing, process
-from ...core.model import Extension, Person, Reviewer, ReviewStatus
+from ...core.diagnostics import Code
+from ...core.model import Extension, Person, Reviewer, ReviewStatus, Status
 from ..context import (
     EXIT_OK,
     Change,
@@ -15,6 +16,7 @@ from ..context import (
     apply,
     edit_header,
     load_proposal,
+    new_problems,
     resolve_proposal,
 )
 
@@ -45,6 +47,13 @@ def _same(a: Person, b: Person) -> bool:
 def _written_by(item: str, handle: str) -> bool:
     first = item.split(maxsplit=1)[0] if item.split() else ""
     return first.startswith("@") and process.handle_key(first) == process.handle_key(handle)
+
+
+#: Statuses reached by a decision: a verdict on one of these that the approval rule no
+#: longer holds with is refused without --force.
+DECIDED = frozenset(
+    {Status.APPROVED, Status.IMPLEMENTED, Status.REJECTED, Status.DEFERRED, Status.SUPERSEDED}
+)
 
 
 def cmd_review(ctx: Context) -> int:
@@ -97,6 +106,16 @@ def _verdict(ctx: Context, ref: str, who: str, verdict_text: str) -> int:
             ctx.console.print(f"{loaded.rel}: {person.display} is already {verdict.value}; nothing to change")
             return EXIT_OK
         text = edit_header(ctx, loaded, {"required-reviewers": ", ".join(out)})
+        decided = loaded.dep.status
+        if decided in DECIDED and not ctx.args.force:
+            # The verdicts are the record of a decision taken: a late approval is welcome, a
+            # verdict the decision no longer holds with is refused.
+            broken = [d for d in new_problems(ctx, loaded, text) if d.code is Code.APPROVAL]
+            if broken:
+                raise Refused(
+                    f"{loaded.rel}: {decided.value}, and this verdict breaks the decision: {broken[0].message}; "
+                    "give --force to record it anyway"
+                )
         was = before.value if before is not None else "not a reviewer"
         summary = f"{loaded.rel}: {person.display} {was} -> {verdict.value}"
         apply(ctx, [Change(loaded.path, loaded.rel, loaded.text, text, summary)])
