@@ -399,6 +399,44 @@ def test_a_verdict_that_breaks_a_decision_is_refused(project: Person) -> None:
     assert (code, out) == (0, "deps/0005-five.md: @bo Approved -> Rejected\n")
 
 
+def test_an_extension_is_bounded(project: Person) -> None:
+    """F8: an extension to 9999-12-31 parked a review forever; one extension moves a review at
+    most four windows from the day it is granted, and is granted on or before that day."""
+    project.write(
+        "deps/0004-four.md",
+        header(
+            "Under Review",
+            ":sponsor: @sam\n:required-reviewers: @bo\n:review-requested: 2026-01-05\n:review-date: 2026-01-19\n",
+        ),
+    )
+    before = project.read("deps/0004-four.md")
+    args = ("--by", "@ana", "--reason", "holidays", "--on", "2026-01-10")
+    code, _, err = project.dep("review", "extend", "4", "--until", "9999-12-31", *args)
+    assert (code, err) == (
+        1,
+        "dep review: deps/0004-four.md: the extension to 9999-12-31 moves the review 2912433 days past the day "
+        "it was granted (2026-01-10); one extension may move it at most 4 review windows (56 days): extend "
+        "again when the time comes\n",
+    )
+    code, _, err = project.dep(
+        "review",
+        "extend",
+        "4",
+        "--until",
+        "2026-02-01",
+        "--by",
+        "@ana",
+        "--reason",
+        "x",
+        "--on",
+        "2099-01-01",
+    )
+    assert code == 2 and "--on 2099-01-01 is after today" in err
+    assert project.read("deps/0004-four.md") == before
+    code, out, _ = project.dep("review", "extend", "4", "--until", "2026-03-07", *args)
+    assert code == 0, out
+
+
 def test_review_extend_is_for_authors_architects_and_pics(project: Person) -> None:
     project.write(
         "deps/0003-three.md",

@@ -106,6 +106,32 @@ def extenders(dep: Dep, config: DepConfig) -> list[str]:
     return names
 
 
+#: The longest one extension may move a review, in review windows: an extension to
+#: 9999-12-31 would park a review forever with no signal (extend again when the time comes).
+MAX_EXTENSION_WINDOWS = 4
+
+
+def extension_problem(extension: Extension, config: DepConfig) -> str | None:
+    """Why an extension does not count whoever granted it, or ``None``: granted after the day
+    it extends to, or longer than :data:`MAX_EXTENSION_WINDOWS` review windows from the day
+    it was granted (the one rule ``dep lint``, the build and ``dep review extend`` apply)."""
+    if extension.on is None:
+        return None
+    if extension.on > extension.until:
+        return (
+            f"granted on {extension.on.isoformat()}, after the day it extends to "
+            f"({extension.until.isoformat()})"
+        )
+    longest = MAX_EXTENSION_WINDOWS * config.review_window_days
+    if (extension.until - extension.on).days > longest:
+        return (
+            f"moves the review {(extension.until - extension.on).days} days past the day it was granted "
+            f"({extension.on.isoformat()}); one extension may move it at most {MAX_EXTENSION_WINDOWS} review "
+            f"windows ({longest} days): extend again when the time comes"
+        )
+    return None
+
+
 def review_deadline(dep: Dep, config: DepConfig, started: date) -> tuple[date, Extension | None]:
     """The last day the review date may fall on, and the extension that set it (if one did).
 
@@ -113,7 +139,11 @@ def review_deadline(dep: Dep, config: DepConfig, started: date) -> tuple[date, E
     who may extend (:func:`may_extend`); an extension to an earlier day moves nothing.
     """
     deadline = started + timedelta(days=config.review_window_days)
-    granted = [e for e in dep.review_extensions if e.reason and may_extend(dep, config, e.by)]
+    granted = [
+        e
+        for e in dep.review_extensions
+        if e.reason and may_extend(dep, config, e.by) and extension_problem(e, config) is None
+    ]
     latest = max(granted, key=lambda e: e.until, default=None)
     if latest is not None and latest.until > deadline:
         return latest.until, latest
@@ -138,7 +168,14 @@ def check_process(dep: Dep, config: DepConfig) -> list[Diagnostic]:
         found.append(Diagnostic(code, message, dep.path, dep.line_of(option, "status")))
 
     for extension in dep.review_extensions:
-        if not may_extend(dep, config, extension.by):
+        problem = extension_problem(extension, config)
+        if problem is not None:
+            report(
+                Code.REVIEW_EXTENSION,
+                f":review-extension: the extension to {extension.until.isoformat()} {problem}; it does not count",
+                "review-extension",
+            )
+        elif not may_extend(dep, config, extension.by):
             report(
                 Code.REVIEW_EXTENSION,
                 f":review-extension: {extension.by.display} may not extend the review (an author, a lead "

@@ -131,6 +131,10 @@ def _extend(ctx: Context, ref: str) -> int:
         raise CliError("--reason: a ';' separates extensions; write the reason without one")
     by = _person(args.by, "--by")
     on: date = args.on or ctx.today
+    if on > ctx.today:
+        raise CliError(
+            f"--on {on.isoformat()} is after today ({ctx.today.isoformat()}): record an extension once granted"
+        )
     with ctx.locked():
         loaded = load_proposal(ctx, resolve_proposal(ctx, ref))
         dep = loaded.dep
@@ -146,6 +150,9 @@ def _extend(ctx: Context, ref: str) -> int:
                 f"--until {args.until.isoformat()} extends nothing"
             )
         extension = Extension(args.until, by, on, reason)
+        problem = process.extension_problem(extension, ctx.config)
+        if problem is not None:
+            raise Refused(f"{loaded.rel}: the extension to {args.until.isoformat()} {problem}")
         current = editing.get_option(loaded.text, loaded.rel, "review-extension", ctx.project.myst)
         value = (
             extension.to_text()
