@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -86,20 +85,14 @@ def test_the_created_date_follows_a_renamed_file(project: Path) -> None:
     assert created["Standalone KV Indexer Runtime"] == "2025-03-03"
 
 
-def test_without_git_the_report_says_so_and_judges_no_commits(tmp_path: Path) -> None:
+def test_without_git_the_report_says_so_and_judges_no_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "deps").mkdir()
     (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_dep"]\n', encoding="utf-8")
     (tmp_path / "deps" / "0000-idea.md").write_text(proposal("An Idea", "In Progress"), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["GIT_CEILING_DIRECTORIES"] = str(tmp_path.parent)
-    old = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        code, out, err = run(tmp_path, "triage", "--format", "markdown")
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    code, out, err = run(tmp_path, "triage", "--format", "markdown")
     assert code == 0, err
     assert out.startswith(
         "# DEP triage, 2025-06-13\n\n_no history: not a git work tree_\n\n## New since 2025-06-06\n"
