@@ -105,11 +105,22 @@ def named_proposals(text: str, deps: Iterable[Dep], config: DepConfig) -> tuple[
     unknown: dict[str, None] = {}
     for number, _ in find_mentions(text, config.id_prefix, config.id_width):
         (known if number in numbers else unknown).setdefault(config.format_id(number), None)
-    for match in _FILE_STEM_RE.finditer(text):
-        dep = stems.get(match.group(1).casefold())
-        if dep is not None:
-            known.setdefault(config.format_id(dep.number) if dep.number is not None else dep.path, None)
+    for stem in linked_files(text, stems):
+        dep = stems[stem]
+        known.setdefault(config.format_id(dep.number) if dep.number is not None else dep.path, None)
     return list(known), [shown for shown in unknown if shown not in known]
+
+
+def linked_files(text: str, stems: Iterable[str]) -> list[str]:
+    """The proposal files ``text`` links to, by their names without suffix (``stems``, case
+    folded): ``.../deps/0012-kv-routing.md`` or ``.../0012-kv-routing.html``. Once each, in order."""
+    wanted = {stem.casefold() for stem in stems}
+    found: dict[str, None] = {}
+    for match in _FILE_STEM_RE.finditer(text):
+        stem = match.group(1).casefold()
+        if stem in wanted:
+            found.setdefault(stem, None)
+    return list(found)
 
 
 def design_gaps(

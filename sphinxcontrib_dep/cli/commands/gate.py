@@ -9,7 +9,14 @@ from pathlib import Path
 
 from ...core import corpus, escape, gaps, git, sources
 from ...core.config import DepConfig
-from ...core.model import GATE_STATUSES, Dep, find_mentions, in_lifecycle_order, split_project_ref
+from ...core.model import (
+    GATE_STATUSES,
+    Dep,
+    find_mentions,
+    in_lifecycle_order,
+    number_from_filename,
+    split_project_ref,
+)
 from ..console import Console
 from ..context import (
     EXIT_OK,
@@ -172,10 +179,27 @@ def cmd_gate(ctx: Context) -> int:
     text = "\n".join(texts)
     mentions, text = project_mentions(text, ctx.config.sources, ctx.config.id_prefix)
     numbers = mentioned_numbers(text, ctx.config, ctx.console)
+    # A link to a proposal's file or page names it too (as dep gaps reads it).
+    listed = proposal_files(ctx, numbered_only=False) if ctx.deps_dir.is_dir() else []
+    files = {path.stem.casefold(): path for path in listed}
+    drafts: list[Path] = []
+    for stem in gaps.linked_files(text, files):
+        number = number_from_filename(files[stem].name)
+        if number is None:
+            drafts.append(files[stem])
+        elif number not in numbers:
+            numbers.append(number)
+    for draft in drafts:
+        ctx.console.print(
+            f"{ctx.console.style('FAIL', 'red')} {ctx.rel(draft)}: a draft without a number; "
+            "it must be Approved or Implemented before this merges"
+        )
+    if drafts and not numbers:
+        return EXIT_PROBLEMS
     if not numbers and not mentions:
         ctx.console.print("no proposal is named" + (f"; one is required{required_by}" if require else ""))
         return EXIT_PROBLEMS if require else EXIT_OK
-    failed = _gate_projects(ctx, mentions) if mentions else 0
+    failed = (_gate_projects(ctx, mentions) if mentions else 0) + len(drafts)
     if not numbers:
         return EXIT_PROBLEMS if failed else EXIT_OK
     loaded_deps = []
