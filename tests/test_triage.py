@@ -13,6 +13,7 @@ from triage_project import TODAY, proposal, triage_project
 from sphinxcontrib_dep import cli
 from sphinxcontrib_dep.core import triage
 from sphinxcontrib_dep.core.config import DepConfig
+from sphinxcontrib_dep.core.config import load as load_config
 from sphinxcontrib_dep.core.history import Commit, FileHistory
 from sphinxcontrib_dep.core.model import Dep, Person, Reviewer, ReviewStatus, Status
 
@@ -223,3 +224,76 @@ def test_header_options_area_pic_priority_are_read_end_to_end(tmp_path: Path) ->
     code, out, _ = run(root, "triage", "--format", "json")
     assert code == 0
     assert "Pluggable Scheduling Policy" not in [row["title"] for row in json.loads(out)["untriaged"]]
+
+
+# --------------------------------------------------------------------------------------
+# dep-triage on the site: the same report, from the build's history
+# --------------------------------------------------------------------------------------
+
+SITE_INDEX = "# Proposals\n\n```{toctree}\n:glob:\n\ndeps/*\ntriage\n```\n"
+SITE_TRIAGE = "# Weekly triage\n\n```{dep-triage}\n:prs: prs.json\n```\n"
+#: 2025-06-13, the day of the scripted meeting, as reproducible builds give the date.
+TODAY_EPOCH = str(int(datetime(2025, 6, 13, 12, tzinfo=UTC).timestamp()))
+
+
+def _site(root: Path) -> None:
+    triage_project(root)
+    (root / "index.md").write_text(SITE_INDEX, encoding="utf-8")
+    (root / "triage.md").write_text(SITE_TRIAGE, encoding="utf-8")
+
+
+def test_the_site_shows_the_triage_the_command_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import build_in_process, rows_of
+
+    root = tmp_path / "site"
+    _site(root)
+    # The pull requests as CI wrote them, merged in the week before the meeting.
+    pulls = json.loads((Path(__file__).parent / "fixtures" / "github" / "merged-prs.json").read_text("utf-8"))
+    recent = [dict(pr, mergedAt="2025-06-10T12:00:00Z") for pr in pulls if pr["number"] in {7197, 7339, 7450}]
+    (root / "prs.json").write_text(json.dumps(recent), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    build = build_in_process(root, tmp_path / "out")
+    assert build.warnings == [
+        "deps/0006-config-consolidation.md:4: Under Review needs a sponsor, at least one required "
+        "reviewer and a review date; missing a required reviewer (:required-reviewers:) [dep.review_incomplete]"
+    ]
+    page = (build.outdir / "triage.html").read_text(encoding="utf-8")
+    code, out, _ = run(root, "triage", "--format", "json", "--prs", str(root / "prs.json"))
+    assert code == 0
+    data = json.loads(out)
+    tables = triage.triage_tables(data, load_config(root))
+    for table, css in zip(tables, ["new", "untriaged", "stalled", "due"], strict=True):
+        assert rows_of(page, f"dep-triage-{css}") == table.rows, css
+    assert rows_of(page, "dep-triage-gaps") == [
+        [
+            "#7197",
+            "feat: unix domain socket transport for intra-node requests",
+            "ziqifan",
+            "2025-06-10",
+            "+1,934",
+            "KV/Memory, Core Platform",
+            "@ai-dynamo/kv-memory, @rpei, @ziqifan, @ai-dynamo/core-platform, @nnshah1",
+        ]
+    ]
+    assert [row["number"] for row in data["gaps"]["gaps"]] == [7197]
+
+
+def test_the_site_without_the_pull_requests_file_has_no_gaps_and_a_bad_one_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import build_in_process
+
+    root = tmp_path / "site"
+    _site(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    build = build_in_process(root, tmp_path / "out")
+    assert len(build.warnings) == 1  # DEP-0006's own, as above
+    page = (build.outdir / "triage.html").read_text(encoding="utf-8")
+    assert "dep-triage-stalled" in page and "dep-triage-gaps" not in page
+    (root / "prs.json").write_text('[{"number": 1, "title": "x", "files": "all"}]', encoding="utf-8")
+    build = build_in_process(root, tmp_path / "out2")
+    assert build.warnings[1:] == [
+        "triage.md:3: dep-triage :prs: prs.json: $[0].files: expected a list of files, found text [dep.value]"
+    ]

@@ -43,6 +43,7 @@ from .tables import (
     dep_report,
 )
 from .timeline import DepTimelineDirective
+from .triage import DepTriageDirective
 
 #: Bump when the data stored in the environment changes shape.
 ENV_VERSION = 7
@@ -102,6 +103,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-review-report", DepReviewReportDirective.bound_to(app))
     app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
     app.add_directive("dep-timeline", DepTimelineDirective.bound_to(app))
+    app.add_directive("dep-triage", DepTriageDirective.bound_to(app))
     # Default priority (500): the domain holds every proposal by then.
     app.connect("env-updated", events.on_env_updated)
     # Priority 600: the history of every proposal, once the domain holds them all (one git log).
