@@ -38,10 +38,18 @@ logger = logging.getLogger("sphinxcontrib_dep")
 
 
 class DepTriageDirective(CorpusDirective):
-    """New, untriaged and stalled proposals, the reviews due, and (``:prs:``) design gaps."""
+    """The weekly triage, as ``dep triage`` prints it: the open proposals created in the last
+    seven days, those missing an area, a PIC, a priority or a review date, the stalled ones (no
+    commit for ``dep_stalled_days``, Under Review without reviewers, a review date passed),
+    and the reviews due in the next seven days; with ``:prs:``, the pull requests merged in
+    the last seven days that need a proposal and name none."""
 
     kind = "triage"
     option_spec: ClassVar[dict[str, Any]] = {"prs": lambda text: (text or "").strip()}
+    option_docs: ClassVar[dict[str, str]] = {
+        "prs": "A JSON file of merged pull requests (``gh pr list --state merged --json ...``), relative "
+        "to the page, written by CI before the build: adds the design gaps. No file, no section.",
+    }
 
     def run(self) -> list[nodes.Node]:
         result = super().run()
