@@ -32,11 +32,11 @@ from typing import TypedDict
 from .areas import Area, areas_touching
 from .config import DepConfig
 from .github import PullRequest
-from .model import Dep, find_mentions
+from .model import Dep, find_mentions, is_proposal_name
 from .report import CellLink, Table
 
-#: A proposal's file name without its suffix, as a link to its file or page writes it.
-_FILE_STEM_RE = re.compile(r"(?<![\w-])([0-9]{4,}-[A-Za-z0-9_-]+)")
+#: A word of a link's path: a proposal's file name without its suffix is one (``0012-kv-routing``).
+_PATH_WORD_RE = re.compile(r"[\w-]+")
 
 
 class AskRow(TypedDict):
@@ -116,10 +116,10 @@ def linked_files(text: str, stems: Iterable[str]) -> list[str]:
     folded): ``.../deps/0012-kv-routing.md`` or ``.../0012-kv-routing.html``. Once each, in order."""
     wanted = {stem.casefold() for stem in stems}
     found: dict[str, None] = {}
-    for match in _FILE_STEM_RE.finditer(text):
-        stem = match.group(1).casefold()
-        if stem in wanted:
-            found.setdefault(stem, None)
+    for match in _PATH_WORD_RE.finditer(text):
+        word = match.group(0).casefold()
+        if word in wanted and is_proposal_name(word):
+            found.setdefault(word, None)
     return list(found)
 
 

@@ -26,12 +26,10 @@ from . import corpus
 from .areas import areas
 from .config import DepConfig
 from .history import FileHistory
-from .model import Dep, Status, status_label
+from .model import TRIAGE_STATUSES, Dep, Status, status_label
 from .report import Table
 from .rules import VERDICTS
 
-#: The statuses the weekly triage follows: the open ones, before a decision.
-TRIAGE_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
 #: Days between two triage meetings (weekly, REQ 2): the default of ``--since`` counts back this
 #: far, and the reviews due before the next meeting are those within this many days.
 CADENCE_DAYS = 7
