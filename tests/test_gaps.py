@@ -274,3 +274,35 @@ def test_gate_setting_and_misuse(project: Path, tmp_path: Path) -> None:
     code, _, err = run(project, "gate", "--pr", str(GH))
     assert code == 2
     assert err == f"dep gate: --pr: {GH} holds 30 pull requests, not one\n"
+
+
+def test_what_a_pull_request_says_reaches_no_output_as_markup(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title is anyone's text: inert in Markdown (no HTML, mention, reference or link), no
+    control sequence on a terminal, a plain string in JSON; read from stdin as from a file."""
+    hostile = {
+        "number": 9001,
+        "title": "<script>alert(1)</script> @everyone #1 [x](javascript:alert(1)) \x1b]8;;http://evil\x07\x1b[2J",
+        "body": "",
+        "author": {"login": "mallory", "is_bot": False},
+        "mergedAt": "2026-03-20T00:00:00Z",
+        "additions": 999,
+        "files": [{"path": "lib/llm/src/kv_router/x.rs", "additions": 999, "deletions": 0}],
+        "url": "https://github.com/ai-dynamo/dynamo/pull/9001",
+    }
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps([hostile])))
+    code, out, _ = run(project, "gaps", "--prs", "-", "--format", "markdown")
+    assert code == 0
+    (row,) = [line for line in out.splitlines() if "9001" in line]
+    assert row.split(" | ")[1] == (
+        "&lt;script&gt;alert(1)&lt;/script&gt; @&#8288;everyone \\#&#8288;1 \\[x\\](javascript:alert(1)) "
+        "\\\\x1b\\]8;;http:&#8288;//evil\\\\x07\\\\x1b\\[2J"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps([hostile])))
+    code, out, _ = run(project, "gaps", "--prs", "-", "--format", "text")
+    assert code == 0 and "\x1b" not in out and "\x07" not in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps([hostile])))
+    code, out, _ = run(project, "gaps", "--prs", "-", "--format", "json")
+    assert json.loads(out)["gaps"][0]["title"] == hostile["title"]
+    assert "\x1b" not in out

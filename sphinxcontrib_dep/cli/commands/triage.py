@@ -28,8 +28,9 @@ def _history(ctx: Context, deps: list[Dep]) -> tuple[dict[str, history.FileHisto
     """``dep.path -> history`` from one ``git log`` over the proposals folder (``None`` when
     git has none: no work tree, no commit), and why it is missing or incomplete."""
     folder = ctx.deps_folder()
-    reader = history.status_reader(ctx.config, ctx.project.myst)
-    found = history.read_history(folder, reader)
+    # The triage needs when each file was created and last changed, not the status of its
+    # past versions: none is read (the build's history reads them for the timeline).
+    found = history.read_history(folder, _no_status)
     paths: dict[str, str] = {}
     for dep in deps:
         try:
@@ -37,6 +38,10 @@ def _history(ctx: Context, deps: list[Dep]) -> tuple[dict[str, history.FileHisto
         except ValueError:
             continue
     return (history.by_dep_path(found, paths) if found.commits else None), found.note
+
+
+def _no_status(_text: str, _path: str) -> None:
+    return None
 
 
 def _markdown(title: str, tables: list[Any], note: str | None) -> str:
