@@ -298,3 +298,17 @@ def test_the_site_without_the_pull_requests_file_has_no_gaps_and_a_bad_one_warns
     assert build.warnings[1:] == [
         "triage.md:3: dep-triage :prs: prs.json: $[0].files: expected a list of files, found text [dep.value]"
     ]
+
+
+def test_a_proposal_cannot_use_the_triage_view_to_read_a_file(project: Path, tmp_path: Path) -> None:
+    root = tmp_path / "proposal"
+    triage_project(root)
+    path = root / "deps" / "0000-fast-tokens.md"
+    path.write_text(path.read_text() + "\n```{dep-triage}\n:prs: /etc/passwd\n```\n", encoding="utf-8")
+    code, out, _ = run(root, "lint", str(path))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "deps/0000-fast-tokens.md:25: directive 'dep-triage' is not allowed in a proposal (it could read "
+        "files or run code in the build); shown as text (add it to dep_allowed_directives to trust it) "
+        "[dep.directive]"
+    )
