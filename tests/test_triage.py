@@ -312,3 +312,22 @@ def test_a_proposal_cannot_use_the_triage_view_to_read_a_file(project: Path, tmp
         "files or run code in the build); shown as text (add it to dep_allowed_directives to trust it) "
         "[dep.directive]"
     )
+
+
+def test_an_incremental_build_on_a_new_day_writes_the_triage_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers import build_in_process, rows_of
+
+    root = tmp_path / "site"
+    _site(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    first = build_in_process(root, tmp_path / "out")
+    due = rows_of((first.outdir / "triage.html").read_text("utf-8"), "dep-triage-due")
+    assert [row[0] for row in due] == ["DEP-0003"]
+    # A week later, nothing changed in the files: DEP-0003's review date (2025-06-18) has passed.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(TODAY_EPOCH) + 7 * 86400))
+    build = build_in_process(root, tmp_path / "out", fresh=False)
+    html = (build.outdir / "triage.html").read_text("utf-8")
+    assert rows_of(html, "dep-triage-due") == []
+    assert "review date 2025-06-18 passed 2 days ago" in html

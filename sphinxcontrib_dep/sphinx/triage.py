@@ -178,3 +178,22 @@ def render_triage(renderer: Renderer) -> nodes.Node:
             )
         part(table.title, table.headers, gap_rows, "dep-triage-gaps")
     return container
+
+
+#: Where the domain keeps the day the triage pages were last written.
+_DAY = "triage_day"
+
+
+def on_env_updated(app: Any, env: Any) -> list[str]:
+    """The triage pages, to write again on a new day: what is new, stalled or due depends on
+    the date, not only on the files, so an incremental build the next day must not keep
+    yesterday's report."""
+    from .domain import get_domain
+
+    domain = get_domain(env)
+    day = today().isoformat()
+    if domain.data.get(_DAY) == day:
+        return []
+    domain.data[_DAY] = day
+    pages = {docname for docname, kinds in domain.pages.items() if "triage" in kinds}
+    return sorted(pages & set(env.all_docs))
