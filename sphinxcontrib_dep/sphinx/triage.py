@@ -6,7 +6,8 @@ build's proposals, with the history the build has already read (one ``git log`` 
 ``env-updated``, :mod:`.history`): with ``dep_history`` off, outside git or in a shallow
 clone, the page says why, and lists nothing as new or stalled for want of commits. The
 build's date is today (``SOURCE_DATE_EPOCH`` when set), and "new" means created in the last
-seven days.
+seven days. The report is dated, so the triage pages are written again by the first build of
+a new day, even an incremental one where no file changed (``env-updated``).
 
 ``:prs: FILE`` (relative to the page) adds the merged pull requests that need a proposal
 (:mod:`~sphinxcontrib_dep.core.gaps`), from a file CI writes with ``gh pr list`` before
