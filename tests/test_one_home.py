@@ -258,6 +258,7 @@ _HOMES = {
     "SUPERSEDER_STATUSES": "core/model.py",
     "TRACKED_STATUSES": "core/model.py",
     "AMENDABLE_STATUSES": "core/model.py",
+    "TRIAGE_STATUSES": "core/model.py",
     "approval_met": "core/rules.py",
     "OPTION_LINE_RE": "core/reader.py",
     "used_numbers": "core/git.py",

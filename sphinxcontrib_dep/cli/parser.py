@@ -25,7 +25,14 @@ from .commands.renumber import cmd_renumber
 from .commands.report import cmd_export, cmd_index, cmd_report
 from .commands.review import cmd_review
 from .commands.status import cmd_status, cmd_supersede
+from .commands.triage import cmd_gaps, cmd_triage
 from .context import Context
+
+
+def _count(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of lines")
+    return int(text)
 
 
 def _date(text: str) -> date:
@@ -82,11 +89,29 @@ EPILOGS = {
     "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
     "Another project's proposal (runtime:DEP-0012, a dep_sources key) is judged by its deps.json. "
     "Both ends of --commits are checked as commits before git reads the log (a value starting "
-    "with '-' is refused, exit 2).",
+    "with '-' is refused, exit 2). --pr FILE reads the pull request as `gh pr view N --json "
+    "title,body,additions,files` prints it: its title and body are searched, and when it needs a "
+    "proposal as dep gaps judges (not a bot's, gap_min_additions added lines or more, files an area "
+    "owns) one is required, as with --require.",
     "notify": "Sends nothing: prints, per required reviewer who has not given a verdict, the "
     "proposals Under Review waiting on them with their review dates, as Markdown to paste into an "
     "issue or pull-request comment (only the reviewer's own @handle mentions anyone: titles and names "
     "are written inert, with no mention, issue reference or link). Embargoed proposals are always left out.",
+    "triage": "The open proposals (Not Started, In Progress, Under Review) for the weekly triage: new "
+    "since --since (default: 7 days ago), what is missing (an area and a PIC when dep_areas declares "
+    "areas, a priority, a review date), stalled (no commit touching the file for stalled_days days, "
+    "Under Review without required reviewers, a review date passed), and the reviews due in the next 7 "
+    "days. When each file was created and last changed comes from one git log over the proposals "
+    "folder. --prs FILE adds the pull requests merged since --since that need a proposal (as dep gaps). "
+    "Markdown is ready to paste into the meeting's issue: titles and names are written inert (no "
+    "mention, reference or link). Embargoed proposals are always left out.",
+    "gaps": "Reads FILE as `gh pr list --state merged --json number,title,body,author,mergedAt,additions,"
+    "files,url` (or the REST API: gh api repos/O/R/pulls/N with its files) prints it; - reads stdin. A "
+    "pull request is flagged when it is merged, not a bot's, adds at least gap_min_additions lines "
+    "(--min-additions), changes a file an area of dep_areas owns, and its title and body name no "
+    "existing proposal (DEP-0012 under the configured prefix, or a link to a proposal's file or page); "
+    "the areas' teams and owners are whom to ask. Every other pull request is listed in the JSON with "
+    "its reason. A file that cannot be read exits 2 with the place in it (prs.json: $[3].files[0].path).",
     "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
     "like its fields (in the sections too), and lists nested under a field's own list, are "
     "reported [needs a human], never "
@@ -268,6 +293,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--commits", action="append", metavar="REV..REV", help="commit messages to search")
     sub.add_argument("--require", action="store_true", help="also fail when no proposal is named")
     sub.add_argument(
+        "--pr",
+        metavar="FILE",
+        help="the pull request's JSON (gh pr view N --json title,body,additions,files): search its title "
+        "and body, and require a proposal when it is large and in an area's code",
+    )
+    sub.add_argument(
+        "--min-additions",
+        type=_count,
+        metavar="N",
+        help="with --pr: added lines from which a proposal is required (default: the gap_min_additions setting)",
+    )
+    sub.add_argument(
         "--offline",
         action="store_true",
         help="read other projects (dep_sources) from the last good copies only, fetching nothing "
@@ -329,16 +366,67 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
+    sub = add(
+        "triage",
+        cmd_triage,
+        "The weekly triage: new, untriaged and stalled proposals, reviews due, and (--prs) design gaps.",
+        writes=True,
+    )
+    sub.add_argument(
+        "--since",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the last triage: proposals created and pull requests merged on or after it are new "
+        "(default: 7 days before --today)",
+    )
+    sub.add_argument("--prs", metavar="FILE", help="merged pull requests' JSON (as dep gaps reads it)")
+    sub.add_argument(
+        "--min-additions",
+        type=_count,
+        metavar="N",
+        help="with --prs: added lines from which a pull request needs a proposal (default: gap_min_additions)",
+    )
+    _output_options(sub, ["text", "markdown", "json"], "text")
+
+    sub = add(
+        "gaps",
+        cmd_gaps,
+        "Merged pull requests that need a proposal and name none, and whom to ask.",
+        writes=True,
+    )
+    sub.add_argument(
+        "--prs",
+        required=True,
+        metavar="FILE",
+        help="merged pull requests' JSON (gh pr list --json ...); - for stdin",
+    )
+    sub.add_argument(
+        "--min-additions",
+        type=_count,
+        metavar="N",
+        help="added lines from which a pull request needs a proposal (default: the gap_min_additions setting)",
+    )
+    sub.add_argument(
+        "--since", type=_date, metavar="YYYY-MM-DD", help="only pull requests merged on or after this day"
+    )
+    _output_options(sub, ["text", "markdown", "json"], "text")
+
     sub = add("migrate", cmd_migrate, "Convert legacy proposals to dep-meta headers.")
     migrate_command.add_arguments(sub)
     return parser
+
+
+def _output_options(sub: argparse.ArgumentParser, formats: list[str], default: str) -> None:
+    sub.add_argument("--format", choices=formats, default=default, help=f"output format (default: {default})")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
 WRITING_COMMANDS = frozenset({"init", "new", "number", "status", "supersede", "renumber", "review"})
 
 
 #: The commands that write a file only when given --output.
-OUTPUT_COMMANDS = frozenset({"index", "export", "report", "notify"})
+OUTPUT_COMMANDS = frozenset({"index", "export", "report", "notify", "triage", "gaps"})
 
 
 def writes(args: argparse.Namespace) -> bool:

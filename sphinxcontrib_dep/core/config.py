@@ -483,6 +483,22 @@ class DepConfig:
         STR_LIST,
         _distinct,
     )
+    # --- triage (issue 20) ---
+    stalled_days: int = _setting(
+        14,
+        "The weekly triage (``dep triage``, ``dep-triage``) lists an open proposal as stalled when no "
+        "commit has touched its file for this many days (the review report's ``stale_days`` is the "
+        "long view: any undecided proposal, 180 days).",
+        INT,
+        not_negative,
+    )
+    gap_min_additions: int = _setting(
+        200,
+        "A merged pull request adding at least this many lines in files an area owns needs a proposal: "
+        "``dep gaps`` flags it when it names none, and ``dep gate --pr`` requires one.",
+        INT,
+        not_negative,
+    )
 
     def __post_init__(self) -> None:
         errors = validate(self)

@@ -113,6 +113,8 @@ SUPERSEDER_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUP
 TRACKED_STATUSES = frozenset({Status.UNDER_REVIEW, Status.APPROVED, Status.IMPLEMENTED})
 #: Statuses after approval, whose changes are recorded in ``:amendments:``.
 AMENDABLE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPERSEDED})
+#: The open statuses, before a decision: the weekly triage follows these (``dep triage``).
+TRIAGE_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
 
 #: How a proposal whose status is missing or not one of the eight is shown and grouped.
 UNKNOWN_STATUS = "Unknown"

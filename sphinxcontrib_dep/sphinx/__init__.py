@@ -43,6 +43,8 @@ from .tables import (
     dep_report,
 )
 from .timeline import DepTimelineDirective
+from .triage import DepTriageDirective
+from .triage import on_env_updated as triage_on_env_updated
 
 #: Bump when the data stored in the environment changes shape.
 ENV_VERSION = 7
@@ -102,10 +104,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-review-report", DepReviewReportDirective.bound_to(app))
     app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
     app.add_directive("dep-timeline", DepTimelineDirective.bound_to(app))
+    app.add_directive("dep-triage", DepTriageDirective.bound_to(app))
     # Default priority (500): the domain holds every proposal by then.
     app.connect("env-updated", events.on_env_updated)
     # Priority 600: the history of every proposal, once the domain holds them all (one git log).
     app.connect("env-updated", history.on_env_updated, priority=600)
+    # Priority 650: the triage pages again on a new day (what is stalled or due is dated).
+    app.connect("env-updated", triage_on_env_updated, priority=650)
     app.connect("doctree-resolved", events.on_doctree_resolved)
     app.connect("doctree-resolved", history.complete_card)
     app.connect("build-finished", events.on_build_finished)

@@ -37,6 +37,7 @@ from .reading import area_folder, document_path, proposals_folder
 from .tables import RENDERERS as TABLE_RENDERERS
 from .tables import Renderer, fill, ref_nodes, save_views_with_problems, views_with_problems
 from .timeline import render_timeline
+from .triage import render_triage
 
 
 def _numbers(refs: list[DepRef]) -> set[int]:
@@ -190,7 +191,9 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 #: Every whole-corpus view, by the kind its placeholder names.
-RENDERERS = MappingProxyType({**TABLE_RENDERERS, "graph": render_graph, "timeline": render_timeline})
+RENDERERS = MappingProxyType(
+    {**TABLE_RENDERERS, "graph": render_graph, "timeline": render_timeline, "triage": render_triage}
+)
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -7,9 +7,16 @@ import sys
 from collections.abc import Collection
 from pathlib import Path
 
-from ...core import corpus, escape, git, sources
+from ...core import corpus, escape, gaps, git, sources
 from ...core.config import DepConfig
-from ...core.model import GATE_STATUSES, Dep, find_mentions, in_lifecycle_order, split_project_ref
+from ...core.model import (
+    GATE_STATUSES,
+    Dep,
+    find_mentions,
+    in_lifecycle_order,
+    number_from_filename,
+    split_project_ref,
+)
 from ..console import Console
 from ..context import (
     EXIT_OK,
@@ -149,15 +156,50 @@ def cmd_gate(ctx: Context) -> int:
             texts.append(git.commit_messages(commits, top))
         except git.GitError as err:
             raise CliError(f"--commits {span!r}: {err}") from None
-    if not (args.text or args.file or args.commits):
-        raise CliError("give what to check: --text TEXT, --file FILE (- for stdin) or --commits REV..REV")
+    required_by = ""
+    if args.min_additions is not None and not args.pr:
+        raise CliError("--min-additions goes with --pr FILE")
+    if args.pr:
+        from .triage import read_pulls
+
+        pulls = read_pulls("--pr", args.pr)
+        if len(pulls) != 1:
+            raise CliError(f"--pr: {escape.text(args.pr)} holds {len(pulls)} pull requests, not one")
+        pull = pulls[0]
+        texts.append(f"{pull.title}\n{pull.body}")
+        touched = gaps.design_areas(pull, ctx.config, args.min_additions)
+        if touched:
+            names = ", ".join(escape.text(area.name) for area in touched)
+            required_by = f" (#{pull.number} adds {pull.additions:,} lines in {names} code)"
+    if not (args.text or args.file or args.commits or args.pr):
+        raise CliError(
+            "give what to check: --text TEXT, --file FILE (- for stdin), --commits REV..REV or --pr FILE"
+        )
+    require = bool(args.require or required_by)
     text = "\n".join(texts)
     mentions, text = project_mentions(text, ctx.config.sources, ctx.config.id_prefix)
     numbers = mentioned_numbers(text, ctx.config, ctx.console)
+    # A link to a proposal's file or page names it too (as dep gaps reads it).
+    listed = proposal_files(ctx, numbered_only=False) if ctx.deps_dir.is_dir() else []
+    files = {path.stem.casefold(): path for path in listed}
+    drafts: list[Path] = []
+    for stem in gaps.linked_files(text, files):
+        number = number_from_filename(files[stem].name)
+        if number is None:
+            drafts.append(files[stem])
+        elif number not in numbers:
+            numbers.append(number)
+    for draft in drafts:
+        ctx.console.print(
+            f"{ctx.console.style('FAIL', 'red')} {ctx.rel(draft)}: a draft without a number; "
+            "it must be Approved or Implemented before this merges"
+        )
+    if drafts and not numbers:
+        return EXIT_PROBLEMS
     if not numbers and not mentions:
-        ctx.console.print("no proposal is named" + ("; one is required" if args.require else ""))
-        return EXIT_PROBLEMS if args.require else EXIT_OK
-    failed = _gate_projects(ctx, mentions) if mentions else 0
+        ctx.console.print("no proposal is named" + (f"; one is required{required_by}" if require else ""))
+        return EXIT_PROBLEMS if require else EXIT_OK
+    failed = (_gate_projects(ctx, mentions) if mentions else 0) + len(drafts)
     if not numbers:
         return EXIT_PROBLEMS if failed else EXIT_OK
     loaded_deps = []
