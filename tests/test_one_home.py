@@ -37,6 +37,11 @@ _SAMPLES: dict[str, tuple[str, Any, Any]] = {
         {"rt": {"deps": "https://rt.example.org/deps.json"}},
         "rt",
     ),
+    "dict[str, dict[str, Any]]": (
+        '{router = {name = "Router", owners = ["@a"]}}',
+        {"router": {"name": "Router", "owners": ["@a"]}},
+        "router",
+    ),
 }
 
 
@@ -360,7 +365,13 @@ def test_the_deps_json_schema_and_the_record_type_agree() -> None:
     assert list(dep["properties"]) == list(report.DepRecord.__annotations__)
     required = [key for key in report.DepRecord.__annotations__ if key in report.DepRecord.__required_keys__]
     assert dep["required"] == required
-    assert [key for key in dep["properties"] if key not in required] == ["history", "page"]
+    assert [key for key in dep["properties"] if key not in required] == [
+        "history",
+        "page",
+        "areas",
+        "pic",
+        "priority",
+    ]
     reviewer = dep["properties"]["reviewers"]["items"]
     assert reviewer["required"] == list(report.ReviewerRow.__annotations__)
 
