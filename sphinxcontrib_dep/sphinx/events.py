@@ -30,6 +30,7 @@ from ..core.project import discover
 from ..core.sources import setting_line as source_line
 from . import config as sphinx_config
 from . import history, portfolio
+from .areas import render_area, render_areas
 from .domain import get_domain
 from .graph import render_graph
 from .logging import emit, warn
@@ -190,7 +191,15 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 #: Every whole-corpus view, by the kind its placeholder names.
-RENDERERS = MappingProxyType({**TABLE_RENDERERS, "graph": render_graph, "timeline": render_timeline})
+RENDERERS = MappingProxyType(
+    {
+        **TABLE_RENDERERS,
+        "graph": render_graph,
+        "timeline": render_timeline,
+        "area": render_area,
+        "areas": render_areas,
+    }
+)
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
