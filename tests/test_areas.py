@@ -351,3 +351,132 @@ def test_lint_and_gate_find_proposals_in_area_folders(
         "ok   DEP-0004 (Route): Approved\n"
         "FAIL DEP-0002 (Cache): In Progress; it must be Approved or Implemented before this merges\n",
     )
+
+
+# --- the migrator: the drafts' area language ---------------------------------------------------------
+
+#: The area table of ``0000-dep-area-taxonomy.md``: (Area, Label, Team, Key Paths), as written.
+TAXONOMY = [
+    ("External API", "external-api", "@ai-dynamo/external-api", ["lib/llm/src/http/", "lib/llm/src/grpc/"]),
+    ("Frontend", "frontend", "@ai-dynamo/frontend", ["components/src/dynamo/frontend/"]),
+    ("Router", "router", "@ai-dynamo/router", ["components/src/dynamo/router/", "lib/llm/src/kv_router/"]),
+    ("Backend: vLLM", "backend-vllm", "@ai-dynamo/backend-vllm", ["components/src/dynamo/vllm/"]),
+    ("Backend: TRT-LLM", "backend-trtllm", "@ai-dynamo/backend-trtllm", ["components/src/dynamo/trtllm/"]),
+    ("Backend: SGLang", "backend-sglang", "@ai-dynamo/backend-sglang", ["components/src/dynamo/sglang/"]),
+    ("KV/Memory", "kv-memory", "@ai-dynamo/kv-memory", ["lib/memory/", "lib/runtime/src/transports/"]),
+    ("Multimodal", "multimodal", "@ai-dynamo/multimodal", ["examples/multimodal/"]),
+    ("Planner", "planner", "@ai-dynamo/planner", ["components/src/dynamo/planner/"]),
+    ("Core Platform", "core-platform", "@ai-dynamo/core-platform", ["lib/runtime/", "lib/bindings/"]),
+    ("Observability", "observability", "@ai-dynamo/observability", ["deploy/observability/"]),
+    ("Fault Tolerance", "fault-tolerance", "@ai-dynamo/fault-tolerance", ["tests/fault_tolerance/"]),
+    ("Inference Gateway", "gateway", "@ai-dynamo/gateway", ["deploy/inference-gateway/"]),
+    ("DevOps", "devops", "@ai-dynamo/devops", [".github/", "container/"]),
+    ("Documentation", "docs", "@ai-dynamo/docs", ["docs/", "fern/", "*.md"]),
+    (
+        "Process",
+        "process",
+        "@ai-dynamo/process",
+        ["CODEOWNERS", "CONTRIBUTING.md", ".github/ISSUE_TEMPLATE/"],
+    ),
+    ("K8s", "k8s", "@ai-dynamo/dynamo-deploy-codeowners", ["deploy/helm/", "deploy/snapshot/"]),
+    ("DGDR", "dgdr", "@ai-dynamo/dgdr", ["deploy/operator/"]),
+    ("XPU / Intel", "xpu", "@ai-dynamo/intel-hardware-support", []),  # Key Paths: TBD
+]
+
+_CORPUS = os.environ.get("DEP_CORPUS")
+DRAFTS = (
+    Path(_CORPUS).parent if _CORPUS else Path(__file__).parents[2] / "shared" / "corpus"
+) / "dynamo-enhancements-drafts"
+
+
+@pytest.mark.skipif(not DRAFTS.is_dir(), reason=f"the drafts are not at {DRAFTS} (set DEP_CORPUS)")
+def test_the_drafts_area_language_migrates_to_area_where_clear_and_is_reported_where_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Real drafts, given the area language the drafts propose (a header line, a heading, the
+    front matter of "Structured Metadata", the subdirectories of "Area-Based Organization"),
+    under the taxonomy's areas: each value maps to a key where it names one area, and is kept
+    as :legacy-area: and reported at its line where it does not."""
+    drafts = DRAFTS / "deps"
+    root = tmp_path / "p"
+    areas = {
+        label: {"name": name, "label": label, "team": team, "paths": paths}
+        for name, label, team, paths in TAXONOMY
+    }
+    write_project(root, {}, conf=f'extensions = ["sphinxcontrib_dep"]\ndep_areas = {areas!r}\n', index=None)
+
+    def put(name: str, target: str, edit: tuple[str, str] | None = None, front: str = "") -> None:
+        text = (drafts / name).read_text(encoding="utf-8")
+        if edit is not None:
+            assert edit[0] in text
+            text = text.replace(edit[0], edit[1], 1)
+        path = root / "deps" / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(front + text, encoding="utf-8")
+
+    category = "**Category**: Architecture\n"
+    put(
+        "0017-router-service-boundary-and-apis.md",
+        "0017-router-service-boundary-and-apis.md",
+        (category, category + "\n**Area**: Router\n"),
+    )
+    put(
+        "0014-vllm-tts-audio-generation.md",
+        "0014-vllm-tts-audio-generation.md",
+        ("**Category**:", "**Area**: Backend: vLLM, KV/Memory\n\n**Category**:"),
+    )
+    pull = "**Pull Request**: https://github.com/ai-dynamo/enhancements/pull/15\n"
+    put(
+        "0015-stream-res-err.md",
+        "0015-stream-res-err.md",
+        (pull, pull + "\n## Area\n\nRouter, Observabilty\n"),
+    )
+    # "Backends" is an area of the process draft's table, not of the taxonomy's.
+    put(
+        "0016-live-aiperf.md",
+        "0016-live-aiperf.md",
+        front="---\narea: [backends]\npic: nnshah1\npriority: P1\n---\n",
+    )
+    # The process draft as it is: its YAML example ("area: process") is in a code block, not read.
+    put("0000-dep-process-improvements.md", "0000-dep-process-improvements.md")
+    put("0000-dep-process-improvements.md", "process/0000-dep-process-improvements.md")
+    # "deps/kvbm/" is a subdirectory of the process draft's table, no area of the taxonomy's.
+    put("0013-pipeline-refactor.md", "kvbm/0013-pipeline-refactor.md")
+    monkeypatch.chdir(root)
+    code, out, _ = run(capsys, "migrate", "deps", "--output", "out")
+    assert code == 0
+    area_lines = [line.strip() for line in out.splitlines() if re.search(r": (area|pic|priority): ", line)]
+    declared = ", ".join(label for _, label, _, _ in TAXONOMY)
+    assert area_lines == [
+        "deps/0014-vllm-tts-audio-generation.md:7: area: 'Backend: vLLM' -> backend-vllm [normalised]",
+        "deps/0014-vllm-tts-audio-generation.md:7: area: 'KV/Memory' -> kv-memory [normalised]",
+        "deps/0015-stream-res-err.md:21: area: 'Router' -> router [normalised]",
+        f"deps/0015-stream-res-err.md:21: area: unknown area 'Observabilty' (declared: {declared}); kept as "
+        ":legacy-area:; did you mean observability? [needs a human]",
+        "deps/0016-live-aiperf.md:2: area: 'backends' from the front matter [normalised]",
+        "deps/0016-live-aiperf.md:3: pic: 'nnshah1' from the front matter, read as the GitHub handle @nnshah1 "
+        "[normalised]",
+        "deps/0016-live-aiperf.md:4: priority: 'P1' from the front matter [normalised]",
+        f"deps/0016-live-aiperf.md:2: area: unknown area 'backends' (declared: {declared}); kept as "
+        ":legacy-area: [needs a human]",
+        "deps/0017-router-service-boundary-and-apis.md:9: area: 'Router' -> router [normalised]",
+        f"deps/kvbm/0013-pipeline-refactor.md:1: area: in the folder kvbm/, which is no declared area "
+        f"(declared: {declared}); move it to its area's folder, or declare the area [needs a human]",
+        "deps/process/0000-dep-process-improvements.md:1: area: area process from its folder (deps/process/) "
+        "[note]",
+    ]
+
+    def header(name: str) -> list[str]:
+        text = (root / "out" / name).read_text(encoding="utf-8")
+        return [
+            line
+            for line in text.split("```")[1].splitlines()
+            if re.match(r":(legacy-)?(area|pic|priority):", line)
+        ]
+
+    assert header("0014-vllm-tts-audio-generation.md") == [":area: backend-vllm, kv-memory"]
+    assert header("0015-stream-res-err.md") == [":area: router", ":legacy-area: Observabilty"]
+    assert header("0016-live-aiperf.md") == [":pic: @nnshah1", ":priority: P1", ":legacy-area: backends"]
+    assert header("0017-router-service-boundary-and-apis.md") == [":area: router"]
+    assert header("0000-dep-process-improvements.md") == []
+    assert header("process/0000-dep-process-improvements.md") == []  # the folder says it

@@ -61,7 +61,8 @@ def suggest(text: str, config: DepConfig) -> str:
     for area in declared.values():
         for written in (area.label, area.name, area.key):  # the key wins a tie
             keys[choice_key(written)] = area.key
-    found = difflib.get_close_matches(choice_key(text), list(keys), n=1, cutoff=0.75)
+    # 0.8, not 0.75: "backends" is not "backend-sglang" (0.76), "routr" is "router" (0.91).
+    found = difflib.get_close_matches(choice_key(text), list(keys), n=1, cutoff=0.8)
     return f"; did you mean {keys[found[0]]}?" if found else ""
 
 
