@@ -480,3 +480,28 @@ def test_the_drafts_area_language_migrates_to_area_where_clear_and_is_reported_w
     assert header("0017-router-service-boundary-and-apis.md") == [":area: router"]
     assert header("0000-dep-process-improvements.md") == []
     assert header("process/0000-dep-process-improvements.md") == []  # the folder says it
+
+
+def test_an_area_page_follows_a_changed_proposal_on_an_incremental_build(tmp_path: Path) -> None:
+    files = {
+        "index.md": "# P\n\n```{toctree}\n:glob:\n\ndeps/**\nrouter\n```\n",
+        "router.md": "# Router\n\n```{dep-area} router\n```\n",
+        "deps/router/0001-a.md": proposal("A", ":priority: P1"),
+        "deps/0002-b.md": proposal("B", ":area: kv-memory"),
+    }
+    srcdir = write_project(tmp_path / "src", files, conf=CONF, index=None)
+    first = build_in_process(srcdir, tmp_path / "out")
+    assert first.warnings == []
+    page = first.outdir / "router.html"
+    assert (
+        _text(page.read_text(encoding="utf-8"), "dep-area-table")
+        == "DEP Title Status PIC Priority DEP-0001 A In Progress P1"
+    )
+    # Another proposal joins the area and the first gets a PIC: only the proposals are re-read.
+    (srcdir / "deps" / "0002-b.md").write_text(proposal("B", ":area: kv-memory, router"))
+    (srcdir / "deps" / "router" / "0001-a.md").write_text(proposal("A", ":priority: P1", ":pic: @gking"))
+    second = build_in_process(srcdir, tmp_path / "out", fresh=False)
+    assert second.warnings == []
+    assert _text(page.read_text(encoding="utf-8"), "dep-area-table") == (
+        "DEP Title Status PIC Priority DEP-0001 A In Progress @gking P1 DEP-0002 B In Progress"
+    )
