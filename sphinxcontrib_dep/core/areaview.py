@@ -14,12 +14,8 @@ from datetime import date
 
 from . import areas as area_settings
 from .config import DepConfig
-from .model import Dep, Status
+from .model import UNNUMBERED_STATUSES, Dep, Status
 from .report import IndexRow, group_by_status, index_row, visible
-
-#: Statuses in which a proposal still needs someone to drive it: it waits when no PIC, no
-#: priority, or a passed review date says who or when.
-OPEN_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
 
 #: The overview's row of proposals that name no area.
 NO_AREA = "(no area)"
@@ -77,7 +73,9 @@ class AreaSummary:
 def waiting_reasons(dep: Dep, today: date) -> list[str]:
     """Why an open proposal waits on someone: no PIC when Under Review, a passed review date,
     no priority. ``[]`` for a proposal that does not wait (or is not open)."""
-    if dep.status not in OPEN_STATUSES:
+    # Open: no review decision yet (the statuses a proposal stays unnumbered in, by the seed),
+    # so someone must still drive it.
+    if dep.status not in UNNUMBERED_STATUSES:
         return []
     reasons = []
     if dep.status is Status.UNDER_REVIEW and dep.pic is None:
@@ -138,7 +136,7 @@ def overview(deps: Iterable[Dep], config: DepConfig, today: date) -> list[AreaSu
             team=team,
             owners=owners,
             total=len(mine),
-            open=sum(dep.status in OPEN_STATUSES for dep in mine),
+            open=sum(dep.status in UNNUMBERED_STATUSES for dep in mine),
             under_review=sum(dep.status is Status.UNDER_REVIEW for dep in mine),
             waiting=sum(bool(waiting_reasons(dep, today)) for dep in mine),
         )
