@@ -137,7 +137,10 @@ def test_number_refusals(repo: Path, capsys: pytest.CaptureFixture[str], tmp_pat
     assert (code, err) == (2, "dep number: deps/0000-missing.md: no such file\n")
     (repo / "notes.md").write_text(proposal("Notes", "In Progress"))
     code, _, err = run(capsys, "number", "notes.md")
-    assert (code, err) == (2, "dep number: notes.md: not in the proposals folder deps/\n")
+    assert (code, err) == (
+        2,
+        "dep number: notes.md: not in the proposals folder deps/ or an area folder of it\n",
+    )
     outside = tmp_path / "outside.md"
     outside.write_text(proposal("Out", "In Progress"))
     code, _, err = run(capsys, "number", str(outside))

@@ -366,7 +366,13 @@ def test_the_deps_json_schema_and_the_record_type_agree() -> None:
     assert list(dep["properties"]) == list(report.DepRecord.__annotations__)
     required = [key for key in report.DepRecord.__annotations__ if key in report.DepRecord.__required_keys__]
     assert dep["required"] == required
-    assert [key for key in dep["properties"] if key not in required] == ["history", "page"]
+    assert [key for key in dep["properties"] if key not in required] == [
+        "history",
+        "page",
+        "areas",
+        "pic",
+        "priority",
+    ]
     reviewer = dep["properties"]["reviewers"]["items"]
     assert reviewer["required"] == list(report.ReviewerRow.__annotations__)
 

@@ -48,7 +48,8 @@ EPILOGS = {
     "new": "The slug is ASCII letters, digits and hyphens; the file is never written outside the "
     "proposals folder and an existing one is replaced only with --force. A project's own "
     "templates/<name>.md is used before the package's. --supersedes N fills in :replaces:; --status "
-    "starts the draft elsewhere than In Progress (a decision recorded after the fact).",
+    "starts the draft elsewhere than In Progress (a decision recorded after the fact); --area KEY writes "
+    ":area: and creates the file in deps/<KEY>/ (numbers stay global across area folders).",
     "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
     "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
     "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
@@ -208,6 +209,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STATUS",
         help="the status to start at (default: In Progress); a decision recorded after the fact may start "
         "Approved or Implemented, as a new file may",
+    )
+    sub.add_argument(
+        "--area",
+        action="append",
+        metavar="KEY",
+        help="its area, a key of dep_areas (repeatable, or comma-separated): written in :area:, and the "
+        "file is created in the first area's folder, deps/<KEY>/",
+    )
+    sub.add_argument(
+        "--flat",
+        action="store_true",
+        help="with --area, create the file at the top of the proposals folder (only :area: names the area)",
     )
 
     sub = add("lint", cmd_lint, "Check proposals with every rule; exit 1 when problems are found.")

@@ -184,6 +184,23 @@ class Code(enum.Enum):
         "One person listed twice in :authors:, :sponsor: or :required-reviewers: (``@carol (approved), "
         "@Carol (rejected)``): which verdict counts cannot be told.",
     )
+    # --- areas ---
+    AREA = (
+        "area",
+        "An ``:area:`` value that names no declared area (``dep_areas``), names several by their "
+        "name or label, is given twice, or is given when no areas are declared.",
+    )
+    AREA_FOLDER = (
+        "area_folder",
+        "A proposal in an area folder (``deps/<area>/``) whose ``:area:`` does not name that area, "
+        "or in a sub-folder that is no declared area (when ``dep_areas`` declares some).",
+    )
+    PIC = (
+        "pic",
+        "A ``:pic:`` that is not one ``@handle``, or who is an owner of none of the proposal's areas.",
+    )
+    PIC_MISSING = ("pic_missing", "Under Review without a ``:pic:``, when ``dep_areas`` declares areas.")
+    PRIORITY = ("priority", "A ``:priority:`` that is not one of ``dep_priorities``.")
 
 
 #: Rules that judge what the header says as a whole: where one shares a line with a problem
@@ -199,6 +216,7 @@ CONSEQUENCES = frozenset(
         Code.REVIEW_WINDOW,
         Code.VERDICT,
         Code.SUPERSEDER,
+        Code.PIC_MISSING,
     }
 )
 

@@ -195,8 +195,8 @@ def used_numbers(folder: Path) -> dict[int, str]:
     get different numbers. Outside a git work tree, the folder alone.
     """
     used: dict[int, str] = {}
-    for path in folder.iterdir():
-        number = number_from_filename(path.name)
+    for name in _folder_names(folder):
+        number = _number_of(name)
         if number is not None:
             used.setdefault(number, "the work tree")
     top = git_toplevel(folder)
@@ -213,8 +213,8 @@ def used_numbers(folder: Path) -> dict[int, str]:
         other = Path(line[len("worktree ") :])
         if other.resolve() == top.resolve() or not (other / prefix).is_dir():
             continue
-        for path in (other / prefix).iterdir():
-            number = number_from_filename(path.name)
+        for name in _folder_names(other / prefix):
+            number = _number_of(name)
             if number is not None:
                 used.setdefault(number, f"the worktree {other}")
     # Many refs name the same commit (a branch and its remote-tracking ref): list each once.
@@ -230,11 +230,32 @@ def used_numbers(folder: Path) -> dict[int, str]:
         if tree.returncode != 0:
             continue  # a symbolic ref such as origin/HEAD pointing nowhere
         for name in tree.stdout.splitlines():
-            first = name[len(prefix) :].split("/", 1)[0]
-            number = number_from_filename(first)
+            number = _number_of(name[len(prefix) :])
             if number is not None:
                 used.setdefault(number, ref)
     return used
+
+
+def _number_of(relative: str) -> int | None:
+    """The number a path in the proposals folder holds: its first segment's (``0012-x.md``, a
+    proposal's own folder ``0012-x/fig.png``), else, in an area folder, the next one's
+    (``router/0012-x.md``): numbering is global across area folders."""
+    for part in relative.split("/")[:2]:
+        number = number_from_filename(part)
+        if number is not None:
+            return number
+    return None
+
+
+def _folder_names(folder: Path) -> list[str]:
+    """The names in ``folder`` and, below a sub-folder that holds no number (an area folder),
+    the names in it (``router/0012-x.md``)."""
+    names = []
+    for path in folder.iterdir():
+        names.append(path.name)
+        if path.is_dir() and not path.is_symlink() and number_from_filename(path.name) is None:
+            names += [f"{path.name}/{child.name}" for child in path.iterdir()]
+    return names
 
 
 def move(old: Path, new: Path) -> bool:

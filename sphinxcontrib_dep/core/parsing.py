@@ -860,6 +860,9 @@ def parse_meta(
     dep.tracking = parse_tracking(seen.get("tracking"), report, config)
     dep.target_completion = parse_date(seen.get("target-completion"), report, "target-completion")
     dep.amendments = parse_amendments(seen.get("amendments"), report)
+    from . import ownership  # :area:, :pic:, :priority: (imports this module)
+
+    ownership.parse_ownership(dep, seen, report, config)
     decision = seen.get("decision")
     dep.decision = None if is_empty(decision) else (decision or "").strip()
     if "embargoed" in seen:

@@ -210,6 +210,13 @@ class DepRecord(_DepRecordFields, total=False):
     history: dict[str, Any]
     #: The proposal's page, relative to the site (``deps/0001-x.html``), when built by Sphinx.
     page: str
+    # --- areas (issue 20): written only when the proposal has them ---
+    #: Its areas (``:area:``, or the area folder holding it), keys of ``dep_areas``.
+    areas: list[str]
+    #: Its person in charge (``:pic:``), ``@handle``.
+    pic: str
+    #: Its priority (``:priority:``), one of ``dep_priorities``.
+    priority: str
 
 
 class _DepsJsonFields(TypedDict):
@@ -809,6 +816,12 @@ def dep_record(
     }
     if history is not None:
         record["history"] = dict(history)
+    if dep.areas:
+        record["areas"] = list(dep.areas)
+    if dep.pic is not None:
+        record["pic"] = dep.pic.display
+    if dep.priority is not None:
+        record["priority"] = dep.priority
     return record
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from . import process
+from . import ownership, process
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
 from .model import DRAFT_STATUSES, UNNUMBERED_STATUSES, Dep, Person, ReviewStatus, Status
@@ -305,4 +305,5 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
                 "review-date",
             )
     found += process.check_process(dep, config)
+    found += ownership.check_ownership(dep, config)
     return found

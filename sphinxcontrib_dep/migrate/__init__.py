@@ -23,6 +23,7 @@ from ..core.model import (
     number_from_filename,
 )
 from ..core.parsing import META_OPTIONS, UNMAPPED_PREFIX
+from .areas import map_ownership
 from .decisions import Decision, Kind, Migration
 from .fields import _LIST_FIELDS, _PEOPLE_FIELDS, _REF_FIELDS
 from .headers import (
@@ -114,6 +115,7 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
         return result
 
     options, legacy, comments = _read_fields(fields, path, config, decisions)
+    map_ownership(lines, fields, path, config, options, legacy, decisions)
     _report_left_behind(lines, fields, end, first if begin < first else len(lines), path, decisions)
 
     file_number = number_from_filename(path)

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="PATH",
-        help="legacy proposal files, or folders of NNNN-*.md proposals",
+        help="legacy proposal files, or folders of NNNN-*.md proposals (and of their area folders, one level down)",
     )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--in-place", action="store_true", help="rewrite the files themselves")

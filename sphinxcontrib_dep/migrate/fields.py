@@ -79,12 +79,17 @@ FIELD_ALIASES: dict[str, str] = {
     "template": "template",
     "decision": "decision",
     "number": "number",
+    # --- areas (issue 20): the drafts' area and priority (not "PIC": the drafts' glossaries
+    # define it in bold, "**PIC:** Person In Charge", which would read as a stray header field) ---
+    "area": "area",
+    "areas": "area",
+    "priority": "priority",
 }
 
 
 #: Options that hold lists (several legacy fields may add to one).
 _LIST_FIELDS = frozenset(
-    {"authors", "sponsor", "required-reviewers", "replaces", "replaced-by", "implementation"}
+    {"authors", "sponsor", "required-reviewers", "replaces", "replaced-by", "implementation", "area"}
 )
 
 

@@ -51,6 +51,14 @@ def discover(paths: Iterable[Path]) -> list[tuple[Path, Path]]:
     for path in paths:
         if path.is_dir():
             pairs = [(p, path) for p in sorted(path.iterdir()) if p.is_file() and _is_proposal_file(p.name)]
+            # And the proposals of its area folders (deps/router/0012-x.md), one level down.
+            pairs += [
+                (p, path)
+                for sub in sorted(path.iterdir())
+                if sub.is_dir() and not sub.is_symlink()
+                for p in sorted(sub.iterdir())
+                if p.is_file() and _is_proposal_file(p.name)
+            ]
         else:
             pairs = [(path, path.parent)]
         for file, base in pairs:

@@ -32,6 +32,7 @@ from . import (
     sources,
     surrogates,
 )
+from .areas import DepAreaDirective, DepAreasDirective
 from .directives import DepAlternativeDirective, DepMetaDirective, DepPhaseDirective
 from .domain import DepDomain, DepRole
 from .graph import DepGraphDirective
@@ -47,7 +48,7 @@ from .triage import DepTriageDirective
 from .triage import on_env_updated as triage_on_env_updated
 
 #: Bump when the data stored in the environment changes shape.
-ENV_VERSION = 7
+ENV_VERSION = 8  # issue 20: Dep.areas, pic, priority
 
 STATIC = Path(__file__).parent / "static"
 
@@ -105,6 +106,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("dep-graph", DepGraphDirective.bound_to(app))
     app.add_directive("dep-timeline", DepTimelineDirective.bound_to(app))
     app.add_directive("dep-triage", DepTriageDirective.bound_to(app))
+    app.add_directive("dep-area", DepAreaDirective.bound_to(app))
+    app.add_directive("dep-areas", DepAreasDirective.bound_to(app))
     # Default priority (500): the domain holds every proposal by then.
     app.connect("env-updated", events.on_env_updated)
     # Priority 600: the history of every proposal, once the domain holds them all (one git log).

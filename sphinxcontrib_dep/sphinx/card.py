@@ -12,6 +12,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..core import process, rules
+from ..core.areas import areas
 from ..core.config import DepConfig
 from ..core.model import (
     Alternative,
@@ -157,6 +158,18 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
                 node += nodes.inline("primary", "primary", classes=["dep-badge", "dep-primary-author"])
             authors.append(node)
         fields += _field("Authors", _joined(authors), "authors")
+    if dep.areas:
+        declared = areas(settings)
+        names = [declared[key].name if key in declared else key for key in dep.areas]
+        shown_areas: list[nodes.Node] = [
+            nodes.inline(name, name, classes=["dep-area-name", f"dep-area-{key}"])
+            for key, name in zip(dep.areas, names, strict=True)
+        ]
+        fields += _field("Area" if len(dep.areas) == 1 else "Areas", _joined(shown_areas), "area")
+    if dep.pic is not None:
+        fields += _field("PIC", _joined([person_node(dep.pic)]), "pic")
+    if dep.priority is not None:
+        fields += _field("Priority", nodes.paragraph(dep.priority, dep.priority), "priority")
     if dep.sponsors:
         fields += _field("Sponsor", _joined([person_node(p) for p in dep.sponsors]), "sponsor")
     if dep.review_requested:

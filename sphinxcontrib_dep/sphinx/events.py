@@ -30,6 +30,7 @@ from ..core.project import discover
 from ..core.sources import setting_line as source_line
 from . import config as sphinx_config
 from . import history, portfolio
+from .areas import render_area, render_areas
 from .domain import get_domain
 from .graph import render_graph
 from .logging import emit, warn
@@ -192,7 +193,14 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 #: Every whole-corpus view, by the kind its placeholder names.
 RENDERERS = MappingProxyType(
-    {**TABLE_RENDERERS, "graph": render_graph, "timeline": render_timeline, "triage": render_triage}
+    {
+        **TABLE_RENDERERS,
+        "graph": render_graph,
+        "timeline": render_timeline,
+        "triage": render_triage,
+        "area": render_area,
+        "areas": render_areas,
+    }
 )
 
 

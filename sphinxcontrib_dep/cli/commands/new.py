@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from ...core import editing, parsing
+from ...core import editing, ownership, parsing
 from ...core.model import (
     Status,
     Template,
@@ -44,6 +44,21 @@ def project_template(ctx: Context, name: str) -> tuple[str, str]:
     return package_template(name), f"the package's {name} template"
 
 
+def _areas(ctx: Context, given: list[str]) -> list[str]:
+    """The keys of the areas ``--area`` names (keys, or one area's name or label), in order."""
+    written = [item.strip() for value in given for item in value.split(",") if item.strip()]
+    if written and not ctx.config.areas:
+        raise CliError("--area: no areas are declared (dep_areas in conf.py, or [tool.dep.areas.<key>])")
+    keys: list[str] = []
+    for item in written:
+        key, problem = ownership.resolve_area(item, ctx.config)
+        if key is None:
+            raise CliError(f"--area: {problem}")
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def cmd_new(ctx: Context) -> int:
     args = ctx.args
     title = " ".join(args.title.split())
@@ -80,6 +95,9 @@ def cmd_new(ctx: Context) -> int:
                 f"unknown category {args.category!r} (allowed: {', '.join(ctx.config.categories)})"
             )
         changes["category"] = category
+    areas = _areas(ctx, args.area or [])
+    if areas:
+        changes["area"] = ", ".join(areas)
     changes["template"] = template.value
     if args.supersedes:
         replaced = load_proposal(ctx, resolve_proposal(ctx, args.supersedes))
@@ -91,6 +109,8 @@ def cmd_new(ctx: Context) -> int:
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
         raise CliError(f"cannot make a safe file name from {title!r}")
     folder = ctx.deps_folder()
+    if areas and not args.flat:
+        folder = folder / areas[0]  # a key: lower-case letters, digits and '-' (core/areas.py)
     target = ctx.safe(folder / f"{'0' * ctx.config.id_width}-{slug}.md")
     rel = ctx.rel(target)
     text, source = project_template(ctx, template.value)

@@ -16,8 +16,11 @@ def cmd_number(ctx: Context) -> int:
     if not path.is_file():
         raise CliError(f"{escape.text(args.path)}: no such file")
     folder = ctx.deps_folder()
-    if path.parent != folder:
-        raise CliError(f"{escape.text(args.path)}: not in the proposals folder {ctx.config.deps_dir}/")
+    # In the proposals folder, or in an area folder of it (deps/router/0000-x.md).
+    if folder not in (path.parent, path.parent.parent):
+        raise CliError(
+            f"{escape.text(args.path)}: not in the proposals folder {ctx.config.deps_dir}/ or an area folder of it"
+        )
     taken = number_from_filename(path.name)
     if taken is not None:
         raise Refused(f"{ctx.rel(path)} already has a number ({ctx.config.format_id(taken)})")
