@@ -91,7 +91,7 @@ def test_gh_and_rest_shapes_read_into_the_same_record() -> None:
 
 
 def test_one_object_a_list_and_slurped_pages_are_read() -> None:
-    second = {**GH_PULL, "number": 1481}
+    second = {**GH_PULL, "number": 1481, "url": "https://github.com/ai-dynamo/dynamo/pull/1481"}
     assert [p.number for p in _parse(GH_PULL)] == [1480]
     assert [p.number for p in _parse([GH_PULL, second])] == [1480, 1481]
     # `gh api --paginate --slurp` prints a list of pages.
@@ -133,7 +133,10 @@ def test_a_bot_handle_drops_the_app_and_bot_marks() -> None:
 
 def test_a_file_is_read_from_disk_and_one_pull_request_picked(tmp_path: Path) -> None:
     path = tmp_path / "prs.json"
-    path.write_text(json.dumps([GH_PULL, {**GH_PULL, "number": 7}]), encoding="utf-8")
+    path.write_text(
+        json.dumps([GH_PULL, {**GH_PULL, "number": 7, "url": "https://github.com/ai-dynamo/dynamo/pull/7"}]),
+        encoding="utf-8",
+    )
     assert [p.number for p in read_pull_requests(path)] == [1480, 7]
     assert read_pull_request(path, 7).number == 7
     with pytest.raises(PullRequestsError, match=r"prs.json: holds 2 pull requests, not one; say which$"):
@@ -239,3 +242,34 @@ def test_unreadable_files_are_located(tmp_path: Path) -> None:
     latin.write_bytes(b'[{"number": 1, "title": "caf\xe9"}]')
     with pytest.raises(PullRequestsError, match=r"latin.json: not UTF-8 \(byte 28\)$"):
         read_pull_requests(latin)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        # T1: past the last day UTC can name: a located error, not an OverflowError.
+        (
+            {"mergedAt": "9999-12-31T23:59:59-23:59"},
+            r"\$\[0\]\.mergedAt: '9999-12-31T23:59:59-23:59' is out of range$",
+        ),
+        # T3: a pull request's address is its page, and this pull request's.
+        (
+            {"url": "https://evil.example/phish"},
+            r"\$\[0\]\.url: 'https://evil.example/phish' is not a pull request's page",
+        ),
+        (
+            {"url": "https://github.com/o/r/pull/7)](https://evil.example/x"},
+            r"is not a pull request's page",
+        ),
+        ({"url": "https://github.com/o/r/pull/9"}, r"is the page of another pull request than #1480$"),
+        # T4: a changed file is a path in the repository, never out of it.
+        (
+            {"files": [{"path": "lib/../../etc/passwd"}]},
+            r"\$\[0\]\.files\[0\]\.path: 'lib/../../etc/passwd' is not a path",
+        ),
+        ({"files": [{"path": "./lib/a.rs"}]}, r"is not a path in a repository$"),
+    ],
+)
+def test_hostile_fields_are_located_errors(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(PullRequestsError, match=message):
+        _parse([{**GH_PULL, **changes}])

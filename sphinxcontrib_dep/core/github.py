@@ -193,6 +193,13 @@ def _kind(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+#: A pull request's page: what a PR's ``url`` (gh) or ``html_url`` (REST) must be. It
+#: becomes a link in the triage, the site and a retroactive record's :implementation:.
+_PULL_URL_RE = re.compile(
+    r"https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/pull/[0-9]{1,9}"
+)
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[: limit + 1])
     return text if len(text) <= limit else text[:limit] + "..."
@@ -265,9 +272,13 @@ class _Reader:
             additions = None
         # The REST API's ``url`` is its own address (api.github.com); its page is ``html_url``.
         url_at, url_value = self.first(record, where, "html_url", "url")
+        if isinstance(url_value, str) and url_value.startswith("https://api.github.com/"):
+            url_at = None
         url = None if url_at is None else self.url(url_value, url_at)
-        if url is not None and url.startswith("https://api.github.com/"):
-            url = None
+        if url is not None and not url.endswith(f"/pull/{number}"):
+            raise self.fail(
+                url_at or where, f"{_short(url)!r} is the page of another pull request than #{number}"
+            )
         return PullRequest(
             number=number,
             title=title,
@@ -312,7 +323,10 @@ class _Reader:
             ) from None
         if moment.tzinfo is None:
             raise self.fail(where, f"{_short(text)!r} says no time zone (GitHub writes ...Z)")
-        return moment.astimezone(UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:59:59-23:59 is past the last day UTC can name
+            raise self.fail(where, f"{_short(text)!r} is out of range") from None
 
     def files(self, value: Any, where: str) -> tuple[ChangedFile, ...]:
         if value is None:
@@ -330,7 +344,12 @@ class _Reader:
         if path_at is None:
             raise self.fail(where, "has no 'path' (gh) or 'filename' (REST API)")
         path = self.text(path_value, path_at, MAX_PATH)
-        if not path or path.startswith("/") or any(not c.isprintable() for c in path):
+        if (
+            not path
+            or path.startswith("/")
+            or any(not c.isprintable() for c in path)
+            or {".", ".."} & set(path.split("/"))
+        ):
             raise self.fail(path_at, f"{_short(path)!r} is not a path in a repository")
         counts: dict[str, int | None] = {}
         for key in ("additions", "deletions"):
@@ -342,6 +361,8 @@ class _Reader:
             return None
         url = self.text(value, where, MAX_URL)
         problem = header_url_problem(url)
+        if problem is None and not _PULL_URL_RE.fullmatch(url):
+            problem = "is not a pull request's page (https://HOST/OWNER/REPO/pull/N)"
         if problem is not None:
             raise self.fail(where, f"{_short(url)!r} {problem}")
         return url
