@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import quote
 
-from . import corpus, escape, process, rules
+from . import corpus, escape, process, relations, rules
 from .config import DepConfig
 from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status, status_label
 
@@ -121,6 +121,9 @@ class TraceabilityRow(TypedDict):
     replaced_by: list[RefRow]
     path: str
     docname: str
+    #: What it builds on (``:extends:``) and what relates to it, from either side (``:related:``).
+    extends: list[RefRow]
+    related: list[RefRow]
 
 
 class ReviewerRow(TypedDict):
@@ -210,6 +213,13 @@ class DepRecord(_DepRecordFields, total=False):
     history: dict[str, Any]
     #: The proposal's page, relative to the site (``deps/0001-x.html``), when built by Sphinx.
     page: str
+    # --- relations (optional in schema version 2: older writers leave them out) ---
+    #: The proposals it builds on (``:extends:``), as written.
+    extends: list[str]
+    #: The proposals related to it, from either side (``:related:``).
+    related: list[str]
+    #: A record written after the fact from merged work (``:retroactive:``).
+    retroactive: bool
 
 
 class _DepsJsonFields(TypedDict):
@@ -375,6 +385,7 @@ def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[Traceabili
     """One row per proposal: status, implementation, phases, replaces and replaced by (both ways)."""
     shown = visible(deps, config)
     links = links_both_ways(shown)
+    related = relations.related_both_ways(shown)
     rows: list[TraceabilityRow] = []
     for dep in shown:
         replaces, replaced_by = links[dep.path]
@@ -404,6 +415,8 @@ def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[Traceabili
                 "replaced_by": ref_rows(replaced_by, config),
                 "path": dep.path,
                 "docname": dep.docname,
+                "extends": ref_rows(relations.extends_written(dep), config),
+                "related": ref_rows(related[dep.path], config),
             }
         )
     return rows
@@ -623,7 +636,44 @@ GRAPH_EDGES = (
     ("replaces", "#57606a", "solid"),
     ("replaces (partial)", "#57606a", "dashed"),
     ("implemented by", "#0a6a8a", "solid"),
+    ("extends", "#8250df", "dotted"),
+    ("related to", "#bf8700", "dashed"),
 )
+#: How each relation is drawn: DOT edge attributes (kept in step with :data:`GRAPH_EDGES`).
+_RELATION_EDGE_ATTRS = {
+    "extends": 'color="#8250df", style="dotted", label="extends"',
+    "related": 'color="#bf8700", style="dashed", dir="none", label="related to"',
+}
+
+
+def relation_edges(deps: Iterable[Dep]) -> list[tuple[str, tuple[str, int], tuple[str, int]]]:
+    """``(kind, from, to)`` for every ``:extends:`` (child to parent) and ``:related:`` pair
+    (lower number first), within each project, sorted."""
+    groups: dict[str, list[Dep]] = {}
+    for dep in deps:
+        groups.setdefault(dep.project or "", []).append(dep)
+    found = []
+    for project, group in sorted(groups.items()):
+        found += [("extends", (project, a), (project, b)) for a, b in relations.extensions(group)]
+        found += [("related", (project, a), (project, b)) for a, b in relations.relatives(group)]
+    return found
+
+
+def graph_edge_texts(deps: Iterable[Dep], config: DepConfig) -> list[str]:
+    """The graph's edges in words (``DEP-0002 replaces DEP-0001``, ``DEP-0003 extends DEP-0001``,
+    ``DEP-0003 related to DEP-0004``) between this project's proposals, for builders without pictures."""
+    own = [dep for dep in deps if dep.project is None and dep.number is not None]
+    numbers = {dep.number for dep in own}
+    texts = []
+    for edge in corpus.replacements(own):
+        if edge.successor in numbers and edge.predecessor in numbers:
+            kind = "replaces (partial)" if edge.partial else "replaces"
+            texts.append(f"{config.format_id(edge.successor)} {kind} {config.format_id(edge.predecessor)}")
+    for kind, (_, a), (_, b) in relation_edges(own):
+        if a in numbers and b in numbers:
+            verb = "extends" if kind == "extends" else "related to"
+            texts.append(f"{config.format_id(a)} {verb} {config.format_id(b)}")
+    return texts
 
 
 def graph_source(statements: Iterable[str]) -> str:
@@ -707,6 +757,7 @@ def graph_parts(
         ]
     if len(groups) > 1:
         edges += _edges_across(shown, keys)
+    related = [(kind, a, b) for kind, a, b in relation_edges(shown) if a in keys and b in keys]
     # Union-find over replacement edges: each proposal's part is its root's.
     root: dict[tuple[str, int], tuple[str, int]] = {key: key for key in keys}
 
@@ -716,7 +767,7 @@ def graph_parts(
             key = root[key]
         return key
 
-    for successor, predecessor, _partial in edges:
+    for successor, predecessor in [(a, b) for a, b, _partial in edges] + [(a, b) for _k, a, b in related]:
         a, b = find(successor), find(predecessor)
         if a != b:
             root[max(a, b)] = min(a, b)
@@ -732,6 +783,9 @@ def graph_parts(
             _node_name(predecessor[0], f"dep{predecessor[1]}"),
         )
         parts[find(successor)].edges.append(f'  {new} -> {old} [color="#57606a"{style}];')
+    for kind, a, b in related:
+        first, second = _node_name(a[0], f"dep{a[1]}"), _node_name(b[0], f"dep{b[1]}")
+        parts[find(a)].edges.append(f"  {first} -> {second} [{_RELATION_EDGE_ATTRS[kind]}];")
     return [parts[key] for key in sorted(parts)]
 
 
@@ -770,6 +824,7 @@ def dep_record(
     replaces: list[DepRef],
     replaced_by: list[DepRef],
     history: Mapping[str, Any] | None = None,
+    related: list[DepRef] | None = None,
 ) -> DepRecord:
     """One entry of ``deps.json``, keys in the documented order; ``history`` (from git,
     :func:`~.history.history_record`) only when the build read it."""
@@ -807,6 +862,9 @@ def dep_record(
         ],
         "alternatives": [alternative.title for alternative in dep.alternatives],
     }
+    record["extends"] = [ref_text(r, config) for r in relations.extends_written(dep)]
+    record["related"] = [ref_text(r, config) for r in (dep.related if related is None else related)]
+    record["retroactive"] = dep.retroactive
     if history is not None:
         record["history"] = dict(history)
     return record
@@ -830,10 +888,13 @@ def deps_json(
 
     shown = visible(deps, config)
     links = links_both_ways(shown)
+    related = relations.related_both_ways(shown)
     records = []
     for dep in shown:
         try:
-            record = dep_record(dep, config, *links[dep.path], (history or {}).get(dep.path))
+            record = dep_record(
+                dep, config, *links[dep.path], (history or {}).get(dep.path), related[dep.path]
+            )
             if pages and dep.path in pages:
                 record["page"] = pages[dep.path]
             records.append(record)
@@ -954,6 +1015,8 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
             "Phases",
             "Replaces",
             "Replaced by",
+            "Extends",
+            "Related",
         ],
     )
     for row in traceability_rows(deps, config):
@@ -969,6 +1032,8 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
                 ", ".join(f"{p['number']}. {p['title']}".strip() for p in row["phases"]),
                 ", ".join(r["text"] for r in row["replaces"]),
                 ", ".join(r["text"] for r in row["replaced_by"]),
+                ", ".join(r["text"] for r in row["extends"]),
+                ", ".join(r["text"] for r in row["related"]),
             ]
         )
     return table

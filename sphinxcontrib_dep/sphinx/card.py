@@ -143,6 +143,8 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         header += nodes.inline(dep.category, dep.category, classes=["dep-category"])
     if dep.embargoed:
         header += nodes.inline("Embargoed", "Embargoed", classes=["dep-badge", "dep-embargoed"])
+    if dep.retroactive:
+        header += nodes.inline("Retroactive", "Retroactive", classes=["dep-badge", "dep-retroactive"])
     card += header
 
     fields = nodes.field_list(classes=["dep-fields"])
@@ -182,6 +184,10 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         fields += _field(
             "Replaced by", _joined([dep_xref(r, settings) for r in dep.replaced_by]), "replaced-by"
         )
+    if dep.extends:
+        fields += _field("Extends", _joined([dep_xref(r, settings) for r in dep.extends]), "extends")
+    if dep.related:
+        fields += _field("Related", _joined([dep_xref(r, settings) for r in dep.related]), "related")
     if dep.pull_request:
         url = dep.pull_request
         fields += _field("Pull request", _joined([nodes.reference(url, url, refuri=url)]), "pull-request")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from ..core import corpus, report
+from ..core import report
 from ..core.diagnostics import Code
 from ..core.model import Dep
 from .logging import warn
@@ -141,13 +141,10 @@ def text_list(renderer: Renderer, deps: list[Dep]) -> nodes.bullet_list:
         paragraph += renderer.link(dep, text) if renderer.html else nodes.Text(text)
         item += paragraph
         items += item
-    for edge in corpus.replacements([dep for dep in deps if dep.project is None]):
-        if edge.successor in numbers and edge.predecessor in numbers:
-            kind = "replaces (partial)" if edge.partial else "replaces"
-            text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
-            item = nodes.list_item()
-            item += nodes.paragraph(text, text)
-            items += item
+    for text in report.graph_edge_texts([dep for dep in deps if dep.number in numbers], settings):
+        item = nodes.list_item()
+        item += nodes.paragraph(text, text)
+        items += item
     return items
 
 
@@ -157,9 +154,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
     if not renderer.html:
         # Other builders get the same facts as text.
         items = nodes.bullet_list()
-        for edge in corpus.replacements([dep for dep in renderer.deps if dep.project is None]):
-            kind = "replaces (partial)" if edge.partial else "replaces"
-            text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
+        for text in report.graph_edge_texts(renderer.deps, settings):
             item = nodes.list_item()
             item += nodes.paragraph(text, text)
             items += item

@@ -490,6 +490,8 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
         "Phases",
         "Replaces",
         "Replaced by",
+        "Extends",
+        "Related",
     ]
     # Replacements are joined over every proposal, so a filter never hides a back-link.
     rows_by_path = {
@@ -542,6 +544,8 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
                 phases,
                 renderer.ref_cell(row["replaces"], dep),
                 renderer.ref_cell(row["replaced_by"], dep),
+                renderer.ref_cell(row["extends"], dep),
+                renderer.ref_cell(row["related"], dep),
             ],
             _row_classes(dep),
         )
