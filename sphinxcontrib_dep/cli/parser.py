@@ -21,6 +21,7 @@ from .commands.migrate import cmd_migrate
 from .commands.new import cmd_new
 from .commands.notify import cmd_notify
 from .commands.number import cmd_number
+from .commands.related import cmd_related
 from .commands.renumber import cmd_renumber
 from .commands.report import cmd_export, cmd_index, cmd_report
 from .commands.review import cmd_review
@@ -85,6 +86,10 @@ EPILOGS = {
     "proposals Under Review waiting on them with their review dates, as Markdown to paste into an "
     "issue or pull-request comment (only the reviewer's own @handle mentions anyone: titles and names "
     "are written inert, with no mention, issue reference or link). Embargoed proposals are always left out.",
+    "related": "Each chain is followed to its end, nearest first; a proposal reached through another says "
+    "which ('through DEP-0002'). Related proposals count from either side. Another project's proposals "
+    "and links are listed as written. Statuses are shown under dep_status_labels. Exit status: 0 found, "
+    "1 no proposal has that number or those words in its title, 2 usage error.",
     "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
     "like its fields (in the sections too), and lists nested under a field's own list, are "
     "reported [needs a human], never "
@@ -325,6 +330,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = add("migrate", cmd_migrate, "Convert legacy proposals to dep-meta headers.")
     migrate_command.add_arguments(sub)
+
+    sub = add(
+        "related",
+        cmd_related,
+        "A proposal's lineage (what it extends and replaces, and what extends and replaces it, "
+        "along whole chains) and the proposals related to it.",
+    )
+    sub.add_argument(
+        "query",
+        metavar="DEP|WORD",
+        help="a number (12, DEP-0012), or words every matching proposal's title holds (any case)",
+    )
+    sub.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
     return parser
 
 

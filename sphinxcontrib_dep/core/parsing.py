@@ -768,12 +768,12 @@ def parse_meta(
         report(Code.STATUS, f"dep-meta has no :status: (allowed: {Status.allowed()})")
     else:
         assert status_text is not None
-        status = Status.lookup(status_text)
+        status = config.lookup_status(status_text)
         if status is None:
             report(
                 Code.STATUS,
-                f"unknown status {status_text.strip()!r} (allowed: {Status.allowed()}; {Status.alias_note()})"
-                + did_you_mean(status_text, [s.value for s in Status]),
+                f"unknown status {status_text.strip()!r} (allowed: {config.status_allowed()})"
+                + did_you_mean(status_text, [s.value for s in Status] + list(config.status_labels.values())),
                 "status",
             )
         dep.status = status

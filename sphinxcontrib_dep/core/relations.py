@@ -137,62 +137,78 @@ def _cycles(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
 # --------------------------------------------------------------------------------------
 
 
+#: One proposal on a chain: its number, and the proposal it was reached through (``None``: directly).
+Step = tuple[int, int | None]
+
+
 @dataclass
 class Lineage:
-    """What ``dep related`` shows of one proposal, every list by number."""
+    """What ``dep related`` shows of one proposal, every chain nearest first, then by number."""
 
-    number: int
-    #: Ancestors along ``:extends:`` (what it builds on, and what those build on), nearest first.
-    extends: list[tuple[int, int]] = field(default_factory=list)  # (number, depth)
-    #: Descendants along ``:extends:`` (what builds on it), nearest first.
-    extended_by: list[tuple[int, int]] = field(default_factory=list)
-    #: Predecessors along replacements (what it replaces, and what those replaced), nearest first.
-    replaces: list[tuple[int, int]] = field(default_factory=list)
-    #: Successors along replacements (what replaces it, and what replaced those), nearest first.
-    replaced_by: list[tuple[int, int]] = field(default_factory=list)
+    #: Its number; ``None`` for an unnumbered draft (whose chains start at what it names).
+    number: int | None
+    #: Along ``:extends:``: what it builds on, and what those build on.
+    extends: list[Step] = field(default_factory=list)
+    #: Along ``:extends:`` the other way: what builds on it.
+    extended_by: list[Step] = field(default_factory=list)
+    #: Along replacements: what it replaces, and what those replaced.
+    replaces: list[Step] = field(default_factory=list)
+    #: Along replacements the other way: what replaces it, and what replaced those.
+    replaced_by: list[Step] = field(default_factory=list)
     #: Proposals related to it, from either side.
     related: list[int] = field(default_factory=list)
 
 
-def _walk(start: int, graph: dict[int, list[int]]) -> list[tuple[int, int]]:
-    """Every node reachable from ``start``, breadth first, with its distance; a cycle is walked once."""
+def _walk(start: int, graph: dict[int, list[int]]) -> list[Step]:
+    """Every node reachable from ``start``, breadth first, each with the node it was first reached
+    from (``None`` for ``start``'s own neighbours); a cycle is walked once."""
     seen = {start}
-    order: list[tuple[int, int]] = []
+    order: list[Step] = []
     frontier = [start]
-    depth = 0
     while frontier:
-        depth += 1
         following = []
         for node in frontier:
-            for target in sorted(graph.get(node, [])):
+            for target in sorted(set(graph.get(node, []))):
                 if target not in seen:
                     seen.add(target)
-                    order.append((target, depth))
+                    order.append((target, None if node == start else node))
                     following.append(target)
         frontier = following
     return order
 
 
-def lineage(deps: Iterable[Dep], number: int) -> Lineage:
-    """The extends and replaces chains through ``number``, both directions, and its relatives."""
+#: The node an unnumbered draft stands for in the walks (no proposal holds number 0).
+_DRAFT = 0
+
+
+def lineage(deps: Iterable[Dep], dep: Dep) -> Lineage:
+    """The extends and replaces chains through ``dep``, both directions, and its relatives."""
     deps = list(deps)
+    me = dep.number if dep.number is not None else _DRAFT
     up: dict[int, list[int]] = defaultdict(list)
     down: dict[int, list[int]] = defaultdict(list)
+    older: dict[int, list[int]] = defaultdict(list)
+    newer: dict[int, list[int]] = defaultdict(list)
     for child, parent in extensions(deps):
         up[child].append(parent)
         down[parent].append(child)
-    older: dict[int, list[int]] = defaultdict(list)
-    newer: dict[int, list[int]] = defaultdict(list)
     for edge in corpus.replacements(deps):
         older[edge.successor].append(edge.predecessor)
         newer[edge.predecessor].append(edge.successor)
+    related = related_to(deps).get(me, []) if dep.number is not None else []
+    if dep.number is None:
+        # A draft holds no number, so no other proposal can name it: only what it writes counts.
+        up[me] = [r.number for r in dep.extends if r.number is not None]
+        older[me] = [r.number for r in dep.replaces if r.number is not None]
+        newer[me] = [r.number for r in dep.replaced_by if r.number is not None]
+        related = sorted({r.number for r in dep.related if r.number is not None})
     return Lineage(
-        number=number,
-        extends=_walk(number, up),
-        extended_by=_walk(number, down),
-        replaces=_walk(number, older),
-        replaced_by=_walk(number, newer),
-        related=related_to(deps).get(number, []),
+        number=dep.number,
+        extends=_walk(me, up),
+        extended_by=_walk(me, down) if dep.number is not None else [],
+        replaces=_walk(me, older),
+        replaced_by=_walk(me, newer),
+        related=related,
     )
 
 

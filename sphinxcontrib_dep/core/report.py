@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from . import corpus, escape, process, relations, rules
 from .config import DepConfig
-from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status, status_label
+from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status
 
 #: Version of the ``deps.json`` document; bump when its shape changes (and add it to
 #: :data:`READABLE_SCHEMA_VERSIONS`). 2: each proposal's review extensions, decider, tracking,
@@ -245,6 +245,11 @@ def dep_id(dep: Dep, config: DepConfig) -> str | None:
     return config.format_id(dep.number) if dep.number is not None else None
 
 
+def shown_status(status: str | None, config: DepConfig) -> str:
+    """A row's status (a canonical name, or ``None``) as people read it (``dep_status_labels``)."""
+    return config.status_text(Status(status) if status in {s.value for s in Status} else None)
+
+
 def ref_text(ref: DepRef, config: DepConfig) -> str:
     return ref.to_text(config.id_prefix, config.id_width)
 
@@ -289,9 +294,9 @@ def index_rows(deps: Iterable[Dep], config: DepConfig) -> list[IndexRow]:
 def group_by_status(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[IndexRow]]]:
     """Rows grouped by status, in the order of the lifecycle; empty groups left out."""
     rows = index_rows(deps, config)
-    order = [status_label(status) for status in (*Status, None)]
+    order = [status.value for status in Status] + [UNKNOWN_STATUS]
     groups = {name: [row for row in rows if (row["status"] or UNKNOWN_STATUS) == name] for name in order}
-    return [(name, group) for name, group in groups.items() if group]
+    return [(shown_status(name, config), group) for name, group in groups.items() if group]
 
 
 def group_by_category(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[IndexRow]]]:
@@ -689,7 +694,7 @@ def _node_statements(
 ) -> list[str]:
     """One proposal's node and its implementation links, every value bounded."""
     assert dep.number is not None
-    status = status_label(dep.status)
+    status = config.status_text(dep.status)
     own_id = id_text(dep) if id_text else config.format_id(dep.number)
     page = href(dep) if href else None
     project = dep.project or ""
@@ -989,7 +994,7 @@ def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> 
         return [
             _id_or_draft(row["id"]),
             row["title"],
-            row["status"] or UNKNOWN_STATUS,
+            shown_status(row["status"], config),
             ", ".join(row["authors"]),
             row["category"] or "",
         ]
@@ -1024,7 +1029,7 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
             [
                 _id_or_draft(row["id"]),
                 row["title"],
-                row["status"] or UNKNOWN_STATUS,
+                shown_status(row["status"], config),
                 tuple(CellLink(link["label"], link["url"]) for link in row["implementation"]),
                 tuple(CellLink(issue["key"], issue["url"]) for issue in row["tracking"]),
                 row["target_completion"] or "",
@@ -1069,7 +1074,7 @@ def review_tables(
             [
                 _id_or_draft(untouched["id"]),
                 untouched["title"],
-                untouched["status"] or UNKNOWN_STATUS,
+                shown_status(untouched["status"], config),
                 untouched["last_touched"],
                 str(untouched["days"]),
             ]

@@ -22,13 +22,13 @@ from ..core.model import (
     Phase,
     ReviewStatus,
     Status,
-    status_label,
     status_slug,
 )
 
 
-def status_badge(status: Status | None) -> nodes.inline:
-    text, slug = status_label(status), status_slug(status)
+def status_badge(status: Status | None, settings: DepConfig) -> nodes.inline:
+    """A status as a badge, under the project's label for it (``dep_status_labels``)."""
+    text, slug = settings.status_text(status), status_slug(status)
     return nodes.inline(text, text, classes=["dep-badge", f"dep-status-{slug}"])
 
 
@@ -134,7 +134,7 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
     # its own, and both the {dep} role and sphinx-needs' tables link to ``page#DEP-0001``.
     card = nodes.container(classes=["dep-card"], ids=[need_id])
     header = nodes.paragraph(classes=["dep-card-header"])
-    header += status_badge(dep.status)
+    header += status_badge(dep.status, settings)
     header += nodes.Text(" ")
     # A draft's need id (DEP-DRAFT-<SLUG>) is an anchor, not a name a reader needs.
     shown = need_id if dep.number else "Draft"

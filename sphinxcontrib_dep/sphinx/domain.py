@@ -232,7 +232,7 @@ class DepDomain(Domain):
             text = f"{need_id}: {dep.title}"
             content += nodes.inline(text, text)
             content += nodes.Text(" ")
-            content += status_badge(dep.status)
+            content += status_badge(dep.status, settings)
         return make_refnode(builder, fromdocname, dep.docname, need_id, content, f"{need_id}: {dep.title}")
 
     def resolve_any_xref(

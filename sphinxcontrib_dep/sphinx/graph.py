@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from docutils import nodes
 
 from ..core import report
+from ..core.config import DepConfig
 from ..core.diagnostics import Code
 from ..core.model import Dep
 from .logging import warn
@@ -188,7 +189,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
         for part, problem in failed:
             container += _fallback(renderer, part, problem)
     if pictures:
-        container += nodes.raw("", legend(renderer.deps), format="html")
+        container += nodes.raw("", legend(renderer.deps, settings), format="html")
     return container
 
 
@@ -212,11 +213,11 @@ def chunks(parts: list[report.GraphPart]) -> list[list[report.GraphPart]]:
     return groups
 
 
-def legend(deps: list[Dep]) -> str:
+def legend(deps: list[Dep], settings: DepConfig) -> str:
     """What the colours and arrows of the graph mean (the statuses its proposals are in)."""
     present = {dep.status for dep in deps if dep.number is not None and dep.status is not None}
     items = [
-        f'<li><span class="dep-graph-swatch" style="background:{colour}"></span>{html.escape(status.value)}</li>'
+        f'<li><span class="dep-graph-swatch" style="background:{colour}"></span>{html.escape(settings.status_text(status))}</li>'
         for status, colour in report.STATUS_COLOURS.items()
         if status in present
     ]

@@ -56,10 +56,12 @@ def cmd_new(ctx: Context) -> int:
     if args.status:
         # A new file may start at any status (as `dep lint --since` judges it): a decision
         # taken and implemented before anyone wrote it down is recorded as it stands.
-        found = Status.lookup(args.status)
+        found = ctx.config.lookup_status(args.status)
         if found is None:
-            hint = parsing.did_you_mean(args.status, [s.value for s in Status])
-            raise CliError(f"unknown status {args.status!r} (allowed: {Status.allowed()}){hint}")
+            hint = parsing.did_you_mean(
+                args.status, [s.value for s in Status] + list(ctx.config.status_labels.values())
+            )
+            raise CliError(f"unknown status {args.status!r} (allowed: {ctx.config.status_allowed()}){hint}")
         status = found
     changes: dict[str, str | None] = {"number": None, "status": status.value}
     if args.author:
