@@ -555,7 +555,11 @@ class DepConfig:
 
     def status_allowed(self) -> str:
         """The statuses a header may name, for messages: the eight, their aliases, the labels."""
-        labels = "; ".join(f"{label!r} means {name}" for name, label in self.status_labels.items())
+        labels = "; ".join(
+            f"{label!r} means {name}"
+            for name, label in self.status_labels.items()
+            if Status.lookup(label) is None  # an alias or the name itself is said already
+        )
         return f"{Status.allowed()}; {Status.alias_note()}" + (f"; {labels}" if labels else "")
 
 
