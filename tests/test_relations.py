@@ -109,6 +109,7 @@ def test_dep_related_prints_lineage_both_ways(proj: Path, capsys: pytest.Capture
         "    DEP-0005 New Process [In Progress]\n"
     )
     code, out, _ = run(capsys, "related", "DEP-0003")
+    assert code == 0
     assert out == (
         "DEP-0003 Issues as DEPs [In Progress]\n"
         "  extends:\n"
@@ -149,6 +150,7 @@ def test_dep_related_shows_other_projects_and_unknown_targets(
     )
     monkeypatch.chdir(root)
     code, out, _ = run(capsys, "related", "1")
+    assert code == 0
     assert out == (
         "DEP-0001 X [In Progress]\n"
         "  extends:\n"
