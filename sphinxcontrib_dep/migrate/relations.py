@@ -39,6 +39,8 @@ _LINK_RE = re.compile(r"\[(?P<label>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]+)>?\s*\)"
 #: ``DEP-0005: Title``, ``DEP 12 — Title``: an id at the start of an item or a label.
 _LEADING_ID_RE = re.compile(r"^\s*(?P<id>[A-Za-z]{2,10}[-_ ]?(?:\d+|X+|N+))\b", re.I)
 #: An item that says the proposal builds on the one it names.
+#: An item that is the template's placeholder (the seed's "* File") or says there is none.
+_PLACEHOLDER_RE = re.compile(r"(?i)(?:file|link|dep|tbd|todo|n/?a|none|-+|\[[^\]]*\]|<[^>]*>)\.?")
 _EXTENDS_WORDS_RE = re.compile(r"\b(?:this (?:proposal|DEP) extends|extends it|builds on it)\b", re.I)
 
 
@@ -133,8 +135,8 @@ def related_section(lines: list[str]) -> list[SectionItem]:
                 items[-1] = SectionItem(last.line, text, last.named, bool(_EXTENDS_WORDS_RE.search(text)))
             continue
         text = item.group("text").strip()
-        if not text or re.fullmatch(r"(?i)n/?a|none|tbd|-+", text):
-            continue
+        if not text or _PLACEHOLDER_RE.fullmatch(text):
+            continue  # the template's "* File", "* N/A": nothing named
         items.append(SectionItem(index + 1, text, name_of(text), bool(_EXTENDS_WORDS_RE.search(text))))
     return items
 
