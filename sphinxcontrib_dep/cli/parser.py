@@ -42,7 +42,12 @@ EPILOGS = {
     "new": "The slug is ASCII letters, digits and hyphens; the file is never written outside the "
     "proposals folder and an existing one is replaced only with --force. A project's own "
     "templates/<name>.md is used before the package's. --supersedes N fills in :replaces:; --status "
-    "starts the draft elsewhere than In Progress (a decision recorded after the fact).",
+    "starts the draft elsewhere than In Progress (a decision recorded after the fact). --retroactive "
+    "--from-pr FILE writes deps/NNNN-<slug>.md with the next free number: Implemented, :retroactive: yes, "
+    "the pull request's author in :authors:, its merge date in :review-date:, its address in "
+    ":implementation:, and its body's sections under the template's (Why -> Motivation, Changes -> "
+    "Proposal, the others under Proposal); the review-window rules skip it, the section rules do not. "
+    "A pull request that has not merged, or whose JSON gives no address (ask gh for url), is refused.",
     "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
     "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
     "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
@@ -171,7 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("dir", nargs="?", default=".", metavar="DIR", help="where (default: the current folder)")
 
     sub = add("new", cmd_new, "Create deps/0000-<slug>.md from a template, filled in.", writes=True)
-    sub.add_argument("title", help="the proposal's title")
+    sub.add_argument(
+        "title", nargs="?", help="the proposal's title (with --from-pr: default, the pull request's title)"
+    )
     sub.add_argument("--template", choices=[t.value for t in Template], help="limited (default) or complete")
     sub.add_argument(
         "--author", action="append", metavar="PERSON", help="@handle, Name or 'Name <url>' (repeatable)"
@@ -187,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the status to start at (default: In Progress); a decision recorded after the fact may start "
         "Approved or Implemented, as a new file may",
     )
+    sub.add_argument(
+        "--retroactive",
+        action="store_true",
+        help="a record of work already merged, drafted from --from-pr: numbered, Implemented, :retroactive: yes",
+    )
+    sub.add_argument(
+        "--from-pr",
+        metavar="FILE",
+        help="the merged pull request as JSON: `gh pr view N --json number,title,body,author,mergedAt,url` "
+        "or the REST API's `gh api repos/O/R/pulls/N` (a list too, with --pr)",
+    )
+    sub.add_argument("--pr", metavar="N", type=int, help="which pull request of --from-pr's list")
 
     sub = add("lint", cmd_lint, "Check proposals with every rule; exit 1 when problems are found.")
     sub.add_argument(

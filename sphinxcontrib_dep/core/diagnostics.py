@@ -181,6 +181,11 @@ class Code(enum.Enum):
     # --- relations ---
     SELF_RELATION = ("self_relation", "A proposal that ``:extends:`` itself or is ``:related:`` to itself.")
     EXTENDS_CYCLE = ("extends_cycle", "A cycle of ``:extends:``: proposals that build on each other.")
+    RETROACTIVE = (
+        "retroactive",
+        "``:retroactive:`` on a proposal that is neither Implemented nor Superseded (the review-window "
+        "rules then apply as to any proposal).",
+    )
 
 
 #: Rules that judge what the header says as a whole: where one shares a line with a problem

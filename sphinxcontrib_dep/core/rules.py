@@ -174,6 +174,11 @@ def _person_key(person: Person) -> str:
     return (person.handle or person.name).casefold()
 
 
+#: The statuses of a retroactive record (``:retroactive:``): written after the work merged,
+#: and perhaps replaced since. The review-window rules skip these; any other status is reported.
+RETROACTIVE_STATUSES = frozenset({Status.IMPLEMENTED, Status.SUPERSEDED})
+
+
 def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None) -> list[Diagnostic]:
     """Lifecycle and review problems of one proposal.
 
@@ -270,8 +275,18 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
     if status is Status.SUPERSEDED and not dep.replaced_by:
         report(Code.SUPERSEDED_MISSING, "Superseded needs :replaced-by: naming the successor")
 
+    if dep.retroactive and status not in RETROACTIVE_STATUSES:
+        report(
+            Code.RETROACTIVE,
+            f":retroactive: marks a record of merged work, which is Implemented (or Superseded since); "
+            f"this one is {status.value if status else 'without a status'}, so the review rules apply to it "
+            "as to any proposal",
+            "retroactive",
+        )
     started = dep.review_requested or entered_review
-    if started is not None and dep.review_date is not None:
+    # A retroactive record's review date is the merge, before the file existed: no window.
+    exempt = dep.retroactive and status in RETROACTIVE_STATUSES
+    if started is not None and dep.review_date is not None and not exempt:
         days = (dep.review_date - started).days
         source = ":review-requested:" if dep.review_requested else "the date it entered review"
         deadline, extension = process.review_deadline(dep, config, started)
