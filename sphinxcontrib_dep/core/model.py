@@ -113,6 +113,10 @@ TRACKED_STATUSES = frozenset({Status.UNDER_REVIEW, Status.APPROVED, Status.IMPLE
 #: Statuses after approval, whose changes are recorded in ``:amendments:``.
 AMENDABLE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPERSEDED})
 
+#: The statuses of a retroactive record (``:retroactive:``): written after the work merged,
+#: and perhaps replaced since. The review-window rules skip these; any other status is reported.
+RETROACTIVE_STATUSES = frozenset({Status.IMPLEMENTED, Status.SUPERSEDED})
+
 #: How a proposal whose status is missing or not one of the eight is shown and grouped.
 UNKNOWN_STATUS = "Unknown"
 #: Its CSS class suffix, beside :attr:`Status.slug` (``dep-status-unknown``).

@@ -202,7 +202,23 @@ class _DepRecordFields(TypedDict):
     alternatives: list[str]  # the titles of the rejected alternatives
 
 
-class DepRecord(_DepRecordFields, total=False):
+class _DepRecordRelations(_DepRecordFields, total=False):
+    """Keys optional in schema version 2 (older writers leave them out) that this version
+    always writes (:data:`ALWAYS_WRITTEN`)."""
+
+    #: The proposals it builds on (``:extends:``), as written.
+    extends: list[str]
+    #: The proposals related to it, from either side (``:related:``).
+    related: list[str]
+    #: A record written after the fact from merged work (``:retroactive:``).
+    retroactive: bool
+
+
+#: The optional keys of :class:`DepRecord` every entry this version writes holds.
+ALWAYS_WRITTEN = ("extends", "related", "retroactive")
+
+
+class DepRecord(_DepRecordRelations, total=False):
     """One entry of ``deps.json``, keys in the documented order (``schema/deps.schema.json``).
 
     ``total=False`` rather than ``NotRequired``: with postponed annotations Python 3.11 cannot
@@ -213,13 +229,6 @@ class DepRecord(_DepRecordFields, total=False):
     history: dict[str, Any]
     #: The proposal's page, relative to the site (``deps/0001-x.html``), when built by Sphinx.
     page: str
-    # --- relations (optional in schema version 2: older writers leave them out) ---
-    #: The proposals it builds on (``:extends:``), as written.
-    extends: list[str]
-    #: The proposals related to it, from either side (``:related:``).
-    related: list[str]
-    #: A record written after the fact from merged work (``:retroactive:``).
-    retroactive: bool
 
 
 class _DepsJsonFields(TypedDict):

@@ -11,7 +11,15 @@ from datetime import date
 from . import process
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import DRAFT_STATUSES, UNNUMBERED_STATUSES, Dep, Person, ReviewStatus, Status
+from .model import (
+    DRAFT_STATUSES,
+    RETROACTIVE_STATUSES,
+    UNNUMBERED_STATUSES,
+    Dep,
+    Person,
+    ReviewStatus,
+    Status,
+)
 
 # --------------------------------------------------------------------------------------
 # The lifecycle graph
@@ -172,11 +180,6 @@ def approval_summary(dep: Dep) -> str:
 def _person_key(person: Person) -> str:
     """One person however written: the handle, else the name, case folded."""
     return (person.handle or person.name).casefold()
-
-
-#: The statuses of a retroactive record (``:retroactive:``): written after the work merged,
-#: and perhaps replaced since. The review-window rules skip these; any other status is reported.
-RETROACTIVE_STATUSES = frozenset({Status.IMPLEMENTED, Status.SUPERSEDED})
 
 
 def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None) -> list[Diagnostic]:

@@ -87,9 +87,11 @@ def name_of(text: str) -> Named:
     whole = parse_id(text.strip(), None)
     if whole is not None:
         return Named(whole) if whole else Named(None, f"{text.strip()} is a placeholder, not a number")
-    if re.fullmatch(r"\d{4,}-[\w.-]+", text.strip()):  # a file's slug: 0007-router, 0000-dep-process
-        slug = text.strip()
-        number = number_from_filename(slug if slug.endswith((".md", ".rst")) else f"{slug}.md")
+    slug = text.strip()
+    as_file = slug if slug.endswith((".md", ".rst")) else f"{slug}.md"
+    if not any(c.isspace() for c in slug) and split_proposal_name(as_file) is not None:
+        # A file's name or slug: 0007-router, 0000-dep-process (as the drafts' front matter writes).
+        number = number_from_filename(as_file)
         return Named(number) if number else Named(None, "names an unnumbered draft")
     leading = _LEADING_ID_RE.match(text)
     if leading is not None:
