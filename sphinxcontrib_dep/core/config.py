@@ -542,6 +542,11 @@ class DepConfig:
             return UNKNOWN_STATUS
         return self.status_labels.get(status.value, status.value)
 
+    def label(self, name: str | None) -> str | None:
+        """A status's canonical name as recorded (git history, a report row) under its label;
+        ``None`` stays ``None``."""
+        return self.status_labels.get(name, name) if name is not None else None
+
     def lookup_status(self, text: str) -> Status | None:
         """The status ``text`` names: a status, one of its aliases, or its label."""
         found = Status.lookup(text)

@@ -140,20 +140,15 @@ def _paragraph(text: str) -> nodes.paragraph:
 def status_move(old: str | None, new: str | None, settings: DepConfig | None = None) -> str:
     """A status change in words, each status under the project's label (``dep_status_labels``)."""
     if settings is not None:
-        old, new = shown(old, settings), shown(new, settings)
+        old, new = settings.label(old), settings.label(new)
     if old is None:
         return f"status set to {new}" if new else "no status"
     return f"{old} \u2192 {new or 'no status'}"
 
 
-def shown(status: str | None, settings: DepConfig) -> str | None:
-    """A status as git history recorded it (a canonical name), under its label."""
-    return settings.status_labels.get(status, status) if status is not None else None
-
-
 def fields(entry: FileHistory, settings: DepConfig | None = None) -> list[nodes.field]:
     """Created, last changed and the status changes, as fields of the card."""
-    status = shown(entry.created_status, settings) if settings is not None else entry.created_status
+    status = settings.label(entry.created_status) if settings is not None else entry.created_status
     created = f"{day(entry.created)} ({status or 'no status'}), by {entry.created.author}"
     found = [
         _field("Created", "created", _paragraph(created)),

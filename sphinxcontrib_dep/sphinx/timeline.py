@@ -28,7 +28,7 @@ class DepTimelineDirective(CorpusDirective):
 
 def change_text(kind: str, old: str | None, new: str | None, settings: DepConfig | None = None) -> str:
     if kind == "created":
-        new = history.shown(new, settings) if settings is not None else new
+        new = settings.label(new) if settings is not None else new
         return f"created as {new}" if new else "created"
     return history.status_move(old, new, settings)
 
