@@ -135,3 +135,21 @@ def test_without_labels_the_label_is_unknown(tmp_path: Path, capsys: pytest.Capt
     assert cli.main(["lint", "--root", str(root)]) == 1
     out = capsys.readouterr().out
     assert re.search(r"deps/0001-router.md:4: unknown status 'Accepted' .* \[dep.status\]", out)
+
+
+def test_graph_banner_and_history_show_labels() -> None:
+    from sphinxcontrib_dep.core import report
+    from sphinxcontrib_dep.core.banner import banner_for
+    from sphinxcontrib_dep.core.model import Dep
+    from sphinxcontrib_dep.sphinx.history import status_move
+
+    config = DepConfig(status_labels=LABELS)
+    dot = report.graph_dot(
+        [Dep(title="Router", number=1, status=Status.APPROVED, path="deps/0001-r.md")], config
+    )
+    assert 'label="DEP-0001\\nRouter\\n[Accepted]"' in dot
+    superseded = banner_for(Dep(title="Old", number=2, status=Status.SUPERSEDED), config)
+    assert superseded is not None and superseded.label == "Replaced"
+    assert status_move("Under Review", "Approved", config) == "Under Review \u2192 Accepted"
+    assert status_move(None, "Superseded", config) == "status set to Replaced"
+    assert config.label("Approved") == "Accepted" and config.label(None) is None
