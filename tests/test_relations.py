@@ -207,3 +207,26 @@ def test_relations_rules_match_between_lint_and_build(tmp_path: Path) -> None:
         "deps/0001-a.md:7: extension cycle: DEP-0001 extends DEP-0002 extends DEP-0001; a proposal cannot "
         "build on itself, directly or through others [dep.extends_cycle]"
     ]
+
+
+def test_renumber_moves_extends_and_related() -> None:
+    from sphinxcontrib_dep.core.renumber import rewrite_references
+
+    text = proposal("X", extends="DEP-0002, runtime:DEP-0002", related="2, DEP-0004")
+    moved = rewrite_references(text, "deps/0001-x.md", 2, 9, DepConfig())
+    assert moved.moved == [":extends:", ":related:"]
+    assert ":extends: DEP-0009, runtime:DEP-0002\n" in moved.text
+    assert ":related: DEP-0009, DEP-0004\n" in moved.text
+
+
+def test_incremental_build_redraws_the_other_side(proj: Path, tmp_path: Path) -> None:
+    """Removing DEP-0003's :extends: rewrites DEP-0002's card (its "Extended by") on the next build."""
+    out = tmp_path / "inc"
+    first = build_in_process(proj, out)
+    assert first.warnings == []
+    improvements = first.outdir / "deps" / "0002-process-improvements.html"
+    assert "dep-field-extended-by" in improvements.read_text()
+    (proj / "deps/0003-issues-as-deps.md").write_text(proposal("Issues as DEPs"))
+    second = build_in_process(proj, out, fresh=False)
+    assert second.warnings == []
+    assert "dep-field-extended-by" not in improvements.read_text()

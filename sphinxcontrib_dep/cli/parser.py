@@ -71,7 +71,7 @@ EPILOGS = {
     "replaces NEW, directly or through others) is refused, with or without --partial or --force.",
     "renumber": "Moves OLD (a path, or a number only one file holds) to NEW (default: the next free "
     "number, counted as dep number counts): the file is renamed (git mv), its :number: set, and every "
-    "reference in the proposals folder moved with it (:replaces:, :replaced-by:, {dep} roles, links to "
+    "reference in the proposals folder moved with it (:replaces:, :replaced-by:, :extends:, :related:, {dep} roles, links to "
     "the file), all or nothing. While another file still holds OLD, references by number name either and "
     "are left alone (links move). A NEW in use anywhere is refused. Inside git every change is staged. "
     "Exit status: 0 moved (or shown with --dry-run), 1 refused (NEW taken, no number yet), 2 usage error.",
