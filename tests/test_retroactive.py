@@ -267,3 +267,23 @@ def test_section_rules_still_apply(tmp_path: Path) -> None:
         "deps/0001-x.md:17: missing section 'Motivation', which the limited template requires (before 'Proposal') "
         "[dep.section_missing]"
     ]
+
+
+def test_a_hostile_body_is_written_and_its_problems_said(
+    proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The body is untrusted: what the rules refuse is reported at once, and the build shows it as text."""
+    data = {
+        **json.loads(GH.read_text()),
+        "title": "Hostile",
+        "body": "## Summary\n\n<script>alert(1)</script>\n\n## Changes\n\n```{include} /etc/passwd\n```\n",
+    }
+    source = tmp_path / "pr.json"
+    source.write_text(json.dumps(data))
+    code, out, err = run(capsys, "new", "--retroactive", "--from-pr", str(source), "--category", "Process")
+    assert (code, out) == (0, "created deps/0004-hostile.md from pull request #8144\n")
+    assert err.splitlines()[:2] == [
+        "deps/0004-hostile.md:26: directive 'include' is not allowed in a proposal (it could read files or run "
+        "code in the build); shown as text (add it to dep_allowed_directives to trust it) [dep.directive]",
+        "deps/0004-hostile.md:16: raw HTML shown as text: tag <script> is not allowed [dep.raw_html]",
+    ]
