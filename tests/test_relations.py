@@ -230,3 +230,23 @@ def test_incremental_build_redraws_the_other_side(proj: Path, tmp_path: Path) ->
     second = build_in_process(proj, out, fresh=False)
     assert second.warnings == []
     assert "dep-field-extended-by" not in improvements.read_text()
+
+
+def test_the_docs_show_what_dep_related_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from helpers import REPO
+
+    page = (REPO / "docs" / "relations.md").read_text(encoding="utf-8")
+    block = page.split("<!-- output: dep related 2", 1)[1].split("```text\n", 1)[1].split("```\n", 1)[0]
+    command, shown = block.split("\n", 1)
+    assert command == "$ dep related 2"
+    root = tmp_path / "example"
+    shutil.copytree(REPO / "docs" / "examples" / "relations", root)
+    (root / "conf.py").write_text(
+        'project = "t"\nextensions = ["sphinxcontrib_dep"]\ndep_early_numbering = True\n'
+    )
+    monkeypatch.chdir(root)
+    assert run(capsys, "related", "2") == (0, shown, "")

@@ -30,9 +30,10 @@ class dep_status_chart(nodes.General, nodes.Element):
     """Placeholder, replaced by the chart when the page is written."""
 
 
-def status_counts(deps: Iterable[Dep], settings: DepConfig) -> list[tuple[str, str, int]]:
+def status_counts(deps: Iterable[Dep], settings: DepConfig | None = None) -> list[tuple[str, str, int]]:
     """``(label, slug, count)`` for each of the eight statuses in lifecycle order, then
     proposals whose status is unknown (only when there are some)."""
+    settings = settings or DepConfig()
     counts = Counter(dep.status for dep in deps)
     rows = [(settings.status_text(status), status.slug, counts.get(status, 0)) for status in Status]
     if counts.get(None):
