@@ -139,7 +139,7 @@ def test_migrate_rewrites_every_header(adopted: Adoption) -> None:
     assert code == 0
     assert out.splitlines()[-5:-1] == [
         "files: 14 read, 14 migrated, 0 already migrated, 0 skipped",
-        "values normalised: 23",
+        "values normalised: 25",
         "values empty or template placeholders: 48",
         "values needing a human: 7",
     ]

@@ -600,7 +600,8 @@ def test_new_records_a_decision_after_the_fact(project: Person) -> None:
     assert (code, err) == (
         2,
         "dep new: unknown status 'Implmented' (allowed: Not Started, In Progress, Under Review, Approved, "
-        "Implemented, Rejected, Deferred, Superseded); did you mean Implemented?\n",
+        "Implemented, Rejected, Deferred, Superseded; 'Draft' means In Progress, 'Replaced' means Superseded); "
+        "did you mean Implemented?\n",
     )
 
 

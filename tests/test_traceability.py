@@ -111,6 +111,9 @@ def test_deps_json_keys_and_order(built: Build) -> None:
         "amendments",
         "phases",
         "alternatives",
+        "extends",
+        "related",
+        "retroactive",
         "page",
     ]
     assert data["deps"][0]["page"] == "deps/0001-error-propagation.html"

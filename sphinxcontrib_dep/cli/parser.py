@@ -21,6 +21,7 @@ from .commands.migrate import cmd_migrate
 from .commands.new import cmd_new
 from .commands.notify import cmd_notify
 from .commands.number import cmd_number
+from .commands.related import cmd_related
 from .commands.renumber import cmd_renumber
 from .commands.report import cmd_export, cmd_index, cmd_report
 from .commands.review import cmd_review
@@ -49,7 +50,12 @@ EPILOGS = {
     "proposals folder and an existing one is replaced only with --force. A project's own "
     "templates/<name>.md is used before the package's. --supersedes N fills in :replaces:; --status "
     "starts the draft elsewhere than In Progress (a decision recorded after the fact); --area KEY writes "
-    ":area: and creates the file in deps/<KEY>/ (numbers stay global across area folders).",
+    ":area: and creates the file in deps/<KEY>/ (numbers stay global across area folders). --retroactive "
+    "--from-pr FILE writes deps/NNNN-<slug>.md with the next free number: Implemented, :retroactive: yes, "
+    "the pull request's author in :authors:, its merge date in :review-date:, its address in "
+    ":implementation:, and its body's sections under the template's (Why -> Motivation, Changes -> "
+    "Proposal, the others under Proposal); the review-window rules skip it, the section rules do not. "
+    "A pull request that has not merged, or whose JSON gives no address (ask gh for url), is refused.",
     "lint": "Exit status: 0 no problems, 1 problems found, 2 usage error or unreadable input. "
     "Each line is path:line: message [dep.code], as sphinx-build words it; a line break or a "
     "control character in a file name or a value is shown escaped (\\n, \\x1b). --since takes a "
@@ -73,7 +79,7 @@ EPILOGS = {
     "replaces NEW, directly or through others) is refused, with or without --partial or --force.",
     "renumber": "Moves OLD (a path, or a number only one file holds) to NEW (default: the next free "
     "number, counted as dep number counts): the file is renamed (git mv), its :number: set, and every "
-    "reference in the proposals folder moved with it (:replaces:, :replaced-by:, {dep} roles, links to "
+    "reference in the proposals folder moved with it (:replaces:, :replaced-by:, :extends:, :related:, {dep} roles, links to "
     "the file), all or nothing. While another file still holds OLD, references by number name either and "
     "are left alone (links move). A NEW in use anywhere is refused. Inside git every change is staged. "
     "Exit status: 0 moved (or shown with --dry-run), 1 refused (NEW taken, no number yet), 2 usage error.",
@@ -113,6 +119,10 @@ EPILOGS = {
     "existing proposal (DEP-0012 under the configured prefix, or a link to a proposal's file or page); "
     "the areas' teams and owners are whom to ask. Every other pull request is listed in the JSON with "
     "its reason. A file that cannot be read exits 2 with the place in it (prs.json: $[3].files[0].path).",
+    "related": "Each chain is followed to its end, nearest first; a proposal reached through another says "
+    "which ('through DEP-0002'). Related proposals count from either side. Another project's proposals "
+    "and links are listed as written. Statuses are shown under dep_status_labels. Exit status: 0 found, "
+    "1 no proposal has that number or those words in its title, 2 usage error.",
     "migrate": "Writes nothing without --in-place or --output. Lines below the header that look "
     "like its fields (in the sections too), and lists nested under a field's own list, are "
     "reported [needs a human], never "
@@ -194,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("dir", nargs="?", default=".", metavar="DIR", help="where (default: the current folder)")
 
     sub = add("new", cmd_new, "Create deps/0000-<slug>.md from a template, filled in.", writes=True)
-    sub.add_argument("title", help="the proposal's title")
+    sub.add_argument(
+        "title", nargs="?", help="the proposal's title (with --from-pr: default, the pull request's title)"
+    )
     sub.add_argument("--template", choices=[t.value for t in Template], help="limited (default) or complete")
     sub.add_argument(
         "--author", action="append", metavar="PERSON", help="@handle, Name or 'Name <url>' (repeatable)"
@@ -222,6 +234,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --area, create the file at the top of the proposals folder (only :area: names the area)",
     )
+    sub.add_argument(
+        "--retroactive",
+        action="store_true",
+        help="a record of work already merged, drafted from --from-pr: numbered, Implemented, :retroactive: yes",
+    )
+    sub.add_argument(
+        "--from-pr",
+        metavar="FILE",
+        help="the merged pull request as JSON: `gh pr view N --json number,title,body,author,mergedAt,url` "
+        "or the REST API's `gh api repos/O/R/pulls/N` (a list too, with --pr)",
+    )
+    sub.add_argument("--pr", metavar="N", type=int, help="which pull request of --from-pr's list")
 
     sub = add("lint", cmd_lint, "Check proposals with every rule; exit 1 when problems are found.")
     sub.add_argument(
@@ -426,6 +450,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = add("migrate", cmd_migrate, "Convert legacy proposals to dep-meta headers.")
     migrate_command.add_arguments(sub)
+
+    sub = add(
+        "related",
+        cmd_related,
+        "A proposal's lineage (what it extends and replaces, and what extends and replaces it, "
+        "along whole chains) and the proposals related to it.",
+    )
+    sub.add_argument(
+        "query",
+        metavar="DEP|WORD",
+        help="a number (12, DEP-0012), or words every matching proposal's title holds (any case)",
+    )
+    sub.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
     return parser
 
 

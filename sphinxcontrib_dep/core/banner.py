@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .config import DepConfig
 from .model import Dep, Status
 from .report import clip
 
@@ -43,27 +44,31 @@ def first_sentence(text: str, limit: int = SENTENCE) -> str:
 UNDECIDED = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
 
 
-def banner_for(dep: Dep) -> Banner | None:
+def banner_for(dep: Dep, config: DepConfig | None = None) -> Banner | None:
     """The banner of ``dep``'s page; ``None`` for a decided proposal that stands.
 
     A superseded proposal's text is only the lead (``This proposal is replaced by``): the
     Sphinx layer follows it with links to the successors, joined from both sides.
     """
     status = dep.status
+
+    def name(status: Status) -> str:  # under the project's label (dep_status_labels)
+        return config.status_text(status) if config is not None else status.value
+
     if status is Status.SUPERSEDED:
-        return Banner("superseded", "Superseded", "This proposal is replaced by")
+        return Banner("superseded", name(Status.SUPERSEDED), "This proposal is replaced by")
     if status is Status.REJECTED:
         reason = first_sentence(dep.decision) if dep.decision else ""
         return Banner(
             "rejected",
-            "Rejected",
+            name(Status.REJECTED),
             f"Decision: {reason}" if reason else "This proposal was not accepted; it is kept as a record.",
         )
     if status is Status.DEFERRED:
         reason = first_sentence(dep.decision) if dep.decision else ""
         return Banner(
             "deferred",
-            "Deferred",
+            name(Status.DEFERRED),
             f"Decision: {reason}"
             if reason
             else "The decision is postponed; the proposal may be taken up again.",
@@ -72,6 +77,6 @@ def banner_for(dep: Dep) -> Banner | None:
         return Banner(
             "undecided",
             "Not yet decided",
-            f"This is a proposal, not a decision ({status.value}): what it describes may still change or be rejected.",
+            f"This is a proposal, not a decision ({name(status)}): what it describes may still change or be rejected.",
         )
     return None

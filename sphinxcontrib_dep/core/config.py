@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import DEFAULT_CATEGORIES, Template, format_id, normalize_key
+from .model import (
+    DEFAULT_CATEGORIES,
+    UNKNOWN_STATUS,
+    Status,
+    Template,
+    choice_key,
+    format_id,
+    normalize_key,
+)
 
 #: What ``dep_raw_html`` may be.
 RAW_HTML_MODES = ("safe", "none", "all")
@@ -246,6 +254,26 @@ def _areas(value: Any) -> str | None:
 def _distinct(value: Any) -> str | None:
     keys = [normalize_key(item) for item in value]
     return None if len(set(keys)) == len(keys) else f"list distinct values, not {value!r}"
+
+
+def _status_labels(value: Any) -> str | None:
+    names = {choice_key(status.value): status for status in Status}
+    taken: dict[str, str] = {}
+    for name, label in value.items():
+        if name not in {status.value for status in Status}:
+            return f"name statuses ({Status.allowed()}) as keys, not {name!r}"
+        key = choice_key(label)
+        if not key or not label.strip() or label != label.strip():
+            return f"give each status a label without surrounding blanks, not {label!r} for {name}"
+        if key == choice_key(UNKNOWN_STATUS):
+            return f"not give {name} the label {label!r}, which names a missing status"
+        meant = names.get(key) or Status.lookup(label)
+        if meant is not None and meant.value != name:
+            return f"not give {name} the label {label!r}, which names {meant.value}"
+        if key in taken:
+            return f"give distinct labels, not {label!r} to both {taken[key]} and {name}"
+        taken[key] = name
+    return None
 
 
 def _sources(value: Any) -> str | None:
@@ -500,6 +528,17 @@ class DepConfig:
         not_negative,
     )
 
+    # --- relations branch: the team's names for the statuses ---
+    status_labels: dict[str, str] = _setting(
+        {},
+        "The team's own names for statuses, shown wherever a status is displayed (card, index, charts, "
+        'review report, graph, ``dep`` text output) and accepted in headers: ``{Approved = "Accepted", '
+        'Superseded = "Replaced"}``. Rules, ``deps.json`` and its schema keep the canonical names. Keys '
+        "are statuses; labels are distinct and none is another status's name.",
+        STR_TABLE,
+        _status_labels,
+    )
+
     def __post_init__(self) -> None:
         errors = validate(self)
         if errors:
@@ -512,6 +551,37 @@ class DepConfig:
     def format_id(self, number: int) -> str:
         """``DEP-0012`` under this project's prefix and width."""
         return format_id(number, self.id_prefix, self.id_width)
+
+    def status_text(self, status: Status | None) -> str:
+        """A status as people read it: its label (``dep_status_labels``), its name, or ``Unknown``."""
+        if status is None:
+            return UNKNOWN_STATUS
+        return self.status_labels.get(status.value, status.value)
+
+    def label(self, name: str | None) -> str | None:
+        """A status's canonical name as recorded (git history, a report row) under its label;
+        ``None`` stays ``None``."""
+        return self.status_labels.get(name, name) if name is not None else None
+
+    def lookup_status(self, text: str) -> Status | None:
+        """The status ``text`` names: a status, one of its aliases, or its label."""
+        found = Status.lookup(text)
+        if found is not None:
+            return found
+        key = choice_key(text)
+        return next(
+            (Status(name) for name, label in self.status_labels.items() if key and choice_key(label) == key),
+            None,
+        )
+
+    def status_allowed(self) -> str:
+        """The statuses a header may name, for messages: the eight, their aliases, the labels."""
+        labels = "; ".join(
+            f"{label!r} means {name}"
+            for name, label in self.status_labels.items()
+            if Status.lookup(label) is None  # an alias or the name itself is said already
+        )
+        return f"{Status.allowed()}; {Status.alias_note()}" + (f"; {labels}" if labels else "")
 
 
 def settings() -> list[Setting]:

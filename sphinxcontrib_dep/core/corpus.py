@@ -112,6 +112,9 @@ def check_corpus(deps: Iterable[Dep], config: DepConfig) -> list[Diagnostic]:
     found += _cycles(deps, config)
     found += _successors(deps, config)
     found += _superseders(deps, config)
+    from .relations import check_relations  # which reads this module's graph helpers
+
+    found += check_relations(deps, config)
     return sorted(found, key=lambda d: (d.path or "", d.line or 0, d.code.value, d.message))
 
 
@@ -247,11 +250,11 @@ def _cycles(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
         if edge.successor in known and edge.predecessor in known:
             graph[edge.successor].append(edge.predecessor)
     found = []
-    for component in _strongly_connected(sorted(known), graph):
+    for component in strongly_connected(sorted(known), graph):
         if len(component) < 2:
             continue
         start = min(component)
-        path = _cycle_from(start, set(component), graph)
+        path = cycle_from(start, set(component), graph)
         chain = " replaces ".join(config.format_id(number) for number in path)
         dep = known[start]
         found.append(
@@ -265,7 +268,7 @@ def _cycles(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
     return found
 
 
-def _strongly_connected(nodes: list[int], graph: dict[int, list[int]]) -> list[list[int]]:
+def strongly_connected(nodes: list[int], graph: dict[int, list[int]]) -> list[list[int]]:
     """Tarjan's algorithm, iterative (no recursion limit), over nodes in a fixed order."""
     index: dict[int, int] = {}
     low: dict[int, int] = {}
@@ -312,7 +315,7 @@ def _strongly_connected(nodes: list[int], graph: dict[int, list[int]]) -> list[l
     return components
 
 
-def _cycle_from(start: int, members: set[int], graph: dict[int, list[int]]) -> list[int]:
+def cycle_from(start: int, members: set[int], graph: dict[int, list[int]]) -> list[int]:
     """The shortest cycle through ``start`` inside its component: ``[start, ..., start]``."""
     previous: dict[int, int] = {}
     frontier = [start]

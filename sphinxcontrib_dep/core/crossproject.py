@@ -57,7 +57,12 @@ def unknown_project_targets(
 
 def _references(dep: Dep, registry: Registry) -> list[Diagnostic]:
     found = []
-    for option, refs in (("replaces", dep.replaces), ("replaced-by", dep.replaced_by)):
+    for option, refs in (
+        ("replaces", dep.replaces),
+        ("replaced-by", dep.replaced_by),
+        ("extends", dep.extends),
+        ("related", dep.related),
+    ):
         for ref in refs:
             if ref.project is None or ref.project_number is None:
                 continue

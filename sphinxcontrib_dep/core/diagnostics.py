@@ -38,7 +38,7 @@ class Code(enum.Enum):
     REVIEWER_STATUS = ("reviewer_status", "A reviewer status in parentheses that is unknown.")
     TEMPLATE = ("template", "A ``:template:`` other than ``limited`` or ``complete``.")
     PERSON = ("person", "An author, sponsor or reviewer that cannot be read.")
-    REF = ("ref", "A ``replaces``/``replaced-by`` entry that names no proposal.")
+    REF = ("ref", "A ``replaces``/``replaced-by``/``extends``/``related`` entry that names no proposal.")
     URL = ("url", "A link that is not an absolute http(s) URL (``javascript:`` and the like are refused).")
     NUMBER = ("number", "``:number:`` disagrees with the number in the file name.")
     DUPLICATE_META = ("duplicate_meta", "A second ``dep-meta`` in one document.")
@@ -201,6 +201,14 @@ class Code(enum.Enum):
     )
     PIC_MISSING = ("pic_missing", "Under Review without a ``:pic:``, when ``dep_areas`` declares areas.")
     PRIORITY = ("priority", "A ``:priority:`` that is not one of ``dep_priorities``.")
+    # --- relations ---
+    SELF_RELATION = ("self_relation", "A proposal that ``:extends:`` itself or is ``:related:`` to itself.")
+    EXTENDS_CYCLE = ("extends_cycle", "A cycle of ``:extends:``: proposals that build on each other.")
+    RETROACTIVE = (
+        "retroactive",
+        "``:retroactive:`` on a proposal that is neither Implemented nor Superseded (the review-window "
+        "rules then apply as to any proposal).",
+    )
 
 
 #: Rules that judge what the header says as a whole: where one shares a line with a problem

@@ -91,10 +91,10 @@ def new_proposal_items(
     base = base_url
     items = []
     for dep, entry, first_name in _known(deps, histories):
-        status = entry.created_status or "no status"
+        status = config.label(entry.created_status) or "no status"
         summary = f"{dep.title}: proposed as {status} on {entry.created.date.date().isoformat()}"
         if dep.status is not None and dep.status.value != entry.created_status:
-            summary += f"; {dep.status.value} now"
+            summary += f"; {config.status_text(dep.status)} now"
         items.append(
             Item(
                 id=tag_uri(base, entry.created.date, f"created/{entry.created.id}/{first_name}"),
@@ -121,7 +121,9 @@ def status_change_items(
     items = []
     for dep, entry, first_name in _known(deps, histories):
         for change in entry.changes:
-            old, new = change.old or "no status", change.new or "no status"
+            # The team's names (dep_status_labels) in the text; the category keeps the status's own.
+            old = config.label(change.old) or "no status"
+            new = config.label(change.new) or "no status"
             items.append(
                 Item(
                     id=tag_uri(base, change.commit.date, f"status/{change.commit.id}/{first_name}"),
@@ -133,7 +135,7 @@ def status_change_items(
                         f"(commit {change.commit.short} by {change.commit.author})."
                     ),
                     authors=(change.commit.author,),
-                    categories=(new,),
+                    categories=(change.new or "no status",),
                 )
             )
     return _newest(items)

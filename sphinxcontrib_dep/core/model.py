@@ -116,6 +116,10 @@ AMENDABLE_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED, Status.SUPE
 #: The open statuses, before a decision: the weekly triage follows these (``dep triage``).
 TRIAGE_STATUSES = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.UNDER_REVIEW})
 
+#: The statuses of a retroactive record (``:retroactive:``): written after the work merged,
+#: and perhaps replaced since. The review-window rules skip these; any other status is reported.
+RETROACTIVE_STATUSES = frozenset({Status.IMPLEMENTED, Status.SUPERSEDED})
+
 #: How a proposal whose status is missing or not one of the eight is shown and grouped.
 UNKNOWN_STATUS = "Unknown"
 #: Its CSS class suffix, beside :attr:`Status.slug` (``dep-status-unknown``).

@@ -10,6 +10,7 @@ project's numbering, each is reported at its line.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -544,6 +545,27 @@ def parse_ref(text: str, report: _Reporter, option: str, prefix: str = "DEP-") -
     return None
 
 
+def parse_relation(value: str | None, report: _Reporter, option: str, prefix: str = "DEP-") -> list[DepRef]:
+    """``:extends:`` or ``:related:``: proposals as ``:replaces:`` names them (:func:`parse_ref`),
+    this project's or another's (``runtime:DEP-0003``); ``(partial)`` belongs to replacements only."""
+    found = []
+    for item in split_list(value):
+        ref = parse_ref(item, report, option, prefix)
+        if ref is None:
+            continue
+        if ref.partial:
+            report(
+                Code.REF,
+                f":{option}: {item.strip()!r}: (partial) qualifies a replacement only; read as "
+                f"{ref.to_text(prefix).removesuffix(' (partial)')}",
+                option,
+            )
+            ref = dataclasses.replace(ref, partial=False)
+        if ref not in found:
+            found.append(ref)
+    return found
+
+
 def _extension_parts(entry: str) -> dict[str, str | None] | None:
     """``[until] DATE by WHO [on DATE]: why`` as its parts, or ``None``. Read by splitting
     at the first ``:`` and on blanks, in linear time (a pattern with a lazy ``by`` before
@@ -771,12 +793,12 @@ def parse_meta(
         report(Code.STATUS, f"dep-meta has no :status: (allowed: {Status.allowed()})")
     else:
         assert status_text is not None
-        status = Status.lookup(status_text)
+        status = config.lookup_status(status_text)
         if status is None:
             report(
                 Code.STATUS,
-                f"unknown status {status_text.strip()!r} (allowed: {Status.allowed()}; {Status.alias_note()})"
-                + did_you_mean(status_text, [s.value for s in Status]),
+                f"unknown status {status_text.strip()!r} (allowed: {config.status_allowed()})"
+                + did_you_mean(status_text, [s.value for s in Status] + list(config.status_labels.values())),
                 "status",
             )
         dep.status = status
@@ -817,6 +839,8 @@ def parse_meta(
         for item in split_list(seen.get("replaced-by"))
         if (ref := parse_ref(item, report, "replaced-by", config.id_prefix))
     ]
+    dep.extends = parse_relation(seen.get("extends"), report, "extends", config.id_prefix)
+    dep.related = parse_relation(seen.get("related"), report, "related", config.id_prefix)
     # One URL; split on white space only, as a URL may itself hold commas.
     pull_request_text = seen.get("pull-request")
     # White space separates URLs, and so does a comma followed by another URL (a URL may
@@ -874,6 +898,15 @@ def parse_meta(
                 Code.VALUE,
                 f":embargoed: {flag!r} is not yes or no; the proposal is kept embargoed",
                 "embargoed",
+            )
+    if "retroactive" in seen:
+        flag = (seen["retroactive"] or "").strip().lower()
+        dep.retroactive = flag in _YES
+        if flag not in _YES | _NO:
+            report(
+                Code.VALUE,
+                f":retroactive: {flag!r} is not yes or no; the proposal is not read as retroactive",
+                "retroactive",
             )
     return dep, report.diagnostics
 

@@ -21,7 +21,7 @@ from typing import TypedDict
 from . import process, rules
 from .config import DepConfig
 from .model import Dep, Person, Status
-from .report import Table, due_text, visible
+from .report import Table, due_text, shown_status, visible
 
 
 class RoleRow(TypedDict):
@@ -124,7 +124,7 @@ def person_report(deps: Iterable[Dep], config: DepConfig, today: date, handle: s
     return {"person": shown, "roles": roles, "waiting": waiting}
 
 
-def person_tables(data: PersonReport) -> list[Table]:
+def person_tables(data: PersonReport, config: DepConfig | None = None) -> list[Table]:
     """The report as two tables: what waits on the person (overdue first), then their roles."""
     waiting = Table(f"Waiting on {data['person']}", ["ID", "Title", "What", "Due", "When"])
     for row in data["waiting"]:
@@ -132,6 +132,11 @@ def person_tables(data: PersonReport) -> list[Table]:
     roles = Table(f"{data['person']} in the proposals", ["ID", "Title", "Status", "Role"])
     for entry in data["roles"]:
         roles.rows.append(
-            [entry["id"] or "draft", entry["title"], entry["status"] or "Unknown", entry["role"]]
+            [
+                entry["id"] or "draft",
+                entry["title"],
+                shown_status(entry["status"], config) if config else entry["status"] or "Unknown",
+                entry["role"],
+            ]
         )
     return [waiting, roles]

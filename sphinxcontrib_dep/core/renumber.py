@@ -2,7 +2,7 @@
 
 Two clones that run ``dep number`` before fetching give two proposals one number; the
 merge is then the first place that sees it. :func:`rewrite_references` computes, for
-one file's text, the references to the old number (``:replaces:``/``:replaced-by:``
+one file's text, the references to the old number (``:replaces:``/``:replaced-by:``/``:extends:``/``:related:``
 entries, ``{dep}`` and ``:dep:`` roles, links to the old file name) rewritten to the new
 one; the command writes all files at once under the project lock. Sphinx-free.
 """
@@ -30,7 +30,8 @@ class Rewritten:
 
 
 def _move_list(value: str, path: str, option: str, old: int, new: int, config: DepConfig) -> str | None:
-    """A ``replaces``/``replaced-by`` value with each entry naming ``old`` naming ``new``; ``None``: none did."""
+    """A ``replaces``/``replaced-by``/``extends``/``related`` value with each entry naming ``old``
+    naming ``new``; ``None``: none did."""
     changed = False
     out = []
     for item in parsing.split_list(value):
@@ -63,7 +64,7 @@ def rewrite_references(
     if ids:
         try:
             changes: dict[str, str | None] = {}
-            for option in ("replaces", "replaced-by"):
+            for option in ("replaces", "replaced-by", "extends", "related"):
                 value = editing.get_option(text, path, option, myst)
                 moved = _move_list(value, path, option, old, new, config) if value is not None else None
                 if moved is not None:

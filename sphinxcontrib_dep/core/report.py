@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import quote
 
-from . import corpus, escape, process, rules
+from . import corpus, escape, process, relations, rules
 from .config import DepConfig
-from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status, status_label
+from .model import SETTLED_STATUSES, UNKNOWN_STATUS, Dep, DepRef, Status
 
 #: Version of the ``deps.json`` document; bump when its shape changes (and add it to
 #: :data:`READABLE_SCHEMA_VERSIONS`). 2: each proposal's review extensions, decider, tracking,
@@ -121,6 +121,9 @@ class TraceabilityRow(TypedDict):
     replaced_by: list[RefRow]
     path: str
     docname: str
+    #: What it builds on (``:extends:``) and what relates to it, from either side (``:related:``).
+    extends: list[RefRow]
+    related: list[RefRow]
 
 
 class ReviewerRow(TypedDict):
@@ -199,7 +202,23 @@ class _DepRecordFields(TypedDict):
     alternatives: list[str]  # the titles of the rejected alternatives
 
 
-class DepRecord(_DepRecordFields, total=False):
+class _DepRecordRelations(_DepRecordFields, total=False):
+    """Keys optional in schema version 2 (older writers leave them out) that this version
+    always writes (:data:`ALWAYS_WRITTEN`)."""
+
+    #: The proposals it builds on (``:extends:``), as written.
+    extends: list[str]
+    #: The proposals related to it, from either side (``:related:``).
+    related: list[str]
+    #: A record written after the fact from merged work (``:retroactive:``).
+    retroactive: bool
+
+
+#: The optional keys of :class:`DepRecord` every entry this version writes holds.
+ALWAYS_WRITTEN = ("extends", "related", "retroactive")
+
+
+class DepRecord(_DepRecordRelations, total=False):
     """One entry of ``deps.json``, keys in the documented order (``schema/deps.schema.json``).
 
     ``total=False`` rather than ``NotRequired``: with postponed annotations Python 3.11 cannot
@@ -240,6 +259,11 @@ def visible(deps: Iterable[Dep], config: DepConfig) -> list[Dep]:
 
 def dep_id(dep: Dep, config: DepConfig) -> str | None:
     return config.format_id(dep.number) if dep.number is not None else None
+
+
+def shown_status(status: str | None, config: DepConfig) -> str:
+    """A row's status (a canonical name, or ``None``) as people read it (``dep_status_labels``)."""
+    return config.status_text(Status(status) if status in {s.value for s in Status} else None)
 
 
 def ref_text(ref: DepRef, config: DepConfig) -> str:
@@ -286,9 +310,9 @@ def index_rows(deps: Iterable[Dep], config: DepConfig) -> list[IndexRow]:
 def group_by_status(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[IndexRow]]]:
     """Rows grouped by status, in the order of the lifecycle; empty groups left out."""
     rows = index_rows(deps, config)
-    order = [status_label(status) for status in (*Status, None)]
+    order = [status.value for status in Status] + [UNKNOWN_STATUS]
     groups = {name: [row for row in rows if (row["status"] or UNKNOWN_STATUS) == name] for name in order}
-    return [(name, group) for name, group in groups.items() if group]
+    return [(shown_status(name, config), group) for name, group in groups.items() if group]
 
 
 def group_by_category(deps: Iterable[Dep], config: DepConfig) -> list[tuple[str, list[IndexRow]]]:
@@ -382,6 +406,7 @@ def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[Traceabili
     """One row per proposal: status, implementation, phases, replaces and replaced by (both ways)."""
     shown = visible(deps, config)
     links = links_both_ways(shown)
+    related = relations.related_both_ways(shown)
     rows: list[TraceabilityRow] = []
     for dep in shown:
         replaces, replaced_by = links[dep.path]
@@ -411,6 +436,8 @@ def traceability_rows(deps: Iterable[Dep], config: DepConfig) -> list[Traceabili
                 "replaced_by": ref_rows(replaced_by, config),
                 "path": dep.path,
                 "docname": dep.docname,
+                "extends": ref_rows(relations.extends_written(dep), config),
+                "related": ref_rows(related[dep.path], config),
             }
         )
     return rows
@@ -630,7 +657,44 @@ GRAPH_EDGES = (
     ("replaces", "#57606a", "solid"),
     ("replaces (partial)", "#57606a", "dashed"),
     ("implemented by", "#0a6a8a", "solid"),
+    ("extends", "#8250df", "dotted"),
+    ("related to", "#bf8700", "dashed"),
 )
+#: How each relation is drawn: DOT edge attributes (kept in step with :data:`GRAPH_EDGES`).
+_RELATION_EDGE_ATTRS = {
+    "extends": 'color="#8250df", style="dotted", label="extends"',
+    "related": 'color="#bf8700", style="dashed", dir="none", label="related to"',
+}
+
+
+def relation_edges(deps: Iterable[Dep]) -> list[tuple[str, tuple[str, int], tuple[str, int]]]:
+    """``(kind, from, to)`` for every ``:extends:`` (child to parent) and ``:related:`` pair
+    (lower number first), within each project, sorted."""
+    groups: dict[str, list[Dep]] = {}
+    for dep in deps:
+        groups.setdefault(dep.project or "", []).append(dep)
+    found = []
+    for project, group in sorted(groups.items()):
+        found += [("extends", (project, a), (project, b)) for a, b in relations.extensions(group)]
+        found += [("related", (project, a), (project, b)) for a, b in relations.relatives(group)]
+    return found
+
+
+def graph_edge_texts(deps: Iterable[Dep], config: DepConfig) -> list[str]:
+    """The graph's edges in words (``DEP-0002 replaces DEP-0001``, ``DEP-0003 extends DEP-0001``,
+    ``DEP-0003 related to DEP-0004``) between this project's proposals, for builders without pictures."""
+    own = [dep for dep in deps if dep.project is None and dep.number is not None]
+    numbers = {dep.number for dep in own}
+    texts = []
+    for edge in corpus.replacements(own):
+        if edge.successor in numbers and edge.predecessor in numbers:
+            kind = "replaces (partial)" if edge.partial else "replaces"
+            texts.append(f"{config.format_id(edge.successor)} {kind} {config.format_id(edge.predecessor)}")
+    for kind, (_, a), (_, b) in relation_edges(own):
+        if a in numbers and b in numbers:
+            verb = "extends" if kind == "extends" else "related to"
+            texts.append(f"{config.format_id(a)} {verb} {config.format_id(b)}")
+    return texts
 
 
 def graph_source(statements: Iterable[str]) -> str:
@@ -646,7 +710,7 @@ def _node_statements(
 ) -> list[str]:
     """One proposal's node and its implementation links, every value bounded."""
     assert dep.number is not None
-    status = status_label(dep.status)
+    status = config.status_text(dep.status)
     own_id = id_text(dep) if id_text else config.format_id(dep.number)
     page = href(dep) if href else None
     project = dep.project or ""
@@ -714,6 +778,7 @@ def graph_parts(
         ]
     if len(groups) > 1:
         edges += _edges_across(shown, keys)
+    related = [(kind, a, b) for kind, a, b in relation_edges(shown) if a in keys and b in keys]
     # Union-find over replacement edges: each proposal's part is its root's.
     root: dict[tuple[str, int], tuple[str, int]] = {key: key for key in keys}
 
@@ -723,7 +788,7 @@ def graph_parts(
             key = root[key]
         return key
 
-    for successor, predecessor, _partial in edges:
+    for successor, predecessor in [(a, b) for a, b, _partial in edges] + [(a, b) for _k, a, b in related]:
         a, b = find(successor), find(predecessor)
         if a != b:
             root[max(a, b)] = min(a, b)
@@ -739,6 +804,9 @@ def graph_parts(
             _node_name(predecessor[0], f"dep{predecessor[1]}"),
         )
         parts[find(successor)].edges.append(f'  {new} -> {old} [color="#57606a"{style}];')
+    for kind, a, b in related:
+        first, second = _node_name(a[0], f"dep{a[1]}"), _node_name(b[0], f"dep{b[1]}")
+        parts[find(a)].edges.append(f"  {first} -> {second} [{_RELATION_EDGE_ATTRS[kind]}];")
     return [parts[key] for key in sorted(parts)]
 
 
@@ -777,6 +845,7 @@ def dep_record(
     replaces: list[DepRef],
     replaced_by: list[DepRef],
     history: Mapping[str, Any] | None = None,
+    related: list[DepRef] | None = None,
 ) -> DepRecord:
     """One entry of ``deps.json``, keys in the documented order; ``history`` (from git,
     :func:`~.history.history_record`) only when the build read it."""
@@ -814,6 +883,9 @@ def dep_record(
         ],
         "alternatives": [alternative.title for alternative in dep.alternatives],
     }
+    record["extends"] = [ref_text(r, config) for r in relations.extends_written(dep)]
+    record["related"] = [ref_text(r, config) for r in (dep.related if related is None else related)]
+    record["retroactive"] = dep.retroactive
     if history is not None:
         record["history"] = dict(history)
     if dep.areas:
@@ -843,10 +915,13 @@ def deps_json(
 
     shown = visible(deps, config)
     links = links_both_ways(shown)
+    related = relations.related_both_ways(shown)
     records = []
     for dep in shown:
         try:
-            record = dep_record(dep, config, *links[dep.path], (history or {}).get(dep.path))
+            record = dep_record(
+                dep, config, *links[dep.path], (history or {}).get(dep.path), related[dep.path]
+            )
             if pages and dep.path in pages:
                 record["page"] = pages[dep.path]
             records.append(record)
@@ -941,7 +1016,7 @@ def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> 
         return [
             _id_or_draft(row["id"]),
             row["title"],
-            row["status"] or UNKNOWN_STATUS,
+            shown_status(row["status"], config),
             ", ".join(row["authors"]),
             row["category"] or "",
         ]
@@ -967,6 +1042,8 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
             "Phases",
             "Replaces",
             "Replaced by",
+            "Extends",
+            "Related",
         ],
     )
     for row in traceability_rows(deps, config):
@@ -974,7 +1051,7 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
             [
                 _id_or_draft(row["id"]),
                 row["title"],
-                row["status"] or UNKNOWN_STATUS,
+                shown_status(row["status"], config),
                 tuple(CellLink(link["label"], link["url"]) for link in row["implementation"]),
                 tuple(CellLink(issue["key"], issue["url"]) for issue in row["tracking"]),
                 row["target_completion"] or "",
@@ -982,6 +1059,8 @@ def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
                 ", ".join(f"{p['number']}. {p['title']}".strip() for p in row["phases"]),
                 ", ".join(r["text"] for r in row["replaces"]),
                 ", ".join(r["text"] for r in row["replaced_by"]),
+                ", ".join(r["text"] for r in row["extends"]),
+                ", ".join(r["text"] for r in row["related"]),
             ]
         )
     return table
@@ -1017,7 +1096,7 @@ def review_tables(
             [
                 _id_or_draft(untouched["id"]),
                 untouched["title"],
-                untouched["status"] or UNKNOWN_STATUS,
+                shown_status(untouched["status"], config),
                 untouched["last_touched"],
                 str(untouched["days"]),
             ]

@@ -11,7 +11,15 @@ from datetime import date
 from . import ownership, process
 from .config import DepConfig
 from .diagnostics import Code, Diagnostic
-from .model import DRAFT_STATUSES, UNNUMBERED_STATUSES, Dep, Person, ReviewStatus, Status
+from .model import (
+    DRAFT_STATUSES,
+    RETROACTIVE_STATUSES,
+    UNNUMBERED_STATUSES,
+    Dep,
+    Person,
+    ReviewStatus,
+    Status,
+)
 
 # --------------------------------------------------------------------------------------
 # The lifecycle graph
@@ -281,8 +289,18 @@ def check_dep(dep: Dep, config: DepConfig, *, entered_review: date | None = None
     if status is Status.SUPERSEDED and not dep.replaced_by:
         report(Code.SUPERSEDED_MISSING, "Superseded needs :replaced-by: naming the successor")
 
+    if dep.retroactive and status not in RETROACTIVE_STATUSES:
+        report(
+            Code.RETROACTIVE,
+            f":retroactive: marks a record of merged work, which is Implemented (or Superseded since); "
+            f"this one is {status.value if status else 'without a status'}, so the review rules apply to it "
+            "as to any proposal",
+            "retroactive",
+        )
     started = dep.review_requested or entered_review
-    if started is not None and dep.review_date is not None:
+    # A retroactive record's review date is the merge, before the file existed: no window.
+    exempt = dep.retroactive and status in RETROACTIVE_STATUSES
+    if started is not None and dep.review_date is not None and not exempt:
         days = (dep.review_date - started).days
         source = ":review-requested:" if dep.review_requested else "the date it entered review"
         deadline, extension = process.review_deadline(dep, config, started)

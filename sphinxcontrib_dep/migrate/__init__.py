@@ -11,6 +11,7 @@ other byte of the file stays as it was. Each decision is recorded (:mod:`.decisi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -23,6 +24,7 @@ from ..core.model import (
     number_from_filename,
 )
 from ..core.parsing import META_OPTIONS, UNMAPPED_PREFIX
+from . import relations
 from .areas import map_ownership
 from .decisions import Decision, Kind, Migration
 from .fields import _LIST_FIELDS, _PEOPLE_FIELDS, _REF_FIELDS
@@ -116,6 +118,7 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
 
     options, legacy, comments = _read_fields(fields, path, config, decisions)
     map_ownership(lines, fields, path, config, options, legacy, decisions)
+    _read_related_section(lines, options, path, config, decisions)
     _report_left_behind(lines, fields, end, first if begin < first else len(lines), path, decisions)
 
     file_number = number_from_filename(path)
@@ -202,6 +205,71 @@ def migrate_text(text: str, path: str, config: DepConfig | None = None) -> Migra
     return result
 
 
+def _read_related_section(
+    lines: list[str], options: dict[str, str], path: str, config: DepConfig, decisions: list[Decision]
+) -> None:
+    """The ``Related Proposals`` section's items into ``:related:`` (``:extends:`` where the item
+    says this proposal extends it), where an item names a number; the others are reported. The
+    section itself stays in the body."""
+    taken: set[int] = set()
+    for option in ("replaces", "replaced-by", "extends", "related"):
+        for written in (options.get(option) or "").split(","):
+            number = _ref_number(written.split("(")[0].strip()) if written.strip() else None
+            if number is not None:
+                taken.add(number)
+    own = number_from_filename(path)
+    for line, option, text, named in relations.front_matter(lines, _front_matter_end(lines)):
+        if named.number is None:
+            decisions.append(
+                Decision(Kind.HUMAN, path, line, option, f"front matter {text!r} {named.why}; not read")
+            )
+        elif named.number != own:
+            shown = config.format_id(named.number)
+            if named.number not in taken:
+                options[option] = _join(options.get(option), shown, ", ")
+                taken.add(named.number)
+            decisions.append(
+                Decision(
+                    Kind.NORMALISED,
+                    path,
+                    line,
+                    option,
+                    f"front matter {text!r} -> {shown} (the front matter is left as it is)",
+                )
+            )
+    for item in relations.related_section(lines):
+        number = item.named.number
+        if number is None:
+            decisions.append(
+                Decision(
+                    Kind.HUMAN,
+                    path,
+                    item.line,
+                    "related",
+                    f"{_short(item.text)} {item.named.why}; left in the Related Proposals section "
+                    "(name it in :related: once it has a number)",
+                )
+            )
+            continue
+        shown = config.format_id(number)
+        if number in taken or number == own:
+            why = "this proposal itself" if number == own else "already named in the header"
+            decisions.append(Decision(Kind.NOTE, path, item.line, "related", f"{shown}: {why}"))
+            continue
+        option = "extends" if item.extends else "related"
+        options[option] = _join(options.get(option), shown, ", ")
+        taken.add(number)
+        decisions.append(
+            Decision(
+                Kind.NORMALISED,
+                path,
+                item.line,
+                option,
+                f"{_short(item.text)} -> {shown} (Related Proposals)",
+            )
+        )
+
+
 def _report_left_behind(
     lines: list[str], fields: list[_Field], end: int, stop: int, path: str, decisions: list[Decision]
 ) -> None:
@@ -281,6 +349,17 @@ def _read_fields(
             continue
         if option not in {"status", "category"} and _empty_or_placeholder(value, ctx):
             continue
+        if option == "replaces" and (aside := relations.split_aside(value)) is not None:
+            # "N/A (extends [X](x.md))": no replacement; the relation the aside names is read
+            # as that option's value, reported at this line under its name.
+            value, other, inner = aside
+            ctx.add(Kind.NORMALISED, f"the aside names a relation, not a replacement: read as :{other}:")
+            other_fld = dataclasses.replace(fld, canonical=other, partial=False)
+            new, kept = _refs(inner, _Context(path, other_fld, decisions, config))
+            if new:
+                options[other] = _join(options.get(other), new, ", ")
+            if kept:
+                legacy[other] = _join(legacy.get(other), kept, "; ")
         if option in {"status", "category"}:
             checked = _checked_option(value, _Context(path, fld, [], config))
             if _empty_or_placeholder(checked, ctx):

@@ -84,19 +84,39 @@ FIELD_ALIASES: dict[str, str] = {
     "area": "area",
     "areas": "area",
     "priority": "priority",
+    # --- relations: the drafts' "Extends" and "Related Proposals" (issue 20) ---
+    "extends": "extends",
+    "extend": "extends",
+    "buildson": "extends",
+    "related": "related",
+    "relatedproposals": "related",
+    "relatedproposal": "related",
+    "relateddeps": "related",
+    "relatesto": "related",
+    "relatedto": "related",
 }
 
 
 #: Options that hold lists (several legacy fields may add to one).
 _LIST_FIELDS = frozenset(
-    {"authors", "sponsor", "required-reviewers", "replaces", "replaced-by", "implementation", "area"}
+    {
+        "authors",
+        "sponsor",
+        "required-reviewers",
+        "replaces",
+        "replaced-by",
+        "implementation",
+        "area",
+        "extends",
+        "related",
+    }
 )
 
 
 _PEOPLE_FIELDS = ("authors", "sponsor", "required-reviewers")
 
 
-_REF_FIELDS = ("replaces", "replaced-by")
+_REF_FIELDS = ("replaces", "replaced-by", "extends", "related")
 
 
 #: Words that mark bracketed text as the template's own placeholder ("[Name/Team]").

@@ -409,8 +409,11 @@ def _links(value: str, ctx: _Context, single: bool) -> tuple[str | None, str | N
 
 
 def _refs(value: str, ctx: _Context) -> tuple[str | None, str | None]:
+    from .relations import name_of
+
     written: list[str] = []
     leftover: list[str] = []
+    unclear: list[str] = []
     for item in _split_items(value):
         text = _unwrap(item)
         if is_empty(text) or _looks_like_placeholder(text):
@@ -432,13 +435,19 @@ def _refs(value: str, ctx: _Context) -> tuple[str | None, str | None]:
                 ref = DepRef(number=number, partial=partial)
             elif parsing.check_url(target, None, "") is not None:
                 ref = DepRef(url=target, partial=partial)
-        elif (number := _ref_number(text)) is not None:
+        elif (number := _ref_number(text)) is not None and number > 0:
             ref = DepRef(number=number, partial=partial)
         elif parsing.check_url(text, None, "") is not None:
             number = number_from_filename(text.rstrip("/").rsplit("/", 1)[-1])
             ref = DepRef(number=number, url=None if number else text, partial=partial)
         if ref is None:
-            leftover.append(item.strip())
+            why = name_of(text).why
+            if link or why.endswith("not a number"):
+                # A link to an unnumbered draft (0000-x.md), DEP-0000, DEP-XXXX: said why.
+                unclear.append(item.strip())
+                ctx.add(Kind.HUMAN, f"{_short(item.strip())} {why}; kept as :legacy-{ctx.fld.canonical}:")
+            else:
+                leftover.append(item.strip())
             continue
         rendered = ref.to_text(ctx.config.id_prefix, ctx.config.id_width)
         if rendered != item.strip():
@@ -449,7 +458,7 @@ def _refs(value: str, ctx: _Context) -> tuple[str | None, str | None]:
             Kind.HUMAN,
             f"{', '.join(map(repr, leftover))} names no proposal; kept as :legacy-{ctx.fld.canonical}:",
         )
-    return (", ".join(written) or None), (", ".join(leftover) or None)
+    return (", ".join(written) or None), (", ".join([*unclear, *leftover]) or None)
 
 
 def _ref_number(text: str) -> int | None:

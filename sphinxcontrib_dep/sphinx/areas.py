@@ -167,7 +167,7 @@ def render_area(renderer: Renderer) -> nodes.Node:
             [
                 renderer.id_cell(item.row),
                 renderer.title_cell(item.row),
-                status_badge(dep.status),
+                status_badge(dep.status, settings),
                 nodes.inline(reasons, reasons, classes=["dep-waiting"]),
             ],
             ["dep-row"],

@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 
 from ..core.banner import Banner, banner_for
 from ..core.model import Dep
+from . import config as sphinx_config
 from .domain import get_domain
 from .tables import VIEW_ITEMS, Renderer
 
@@ -101,7 +102,7 @@ def add_banner(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     dep = get_domain(app.env).deps.get(docname)
     if dep is None:
         return
-    banner = banner_for(dep)
+    banner = banner_for(dep, sphinx_config.get(app.config))
     if banner is None:
         return
     node = build(Renderer(app, docname), dep, banner)

@@ -23,13 +23,13 @@ from ..core.model import (
     Phase,
     ReviewStatus,
     Status,
-    status_label,
     status_slug,
 )
 
 
-def status_badge(status: Status | None) -> nodes.inline:
-    text, slug = status_label(status), status_slug(status)
+def status_badge(status: Status | None, settings: DepConfig) -> nodes.inline:
+    """A status as a badge, under the project's label for it (``dep_status_labels``)."""
+    text, slug = settings.status_text(status), status_slug(status)
     return nodes.inline(text, text, classes=["dep-badge", f"dep-status-{slug}"])
 
 
@@ -135,7 +135,7 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
     # its own, and both the {dep} role and sphinx-needs' tables link to ``page#DEP-0001``.
     card = nodes.container(classes=["dep-card"], ids=[need_id])
     header = nodes.paragraph(classes=["dep-card-header"])
-    header += status_badge(dep.status)
+    header += status_badge(dep.status, settings)
     header += nodes.Text(" ")
     # A draft's need id (DEP-DRAFT-<SLUG>) is an anchor, not a name a reader needs.
     shown = need_id if dep.number else "Draft"
@@ -144,6 +144,8 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         header += nodes.inline(dep.category, dep.category, classes=["dep-category"])
     if dep.embargoed:
         header += nodes.inline("Embargoed", "Embargoed", classes=["dep-badge", "dep-embargoed"])
+    if dep.retroactive:
+        header += nodes.inline("Retroactive", "Retroactive", classes=["dep-badge", "dep-retroactive"])
     card += header
 
     fields = nodes.field_list(classes=["dep-fields"])
@@ -195,6 +197,10 @@ def build(dep: Dep, need_id: str, settings: DepConfig) -> nodes.container:
         fields += _field(
             "Replaced by", _joined([dep_xref(r, settings) for r in dep.replaced_by]), "replaced-by"
         )
+    if dep.extends:
+        fields += _field("Extends", _joined([dep_xref(r, settings) for r in dep.extends]), "extends")
+    if dep.related:
+        fields += _field("Related", _joined([dep_xref(r, settings) for r in dep.related]), "related")
     if dep.pull_request:
         url = dep.pull_request
         fields += _field("Pull request", _joined([nodes.reference(url, url, refuri=url)]), "pull-request")

@@ -20,7 +20,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from ..core.model import Dep, Status, status_label, status_slug
+from ..core.config import DepConfig
+from ..core.model import Dep, Status, status_slug
+from . import config as sphinx_config
 from .domain import get_domain
 
 
@@ -28,13 +30,14 @@ class dep_status_chart(nodes.General, nodes.Element):
     """Placeholder, replaced by the chart when the page is written."""
 
 
-def status_counts(deps: Iterable[Dep]) -> list[tuple[str, str, int]]:
+def status_counts(deps: Iterable[Dep], settings: DepConfig | None = None) -> list[tuple[str, str, int]]:
     """``(label, slug, count)`` for each of the eight statuses in lifecycle order, then
     proposals whose status is unknown (only when there are some)."""
+    settings = settings or DepConfig()
     counts = Counter(dep.status for dep in deps)
-    rows = [(status.value, status.slug, counts.get(status, 0)) for status in Status]
+    rows = [(settings.status_text(status), status.slug, counts.get(status, 0)) for status in Status]
     if counts.get(None):
-        rows.append((status_label(None), status_slug(None), counts[None]))
+        rows.append((settings.status_text(None), status_slug(None), counts[None]))
     return rows
 
 
@@ -98,7 +101,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
     from .portfolio import foreign_deps
 
     deps = list(get_domain(app.env).deps.values()) + foreign_deps(app)
-    rows = status_counts(deps)
+    rows = status_counts(deps, sphinx_config.get(app.config))
     for placeholder in placeholders:
         if app.builder.format == "html":
             placeholder.replace_self(nodes.raw("", chart_html(rows, len(deps)), format="html"))

@@ -19,7 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxRole
 from sphinx.util.nodes import make_refnode
 
-from ..core import corpus, report
+from ..core import corpus, relations, report
 from ..core.diagnostics import Diagnostic
 from ..core.model import Dep, DepRef, parse_id, role_target, split_project_ref
 from . import config as sphinx_config
@@ -103,6 +103,7 @@ class DepDomain(Domain):
     # on this object, made anew for every environment, never in the pickled data.
     _numbered: dict[int, Dep] | None = None
     _links: dict[str, tuple[list[DepRef], list[DepRef]]] | None = None
+    _relations: dict[str, tuple[list[DepRef], list[DepRef]]] | None = None
     #: The toctree entries that list proposals (:mod:`.navigation`), found once per build
     #: when the first page is written and forgotten when documents are read again.
     navigation: list[Any] | None = None
@@ -110,6 +111,7 @@ class DepDomain(Domain):
     def _changed(self) -> None:
         self._numbered = None
         self._links = None
+        self._relations = None
 
     def add(self, dep: Dep) -> None:
         self.deps[dep.docname] = dep
@@ -158,6 +160,24 @@ class DepDomain(Domain):
         if self._links is None:
             self._links = report.links_both_ways(self.deps.values())
         return self._links
+
+    def relations_both_ways(self) -> dict[str, tuple[list[DepRef], list[DepRef]]]:
+        """path -> (extended by, related from either side) (:mod:`~sphinxcontrib_dep.core.relations`)."""
+        if self._relations is None:
+            deps = list(self.deps.values())
+            related = relations.related_both_ways(deps)
+            children = relations.extended_by([dep for dep in deps if dep.project is None])
+            owners = self._number_index()
+            self._relations = {
+                dep.path: (
+                    [DepRef(n) for n in children.get(dep.number, [])]
+                    if dep.number is not None and owners.get(dep.number) is dep
+                    else [],
+                    related[dep.path],
+                )
+                for dep in deps
+            }
+        return self._relations
 
     def by_number(self) -> dict[int, Dep]:
         """Numbered proposals, each number's holder chosen by :func:`~sphinxcontrib_dep.core.corpus.by_number`."""
@@ -212,7 +232,7 @@ class DepDomain(Domain):
             text = f"{need_id}: {dep.title}"
             content += nodes.inline(text, text)
             content += nodes.Text(" ")
-            content += status_badge(dep.status)
+            content += status_badge(dep.status, settings)
         return make_refnode(builder, fromdocname, dep.docname, need_id, content, f"{need_id}: {dep.title}")
 
     def resolve_any_xref(

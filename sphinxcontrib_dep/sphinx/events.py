@@ -51,7 +51,8 @@ def stale_pages(env: BuildEnvironment) -> list[str]:
     deps = domain.deps
     links = domain.links_both_ways()
     new_deps = {docname: (dep.number, repr(dep)) for docname, dep in deps.items()}
-    new_links = {docname: repr(links[dep.path]) for docname, dep in deps.items()}
+    related = domain.relations_both_ways()
+    new_links = {docname: repr((links[dep.path], related[dep.path])) for docname, dep in deps.items()}
     old = domain.snapshot
     old_deps: dict[str, Any] = old.get("deps", {})
     old_links: dict[str, Any] = old.get("links", {})
@@ -74,8 +75,11 @@ def stale_pages(env: BuildEnvironment) -> list[str]:
         if numbers & changed_numbers:
             rewrite.add(docname)
     for docname, dep in deps.items():
-        shown = _numbers(dep.replaces) | _numbers(dep.replaced_by)
+        shown = (
+            _numbers(dep.replaces) | _numbers(dep.replaced_by) | _numbers(dep.extends) | _numbers(dep.related)
+        )
         shown |= {ref.number for side in links[dep.path] for ref in side if ref.number is not None}
+        shown |= {ref.number for side in related[dep.path] for ref in side if ref.number is not None}
         if shown & changed_numbers:
             rewrite.add(docname)
     return sorted(rewrite & set(env.all_docs))
@@ -155,7 +159,8 @@ def _card_field(name: str, key: str, body: nodes.Node) -> nodes.field:
 
 
 def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Show on a proposal's card what other proposals say about it (replaced by, replaces)."""
+    """Show on a proposal's card what other proposals say about it (replaced by, replaces,
+    extended by, related)."""
     domain = get_domain(app.env)
     dep: Dep | None = domain.deps.get(docname)
     if dep is None:
@@ -169,10 +174,13 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if fields is None:
         return
     replaces, replaced_by = domain.links_both_ways()[dep.path]
+    extended_by, related = domain.relations_both_ways()[dep.path]
     renderer: Renderer | None = None
     for name, key, written, merged in (
         ("Replaces", "replaces", dep.replaces, replaces),
         ("Replaced by", "replaced-by", dep.replaced_by, replaced_by),
+        ("Extended by", "extended-by", [], extended_by),
+        ("Related", "related", dep.related, related),
     ):
         if _numbers(merged) <= _numbers(written):
             continue  # the card already shows every one

@@ -18,6 +18,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from ..core.config import DepConfig
 from ..core.model import Dep, Status
 from ..core.report import UNCATEGORIZED, clip
 
@@ -62,13 +63,14 @@ def _select(name: str, label: str, choices: list[tuple[str, str]]) -> str:
     )
 
 
-def form(deps: Iterable[Dep]) -> str:
-    """The filter form of a view over ``deps`` (hidden until the script shows it)."""
+def form(deps: Iterable[Dep], settings: DepConfig) -> str:
+    """The filter form of a view over ``deps`` (hidden until the script shows it); statuses
+    under the project's labels (``dep_status_labels``)."""
     deps = list(deps)
     present = {dep.status for dep in deps}
-    statuses = [(status.slug, status.value) for status in Status if status in present]
+    statuses = [(status.slug, settings.status_text(status)) for status in Status if status in present]
     if None in present:
-        statuses.append(("unknown", "Unknown"))
+        statuses.append(("unknown", settings.status_text(None)))
     categories: dict[str, str] = {}
     persons: dict[str, str] = {}
     for dep in deps:

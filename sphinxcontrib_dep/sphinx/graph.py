@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
-from ..core import corpus, report
+from ..core import report
+from ..core.config import DepConfig
 from ..core.diagnostics import Code
 from ..core.model import Dep
 from .logging import warn
@@ -141,13 +142,10 @@ def text_list(renderer: Renderer, deps: list[Dep]) -> nodes.bullet_list:
         paragraph += renderer.link(dep, text) if renderer.html else nodes.Text(text)
         item += paragraph
         items += item
-    for edge in corpus.replacements([dep for dep in deps if dep.project is None]):
-        if edge.successor in numbers and edge.predecessor in numbers:
-            kind = "replaces (partial)" if edge.partial else "replaces"
-            text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
-            item = nodes.list_item()
-            item += nodes.paragraph(text, text)
-            items += item
+    for text in report.graph_edge_texts([dep for dep in deps if dep.number in numbers], settings):
+        item = nodes.list_item()
+        item += nodes.paragraph(text, text)
+        items += item
     return items
 
 
@@ -157,9 +155,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
     if not renderer.html:
         # Other builders get the same facts as text.
         items = nodes.bullet_list()
-        for edge in corpus.replacements([dep for dep in renderer.deps if dep.project is None]):
-            kind = "replaces (partial)" if edge.partial else "replaces"
-            text = f"{settings.format_id(edge.successor)} {kind} {settings.format_id(edge.predecessor)}"
+        for text in report.graph_edge_texts(renderer.deps, settings):
             item = nodes.list_item()
             item += nodes.paragraph(text, text)
             items += item
@@ -193,7 +189,7 @@ def render_graph(renderer: Renderer) -> nodes.Node:
         for part, problem in failed:
             container += _fallback(renderer, part, problem)
     if pictures:
-        container += nodes.raw("", legend(renderer.deps), format="html")
+        container += nodes.raw("", legend(renderer.deps, settings), format="html")
     return container
 
 
@@ -217,11 +213,11 @@ def chunks(parts: list[report.GraphPart]) -> list[list[report.GraphPart]]:
     return groups
 
 
-def legend(deps: list[Dep]) -> str:
+def legend(deps: list[Dep], settings: DepConfig) -> str:
     """What the colours and arrows of the graph mean (the statuses its proposals are in)."""
     present = {dep.status for dep in deps if dep.number is not None and dep.status is not None}
     items = [
-        f'<li><span class="dep-graph-swatch" style="background:{colour}"></span>{html.escape(status.value)}</li>'
+        f'<li><span class="dep-graph-swatch" style="background:{colour}"></span>{html.escape(settings.status_text(status))}</li>'
         for status, colour in report.STATUS_COLOURS.items()
         if status in present
     ]

@@ -21,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..core import history as core_history
+from ..core.config import DepConfig
 from ..core.history import FileHistory, History
 from ..core.model import Dep
 from . import config as sphinx_config
@@ -136,15 +137,19 @@ def _paragraph(text: str) -> nodes.paragraph:
     return nodes.paragraph(text, text)
 
 
-def status_move(old: str | None, new: str | None) -> str:
+def status_move(old: str | None, new: str | None, settings: DepConfig | None = None) -> str:
+    """A status change in words, each status under the project's label (``dep_status_labels``)."""
+    if settings is not None:
+        old, new = settings.label(old), settings.label(new)
     if old is None:
         return f"status set to {new}" if new else "no status"
     return f"{old} \u2192 {new or 'no status'}"
 
 
-def fields(entry: FileHistory) -> list[nodes.field]:
+def fields(entry: FileHistory, settings: DepConfig | None = None) -> list[nodes.field]:
     """Created, last changed and the status changes, as fields of the card."""
-    created = f"{day(entry.created)} ({entry.created_status or 'no status'}), by {entry.created.author}"
+    status = settings.label(entry.created_status) if settings is not None else entry.created_status
+    created = f"{day(entry.created)} ({status or 'no status'}), by {entry.created.author}"
     found = [
         _field("Created", "created", _paragraph(created)),
         _field(
@@ -158,7 +163,9 @@ def fields(entry: FileHistory) -> list[nodes.field]:
         for change in entry.changes:
             item = nodes.list_item()
             paragraph = nodes.paragraph()
-            paragraph += nodes.Text(f"{day(change.commit)}: {status_move(change.old, change.new)} (")
+            paragraph += nodes.Text(
+                f"{day(change.commit)}: {status_move(change.old, change.new, settings)} ("
+            )
             paragraph += nodes.literal(change.commit.short, change.commit.short, classes=["dep-commit"])
             paragraph += nodes.Text(f", {change.commit.author})")
             item += paragraph
@@ -180,5 +187,5 @@ def complete_card(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         field_list = next((n for n in card.findall(nodes.field_list) if "dep-fields" in n["classes"]), None)
         if field_list is not None:
-            field_list += fields(entry)
+            field_list += fields(entry, sphinx_config.get(app.config))
         return

@@ -97,6 +97,8 @@ LINKS: Mapping[str, tuple[str, str, tuple[str, ...]]] = MappingProxyType(
         "implements": ("implements", "implemented by", ("dep", "phase")),
         "alternative_of": ("alternative of", "alternatives", ("dep",)),
         "phase_of": ("phase of", "phases", ("dep",)),
+        "extends": ("extends", "extended by", ("dep",)),
+        "related": ("related to", "related to", ("dep",)),
     }
 )
 
@@ -151,7 +153,7 @@ def configure(app: Sphinx, config: Config) -> None:
         }
         for name, (out, incoming, targets) in LINKS.items()
     }
-    for name in ("replaces", "replaced_by"):
+    for name in ("replaces", "replaced_by", "extends", "related"):
         # The corpus check reports a reference to an unknown proposal (dep.unknown_ref).
         links[name]["allow_dead_links"] = True
     config.needs_links = {**links, **(config.needs_links or {})}
@@ -202,6 +204,8 @@ def dep_fields(dep: Dep, settings: DepConfig) -> dict[str, Any]:
         "decision": dep.decision,
         "replaces": _ref_ids(dep.replaces, settings),
         "replaced_by": _ref_ids(dep.replaced_by, settings),
+        "extends": _ref_ids(dep.extends, settings),
+        "related": _ref_ids(dep.related, settings),
         # The proposal's need is the first of its page, so its links get the rest of the budget.
         "shortened": _shortened("implementation", len(dep.implementation), MAX_NEEDS_PER_DOCUMENT - 1),
     }

@@ -114,7 +114,7 @@ def external_node(config: Config, target: str, contnode: nodes.Element | None = 
         text = f"{name}: {dep.title}"
         content += nodes.inline(text, text)
         content += nodes.Text(" ")
-        content += status_badge(dep.status)
+        content += status_badge(dep.status, sphinx_config.get(config))
     if dep.url is None:
         plain = nodes.inline(classes=["dep-ref-external"])
         plain += content

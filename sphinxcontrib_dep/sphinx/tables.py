@@ -321,7 +321,7 @@ class Renderer:
             return cells + [""] * (width - 2), ["dep-row", "dep-row-error"]
 
     def status_cell(self, row: report.IndexRow | report.TraceabilityRow | report.StaleRow) -> nodes.Node:
-        return status_badge(self.by_path[row["path"]].status)
+        return status_badge(self.by_path[row["path"]].status, self.settings)
 
     def ref_cell(
         self, refs: list[report.RefRow], dep: Dep | None = None, holder: Dep | None = None
@@ -450,7 +450,9 @@ def render_index(renderer: Renderer) -> nodes.Node:
 
     container = nodes.container(classes=["dep-index", "dep-filterable"])
     if renderer.html and renderer.deps:
-        container += nodes.raw("", filters.form(report.visible(renderer.deps, settings)), format="html")
+        container += nodes.raw(
+            "", filters.form(report.visible(renderer.deps, settings), settings), format="html"
+        )
     shown = renderer.node.get("by") if renderer.node is not None else None
     shown = shown or list(INDEX_PARTS)
     for part, grouping, slug in (
@@ -490,6 +492,8 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
         "Phases",
         "Replaces",
         "Replaced by",
+        "Extends",
+        "Related",
     ]
     # Replacements are joined over every proposal, so a filter never hides a back-link.
     rows_by_path = {
@@ -542,6 +546,8 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
                 phases,
                 renderer.ref_cell(row["replaces"], dep),
                 renderer.ref_cell(row["replaced_by"], dep),
+                renderer.ref_cell(row["extends"], dep),
+                renderer.ref_cell(row["related"], dep),
             ],
             _row_classes(dep),
         )
@@ -553,7 +559,7 @@ def render_traceability(renderer: Renderer) -> nodes.Node:
     container = nodes.container(classes=["dep-traceability", "dep-filterable"])
     if renderer.html and rows:
         shown = report.visible(renderer.deps, renderer.settings)
-        container += nodes.raw("", filters.form(shown), format="html")
+        container += nodes.raw("", filters.form(shown, renderer.settings), format="html")
     container += renderer.table(headers, rows, ["dep-traceability-table"])
     return container
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from docutils import nodes
 
 from ..core import report
+from ..core.config import DepConfig
 from ..core.history import Event
 from ..core.model import Dep, Status
 from . import history
@@ -25,10 +26,11 @@ class DepTimelineDirective(CorpusDirective):
     kind = "timeline"
 
 
-def change_text(kind: str, old: str | None, new: str | None) -> str:
+def change_text(kind: str, old: str | None, new: str | None, settings: DepConfig | None = None) -> str:
     if kind == "created":
+        new = settings.label(new) if settings is not None else new
         return f"created as {new}" if new else "created"
-    return history.status_move(old, new)
+    return history.status_move(old, new, settings)
 
 
 def render_timeline(renderer: Renderer) -> nodes.Node:
@@ -53,7 +55,7 @@ def render_timeline(renderer: Renderer) -> nodes.Node:
                 history.day(event.commit),
                 renderer.id_cell(row),
                 renderer.title_cell(row),
-                change_text(event.kind, event.old, event.new),
+                change_text(event.kind, event.old, event.new, renderer.settings),
                 nodes.literal(event.commit.short, event.commit.short, classes=["dep-commit"]),
                 report.clip(event.commit.author, 200),
             ],

@@ -103,7 +103,7 @@ def _gate_projects(ctx: Context, mentions: list[tuple[str, str, int]]) -> int:
             "note: --offline reads only the cache folder, which a pull request can change; "
             "do not gate a pull request offline"
         )
-    allowed = " or ".join(s.value for s in in_lifecycle_order(GATE_STATUSES))
+    allowed = " or ".join(ctx.config.status_text(s) for s in in_lifecycle_order(GATE_STATUSES))
     failed = 0
     for key, written, number in mentions:
         if key not in registry.keys:
@@ -123,7 +123,7 @@ def _gate_projects(ctx: Context, mentions: list[tuple[str, str, int]]) -> int:
             ctx.console.print(f"{ctx.console.style('FAIL', 'red')} {escape.text(shown)}: {why}")
             continue
         dep = found[1]
-        status = dep.status.value if dep.status else "without a status"
+        status = ctx.config.status_text(dep.status) if dep.status else "without a status"
         label = f"{shown} ({escape.text(dep.title)})"
         if dep.status in GATE_STATUSES:
             ctx.console.print(f"{ctx.console.style('ok', 'green')}   {label}: {status}")
@@ -210,7 +210,7 @@ def cmd_gate(ctx: Context) -> int:
             continue
     # The holder of each number as the site shows it (a file named with it wins).
     deps: dict[int, Dep] = corpus.by_number(loaded_deps)
-    allowed = " or ".join(s.value for s in in_lifecycle_order(GATE_STATUSES))
+    allowed = " or ".join(ctx.config.status_text(s) for s in in_lifecycle_order(GATE_STATUSES))
     for number in numbers:
         shown = ctx.config.format_id(number)
         dep = deps.get(number)
@@ -220,7 +220,7 @@ def cmd_gate(ctx: Context) -> int:
                 f"{ctx.console.style('FAIL', 'red')} {shown}: no such proposal in {ctx.config.deps_dir}/"
             )
             continue
-        status = dep.status.value if dep.status else "without a status"
+        status = ctx.config.status_text(dep.status) if dep.status else "without a status"
         label = f"{shown} ({escape.text(dep.title)})" if dep.title else shown
         if dep.status in GATE_STATUSES:
             ctx.console.print(f"{ctx.console.style('ok', 'green')}   {label}: {status}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core import analysis, escape, git, people, report
+from ...core.config import DepConfig
 from ...core.model import (
     Dep,
 )
@@ -36,7 +37,7 @@ def _render(ctx: Context, tables: list[Any], data: Any) -> str:
     if fmt == "csv":
         return str(report.render_csv(tables))
     if ctx.console.color and not ctx.args.output:
-        return _coloured_tables(ctx.console, str(report.render_text(tables)), tables)
+        return _coloured_tables(ctx.console, str(report.render_text(tables)), tables, ctx.config)
     if ctx.args.output:
         return str(report.render_text(tables))
     parts = []
@@ -47,7 +48,7 @@ def _render(ctx: Context, tables: list[Any], data: Any) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _coloured_tables(console: Console, text: str, tables: list[Any]) -> str:
+def _coloured_tables(console: Console, text: str, tables: list[Any], config: DepConfig) -> str:
     titles = {escape.text(table.title) for table in tables}
     lines = []
     for line in text.splitlines():
@@ -57,8 +58,9 @@ def _coloured_tables(console: Console, text: str, tables: list[Any]) -> str:
             line = line.replace(match.group(0), console.style(match.group(0), "red"), 1)
         else:
             for status, colour in STATUS_COLORS.items():
-                if f"  {status.value}  " in f"{line}  ":
-                    line = line.replace(f"  {status.value}", "  " + console.style(status.value, colour), 1)
+                name = escape.text(config.status_text(status))
+                if f"  {name}  " in f"{line}  ":
+                    line = line.replace(f"  {name}", "  " + console.style(name, colour), 1)
                     break
         lines.append(line)
     return "\n".join(lines) + "\n"
@@ -103,7 +105,7 @@ def cmd_report(ctx: Context) -> int:
     deps = _load_all(ctx)
     if ctx.args.person:
         mine = people.person_report(deps, ctx.config, ctx.today, ctx.args.person)
-        return _emit(ctx, _render(ctx, people.person_tables(mine), mine))
+        return _emit(ctx, _render(ctx, people.person_tables(mine, ctx.config), mine))
     touched = git.last_touched([dep.path for dep in deps], ctx.root)
     tables = report.review_tables(deps, ctx.config, ctx.today, touched)
     data = report.review_report(deps, ctx.config, ctx.today, touched)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core import analysis, corpus, editing, parsing
+from ...core.config import DepConfig
 from ...core.diagnostics import Diagnostic
 from ...core.model import (
     SUPERSEDER_STATUSES,
@@ -23,11 +24,12 @@ from ..context import (
 )
 
 
-def lookup_status(text: str) -> Status:
-    status = Status.lookup(text)
+def lookup_status(text: str, config: DepConfig) -> Status:
+    """The status ``text`` names: a status, an alias, or the project's label for one (``dep_status_labels``)."""
+    status = config.lookup_status(text)
     if status is None:
-        hint = parsing.did_you_mean(text, [s.value for s in Status])
-        raise CliError(f"unknown status {text!r} (allowed: {Status.allowed()}; {Status.alias_note()}){hint}")
+        hint = parsing.did_you_mean(text, [s.value for s in Status] + list(config.status_labels.values()))
+        raise CliError(f"unknown status {text!r} (allowed: {config.status_allowed()}){hint}")
     return status
 
 
@@ -38,29 +40,30 @@ def _refuse_problems(problems: list[Diagnostic], what: str) -> None:
 
 def cmd_status(ctx: Context) -> int:
     args = ctx.args
-    new = lookup_status(args.status)
+    new = lookup_status(args.status, ctx.config)
+    shown_new = ctx.config.status_text(new)
     loaded = load_proposal(ctx, resolve_proposal(ctx, args.dep))
     old = loaded.dep.status
     if old is new:
-        ctx.console.print(f"{loaded.rel}: already {new.value}; nothing to change")
+        ctx.console.print(f"{loaded.rel}: already {shown_new}; nothing to change")
         return EXIT_OK
     reason = transition_problem(old, new)
-    old_text = old.value if old else "(no status)"
+    old_text = ctx.config.status_text(old) if old else "(no status)"
     if reason and not args.force:
-        raise Refused(f"{loaded.rel}: cannot move from {old_text} to {new.value}: {reason}")
+        raise Refused(f"{loaded.rel}: cannot move from {old_text} to {shown_new}: {reason}")
     changes: dict[str, str | None] = {"status": new.value}
     if new is Status.UNDER_REVIEW and loaded.dep.review_requested is None:
         changes["review-requested"] = ctx.today.isoformat()  # starts the review window
     text = edit_header(ctx, loaded, changes)
     problems = new_problems(ctx, loaded, text)
     if problems and not args.force:
-        _refuse_problems(problems, f"{loaded.rel}: moving to {new.value}")
+        _refuse_problems(problems, f"{loaded.rel}: moving to {shown_new}")
     extra = f", :review-requested: {changes['review-requested']}" if "review-requested" in changes else ""
     apply(
         ctx,
         [
             Change(
-                loaded.path, loaded.rel, loaded.text, text, f"{loaded.rel}: {old_text} -> {new.value}{extra}"
+                loaded.path, loaded.rel, loaded.text, text, f"{loaded.rel}: {old_text} -> {shown_new}{extra}"
             )
         ],
     )
@@ -112,7 +115,7 @@ def cmd_supersede(ctx: Context) -> int:
         current = editing.get_option(old.text, old.rel, "replaced-by", ctx.project.myst)
         old_changes["replaced-by"] = editing.add_to_list(current, new_id + suffix)
     if not args.partial and new.dep.status not in SUPERSEDER_STATUSES and not args.force:
-        shown = new.dep.status.value if new.dep.status else "(no status)"
+        shown = ctx.config.status_text(new.dep.status) if new.dep.status else "(no status)"
         raise Refused(
             f"{new_id} ({new.rel}) is {shown}; only an Approved or Implemented proposal supersedes another "
             f"(approve it first, or give --force to record it anyway)"
@@ -120,7 +123,7 @@ def cmd_supersede(ctx: Context) -> int:
     if not args.partial and old.dep.status is not Status.SUPERSEDED:
         reason = transition_problem(old.dep.status, Status.SUPERSEDED)
         if reason and not args.force:
-            shown = old.dep.status.value if old.dep.status else "(no status)"
+            shown = ctx.config.status_text(old.dep.status) if old.dep.status else "(no status)"
             raise Refused(f"{old.rel}: cannot move from {shown} to Superseded: {reason}")
         old_changes["status"] = Status.SUPERSEDED.value
     if not old_changes and not new_changes:
