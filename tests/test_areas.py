@@ -335,6 +335,20 @@ def test_numbering_is_global_across_area_folders(project: Path, capsys: pytest.C
     assert (project / "deps" / "kv-memory" / "0009-cache.md").is_file()
 
 
+def test_numbering_counts_proposals_at_any_depth(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A1 (red team): lint and the build read proposals at any depth, so numbering counts them
+    there too; it looked one level down and handed out 7 again for ``deps/router/sub/0007-x.md``."""
+    (project / "deps" / "router" / "sub").mkdir()
+    (project / "deps" / "router" / "sub" / "0007-nested.md").write_text(proposal("Nested"))
+    (project / "deps" / "0005-kv").mkdir()
+    (project / "deps" / "0005-kv" / "0006-inner.md").write_text(proposal("Inner"))
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "deep")
+    (project / "deps" / "0000-another.md").write_text(proposal("Another"))
+    code, out, _ = run(capsys, "number", "deps/0000-another.md")
+    assert (code, out) == (0, "deps/0000-another.md -> deps/0008-another.md: numbered DEP-0008, :number: 8\n")
+
+
 def test_lint_and_gate_find_proposals_in_area_folders(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

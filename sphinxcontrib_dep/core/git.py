@@ -237,10 +237,11 @@ def used_numbers(folder: Path) -> dict[int, str]:
 
 
 def _number_of(relative: str) -> int | None:
-    """The number a path in the proposals folder holds: its first segment's (``0012-x.md``, a
-    proposal's own folder ``0012-x/fig.png``), else, in an area folder, the next one's
-    (``router/0012-x.md``): numbering is global across area folders."""
-    for part in relative.split("/")[:2]:
+    """The number a path in the proposals folder holds: the first of its segments that carries
+    one (``0012-x.md``, a proposal's own folder ``0012-x/fig.png``, ``router/0012-x.md``, and
+    deeper, where Sphinx and ``dep lint`` read proposals too): numbering is global over every
+    file the tools read, wherever it sits."""
+    for part in relative.split("/"):
         number = number_from_filename(part)
         if number is not None:
             return number
@@ -248,13 +249,15 @@ def _number_of(relative: str) -> int | None:
 
 
 def _folder_names(folder: Path) -> list[str]:
-    """The names in ``folder`` and, below a sub-folder that holds no number (an area folder),
-    the names in it (``router/0012-x.md``)."""
+    """Every path under ``folder`` (relative, ``/``-separated) at any depth, as
+    :func:`~sphinxcontrib_dep.core.project.discover` walks it; linked folders are not
+    followed (they are reported and not read)."""
     names = []
-    for path in folder.iterdir():
-        names.append(path.name)
-        if path.is_dir() and not path.is_symlink() and number_from_filename(path.name) is None:
-            names += [f"{path.name}/{child.name}" for child in path.iterdir()]
+    for current, dirs, files in os.walk(folder):
+        base = Path(current).relative_to(folder).as_posix()
+        prefix = "" if base == "." else f"{base}/"
+        dirs[:] = [d for d in dirs if not (Path(current) / d).is_symlink()]
+        names += [f"{prefix}{name}" for name in (*dirs, *files)]
     return names
 
 
