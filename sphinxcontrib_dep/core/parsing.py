@@ -239,9 +239,32 @@ class _Reporter:
     option_lines: Mapping[str, int]
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    #: Problems of one kind held back on one line, by (code, line): one header line that
+    #: repeats a bad value 20,000 times gives a few lines and a count, not 20,000 lines.
+    held_back: dict[tuple[Code, int | None], int] = field(default_factory=dict)
+    _shown: dict[tuple[Code, int | None], set[str]] = field(default_factory=dict)
+
     def __call__(self, code: Code, message: str, option: str | None = None) -> None:
         line = self.option_lines.get(option, self.line) if option else self.line
+        shown = self._shown.setdefault((code, line), set())
+        if message in shown or len(shown) >= MAX_PER_LINE:
+            self.held_back[(code, line)] = self.held_back.get((code, line), 0) + 1
+            return
+        shown.add(message)
         self.diagnostics.append(Diagnostic(code, message, self.path, line))
+
+    def finish(self) -> list[Diagnostic]:
+        """The diagnostics, with one line per kind saying how many were held back."""
+        for (code, line), count in self.held_back.items():
+            more = "problem" if count == 1 else "problems"
+            message = f"and {count:,} more {more} like the above on this line, not shown"
+            self.diagnostics.append(Diagnostic(code, message, self.path, line))
+        self.held_back.clear()
+        return self.diagnostics
+
+
+#: The most problems of one kind reported on one line (each different); the rest are counted.
+MAX_PER_LINE = 20
 
 
 def collecting_reporter(path: str) -> _Reporter:
@@ -908,7 +931,7 @@ def parse_meta(
                 f":retroactive: {flag!r} is not yes or no; the proposal is not read as retroactive",
                 "retroactive",
             )
-    return dep, report.diagnostics
+    return dep, report.finish()
 
 
 # --------------------------------------------------------------------------------------
