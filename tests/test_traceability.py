@@ -237,11 +237,15 @@ def test_unknown_filter_values_are_reported(project, tmp_path: Path) -> None:
         "views.md:3: dep-index :category: unknown category 'Nope' (allowed: Architecture, Process, "
         "Build/Infrastructure, Guidelines) [dep.category]",
         "views.md:3: dep-index :status: unknown status 'Accepted' (allowed: Not Started, In Progress, "
-        "Under Review, Approved, Implemented, Rejected, Deferred, Superseded) [dep.status]",
+        "Under Review, Approved, Implemented, Rejected, Deferred, Superseded; 'Draft' means In Progress, "
+        "'Replaced' means Superseded) [dep.status]",
     ]
     assert build_in_process(src, tmp_path / "out").warnings == expected
     # Still reported by a build that reads nothing again.
     assert build_in_process(src, tmp_path / "out", fresh=False).warnings == expected
+    # A view takes the team's label for a status as a header does (red team R1).
+    (src / "conf.py").write_text((src / "conf.py").read_text() + 'dep_status_labels = {"Approved": "Accepted"}\n')
+    assert build_in_process(src, tmp_path / "out2").warnings == expected[:1]
 
 
 def test_card_shows_back_links_written_only_on_the_other_side(tmp_path: Path) -> None:

@@ -114,11 +114,13 @@ class CorpusDirective(DepDirective):
         if items is None:
             return None
         found = []
+        settings = self.settings()
         for item in items:
-            status = Status.lookup(item)
+            status = settings.lookup_status(item)  # a label (dep_status_labels) as headers accept it
             if status is None:
                 self.note(
-                    Code.STATUS, f"{self.name} :status: unknown status {item!r} (allowed: {Status.allowed()})"
+                    Code.STATUS,
+                    f"{self.name} :status: unknown status {item!r} (allowed: {settings.status_allowed()})",
                 )
             else:
                 found.append(status.value)
