@@ -178,6 +178,13 @@ class Code(enum.Enum):
         "Another project's deps.json (``dep_sources``) that cannot be fetched or read, or entries of it "
         "left out; the last good copy is used.",
     )
+    # --- mirror ---
+    DISCUSSION = (
+        "discussion",
+        "A proposal's discussion cache (``dep_discussion_cache``) that cannot be read, or entries of it "
+        "left out: not JSON, too large, a value of the wrong type, a key missing, a link that is not an "
+        "https address on ``dep_discussion_hosts``. The page shows what could be read.",
+    )
 
 
 #: Rules that judge what the header says as a whole: where one shares a line with a problem
