@@ -244,17 +244,49 @@ class Discussion:
 
 
 class _Problems:
-    def __init__(self, shown: str) -> None:
-        self.shown = shown
-        self.found: list[Diagnostic] = []
+    """Problems of one file, each at the line of the JSON object or array it is about."""
 
-    def __call__(self, message: str) -> None:
+    def __init__(self, shown: str, lines: dict[int, int] | None) -> None:
+        self.shown = shown
+        self.lines = lines or {}
+        self.found: list[Diagnostic] = []
+        self.at: Any = None
+
+    def __call__(self, message: str, about: Any = None) -> None:
+        line = self.lines.get(id(about if about is not None else self.at))
         if len(self.found) < 20:
-            self.found.append(Diagnostic(Code.DISCUSSION, message, self.shown, None))
+            self.found.append(Diagnostic(Code.DISCUSSION, message, self.shown, line))
         elif len(self.found) == 20:
-            self.found.append(
-                Diagnostic(Code.DISCUSSION, "more problems in this file are not reported", self.shown, None)
-            )
+            message = "more problems in this file are not reported"
+            self.found.append(Diagnostic(Code.DISCUSSION, message, self.shown, line))
+
+
+def _located(text: str) -> tuple[Any, dict[int, int]]:
+    """The JSON ``text``'s value, and the line each of its objects and arrays starts on (by ``id``).
+
+    Read with the standard library's Python scanner (the C one tells no positions): only
+    for a file that has problems, to say where.
+    """
+    import bisect
+    import json.decoder
+    import json.scanner
+
+    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+    found: dict[int, int] = {}
+    decoder = json.JSONDecoder()
+
+    def located(parse: Any) -> Any:
+        def parse_at(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+            value, end = parse(s_and_end, *args)
+            found[id(value)] = bisect.bisect_left(breaks, s_and_end[1] - 1) + 1
+            return value, end
+
+        return parse_at
+
+    decoder.parse_object = located(json.decoder.JSONObject)  # type: ignore[attr-defined]
+    decoder.parse_array = located(json.decoder.JSONArray)  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    return decoder.decode(text), found
 
 
 def _text(value: str, limit: int) -> str:
@@ -384,9 +416,13 @@ def _threads(comments: list[Comment]) -> list[Thread]:
     for comment in comments:
         # GitHub points every reply at the thread's first comment; follow a chain all the
         # same (a few steps, no cycle), and a reply to a comment not in the cache starts a thread.
+        # A chain that comes back on itself starts a thread at each of its comments.
         root, seen = comment, {comment.id}
-        while root.in_reply_to is not None and root.in_reply_to in by_id and root.in_reply_to not in seen:
-            root = by_id[root.in_reply_to]
+        while (parent := root.in_reply_to) is not None and parent in by_id:
+            if parent in seen:
+                root = comment
+                break
+            root = by_id[parent]
             seen.add(root.id)
         if root is comment:
             firsts.append(comment)
@@ -399,10 +435,16 @@ def _threads(comments: list[Comment]) -> list[Thread]:
     ]
 
 
-def parse(data: Any, shown: str, hosts: Iterable[str]) -> tuple[Discussion, list[Diagnostic]]:
-    """The discussion in ``data`` (a cache file's JSON value; ``shown`` names the file)."""
+def parse(
+    data: Any, shown: str, hosts: Iterable[str], lines: dict[int, int] | None = None
+) -> tuple[Discussion, list[Diagnostic]]:
+    """The discussion in ``data`` (a cache file's JSON value; ``shown`` names the file).
+
+    ``lines`` (:func:`_located`) places each problem at the line of the object it is about.
+    """
     hosts = list(hosts)
-    report = _Problems(shown)
+    report = _Problems(shown, lines)
+    report.at = data
     found = Discussion()
     if not isinstance(data, dict):
         report(f"a discussion cache is a JSON object, not {type(data).__name__}; nothing is shown")
@@ -416,6 +458,7 @@ def parse(data: Any, shown: str, hosts: Iterable[str]) -> tuple[Discussion, list
             report("'fetched_at' is not a date (2026-11-20T14:03:00Z); the mirror's date is not shown")
     issue = data.get("issue")
     if isinstance(issue, dict):
+        report.at = issue
         number = _int(issue.get("number"))
         title = issue.get("title")
         if number is None or not isinstance(title, str):
@@ -430,9 +473,11 @@ def parse(data: Any, shown: str, hosts: Iterable[str]) -> tuple[Discussion, list
     elif issue is not None:
         report(f"'issue' is an object, not {type(issue).__name__}; the issue is not shown")
     for key, review in (("issue_comments", False), ("review_comments", True)):
+        report.at = data
         items = _comment_list(data.get(key), key, report)
         comments = []
         for index, item in enumerate(items):
+            report.at = item if isinstance(item, dict | list) else data.get(key)
             comment = _comment(item, f"{key}[{index}]", hosts, report, review)
             if comment is None:
                 continue
@@ -467,13 +512,24 @@ def read(path: Path, shown: str, hosts: Iterable[str]) -> tuple[Discussion | Non
         return None, []
     if size > MAX_BYTES:
         message = f"{size} bytes, more than {MAX_BYTES} a discussion cache may be; nothing is shown"
-        return None, [Diagnostic(Code.DISCUSSION, message, shown, None)]
+        return None, [Diagnostic(Code.DISCUSSION, message, shown, 1)]
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        text = path.read_bytes().decode("utf-8")
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        message = f"not a JSON file ({err.msg}); nothing is shown"
+        return None, [Diagnostic(Code.DISCUSSION, message, shown, err.lineno)]
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
         message = f"not a JSON file ({type(err).__name__}); nothing is shown"
-        return None, [Diagnostic(Code.DISCUSSION, message, shown, None)]
+        return None, [Diagnostic(Code.DISCUSSION, message, shown, 1)]
+    hosts = list(hosts)
     discussion, problems = parse(data, shown, hosts)
+    if problems:
+        try:
+            data, lines = _located(text)
+        except (ValueError, RecursionError):  # deeper than the Python scanner goes: no lines
+            return discussion, problems
+        discussion, problems = parse(data, shown, hosts, lines)
     return discussion, problems
 
 

@@ -38,6 +38,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..core import discussion as core
+from ..core.diagnostics import Diagnostic
 from ..core.sanitize import url_scheme
 from . import config as sphinx_config
 from . import gfm, sources
@@ -278,7 +279,7 @@ def add_section(app: Sphinx, doctree: nodes.document) -> None:
     _seen(env)[env.docname] = (str(path), core.fingerprint(path))
     found, problems = core.read(path, str(path), settings.discussion_hosts)
     # Kept with the page's other problems, emitted on every build (reading.store_diagnostics).
-    reading.build_only.extend(problems)
+    reading.build_only.extend(Diagnostic(p.code, p.message, p.path, p.line or 1) for p in problems)
     if found is None or found.empty:
         return
     dep = reading.analysis.dep
