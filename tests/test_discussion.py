@@ -397,6 +397,14 @@ def test_fetch_plan_prints_the_gh_calls(
     assert "f=../.dep-discussion/0001-widgets.json\n" in capsys.readouterr().out
 
 
+def test_the_docs_show_the_plan_as_printed() -> None:
+    from helpers import REPO
+
+    text = (REPO / "docs" / "discussion.md").read_text()
+    shown = text.split("```sh\n", 1)[1].split("```\n", 1)[0]
+    assert shown == PLAN
+
+
 def test_the_plan_writes_the_cache_and_keeps_the_last_good_copy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
