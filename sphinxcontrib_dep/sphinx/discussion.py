@@ -119,28 +119,41 @@ def _parser() -> Any:
     return _PARSER[0]
 
 
-def render_body(text: str, base: str, document: nodes.document, mode: str) -> nodes.container:
-    """A comment's body as nodes of ``document``, judged as a proposal's page is."""
-    box = nodes.container(classes=["dep-comment-body"])
-    if not text.strip():
+class Bodies:
+    """Comment bodies rendered into one page, judged as a proposal's page is.
+
+    MyST's renderer is set up once per page (its set-up builds a throwaway docutils
+    document, about 10 ms), then each body's tokens are rendered into a box of its own.
+    """
+
+    def __init__(self, document: nodes.document, mode: str) -> None:
+        self.document = document
+        self.mode = "none" if mode == "none" else "safe"
+        self.md = _parser()
+        self.renderer = self.md.renderer
+        self.renderer.link_report = None
+        self.renderer.setup_render({**self.md.options, "document": document}, {})
+
+    def render(self, text: str, base: str) -> nodes.container:
+        box = nodes.container(classes=["dep-comment-body"])
+        if not text.strip():
+            return box
+        renderer = self.renderer
+        renderer.base = base
+        renderer.current_node = box
+        renderer.md_env = {}
+        renderer._render_tokens(self.md.parse(text, renderer.md_env))
+        for node in box.findall(nodes.Element):
+            node.line = None  # a comment's lines are not the page's
+        for image in list(box.findall(nodes.image)):
+            # Every image is absolute by now; one that is not would be a file of the build machine.
+            if "://" not in image.get("uri", ""):
+                alt = image.get("alt", "")
+                image.replace_self(nodes.inline(alt, alt, classes=["dep-refused"]))
+        sources.refuse_unsafe(box, self.mode)
+        for image in box.findall(nodes.image):
+            image["candidates"] = {"?": image["uri"]}
         return box
-    md = _parser()
-    renderer = md.renderer
-    renderer.base = base
-    renderer.link_report = None
-    tokens = md.parse(text, {})
-    renderer.render(tokens, {**md.options, "document": document, "current_node": box}, {})
-    for node in box.findall(nodes.Element):
-        node.line = None  # a comment's lines are not the page's
-    for image in list(box.findall(nodes.image)):
-        # Every image is absolute by now; one that is not would be a file of the build machine.
-        if "://" not in image.get("uri", ""):
-            alt = image.get("alt", "")
-            image.replace_self(nodes.inline(alt, alt, classes=["dep-refused"]))
-    sources.refuse_unsafe(box, "none" if mode == "none" else "safe")
-    for image in box.findall(nodes.image):
-        image["candidates"] = {"?": image["uri"]}
-    return box
 
 
 # --------------------------------------------------------------------------------------
@@ -158,7 +171,7 @@ def _link(text: str, url: str | None, classes: list[str] | None = None) -> nodes
     return nodes.reference(text, text, refuri=url, classes=classes or [])
 
 
-def _comment(comment: core.Comment, document: nodes.document, mode: str, kind: str) -> nodes.container:
+def _comment(comment: core.Comment, bodies: Bodies, kind: str) -> nodes.container:
     box = nodes.container(classes=["dep-comment", f"dep-comment-{kind}"])
     header = nodes.paragraph(classes=["dep-comment-header"])
     header += nodes.strong("", "", _link(f"@{comment.author}", comment.author_url, ["dep-comment-author"]))
@@ -173,23 +186,23 @@ def _comment(comment: core.Comment, document: nodes.document, mode: str, kind: s
         header += nodes.Text(" · ")
         header += _link("Reply on GitHub", comment.url, ["dep-reply-link"])
     box += header
-    box += render_body(comment.body, comment.url or "", document, mode)
+    box += bodies.render(comment.body, comment.url or "")
     if comment.cut:
         note = f"({comment.cut} more characters on GitHub)"
         box += nodes.paragraph(note, note, classes=["dep-comment-cut"])
     return box
 
 
-def _thread(thread: core.Thread, document: nodes.document, mode: str) -> nodes.container:
+def _thread(thread: core.Thread, bodies: Bodies) -> nodes.container:
     box = nodes.container(classes=["dep-thread"])
     where = thread.first.where
     box += nodes.paragraph(where, where, classes=["dep-thread-where"])
     if thread.first.hunk:
         text = "\n".join(thread.first.hunk)
         box += nodes.literal_block(text, text, language="diff", classes=["dep-thread-hunk"])
-    box += _comment(thread.first, document, mode, "review")
+    box += _comment(thread.first, bodies, "review")
     for reply in thread.replies:
-        box += _comment(reply, document, mode, "reply")
+        box += _comment(reply, bodies, "reply")
     return box
 
 
@@ -213,6 +226,7 @@ def section(
     mode: str,
 ) -> nodes.section:
     """The "Discussion" section of one proposal's page."""
+    bodies = Bodies(document, mode)
     top = _section("Discussion", document, "discussion", ["dep-discussion"])
     note = nodes.paragraph(classes=["dep-discussion-note"])
     fetched = f", as fetched on {found.fetched_at.strftime('%Y-%m-%d %H:%M UTC')}" if found.fetched_at else ""
@@ -243,9 +257,9 @@ def section(
             title = f"Tracking issue {label}: {found.issue.title}{state}"
         part = _section(title, document, "discussion-tracking-issue", ["dep-discussion-issue"])
         if found.issue is not None and found.issue.opening is not None:
-            part += _comment(found.issue.opening, document, mode, "opening")
+            part += _comment(found.issue.opening, bodies, "opening")
         for comment in found.comments:
-            part += _comment(comment, document, mode, "issue")
+            part += _comment(comment, bodies, "issue")
         top += part
     if found.threads:
         label = pull.label if pull else "the pull request"
@@ -253,7 +267,7 @@ def section(
             f"Review comments on {label}", document, "discussion-review", ["dep-discussion-review"]
         )
         for thread in found.threads:
-            part += _thread(thread, document, mode)
+            part += _thread(thread, bodies)
         top += part
     return top
 
