@@ -234,6 +234,25 @@ def test_problems_are_at_the_line_of_their_object(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [[], {}, "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-13-01T00:00:00Z", "x" * 41],
+)
+def test_values_of_any_type_where_a_word_or_date_goes(value: Any) -> None:
+    item = _comment(author_association=value, created_at=value, updated_at=value, side=value, state=value)
+    found, problems = discussion.parse(
+        {"issue": {**item, "number": 1, "title": "t"}, "review_comments": [{**item, "path": "a.md"}]},
+        "c.json",
+        HOSTS,
+    )
+    assert [p.message for p in problems] == [
+        "issue: 'created_at' is missing or not a date; left out",
+        "review_comments[0]: 'created_at' is missing or not a date; left out",
+    ]
+    assert found.issue == discussion.Issue(1, "t", "", None)
+    assert found.threads == []
+
+
 def test_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(discussion, "MAX_COMMENTS", 2)
     comments = [_comment(id=n, created_at=f"2026-03-0{n}T10:00:00Z") for n in range(1, 6)]
@@ -272,7 +291,25 @@ _JSON = st.recursive(
     max_leaves=30,
 )
 _KEYS = st.sampled_from(
-    ["id", "user", "created_at", "body", "html_url", "path", "line", "in_reply_to_id", "diff_hunk", "login"]
+    [
+        "id",
+        "user",
+        "created_at",
+        "updated_at",
+        "body",
+        "html_url",
+        "author_association",
+        "path",
+        "line",
+        "original_line",
+        "in_reply_to_id",
+        "diff_hunk",
+        "side",
+        "number",
+        "title",
+        "state",
+        "login",
+    ]
 )
 
 

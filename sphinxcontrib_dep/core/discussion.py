@@ -298,9 +298,14 @@ def _date(value: Any) -> datetime | None:
         return None
     try:
         found = datetime.fromisoformat(value)
-    except ValueError:
+        return found.astimezone(UTC) if found.tzinfo else found.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # not a date, or one UTC cannot hold (0001-01-01T00:00+01:00)
         return None
-    return found.astimezone(UTC) if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _choice(value: Any, choices: Iterable[str]) -> str | None:
+    """``value`` when it is one of ``choices`` (a list or an object is none, and no error)."""
+    return value if isinstance(value, str) and value in choices else None
 
 
 def _int(value: Any) -> int | None:
@@ -351,8 +356,7 @@ def _comment(item: Any, where: str, hosts: list[str], report: _Problems, review:
     bot = login is not None and (
         (isinstance(user, dict) and user.get("type") == "Bot") or str(login).endswith("[bot]")
     )
-    association = item.get("author_association")
-    association = association if association in ASSOCIATIONS else None
+    association = _choice(item.get("author_association"), ASSOCIATIONS)
     url = item.get("html_url")
     if isinstance(url, str) and (problem := link_problem(url, hosts)) is None:
         reply: str | None = url
@@ -375,8 +379,7 @@ def _comment(item: Any, where: str, hosts: list[str], report: _Problems, review:
                 report(f"{where}: {key!r} is not a number; ignored")
             fields[key if key != "in_reply_to_id" else "in_reply_to"] = _int(value)
         fields["review"] = _int(item.get("pull_request_review_id"))
-        side = item.get("side")
-        fields["side"] = side if side in {"LEFT", "RIGHT"} else None
+        fields["side"] = _choice(item.get("side"), {"LEFT", "RIGHT"})
         hunk = item.get("diff_hunk")
         if isinstance(hunk, str):
             lines = hunk[-HUNK_LINES * (LINE_TEXT + 1) :].splitlines()[-HUNK_LINES:]
@@ -468,8 +471,8 @@ def parse(
             if opening is not None:
                 # An issue's updated_at moves with every comment and label: no sign of an edit.
                 opening = replace(opening, updated=None)
-            state = issue.get("state") if issue.get("state") in {"open", "closed"} else ""
-            found.issue = Issue(number, _text(title, LINE_TEXT), str(state), opening)
+            state = _choice(issue.get("state"), {"open", "closed"}) or ""
+            found.issue = Issue(number, _text(title, LINE_TEXT), state, opening)
     elif issue is not None:
         report(f"'issue' is an object, not {type(issue).__name__}; the issue is not shown")
     for key, review in (("issue_comments", False), ("review_comments", True)):

@@ -103,27 +103,23 @@ class CommentRenderer(gfm.ProposalRenderer):
         """Nothing of a comment reaches the page's metadata (word count, heading slugs)."""
 
 
-_PARSER: list[Any] = []
-
-
 def _parser() -> Any:
     """MyST's GitHub-only Markdown (no directives, roles or targets), without footnotes."""
-    if not _PARSER:
-        from myst_parser.config.main import MdParserConfig
-        from myst_parser.parsers.mdit import create_md_parser
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
 
-        md = create_md_parser(MdParserConfig(gfm_only=True), CommentRenderer)
-        # A footnote's label would be a name of the page, shared by every comment's "[^1]".
-        md.disable(["footnote_def", "footnote_ref", "footnote_inline", "footnote_tail"], True)
-        _PARSER.append(md)
-    return _PARSER[0]
+    md = create_md_parser(MdParserConfig(gfm_only=True), CommentRenderer)
+    # A footnote's label would be a name of the page, shared by every comment's "[^1]".
+    md.disable(["footnote_def", "footnote_ref", "footnote_inline", "footnote_tail"], True)
+    return md
 
 
 class Bodies:
     """Comment bodies rendered into one page, judged as a proposal's page is.
 
-    MyST's renderer is set up once per page (its set-up builds a throwaway docutils
-    document, about 10 ms), then each body's tokens are rendered into a box of its own.
+    A parser and its renderer are made and set up once per page (MyST's set-up builds a
+    throwaway docutils document, about 10 ms), then each body's tokens are rendered into a
+    box of its own. Nothing is kept in the module: pages are read in several processes.
     """
 
     def __init__(self, document: nodes.document, mode: str) -> None:
