@@ -609,3 +609,59 @@ class JsonTextSnapshot(TextSnapshot):
     """A JSON document kept as the text the build wrote (key order and layout included)."""
 
     file_extension = "json"
+
+
+# --------------------------------------------------------------------------------------
+# The discussion mirror: recorded GitHub API answers and a project that shows them
+# --------------------------------------------------------------------------------------
+
+#: What ``gh api`` printed for the tracking issue acme/enhancements#97 and pull request #61
+#: (``issue.json``; ``--paginate --slurp`` for the two comment lists).
+DISCUSSION = FIXTURES / "discussion"
+
+WIDGETS = """\
+# Widgets
+
+```{dep-meta}
+:status: In Progress
+:authors: @alice
+:category: Process
+:tracking: acme/enhancements#97
+:pull-request: https://github.com/acme/enhancements/pull/61
+```
+
+## Summary
+
+Widgets route requests by cost.
+"""
+
+
+def discussion_cache(fetched_at: str = "2026-03-20T06:00:00Z") -> str:
+    """The cache file ``dep discussion fetch-plan``'s script writes from the recorded answers."""
+    part = {
+        name: (DISCUSSION / f"{name}.json").read_text()
+        for name in ("issue", "issue_comments", "review_comments")
+    }
+    return (
+        f'{{"fetched_at": "{fetched_at}",\n"issue": {part["issue"]},\n"issue_comments": '
+        f'{part["issue_comments"]},\n"review_comments": {part["review_comments"]}}}\n'
+    )
+
+
+def fake_gh(folder: Path) -> Path:
+    """A ``gh`` that answers the recorded calls (and 404 for any other), in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "gh"
+    script.write_text(
+        "#!/bin/sh\n"
+        'echo "$*" >> "$(dirname "$0")/calls.log"\n'
+        "for last; do :; done\n"
+        'case "$last" in\n'
+        f"  repos/acme/enhancements/issues/97) cat {DISCUSSION}/issue.json ;;\n"
+        f"  repos/acme/enhancements/issues/97/comments) cat {DISCUSSION}/issue_comments.json ;;\n"
+        f"  repos/acme/enhancements/pulls/61/comments) cat {DISCUSSION}/review_comments.json ;;\n"
+        '  *) echo "gh: Not Found (HTTP 404)" >&2; exit 1 ;;\n'
+        "esac\n"
+    )
+    script.chmod(0o755)
+    return folder

@@ -309,7 +309,7 @@ def test_proposals_page_shows_status_chart_and_index(page: Any, base_url: str) -
 
 
 def test_index_check_fails_without_badges(page: Any, base_url: str) -> None:
-    doctor = functools.partial(strip, pattern=r'<span class="dep-badge dep-status-deferred">[^<]*</span>')
+    doctor = functools.partial(strip, pattern=r'<span class="dep-badge dep-status-under-review">[^<]*</span>')
     open_page(page, base_url, "proposals.html", doctor=doctor)
     with pytest.raises(AssertionError, match="a status badge"):
         check_index(page)

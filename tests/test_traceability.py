@@ -244,7 +244,9 @@ def test_unknown_filter_values_are_reported(project, tmp_path: Path) -> None:
     # Still reported by a build that reads nothing again.
     assert build_in_process(src, tmp_path / "out", fresh=False).warnings == expected
     # A view takes the team's label for a status as a header does (red team R1).
-    (src / "conf.py").write_text((src / "conf.py").read_text() + 'dep_status_labels = {"Approved": "Accepted"}\n')
+    (src / "conf.py").write_text(
+        (src / "conf.py").read_text() + 'dep_status_labels = {"Approved": "Accepted"}\n'
+    )
     assert build_in_process(src, tmp_path / "out2").warnings == expected[:1]
 
 

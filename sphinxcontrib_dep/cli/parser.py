@@ -14,6 +14,7 @@ from ..core.model import (
     Template,
 )
 from ..migrate import command as migrate_command
+from .commands.discussion import cmd_discussion
 from .commands.gate import cmd_gate
 from .commands.init import cmd_init
 from .commands.lint import cmd_lint
@@ -92,6 +93,13 @@ EPILOGS = {
     "Implemented, Rejected, Deferred, Superseded) that its approval no longer holds with is refused "
     "without --force. Exit status: 0 written or "
     "nothing to change, 1 refused (breaks a decision, not a reviewer, may not extend, extends nothing), 2 usage error.",
+    "discussion": "dep discussion fetch-plan prints a POSIX shell script: for each proposal whose "
+    ":tracking: names an issue or whose :pull-request: is one on a dep_discussion_hosts host, gh api calls "
+    "(the issue, its comments, the pull request's review comments, --paginate --slurp) that write "
+    "<dep_discussion_cache>/<proposal>.json, each moved into place only when every call succeeded (a failed "
+    "fetch keeps the last good copy and makes the script exit 1). Paths are relative to the current folder: "
+    "run `dep discussion fetch-plan | sh` in CI, with GH_TOKEN set, before sphinx-build. Nothing is fetched "
+    "by dep itself.",
     "gate": "Finds DEP-0012, DEP 12 or DEP-12 (the configured prefix) and exits 1 unless every "
     "proposal named is Approved or Implemented; 0 when none is named, unless --require. "
     "Another project's proposal (runtime:DEP-0012, a dep_sources key) is judged by its deps.json. "
@@ -448,6 +456,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _output_options(sub, ["text", "markdown", "json"], "text")
 
+    sub = add(
+        "discussion",
+        cmd_discussion,
+        "Print the gh api calls that write each proposal's discussion cache, for the mirror on its page.",
+        writes=True,
+    )
+    sub.add_argument(
+        "action", choices=["fetch-plan"], help="fetch-plan: the shell script CI runs before the build"
+    )
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    sub.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
     sub = add("migrate", cmd_migrate, "Convert legacy proposals to dep-meta headers.")
     migrate_command.add_arguments(sub)
 
@@ -478,7 +498,7 @@ WRITING_COMMANDS = frozenset({"init", "new", "number", "status", "supersede", "r
 
 
 #: The commands that write a file only when given --output.
-OUTPUT_COMMANDS = frozenset({"index", "export", "report", "notify", "triage", "gaps"})
+OUTPUT_COMMANDS = frozenset({"index", "export", "report", "notify", "triage", "gaps", "discussion"})
 
 
 def writes(args: argparse.Namespace) -> bool:

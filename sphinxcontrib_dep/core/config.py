@@ -276,6 +276,15 @@ def _status_labels(value: Any) -> str | None:
     return None
 
 
+def _hosts(value: Any) -> str | None:
+    for host in value:
+        if not re.fullmatch(
+            r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+", host
+        ):
+            return f"list host names (github.com, github.example.org), not {host!r}"
+    return None if value else "list at least one host"
+
+
 def _sources(value: Any) -> str | None:
     from .sources import spec_problem  # the one judge of a source's settings
 
@@ -537,6 +546,24 @@ class DepConfig:
         "are statuses; labels are distinct and none is another status's name.",
         STR_TABLE,
         _status_labels,
+    )
+
+    # --- mirror: the discussion on the page ---
+    discussion_cache: str = _setting(
+        ".dep-discussion",
+        "Folder (relative to the folder of conf.py, or the project root without one) holding each "
+        "proposal's discussion on GitHub as CI wrote it (``dep discussion fetch-plan``): "
+        "``<proposal file relative to the proposals folder>.json``. A proposal with a file there shows "
+        "a Discussion section; without one, none. The build never reaches the network.",
+        STR,
+    )
+    discussion_hosts: list[str] = _setting(
+        ["github.com"],
+        "Hosts of the GitHub that tracking issues and pull requests live on (add a GitHub Enterprise "
+        "host). Only ``https://`` addresses on them become links to reply; ``dep discussion fetch-plan`` "
+        "calls ``gh api --hostname`` for the others. The first is where authors' pages are.",
+        STR_LIST,
+        _hosts,
     )
 
     def __post_init__(self) -> None:

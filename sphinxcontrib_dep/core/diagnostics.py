@@ -209,6 +209,13 @@ class Code(enum.Enum):
         "``:retroactive:`` on a proposal that is neither Implemented nor Superseded (the review-window "
         "rules then apply as to any proposal).",
     )
+    # --- mirror ---
+    DISCUSSION = (
+        "discussion",
+        "A proposal's discussion cache (``dep_discussion_cache``) that cannot be read, or entries of it "
+        "left out: not JSON, too large, a value of the wrong type, a key missing, a link that is not an "
+        "https address on ``dep_discussion_hosts``. The page shows what could be read.",
+    )
 
 
 #: Rules that judge what the header says as a whole: where one shares a line with a problem

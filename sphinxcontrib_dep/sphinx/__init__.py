@@ -16,6 +16,7 @@ from . import (
     banner,
     chart,
     config,
+    discussion,
     embargo,
     events,
     feeds,
@@ -96,6 +97,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # kept, to be emitted on every build.
     app.connect("doctree-read", sources.enforce_policy, priority=100)
     app.connect("doctree-read", reading.store_diagnostics, priority=900)
+    # The discussion on GitHub, from the cache CI wrote, after each proposal's content.
+    discussion.register(app)
 
     # Whole-corpus views: placeholders at read time, filled at doctree-resolved.
     skip = SKIP_VISITORS

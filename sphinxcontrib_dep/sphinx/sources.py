@@ -8,6 +8,7 @@ with the same wording ``dep lint`` uses, and the rest of the build goes on.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from docutils import nodes
@@ -92,33 +93,24 @@ class EnforcePolicy:
             return
         settings = sphinx_config.get(self.config)
         doc = reading.analysis.doc
-        if settings.raw_html != "all":
-            unsafe_html = {_squash(f) for _, f in doc.html if sanitize.raw_html_problem(f, settings.raw_html)}
-            for raw in list(self.document.findall(nodes.raw)):
-                if "html" not in raw.get("format", "").lower().split():
-                    continue
-                text = raw.astext()
-                reason = sanitize.raw_html_problem(text, settings.raw_html)
-                if reason is None:
-                    continue
-                if _squash(text) not in unsafe_html:
+        unsafe_html = {_squash(f) for _, f in doc.html if sanitize.raw_html_problem(f, settings.raw_html)}
+        unsafe_links = {_scheme(link.url) for link in doc.links if sanitize.unsafe_url(link.url)}
+
+        def unread(node: nodes.Element, reason: str) -> None:
+            """Note what the core did not report (its reading missed it)."""
+            if isinstance(node, nodes.raw):
+                if _squash(node.astext()) not in unsafe_html:
                     message = sanitize.RAW_HTML_MESSAGE.format(reason=reason) + " (not seen by dep lint)"
-                    reading.note(Code.UNREAD, message, _line_of(raw))
-                inline = isinstance(raw.parent, nodes.TextElement)
-                # As plain text: a highlighter would split the markup into tokens no reader could copy.
-                shown = (
-                    nodes.literal(text, text) if inline else nodes.literal_block(text, text, language="text")
-                )
-                raw.replace_self(shown)
-            unsafe_links = {_scheme(link.url) for link in doc.links if sanitize.unsafe_url(link.url)}
-            for reference in list(self.document.findall(nodes.reference)):
-                uri = reference.get("refuri")
-                if not uri or sanitize.unsafe_url(uri) is None:
-                    continue
-                if _scheme(uri) not in unsafe_links:
-                    message = f"{sanitize.unsafe_url(uri)}; shown as text (not seen by dep lint)"
-                    reading.note(Code.UNREAD, message, _line_of(reference))
-                reference.replace_self(nodes.inline(reference.rawsource, "", *reference.children))
+                    reading.note(Code.UNREAD, message, _line_of(node))
+            elif isinstance(node, nodes.reference):
+                if _scheme(node.get("refuri", "")) not in unsafe_links:
+                    reading.note(
+                        Code.UNREAD, f"{reason}; shown as text (not seen by dep lint)", _line_of(node)
+                    )
+            elif not any(link.url == node.get("uri") for link in doc.links):
+                reading.note(Code.UNREAD, f"{reason}; shown as text (not seen by dep lint)", _line_of(node))
+
+        refuse_unsafe(self.document, settings.raw_html, unread)
         area = area_folder(self.env.docname, settings.deps_dir)
         folder = Path(self.env.srcdir) / area if area else Path(self.env.srcdir)
         here = Path(self.env.doc2path(self.env.docname))
@@ -142,18 +134,8 @@ class EnforcePolicy:
             target = node.get("uri") if is_image else node.get("reftarget")
             if not target:
                 continue
-            if is_image and ("://" in target or _scheme(target)):
-                # A remote image's URL (or a data: one) is a link: judged by the link rules.
-                problem = sanitize.unsafe_url(target) if settings.raw_html != "all" else None
-                if problem is None:
-                    continue
-                if not any(link.url == target for link in doc.links):
-                    reading.note(
-                        Code.UNREAD, f"{problem}; shown as text (not seen by dep lint)", _line_of(node)
-                    )
-                text = node.get("alt", "")
-                node.replace_self(nodes.inline(text, text, classes=["dep-refused"]))
-                continue
+            if is_image and _remote(target):
+                continue  # a remote image's URL (or a data: one) is a link: judged above
             problem = policy.local_file_problem(target, here, folder, "image" if is_image else "download")
             if problem is None:
                 continue
@@ -161,6 +143,55 @@ class EnforcePolicy:
                 reading.note(Code.UNREAD, f"{problem} (not seen by dep lint)", _line_of(node))
             text = node.get("alt", "") if isinstance(node, nodes.image) else node.astext()
             node.replace_self(nodes.inline(text, text, classes=["dep-refused"]))
+
+
+def _remote(target: str) -> bool:
+    return "://" in target or bool(_scheme(target))
+
+
+def refuse_unsafe(
+    tree: nodes.Element, mode: str, refused: Callable[[nodes.Element, str], None] | None = None
+) -> None:
+    """In ``tree``, what the link and HTML policy refuses becomes text, under ``dep_raw_html = mode``.
+
+    Raw HTML :func:`~sphinxcontrib_dep.core.sanitize.raw_html_problem` refuses is shown as
+    code, a link :func:`~sphinxcontrib_dep.core.sanitize.unsafe_url` refuses as its text,
+    a remote image it refuses as its alternative text. ``refused`` hears of each (the node,
+    why) before it is replaced. Proposals' pages and the comments mirrored on them (see
+    :mod:`.discussion`) are judged by this one function.
+    """
+    if mode == "all":
+        return
+    found: list[tuple[nodes.Element, str]] = []
+    for raw in tree.findall(nodes.raw):
+        if "html" in raw.get("format", "").lower().split():
+            reason = sanitize.raw_html_problem(raw.astext(), mode)
+            if reason is not None:
+                found.append((raw, reason))
+    for reference in tree.findall(nodes.reference):
+        uri = reference.get("refuri")
+        if uri and (reason := sanitize.unsafe_url(uri)) is not None:
+            found.append((reference, reason))
+    for image in tree.findall(nodes.image):
+        uri = image.get("uri", "")
+        if uri and _remote(uri) and (reason := sanitize.unsafe_url(uri)) is not None:
+            found.append((image, reason))
+    for node, reason in found:
+        if refused is not None:
+            refused(node, reason)
+        if isinstance(node, nodes.raw):
+            text = node.astext()
+            inline = isinstance(node.parent, nodes.TextElement)
+            # As plain text: a highlighter would split the markup into tokens no reader could copy.
+            shown: nodes.Element = (
+                nodes.literal(text, text) if inline else nodes.literal_block(text, text, language="text")
+            )
+        elif isinstance(node, nodes.reference):
+            shown = nodes.inline(node.rawsource, "", *node.children)
+        else:
+            alt = node.get("alt", "")
+            shown = nodes.inline(alt, alt, classes=["dep-refused"])
+        node.replace_self(shown)
 
 
 def _inside(path: Path, folder: Path) -> bool:
