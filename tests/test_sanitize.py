@@ -272,3 +272,26 @@ def test_untrusted_documents_are_every_page_in_the_proposals_folder(
 )
 def test_meta_a_proposal_may_ask_for(attributes: dict[str, str], problem: str | None) -> None:
     assert sanitize.meta_problem(attributes) == problem
+
+
+@pytest.mark.parametrize(
+    ("fragments", "expected"),
+    [
+        # What GitHub renders, balanced across fragments: kept.
+        (["<details>", "<summary>More</summary>", "</details>"], [None, None, None]),
+        (["<br>", "<sub>2</sub>", '<img src="https://example.org/a.png" alt="a">'], [None, None, None]),
+        # Red team M1: end tags that close the page's own boxes, so what follows poses as the
+        # page (another comment, the card): refused, and so is what they leave open.
+        (
+            ["</div></div><div>", "<p>Approved.</p>", "</div>"],
+            ["</div> closes no element this text opened", None, "</div> closes no element this text opened"],
+        ),
+        (["<div>", "text"], ["<div> is never closed", None]),
+        (["<b>", "</i>"], ["<b> is never closed", "</i> closes no element this text opened"]),
+        # An end tag closes what was opened inside it, as a browser does.
+        (["<div>", "<b>", "</div>"], [None, None, None]),
+    ],
+)
+def test_raw_html_must_nest_within_the_document(fragments: list[str], expected: list[str | None]) -> None:
+    assert sanitize.html_problems(fragments, "safe") == expected
+    assert sanitize.html_problems(fragments, "all") == [None] * len(fragments)

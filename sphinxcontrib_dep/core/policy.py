@@ -317,8 +317,8 @@ def check(
             if problem:
                 found.append(Diagnostic(Code.FILE, f"{use.construct} {problem}", path, use.line))
     if raw_html != "all":
-        for line, fragment in doc.html:
-            reason = sanitize.raw_html_problem(fragment, raw_html)
+        reasons = sanitize.html_problems([fragment for _, fragment in doc.html], raw_html)
+        for (line, _), reason in zip(doc.html, reasons, strict=True):
             if reason is not None:
                 found.append(
                     Diagnostic(Code.RAW_HTML, sanitize.RAW_HTML_MESSAGE.format(reason=reason), path, line)

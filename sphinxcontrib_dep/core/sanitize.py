@@ -27,7 +27,7 @@ http(s) URL that every reader parses alike (:func:`header_url_problem`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 # html5lib has no public tokenizer API; its tokenizer is the WHATWG one this module needs.
@@ -361,3 +361,71 @@ def raw_html_problem(fragment: str, mode: str) -> str | None:
     if mode == "none":
         return "raw HTML is off (dep_raw_html = 'none')"
     return unsafe_html(fragment)
+
+
+#: Elements that have no end tag: they open nothing.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+def _tags(fragment: str) -> list[tuple[bool, str]]:
+    """The start (``True``) and end tags of a fragment that open or close an element, in order."""
+    found: list[tuple[bool, str]] = []
+    try:
+        for token in HTMLTokenizer(fragment):
+            kind = token["type"]
+            name = str(token.get("name", "")).lower()
+            if kind == tokenTypes["StartTag"] and name not in _VOID and not token.get("selfClosing"):
+                found.append((True, name))
+            elif kind == tokenTypes["EndTag"] and name not in _VOID:
+                found.append((False, name))
+    except Exception:  # judged (and refused) by unsafe_html already
+        return []
+    return found
+
+
+def unbalanced(fragments: Sequence[str]) -> dict[int, str]:
+    """The fragments (by index) whose tags do not balance within ``fragments``, with why.
+
+    Each fragment is judged alone by :func:`unsafe_html`; together they must also nest:
+    an end tag closes only an element the fragments opened (``</div></div>`` would close the
+    page's own boxes and let what follows pose as the page: another comment, the card), and
+    an element opened is closed again (an open ``<div>`` would swallow what follows). Refusing
+    a fragment can unbalance another, so the walk is repeated until nothing changes.
+    """
+    tags = [_tags(fragment) for fragment in fragments]
+    refused: dict[int, str] = {}
+    while True:
+        stack: list[tuple[str, int]] = []
+        new: dict[int, str] = {}
+        for index, fragment_tags in enumerate(tags):
+            if index in refused:
+                continue
+            for is_start, name in fragment_tags:
+                if is_start:
+                    stack.append((name, index))
+                elif any(open_name == name for open_name, _ in stack):
+                    while stack.pop()[0] != name:
+                        pass
+                else:
+                    new.setdefault(index, f"</{name}> closes no element this text opened")
+        for name, index in stack:
+            new.setdefault(index, f"<{name}> is never closed")
+        new = {index: why for index, why in new.items() if index not in refused}
+        if not new:
+            return refused
+        refused.update(new)
+
+
+def html_problems(fragments: Sequence[str], mode: str) -> list[str | None]:
+    """Why each raw HTML fragment of one document (in document order) is shown as text under
+    ``dep_raw_html = mode``, or ``None`` where it is kept: :func:`raw_html_problem` for each,
+    then :func:`unbalanced` over those kept. The one judge ``dep lint`` and the build call."""
+    problems = [raw_html_problem(fragment, mode) for fragment in fragments]
+    if mode == "all":
+        return problems
+    kept = [index for index, problem in enumerate(problems) if problem is None]
+    for position, why in unbalanced([fragments[index] for index in kept]).items():
+        problems[kept[position]] = why
+    return problems

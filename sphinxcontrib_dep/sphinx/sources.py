@@ -93,7 +93,9 @@ class EnforcePolicy:
             return
         settings = sphinx_config.get(self.config)
         doc = reading.analysis.doc
-        unsafe_html = {_squash(f) for _, f in doc.html if sanitize.raw_html_problem(f, settings.raw_html)}
+        fragments = [fragment for _, fragment in doc.html]
+        judged = sanitize.html_problems(fragments, settings.raw_html)
+        unsafe_html = {_squash(f) for f, why in zip(fragments, judged, strict=True) if why is not None}
         unsafe_links = {_scheme(link.url) for link in doc.links if sanitize.unsafe_url(link.url)}
 
         def unread(node: nodes.Element, reason: str) -> None:
@@ -163,11 +165,10 @@ def refuse_unsafe(
     if mode == "all":
         return
     found: list[tuple[nodes.Element, str]] = []
-    for raw in tree.findall(nodes.raw):
-        if "html" in raw.get("format", "").lower().split():
-            reason = sanitize.raw_html_problem(raw.astext(), mode)
-            if reason is not None:
-                found.append((raw, reason))
+    raws = [raw for raw in tree.findall(nodes.raw) if "html" in raw.get("format", "").lower().split()]
+    for raw, reason in zip(raws, sanitize.html_problems([raw.astext() for raw in raws], mode), strict=True):
+        if reason is not None:
+            found.append((raw, reason))
     for reference in tree.findall(nodes.reference):
         uri = reference.get("refuri")
         if uri and (reason := sanitize.unsafe_url(uri)) is not None:
