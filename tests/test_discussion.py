@@ -285,6 +285,42 @@ def test_reply_chains_and_cycles_never_loop() -> None:
     assert shown == [1, 2, 3]
 
 
+def test_a_long_reply_chain_is_one_thread() -> None:
+    """Red team M4: each comment's root is remembered, so a crafted chain of replies is read
+    once (8,000 took 21 s when every comment walked the chain again); every reply of the
+    chain lands under its first comment, and a reply into a loop under the comment it names."""
+    base = {"path": "a.md", "line": 1}
+    chain = [_comment(id=1, **base)] + [
+        _comment(id=n, in_reply_to_id=n - 1, created_at="2026-03-04T10:00:00Z", **base) for n in range(2, 900)
+    ]
+    loop = [
+        _comment(id=5001, in_reply_to_id=5002, **base),
+        _comment(id=5002, in_reply_to_id=5001, **base),
+        _comment(id=5003, in_reply_to_id=5001, **base),
+    ]
+    found, problems = discussion.parse({"review_comments": chain + loop}, "c.json", HOSTS)
+    shape = {t.first.id: [r.id for r in t.replies] for t in found.threads}
+    assert shape == {1: list(range(2, 900)), 5001: [5003], 5002: []}
+    assert problems == []
+
+
+def test_the_plan_never_names_an_embargoed_proposal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Red team M3: the script and what it prints land in CI logs; an embargoed proposal is not
+    named there, and its discussion is not fetched (its page is not published)."""
+    root = _project(tmp_path / "p")
+    secret = WIDGETS.replace("# Widgets", "# Secret acquisition").replace(
+        "```{dep-meta}\n", "```{dep-meta}\n:embargoed: yes\n"
+    )
+    (root / "deps" / "0004-secret-acquisition.md").write_text(secret)
+    monkeypatch.chdir(root)
+    assert cli.main(["discussion", "fetch-plan"]) == 0
+    out = capsys.readouterr().out
+    assert out == PLAN
+    assert "secret" not in out.lower() and "0004" not in out
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),

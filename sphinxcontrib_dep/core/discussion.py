@@ -416,21 +416,35 @@ def _threads(comments: list[Comment]) -> list[Thread]:
     by_id = {c.id: c for c in comments}
     replies: dict[int, list[Comment]] = {}
     firsts: list[Comment] = []
+    # GitHub points every reply at the thread's first comment; follow a chain all the same,
+    # each comment once (roots are remembered: a crafted chain of 8,000 replies took 21 s).
+    # A reply to a comment not in the cache starts a thread; a chain that comes back on
+    # itself starts a thread at each of its comments.
+    root_of: dict[int, int] = {}
     for comment in comments:
-        # GitHub points every reply at the thread's first comment; follow a chain all the
-        # same (a few steps, no cycle), and a reply to a comment not in the cache starts a thread.
-        # A chain that comes back on itself starts a thread at each of its comments.
-        root, seen = comment, {comment.id}
-        while (parent := root.in_reply_to) is not None and parent in by_id:
-            if parent in seen:
-                root = comment
+        path: list[int] = []
+        on_path: set[int] = set()
+        current = comment
+        while True:
+            if current.id in root_of:
+                root = root_of[current.id]
                 break
-            root = by_id[parent]
-            seen.add(root.id)
-        if root is comment:
+            parent = current.in_reply_to
+            if current.id in on_path:
+                root = -1  # a loop: each comment on it is a thread of its own
+                break
+            path.append(current.id)
+            on_path.add(current.id)
+            if parent is None or parent not in by_id:
+                root = current.id
+                break
+            current = by_id[parent]
+        for member in path:
+            root_of.setdefault(member, member if root == -1 else root)
+        if root_of[comment.id] == comment.id:
             firsts.append(comment)
         else:
-            replies.setdefault(root.id, []).append(comment)
+            replies.setdefault(root_of[comment.id], []).append(comment)
     order = sorted(firsts, key=lambda c: (c.created, c.id))
     return [
         Thread(first, tuple(sorted(replies.get(first.id, []), key=lambda c: (c.created, c.id))))

@@ -23,6 +23,10 @@ def cmd_discussion(ctx: Context) -> int:
     hosts = ctx.config.discussion_hosts
     entries = []
     for dep in sorted(deps, key=lambda d: d.path):
+        if dep.embargoed:
+            # Never named, never fetched: the script and its output land in CI logs, and the
+            # page of an embargoed proposal is not published (red team M3).
+            continue
         try:
             relative = Path(ctx.root, dep.path).relative_to(ctx.deps_dir).as_posix()
         except ValueError:
