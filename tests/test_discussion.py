@@ -772,3 +772,15 @@ def test_index_of_the_project_unaffected(tmp_path: Path) -> None:
     (src / ".dep-discussion" / "index.json").write_text(discussion_cache())
     build = sphinx_build(src, tmp_path / "out", check=True)
     assert "dep-discussion" not in (build.outdir / "index.html").read_text().split("</head>", 1)[1]
+
+
+def test_a_body_markdown_would_take_quadratic_time_on_is_shown_as_text(tmp_path: Path) -> None:
+    """Red team M2: markdown-it takes quadratic time on unclosed brackets ("![" 32,768 times
+    cost 8 s, and anyone can comment); such a body is shown as the text it is."""
+    data = json.loads(discussion_cache())
+    first = data["issue_comments"][0]
+    (first[0] if isinstance(first, list) else first)["body"] = "![" * 3000  # pages, as --slurp writes
+    _, build = _build_widgets(tmp_path, json.dumps(data))
+    assert (build.returncode, build.warnings) == (0, [])
+    html = (tmp_path / "out" / "deps" / "0001-widgets.html").read_text()
+    assert "![![![" in html and "<img" not in html.split('id="discussion"', 1)[1]

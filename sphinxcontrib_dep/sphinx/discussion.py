@@ -114,6 +114,12 @@ def _parser() -> Any:
     return md
 
 
+#: A comment with more ``[`` than this is shown as plain text, not read as Markdown.
+MAX_BRACKETS = 2_000
+#: Characters of comments one page renders as Markdown; later bodies are shown as plain text.
+PAGE_MARKDOWN_BUDGET = 500_000
+
+
 class Bodies:
     """Comment bodies rendered into one page, judged as a proposal's page is.
 
@@ -129,10 +135,19 @@ class Bodies:
         self.renderer = self.md.renderer
         self.renderer.link_report = None
         self.renderer.setup_render({**self.md.options, "document": document}, {})
+        #: Characters of comments still rendered as Markdown on this page.
+        self.budget = PAGE_MARKDOWN_BUDGET
 
     def render(self, text: str, base: str) -> nodes.container:
         box = nodes.container(classes=["dep-comment-body"])
         if not text.strip():
+            return box
+        self.budget -= len(text)
+        if text.count("[") > MAX_BRACKETS or self.budget < 0:
+            # markdown-it takes quadratic time on unclosed brackets ("![" 32,768 times: 8 s),
+            # and anyone can comment: such a body, or one past the page's budget, is shown as
+            # the text it is, which costs nothing to render (red team M2).
+            box += nodes.literal_block(text, text, language="text")
             return box
         renderer = self.renderer
         renderer.base = base
