@@ -36,7 +36,7 @@ STATUS_WEIGHTS: dict[str, int] = {
     # Superseded ones are made by chains below (about 10 %), not drawn.
 }
 CATEGORIES = ("Architecture", "Process", "Guidelines")
-REPORT_DIRECTIVES = ("dep-index", "dep-traceability", "dep-review-report", "dep-graph")
+REPORT_DIRECTIVES = ("dep-status-chart", "dep-index", "dep-traceability", "dep-review-report", "dep-graph")
 
 _WORDS = tuple(
     [
