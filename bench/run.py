@@ -431,10 +431,10 @@ def run(args: argparse.Namespace) -> dict:
             bench.build("a", n, plain, work / f"a-{n}")
             bench.build("b", n, dep, work / f"b-{n}")
         incremental(bench, n, plain, dep, files)
-        for _ in range(args.repeat_extra):
+        for _ in range(args.repeat_extra if "j2" not in args.skip else 0):
             bench.build("a-j2", n, plain, work / f"a-j2-{n}", "-j", "2")
             bench.build("b-j2", n, dep, work / f"b-j2-{n}", "-j", "2")
-        for _ in range(args.repeat_extra):
+        for _ in range(args.repeat_extra if "furo" not in args.skip else 0):
             if n <= args.plain_furo_max:
                 bench.build("a-furo", n, plain, work / f"a-furo-{n}", theme="furo")
             bench.build("b-furo", n, dep, work / f"b-furo-{n}", theme="furo")
@@ -463,11 +463,14 @@ def run(args: argparse.Namespace) -> dict:
         dep = work / f"site-b-{n}"
         generate.write_site(dep, n, variant="dep", alternatives=alternatives, phases=phases, reports=reports)
         cheap_rows(n, dep)
-        if n <= args.plain_furo_max:
+        if "furo" in args.skip:
+            pass
+        elif n <= args.plain_furo_max:
             plain = work / f"site-a-{n}"
             generate.write_site(plain, n, variant="plain")
             bench.build("a-furo", n, plain, work / f"a-furo-{n}", theme="furo")
-        bench.build("b-furo", n, dep, work / f"b-furo-{n}", theme="furo")
+        if "furo" not in args.skip:
+            bench.build("b-furo", n, dep, work / f"b-furo-{n}", theme="furo")
         for name in ("a-furo", "b-furo", "site-a"):
             shutil.rmtree(work / f"{name}-{n}", ignore_errors=True)
 
@@ -511,6 +514,7 @@ def run(args: argparse.Namespace) -> dict:
             "lint_sizes": args.lint_sizes,
             "large": args.large,
             "target_n": args.target_n,
+            "skip": sorted(args.skip),
             "repeat": args.repeat,
             "repeat_extra": args.repeat_extra,
             "reports": list(reports),
@@ -777,6 +781,11 @@ def main(argv: list[str] | None = None) -> int:
         default=300,
         help="largest N for plain Sphinx with furo (its cost grows with N squared)",
     )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="rows to leave out, comma-separated: j2, furo (e.g. on a machine whose second core is busy)",
+    )
     parser.add_argument("--no-reports", action="store_true", help="no report pages in (b): dep-meta only")
     parser.add_argument("--no-blocks", action="store_true", help="no dep-alternative / dep-phase blocks")
     parser.add_argument(
@@ -843,6 +852,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.sizes, args.scaling_sizes = ints(args.sizes), ints(args.scaling_sizes)
     args.lint_sizes, args.large = ints(args.lint_sizes), ints(args.large)
+    args.skip = {part.strip() for part in args.skip.split(",") if part.strip()}
     if args.quick:
         args.sizes, args.scaling_sizes, args.repeat, args.repeat_extra = [100], [], 1, 1
         args.lint_sizes, args.large = [], []
