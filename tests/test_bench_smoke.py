@@ -112,7 +112,7 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     for label, *_ in run.GOALS:
         assert f"| {label}" in proc.stdout, label
     assert (
-        "| full build exponent to the large size | | not measured (run with --large 10000) |" in proc.stdout
+        "| full build exponent to the large size |  | not measured (run with --large 10000) |" in proc.stdout
     )
     assert "| incremental b-incr/a-incr <= 1.3 | " in proc.stdout
     assert f"written: {written[0]}" in proc.stdout
