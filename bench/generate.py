@@ -36,7 +36,7 @@ STATUS_WEIGHTS: dict[str, int] = {
     # Superseded ones are made by chains below (about 10 %), not drawn.
 }
 CATEGORIES = ("Architecture", "Process", "Guidelines")
-REPORT_DIRECTIVES = ("dep-index", "dep-traceability", "dep-review-report", "dep-graph")
+REPORT_DIRECTIVES = ("dep-status-chart", "dep-index", "dep-traceability", "dep-review-report", "dep-graph")
 
 _WORDS = tuple(
     [
@@ -334,7 +334,12 @@ suppress_warnings = ["myst.header"]
 html_theme = os.environ.get("DEP_BENCH_THEME", "alabaster")
 if html_theme == "alabaster":
     html_sidebars = {{"**": ["searchbox.html"]}}
-"""
+{extra}"""
+
+#: The toolkit site numbers proposals before their review is complete (the draw gives In
+#: Progress and Under Review proposals numbers, as projects that number drafts do), so it
+#: says so, as such a project's conf.py does: else every such proposal is a warning.
+DEP_CONF = "dep_early_numbering = True\n"
 
 
 def write_site(
@@ -358,7 +363,7 @@ def write_site(
     _FILENAMES.update({p.number: p.filename for p in proposals})
     dep = variant == "dep"
     extensions = ["sphinxcontrib_dep"] if dep else ["myst_parser"]
-    (out / "conf.py").write_text(CONF.format(extensions=extensions))
+    (out / "conf.py").write_text(CONF.format(extensions=extensions, extra=DEP_CONF if dep else ""))
     (out / "index.md").write_text(
         "# Bench site\n\nA synthetic set of proposals.\n\n```{toctree}\n:maxdepth: 1\n\nproposals\n```\n"
     )

@@ -41,6 +41,8 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
             "5",
             "--scaling-sizes",
             "",
+            "--lint-sizes",
+            "",
             "--repeat",
             "1",
             "--target-n",
@@ -67,7 +69,7 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     data = json.loads(written[0].read_text())
 
     expected = {"floor", "lint", "a", "b", "a-incr", "b-incr", "a-j2", "b-j2", "a-furo", "b-furo"}
-    expected |= {"value-base", "value-2mb", "title-20k", "history"}
+    expected |= {"value-base", "value-1mb", "value-2mb", "title-10k", "title-20k", "history"}
     if data["settings"]["cli"]:
         expected.add("lint-cli")
     rows = {row["row"]: row for row in data["rows"]}
@@ -85,7 +87,9 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
         "a-furo",
         "b-furo",
         "value-base",
+        "value-1mb",
         "value-2mb",
+        "title-10k",
         "title-20k",
     ):
         assert rows[build]["peak_mb"] > 0 and rows[build]["warnings"] == 0, build
@@ -104,6 +108,13 @@ def test_benchmark_prints_the_table_and_writes_json(tmp_path: Path) -> None:
     for name in expected:
         assert f"\n| {name} | 5 | " in proc.stdout, name
     assert "| b/a | " in proc.stdout and "<= 1.15" in proc.stdout
+    # Every target of issue 16 with a verdict; those needing sizes not run say how to run them.
+    for label, *_ in run.GOALS:
+        assert f"| {label}" in proc.stdout, label
+    assert (
+        "| full build exponent to the large size |  | not measured (run with --large 10000) |" in proc.stdout
+    )
+    assert "| incremental b-incr/a-incr <= 1.3 | " in proc.stdout
     assert f"written: {written[0]}" in proc.stdout
 
 

@@ -14,21 +14,44 @@ from ..core.model import (
     Template,
 )
 from ..migrate import command as migrate_command
-from .commands.discussion import cmd_discussion
-from .commands.gate import cmd_gate
-from .commands.init import cmd_init
-from .commands.lint import cmd_lint
-from .commands.migrate import cmd_migrate
-from .commands.new import cmd_new
-from .commands.notify import cmd_notify
-from .commands.number import cmd_number
-from .commands.related import cmd_related
-from .commands.renumber import cmd_renumber
-from .commands.report import cmd_export, cmd_index, cmd_report
-from .commands.review import cmd_review
-from .commands.status import cmd_status, cmd_supersede
-from .commands.triage import cmd_gaps, cmd_triage
 from .context import Context
+
+
+def _command(module: str, name: str) -> Callable[[Context], int]:
+    """The handler ``name`` of ``.commands.<module>``, imported when the command runs.
+
+    Every command's module (and what it imports: git, HTTP, templates, migration) would
+    otherwise be imported by every ``dep`` run; ``dep lint`` needs only its own.
+    """
+
+    def handler(ctx: Context) -> int:
+        from importlib import import_module
+
+        found: Callable[[Context], int] = getattr(import_module(f".commands.{module}", __package__), name)
+        return found(ctx)
+
+    handler.__name__ = handler.__qualname__ = name
+    return handler
+
+
+cmd_gate = _command("gate", "cmd_gate")
+cmd_init = _command("init", "cmd_init")
+cmd_lint = _command("lint", "cmd_lint")
+cmd_migrate = _command("migrate", "cmd_migrate")
+cmd_new = _command("new", "cmd_new")
+cmd_notify = _command("notify", "cmd_notify")
+cmd_number = _command("number", "cmd_number")
+cmd_renumber = _command("renumber", "cmd_renumber")
+cmd_export = _command("report", "cmd_export")
+cmd_index = _command("report", "cmd_index")
+cmd_report = _command("report", "cmd_report")
+cmd_review = _command("review", "cmd_review")
+cmd_status = _command("status", "cmd_status")
+cmd_supersede = _command("status", "cmd_supersede")
+cmd_discussion = _command("discussion", "cmd_discussion")
+cmd_related = _command("related", "cmd_related")
+cmd_gaps = _command("triage", "cmd_gaps")
+cmd_triage = _command("triage", "cmd_triage")
 
 
 def _count(text: str) -> int:

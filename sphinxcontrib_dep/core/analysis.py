@@ -138,9 +138,11 @@ def lint_paths(paths: Iterable[Path], root: Path, config: DepConfig | Project) -
             files += [(p, True) for p in found.proposals] + [(p, False) for p in found.pages]
         else:
             files.append((path, True))
-    files.sort(key=lambda item: relative(item[0], root))
+    # Each name once (resolving a path asks the file system).
+    names = {path: relative(path, root) for path, _ in files}
+    files.sort(key=lambda item: names[item[0]])
     for path, is_proposal in files:
-        name = relative(path, root)
+        name = names[path]
         result.files.append(name)
         if path.exists() and not path.is_file():
             what = "a folder" if path.is_dir() else "not a regular file (a pipe, socket or device)"

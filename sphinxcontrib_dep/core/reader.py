@@ -215,6 +215,20 @@ def proposal_config(config: Any = None) -> Any:
     keeps it.
     """
     config = config if config is not None else default_myst_config()
+    # One settings object serves every file of a run (the build's, dep lint's): the same
+    # answer each time, so the parser behind it is found without comparing settings.
+    if _PROPOSAL_CONFIG and _PROPOSAL_CONFIG[0] is config:
+        return _PROPOSAL_CONFIG[1]
+    result = _proposal_config(config)
+    _PROPOSAL_CONFIG[:] = [config, result]
+    return result
+
+
+#: The last settings :func:`proposal_config` was asked about, and its answer.
+_PROPOSAL_CONFIG: list[Any] = []
+
+
+def _proposal_config(config: Any) -> Any:
     if config.commonmark_only or config.gfm_only:
         return config
     wanted = {

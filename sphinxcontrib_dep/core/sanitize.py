@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
-
-# html5lib has no public tokenizer API; its tokenizer is the WHATWG one this module needs.
-from html5lib._tokenizer import HTMLTokenizer
-from html5lib.constants import EOF, tokenTypes
 
 # fmt: off
 #: Tags a proposal may use as raw HTML: text formatting, tables, images, details. None of
@@ -246,7 +243,7 @@ def _comment_problem(text: str) -> str | None:
 
 def _tag_problem(token: dict[str, Any]) -> str | None:
     name = token["name"][:40]
-    if token["type"] == tokenTypes["EndTag"]:
+    if token["type"] == _html5lib()[2]["EndTag"]:
         return None if name in ALLOWED_TAGS else f"tag </{name}> is not allowed"
     if name not in ALLOWED_TAGS:
         return f"tag <{name}> is not allowed"
@@ -258,21 +255,34 @@ def _tag_problem(token: dict[str, Any]) -> str | None:
     return None
 
 
-class _Tokenizer(HTMLTokenizer):  # type: ignore[misc]
-    """html5lib's tokenizer, noting the state it was in when the fragment ran out."""
+@cache
+def _html5lib() -> tuple[type, Any, Mapping[str, int]]:
+    """html5lib's tokenizer (with the end state noted), its EOF and token types.
 
-    def __init__(self, fragment: str) -> None:
-        super().__init__(fragment)
-        self.state_at_end: str | None = None
-        read = self.stream.char
+    Imported when a file first holds raw HTML: html5lib (and the http and email modules
+    it imports) is a tenth of a second of every ``dep`` command's start-up otherwise.
+    """
+    # html5lib has no public tokenizer API; its tokenizer is the WHATWG one this module needs.
+    from html5lib._tokenizer import HTMLTokenizer
+    from html5lib.constants import EOF, tokenTypes
 
-        def char() -> Any:
-            found = read()
-            if found is EOF and self.state_at_end is None:
-                self.state_at_end = self.state.__name__
-            return found
+    class _Tokenizer(HTMLTokenizer):  # type: ignore[misc]
+        """html5lib's tokenizer, noting the state it was in when the fragment ran out."""
 
-        self.stream.char = char
+        def __init__(self, fragment: str) -> None:
+            super().__init__(fragment)
+            self.state_at_end: str | None = None
+            read = self.stream.char
+
+            def char() -> Any:
+                found = read()
+                if found is EOF and self.state_at_end is None:
+                    self.state_at_end = self.state.__name__
+                return found
+
+            self.stream.char = char
+
+    return _Tokenizer, EOF, tokenTypes
 
 
 def unsafe_html(fragment: str) -> str | None:
@@ -282,7 +292,8 @@ def unsafe_html(fragment: str) -> str | None:
     first tag, attribute or link that is not allowed, else the first parse error that is
     refused, else the unfinished markup at the end.
     """
-    tokenizer = _Tokenizer(fragment)
+    tokenizer_class, _, tokenTypes = _html5lib()
+    tokenizer = tokenizer_class(fragment)
     policy: str | None = None
     structure: str | None = None
     unfinished = False
@@ -372,8 +383,9 @@ _VOID = frozenset(
 def _tags(fragment: str) -> list[tuple[bool, str]]:
     """The start (``True``) and end tags of a fragment that open or close an element, in order."""
     found: list[tuple[bool, str]] = []
+    tokenizer_class, _, tokenTypes = _html5lib()
     try:
-        for token in HTMLTokenizer(fragment):
+        for token in tokenizer_class(fragment):
             kind = token["type"]
             name = str(token.get("name", "")).lower()
             if kind == tokenTypes["StartTag"] and name not in _VOID and not token.get("selfClosing"):

@@ -67,6 +67,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_needs")
     needs.purge_read_docs_only(app)
+    needs.fast_needs_json()
     # Files in the proposals folder are read by the core first, then parsed under its policy.
     reading.register(app)
     gfm.register(app)

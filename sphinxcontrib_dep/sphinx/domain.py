@@ -7,7 +7,8 @@ same set of proposals a fresh serial build does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Set
+from types import MappingProxyType
 from typing import Any, ClassVar, cast
 
 from docutils import nodes
@@ -104,6 +105,9 @@ class DepDomain(Domain):
     _numbered: dict[int, Dep] | None = None
     _links: dict[str, tuple[list[DepRef], list[DepRef]]] | None = None
     _relations: dict[str, tuple[list[DepRef], list[DepRef]]] | None = None
+    #: The views' tables of every proposal (:func:`.tables.corpus_tables`), built once per
+    #: set of proposals instead of once per page written.
+    view_tables: Any = None
     #: The toctree entries that list proposals (:mod:`.navigation`), found once per build
     #: when the first page is written and forgotten when documents are read again.
     navigation: list[Any] | None = None
@@ -112,6 +116,7 @@ class DepDomain(Domain):
         self._numbered = None
         self._links = None
         self._relations = None
+        self.view_tables = None
 
     def add(self, dep: Dep) -> None:
         self.deps[dep.docname] = dep
@@ -182,6 +187,10 @@ class DepDomain(Domain):
     def by_number(self) -> dict[int, Dep]:
         """Numbered proposals, each number's holder chosen by :func:`~sphinxcontrib_dep.core.corpus.by_number`."""
         return dict(self._number_index())
+
+    def number_index(self) -> Mapping[int, Dep]:
+        """The cached table of :meth:`by_number` itself, read-only (no copy per call)."""
+        return MappingProxyType(self._number_index())
 
     def _number_index(self) -> dict[int, Dep]:
         if self._numbered is None:

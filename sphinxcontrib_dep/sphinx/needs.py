@@ -8,6 +8,8 @@ and a page whose only needs come from our directives is recorded with ``add_doc`
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -348,3 +350,43 @@ def purge_read_docs_only(app: Sphinx) -> None:
         if listener.handler is purge_needs:
             app.disconnect(listener.id)
             app.connect("env-purge-doc", purge_if_read, priority=listener.priority)
+
+
+#: The body of sphinx-needs' ``NeedsList.write_json`` that :func:`fast_needs_json` replaces.
+_WRITE_JSON_BODY = "json.dump(self.needs_list, f, sort_keys=True)"
+
+
+def fast_needs_json() -> None:
+    """Have sphinx-needs write ``needs.json`` with the C JSON encoder (same bytes, 6x faster).
+
+    sphinx-needs writes the file with ``json.dump(..., f)``, which always runs Python's
+    pure-Python encoder (the C one serves ``json.dumps`` only): at 1000 proposals, 1.5 s
+    of every build, incremental ones included. ``json.dumps`` then one write gives the
+    same text. Replaced only while the method is exactly the one read here (its source
+    is checked); any other version of sphinx-needs writes the file as it always did.
+    """
+    try:
+        import inspect
+
+        from sphinx_needs.needsfile import NeedsList
+    except ImportError:
+        return
+    original = NeedsList.__dict__.get("write_json")
+    if original is None or getattr(original, "_dep_fast", False):
+        return
+    try:
+        source = inspect.getsource(original)
+    except (OSError, TypeError):
+        return
+    if source.count(_WRITE_JSON_BODY) != 1 or not callable(getattr(NeedsList, "_finalise", None)):
+        return
+
+    def write_json(self: Any, needs_file: str = "needs.json", needs_path: str = "") -> None:
+        self._finalise()
+        needs_dir = needs_path if needs_path else self.outdir
+        text = json.dumps(self.needs_list, sort_keys=True)
+        with open(os.path.join(needs_dir, needs_file), "w") as f:
+            f.write(text)
+
+    write_json._dep_fast = True  # type: ignore[attr-defined]
+    setattr(NeedsList, "write_json", write_json)  # noqa: B010

@@ -33,16 +33,18 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, TypeVar
 
 from docutils import nodes
+from docutils.utils import new_document
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
-from ..core import corpus, git, report
+from ..core import git, report
 from ..core.config import DepConfig
 from ..core.diagnostics import Code
 from ..core.model import Dep, DepRef, Status, lookup_category, parse_id, split_project_ref
@@ -230,6 +232,39 @@ def save_views_with_problems(app: Sphinx) -> None:
         path.unlink()
 
 
+@dataclass(frozen=True)
+class CorpusTables:
+    """Every proposal a view shows, and the lookups over them: the same for every page."""
+
+    #: This project's proposals.
+    local: list[Dep]
+    #: This project's, then (in a portfolio) every source's.
+    deps: list[Dep]
+    by_path: Mapping[str, Dep]
+    by_number: Mapping[int, Dep]
+
+
+def corpus_tables(app: Sphinx) -> CorpusTables:
+    """The tables of :class:`CorpusTables`, built once per set of proposals.
+
+    Each page's views, banner and back-links used to build them anew (sorting every
+    proposal by number for every page written: quadratic in the number of proposals).
+    The domain drops them whenever a proposal comes, changes or goes.
+    """
+    from . import portfolio
+
+    domain = get_domain(app.env)
+    found = domain.view_tables
+    if not isinstance(found, CorpusTables):
+        local = list(domain.deps.values())
+        deps = local + portfolio.foreign_deps(app)
+        found = CorpusTables(
+            local, deps, MappingProxyType({dep.path: dep for dep in deps}), domain.number_index()
+        )
+        domain.view_tables = found
+    return found
+
+
 class Renderer:
     """Builds the docutils nodes of one view for one page: links are relative to ``docname``."""
 
@@ -242,23 +277,28 @@ class Renderer:
         from . import portfolio
 
         self.sources = portfolio.registry(app.config)
-        local = list(get_domain(app.env).deps.values())
-        # A portfolio's views show every source's proposals beside this project's own.
-        deps = local + portfolio.foreign_deps(app)
+        tables = corpus_tables(app)
         statuses = node.get("statuses") if node is not None else None
         categories = node.get("categories") if node is not None else None
-        self.deps = report.filter_deps(
-            deps,
-            [Status(s) for s in statuses] if statuses is not None else None,
-            categories,
-        )
-        self.all_deps = deps
-        self.local_deps = local
-        self.by_path = {dep.path: dep for dep in deps}
-        self.by_number = corpus.by_number(local)
+        if statuses is None and categories is None:
+            self.deps = tables.deps
+        else:
+            self.deps = report.filter_deps(
+                tables.deps,
+                [Status(s) for s in statuses] if statuses is not None else None,
+                categories,
+            )
+        self.all_deps = tables.deps
+        self.local_deps = tables.local
+        self.by_path = tables.by_path
+        self.by_number = tables.by_number
         self.html = app.builder.format == "html"
         #: Proposals whose row could not be built (each warned about once).
         self.failed: set[str] = set()
+        #: Writes this view's tables as HTML, each distinct row once (``None``: as nodes).
+        self.writer = (
+            HtmlTables.for_page(app.builder, node.document) if node is not None and self.html else None
+        )
 
     def uri(self, dep: Dep) -> str:
         if dep.project is not None:  # another project's: its page on its site, judged when read
@@ -373,7 +413,103 @@ class Renderer:
             return nodes.paragraph("None.", "None.", classes=["dep-empty"])
         # In a box of its own that scrolls sideways when the table is wider than the column
         # (a phone's width): the page itself never does.
-        return nodes.container("", make_table(headers, rows, classes), classes=["dep-table-scroll"])
+        written = self.writer.table(headers, rows, classes) if self.writer is not None else None
+        table = written if written is not None else make_table(headers, rows, classes)
+        return nodes.container("", table, classes=["dep-table-scroll"])
+
+    def shared_rows(self) -> dict[str, Row] | None:
+        """Rows to reuse, by proposal, where a view shows a proposal in several tables.
+
+        With :attr:`writer`, a row is built and written to HTML once and each copy is a
+        string; without it (other builders), every copy needs nodes of its own (``None``).
+        """
+        return {} if self.writer is not None else None
+
+
+class HtmlTables:
+    """The views' tables of one page as HTML, each distinct row translated once.
+
+    A view of a thousand proposals is a table of a thousand rows, and the index shows
+    every proposal three times (by status, by category, by number). As docutils nodes,
+    each copy is built, walked by every post-transform and the search indexer, and
+    translated on its own. Here each row is built once, translated once by the builder's
+    own HTML translator (so the markup is exactly what the nodes would give), and every
+    copy is a string in one ``raw`` node per table. Only the ``row-odd`` / ``row-even``
+    class Sphinx gives each row by its position is set per copy.
+
+    The tables' text is therefore not in the search index (the proposals' own pages are).
+    Should the translator not be as expected (a later Sphinx), :meth:`table` returns
+    ``None`` and the table is built as nodes, as before.
+    """
+
+    def __init__(self, translator: Any) -> None:
+        self.translator = translator
+        #: id(row) -> (row, its ``<tr>`` as the first row of a table). The row is kept so
+        #: its id is not reused while the page is rendered.
+        self.rows: dict[int, tuple[Row, str]] = {}
+
+    @classmethod
+    def for_page(cls, builder: Builder, document: nodes.document | None) -> HtmlTables | None:
+        # The writer's settings, as the page will be written with them (the doctree still
+        # carries the reader's); a builder without them writes the tables as nodes.
+        settings = getattr(builder, "docsettings", None)
+        if document is None or builder.format != "html" or settings is None:
+            return None
+        try:
+            translator = builder.create_translator(new_document("<dep views>", settings), builder)
+        except Exception:  # a translator that cannot be made here: nodes, as before
+            return None
+        if not isinstance(getattr(translator, "_table_row_indices", None), list):
+            return None
+        return cls(translator)
+
+    def _translate(self, node: nodes.Node) -> str:
+        translator = self.translator
+        translator.body = []
+        translator.context = []
+        translator._table_row_indices = [0]
+        node.walkabout(translator)
+        return "".join(translator.body)
+
+    def table(self, headers: list[str], rows: list[Row], classes: list[str]) -> nodes.raw | None:
+        try:
+            skeleton = make_table(headers, [], classes, widths=_widths(headers, rows))
+            head, marker, tail = self._translate(skeleton).partition("<tbody>\n")
+            if not marker:
+                return None
+            group = skeleton[0]
+            assert isinstance(group, nodes.tgroup)
+            written = [head, marker]
+            for position, row in enumerate(rows):
+                html = self._row(group, row)
+                if html is None:
+                    return None
+                if position % 2 == 0:  # Sphinx counts the header row: the first body row is even
+                    end = html.index(">")
+                    html = html[: end - 8] + 'row-even">' + html[end + 1 :]
+                written.append(html)
+            written.append(tail)
+        except Exception:  # any surprise of the translator: nodes, as before
+            return None
+        return nodes.raw("", "".join(written), format="html")
+
+    def _row(self, group: nodes.tgroup, row: Row) -> str | None:
+        """The ``<tr>`` of ``row`` as a table's first row (class ``row-odd``), translated once."""
+        found = self.rows.get(id(row))
+        if found is not None:
+            return found[1]
+        cells, row_classes = row
+        node = _row_node(cells, row_classes)
+        # The translator reads the row's table: the tgroup's stub columns, the tbody.
+        body = nodes.tbody()
+        body.parent = group
+        node.parent = body
+        html = self._translate(node)
+        end = html.find(">")
+        if not html.startswith("<tr") or html[end - 8 : end + 1] != 'row-odd">':
+            return None
+        self.rows[id(row)] = (row, html)
+        return html
 
 
 def joined(items: list[nodes.Node], separator: str = ", ") -> nodes.inline:
@@ -385,17 +521,36 @@ def joined(items: list[nodes.Node], separator: str = ", ") -> nodes.inline:
     return container
 
 
+def _widths(headers: list[str], rows: list[Row]) -> list[int]:
+    """Column widths in characters (the text builder lays out by them; HTML sizes columns itself)."""
+    return [
+        max(4, min(max([len(header), *(len(_text(cells[index])) for cells, _ in rows)]), 40))
+        for index, header in enumerate(headers)
+    ]
+
+
+def _row_node(cells: list[nodes.Node | str], row_classes: list[str]) -> nodes.row:
+    row = nodes.row(classes=list(row_classes))
+    for cell in cells:
+        paragraph = nodes.paragraph()
+        paragraph += nodes.Text(cell) if isinstance(cell, str) else cell
+        row += nodes.entry("", paragraph)
+    return row
+
+
 def make_table(
-    headers: list[str], rows: list[tuple[list[nodes.Node | str], list[str]]], classes: list[str]
+    headers: list[str],
+    rows: list[tuple[list[nodes.Node | str], list[str]]],
+    classes: list[str],
+    *,
+    widths: list[int] | None = None,
 ) -> nodes.table:
     """A docutils table: ``rows`` are (cells, row classes); a cell is a node or text."""
     table = nodes.table(classes=["dep-table", *classes])
     group = nodes.tgroup(cols=len(headers))
     table += group
-    # Widths in characters (the text builder lays out by them; HTML sizes columns itself).
-    for index, header in enumerate(headers):
-        longest = max([len(header), *(len(_text(cells[index])) for cells, _ in rows)])
-        group += nodes.colspec(colwidth=max(4, min(longest, 40)))
+    for width in widths or _widths(headers, rows):
+        group += nodes.colspec(colwidth=width)
     head = nodes.thead()
     group += head
     head_row = nodes.row()
@@ -407,14 +562,7 @@ def make_table(
     body = nodes.tbody()
     group += body
     for cells, row_classes in rows:
-        row = nodes.row(classes=row_classes)
-        for cell in cells:
-            entry = nodes.entry()
-            paragraph = nodes.paragraph()
-            paragraph += nodes.Text(cell) if isinstance(cell, str) else cell
-            entry += paragraph
-            row += entry
-        body += row
+        body += _row_node(cells, row_classes)
     return table
 
 
@@ -443,11 +591,19 @@ def render_index(renderer: Renderer) -> nodes.Node:
             _row_classes(dep),
         )
 
+    # Each proposal is in three tables; as HTML its row is built and written once.
+    shared = renderer.shared_rows()
+
     def rows(group: list[report.IndexRow]) -> list[Row]:
         result: list[Row] = []
         for row in group:
             dep = renderer.by_path[row["path"]]
-            result.append(renderer.guarded(dep, "index", len(headers), cells, row, dep))
+            built = shared.get(dep.path) if shared is not None else None
+            if built is None:
+                built = renderer.guarded(dep, "index", len(headers), cells, row, dep)
+                if shared is not None:
+                    shared[dep.path] = built
+            result.append(built)
         return result
 
     container = nodes.container(classes=["dep-index", "dep-filterable"])
