@@ -374,23 +374,29 @@ def raw_html_problem(fragment: str, mode: str) -> str | None:
     return unsafe_html(fragment)
 
 
-#: Elements that have no end tag: they open nothing.
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+#: The elements a page is built of (themes' layout, the card, a mirrored comment's box): an
+#: end tag of one of these that the text did not open closes the page's own, and one left
+#: open swallows what follows. Inline and table elements a browser repairs locally are not
+#: held to it (GitHub renders ``</td></tr></table>`` alone).
+_STRUCTURE = frozenset(
+    {"div", "section", "article", "main", "aside", "nav", "header", "footer", "blockquote", "figure", "form"}
 )
 
 
 def _tags(fragment: str) -> list[tuple[bool, str]]:
-    """The start (``True``) and end tags of a fragment that open or close an element, in order."""
+    """The start (``True``) and end tags of a fragment that open or close a structural element
+    (:data:`_STRUCTURE`), in order."""
     found: list[tuple[bool, str]] = []
     tokenizer_class, _, tokenTypes = _html5lib()
     try:
         for token in tokenizer_class(fragment):
             kind = token["type"]
             name = str(token.get("name", "")).lower()
-            if kind == tokenTypes["StartTag"] and name not in _VOID and not token.get("selfClosing"):
+            if name not in _STRUCTURE:
+                continue
+            if kind == tokenTypes["StartTag"] and not token.get("selfClosing"):
                 found.append((True, name))
-            elif kind == tokenTypes["EndTag"] and name not in _VOID:
+            elif kind == tokenTypes["EndTag"]:
                 found.append((False, name))
     except Exception:  # judged (and refused) by unsafe_html already
         return []
