@@ -144,30 +144,36 @@ def _references(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
     found = []
     for dep in deps:
         for option, refs in (("replaces", dep.replaces), ("replaced-by", dep.replaced_by)):
-            for ref in refs:
-                if ref.number is None:
-                    continue
-                target = config.format_id(ref.number)
-                if ref.number == dep.number:
-                    verb = "replace" if option == "replaces" else "be replaced by"
-                    found.append(
-                        Diagnostic(
-                            Code.SELF_REPLACE,
-                            f":{option}: {target} is this proposal itself; a proposal cannot {verb} itself",
-                            dep.path,
-                            dep.line_of(option),
-                        )
-                    )
-                elif ref.number not in known:
-                    found.append(
-                        Diagnostic(
-                            Code.UNKNOWN_REF,
-                            f":{option}: {target} is not a proposal of this project",
-                            dep.path,
-                            dep.line_of(option),
-                        )
-                    )
+            verb = "replace" if option == "replaces" else "be replaced by"
+            found += reference_problems(dep, option, refs, known, config, Code.SELF_REPLACE, verb)
         found += unknown_role_targets(dep.references, known, config, dep.path)
+    return found
+
+
+def reference_problems(
+    dep: Dep,
+    option: str,
+    refs: Iterable[DepRef],
+    known: Mapping[int, object],
+    config: DepConfig,
+    self_code: Code,
+    verb: str,
+) -> list[Diagnostic]:
+    """The one check of a header option naming proposals (``:replaces:``, ``:extends:``, ...):
+    an entry naming the proposal itself (``self_code``: "a proposal cannot ``verb`` itself")
+    or a number the project does not hold (``dep.unknown_ref``). Another project's entries
+    are judged with the sources."""
+    found = []
+    for ref in refs:
+        if ref.number is None:
+            continue
+        target = config.format_id(ref.number)
+        if ref.number == dep.number:
+            message = f":{option}: {target} is this proposal itself; a proposal cannot {verb} itself"
+            found.append(Diagnostic(self_code, message, dep.path, dep.line_of(option)))
+        elif ref.number not in known:
+            message = f":{option}: {target} is not a proposal of this project"
+            found.append(Diagnostic(Code.UNKNOWN_REF, message, dep.path, dep.line_of(option)))
     return found
 
 

@@ -80,29 +80,9 @@ def check_relations(deps: list[Dep], config: DepConfig) -> list[Diagnostic]:
     found = []
     for dep in deps:
         for option in RELATION_OPTIONS:
-            for ref in relation_refs(dep, option):
-                if ref.number is None:
-                    continue
-                target = config.format_id(ref.number)
-                if ref.number == dep.number:
-                    verb = "extend" if option == "extends" else "be related to"
-                    found.append(
-                        Diagnostic(
-                            Code.SELF_RELATION,
-                            f":{option}: {target} is this proposal itself; a proposal cannot {verb} itself",
-                            dep.path,
-                            dep.line_of(option),
-                        )
-                    )
-                elif ref.number not in known:
-                    found.append(
-                        Diagnostic(
-                            Code.UNKNOWN_REF,
-                            f":{option}: {target} is not a proposal of this project",
-                            dep.path,
-                            dep.line_of(option),
-                        )
-                    )
+            verb = "extend" if option == "extends" else "be related to"
+            refs = relation_refs(dep, option)
+            found += corpus.reference_problems(dep, option, refs, known, config, Code.SELF_RELATION, verb)
     found += _cycles(deps, config)
     return found
 
