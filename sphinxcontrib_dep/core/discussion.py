@@ -31,12 +31,13 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import sanitize
 from .diagnostics import Code, Diagnostic
+from .github import timestamp
 from .model import Dep
 
 #: The most bytes one cache file may be (GitHub caps a comment at 65,536 characters).
@@ -294,13 +295,8 @@ def _text(value: str, limit: int) -> str:
 
 
 def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        found = datetime.fromisoformat(value)
-        return found.astimezone(UTC) if found.tzinfo else found.replace(tzinfo=UTC)
-    except (ValueError, OverflowError):  # not a date, or one UTC cannot hold (0001-01-01T00:00+01:00)
-        return None
+    """A comment's time, read as pull requests' are (:func:`.github.timestamp`)."""
+    return timestamp(value)[0] if isinstance(value, str) else None
 
 
 def _choice(value: Any, choices: Iterable[str]) -> str | None:

@@ -200,6 +200,23 @@ _PULL_URL_RE = re.compile(
 )
 
 
+def timestamp(text: str) -> tuple[datetime | None, str | None]:
+    """A time GitHub's API wrote (``2025-06-12T18:04:33Z``) in UTC, or why it is none: the one
+    reader of GitHub's times (pull requests here, comments in :mod:`.discussion`)."""
+    if len(text) > 40:
+        return None, "is not a date and time (2025-06-12T18:04:33Z)"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None, "is not a date and time (2025-06-12T18:04:33Z)"
+    if moment.tzinfo is None:
+        return None, "says no time zone (GitHub writes ...Z)"
+    try:
+        return moment.astimezone(UTC), None
+    except OverflowError:  # 9999-12-31T23:59:59-23:59 is past the last day UTC can name
+        return None, "is out of range"
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[: limit + 1])
     return text if len(text) <= limit else text[:limit] + "..."
@@ -315,18 +332,10 @@ class _Reader:
         if value is None:
             return None  # the REST API's "not merged"
         text = self.text(value, where, 40)
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise self.fail(
-                where, f"{_short(text)!r} is not a date and time (2025-06-12T18:04:33Z)"
-            ) from None
-        if moment.tzinfo is None:
-            raise self.fail(where, f"{_short(text)!r} says no time zone (GitHub writes ...Z)")
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:  # 9999-12-31T23:59:59-23:59 is past the last day UTC can name
-            raise self.fail(where, f"{_short(text)!r} is out of range") from None
+        moment, problem = timestamp(text)
+        if problem is not None:
+            raise self.fail(where, f"{_short(text)!r} {problem}")
+        return moment
 
     def files(self, value: Any, where: str) -> tuple[ChangedFile, ...]:
         if value is None:
