@@ -1028,24 +1028,24 @@ def index_tables(deps: Iterable[Dep], config: DepConfig, by: str = "number") -> 
     return [Table(name, headers, [cells(r) for r in rows]) for name, rows in groups]
 
 
+#: The traceability table's columns after the proposal's id, as every output shows them.
+TRACEABILITY_COLUMNS = (
+    "Title",
+    "Status",
+    "Implementation",
+    "Tracking",
+    "Target completion",
+    "Amendments",
+    "Phases",
+    "Replaces",
+    "Replaced by",
+    "Extends",
+    "Related",
+)
+
+
 def traceability_table(deps: Iterable[Dep], config: DepConfig) -> Table:
-    table = Table(
-        "Traceability",
-        [
-            "ID",
-            "Title",
-            "Status",
-            "Implementation",
-            "Tracking",
-            "Target completion",
-            "Amendments",
-            "Phases",
-            "Replaces",
-            "Replaced by",
-            "Extends",
-            "Related",
-        ],
-    )
+    table = Table("Traceability", ["ID", *TRACEABILITY_COLUMNS])
     for row in traceability_rows(deps, config):
         table.rows.append(
             [

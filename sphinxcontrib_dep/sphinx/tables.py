@@ -639,20 +639,7 @@ def render_index(renderer: Renderer) -> nodes.Node:
 
 def render_traceability(renderer: Renderer) -> nodes.Node:
     """One row per proposal, DEP -> implementation -> replacement, with a filter box in HTML."""
-    headers = [
-        "DEP",
-        "Title",
-        "Status",
-        "Implementation",
-        "Tracking",
-        "Target completion",
-        "Amendments",
-        "Phases",
-        "Replaces",
-        "Replaced by",
-        "Extends",
-        "Related",
-    ]
+    headers = ["DEP", *report.TRACEABILITY_COLUMNS]
     # Replacements are joined over every proposal, so a filter never hides a back-link.
     rows_by_path = {
         row["path"]: row for row in report.traceability_rows(renderer.all_deps, renderer.settings)
